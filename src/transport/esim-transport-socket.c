@@ -1,0 +1,539 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gunixsocketaddress.h>
+
+#include "esim-apdu.h"
+#include "esim-transport-socket.h"
+
+struct _EsimTransportSocket {
+  EsimTransport parent_instance;
+  GSocketConnection *connection;
+  gboolean busy;
+};
+
+G_DEFINE_TYPE (EsimTransportSocket, esim_transport_socket, ESIM_TYPE_TRANSPORT)
+
+EsimTransport *
+esim_transport_socket_new (const gchar *path)
+{
+  return g_object_new (ESIM_TYPE_TRANSPORT_SOCKET, "kind", "socket", "device", path, NULL);
+}
+
+/* one framed request and its reply */
+
+typedef struct {
+  guint8 header[4];
+  GByteArray *request;
+  guint8 *reply;
+  gsize reply_len;
+  guint8 expect_type;
+} ExchangeData;
+
+static void
+exchange_data_free (ExchangeData *data)
+{
+  g_clear_pointer (&data->request, g_byte_array_unref);
+  g_free (data->reply);
+  g_free (data);
+}
+
+static void
+esim_transport_socket_fail (EsimTransportSocket *self, GTask *task, GError *error)
+{
+  self->busy = FALSE;
+  /* a broken link is a card that went away; later calls fail early */
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    GError *gone = g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE,
+                                "simulated eUICC at %s went away: %s",
+                                esim_transport_get_device (ESIM_TRANSPORT (self)),
+                                error->message);
+    g_error_free (error);
+    error = gone;
+  }
+  /* a cancelled half-done exchange leaves the stream out of step too */
+  g_clear_object (&self->connection);
+  esim_transport_set_gone (ESIM_TRANSPORT (self));
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+exchange_read_payload_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimTransportSocket *self = g_task_get_source_object (task);
+  ExchangeData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  gsize got = 0;
+
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &got, &error)) {
+    esim_transport_socket_fail (self, task, error);
+    return;
+  }
+  if (got != data->reply_len) {
+    esim_transport_socket_fail (self, task,
+                                g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                                                     "connection closed mid-frame"));
+    return;
+  }
+  self->busy = FALSE;
+  if (data->reply[0] == ESIM_SOCKET_MSG_ERROR) {
+    g_autofree gchar *msg = g_strndup ((const gchar *) data->reply + 1, data->reply_len - 1);
+    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
+                             "simulated eUICC rejected the frame: %s", msg);
+    g_object_unref (task);
+    return;
+  }
+  if (data->reply[0] != data->expect_type) {
+    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
+                             "reply type 0x%02x, expected 0x%02x",
+                             data->reply[0], data->expect_type);
+    g_object_unref (task);
+    return;
+  }
+  g_task_return_pointer (task, g_bytes_new (data->reply + 1, data->reply_len - 1),
+                         (GDestroyNotify) g_bytes_unref);
+  g_object_unref (task);
+}
+
+static void
+exchange_read_header_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimTransportSocket *self = g_task_get_source_object (task);
+  ExchangeData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  gsize got = 0;
+  guint32 len;
+
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &got, &error)) {
+    esim_transport_socket_fail (self, task, error);
+    return;
+  }
+  if (got != 4) {
+    esim_transport_socket_fail (self, task,
+                                g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                                                     "connection closed"));
+    return;
+  }
+  len = ((guint32) data->header[0] << 24) | ((guint32) data->header[1] << 16) |
+        ((guint32) data->header[2] << 8) | data->header[3];
+  if (len < 1 || len > ESIM_SOCKET_MAX_FRAME) {
+    esim_transport_socket_fail (self, task,
+                                g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                             "frame of %u bytes", len));
+    return;
+  }
+  data->reply = g_malloc (len);
+  data->reply_len = len;
+  g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)),
+                                 data->reply, len, G_PRIORITY_DEFAULT,
+                                 g_task_get_cancellable (task),
+                                 exchange_read_payload_cb, task);
+}
+
+static void
+exchange_write_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimTransportSocket *self = g_task_get_source_object (task);
+  ExchangeData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL, &error)) {
+    esim_transport_socket_fail (self, task, error);
+    return;
+  }
+  g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)),
+                                 data->header, 4, G_PRIORITY_DEFAULT,
+                                 g_task_get_cancellable (task),
+                                 exchange_read_header_cb, task);
+}
+
+static void
+esim_transport_socket_exchange_async (EsimTransportSocket *self, guint8 type,
+                                      const guint8 *payload, gsize len,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ExchangeData *data = g_new0 (ExchangeData, 1);
+  guint32 n = (guint32) len + 1;
+  guint8 hdr[5] = { n >> 24, n >> 16, n >> 8, n, type };
+
+  g_task_set_source_tag (task, esim_transport_socket_exchange_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) exchange_data_free);
+  data->expect_type = type | 0x80;
+
+  if (self->connection == NULL) {
+    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR,
+                             esim_transport_is_open (ESIM_TRANSPORT (self)) ?
+                               ESIM_TRANSPORT_ERROR_GONE : ESIM_TRANSPORT_ERROR_NOT_OPEN,
+                             "no link to the simulated eUICC at %s",
+                             esim_transport_get_device (ESIM_TRANSPORT (self)));
+    g_object_unref (task);
+    return;
+  }
+  if (self->busy) {
+    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_BUSY,
+                             "another APDU is in flight");
+    g_object_unref (task);
+    return;
+  }
+  if (len + 1 > ESIM_SOCKET_MAX_FRAME) {
+    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_FAILED,
+                             "APDU of %" G_GSIZE_FORMAT " bytes is too long", len);
+    g_object_unref (task);
+    return;
+  }
+  self->busy = TRUE;
+  data->request = g_byte_array_sized_new (len + 5);
+  g_byte_array_append (data->request, hdr, 5);
+  g_byte_array_append (data->request, payload, len);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->connection)),
+                                   data->request->data, data->request->len, G_PRIORITY_DEFAULT,
+                                   cancellable, exchange_write_cb, task);
+}
+
+static GBytes *
+esim_transport_socket_exchange_finish (EsimTransportSocket *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+/* open */
+
+static void
+open_connect_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  EsimTransportSocket *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  GSocketConnection *conn;
+
+  conn = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), res, &error);
+  if (conn == NULL) {
+    g_prefix_error (&error, "cannot reach the simulated eUICC at %s: ",
+                    esim_transport_get_device (ESIM_TRANSPORT (self)));
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      error->domain = ESIM_TRANSPORT_ERROR;
+      error->code = ESIM_TRANSPORT_ERROR_GONE;
+    }
+    g_task_return_error (task, error);
+    return;
+  }
+  g_clear_object (&self->connection);
+  self->connection = conn;
+  esim_transport_set_open (ESIM_TRANSPORT (self), TRUE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+esim_transport_socket_open_async (EsimTransport *transport, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (transport, cancellable, callback, user_data);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) address = NULL;
+
+  address = g_unix_socket_address_new (esim_transport_get_device (transport));
+  g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address), cancellable,
+                                 open_connect_cb, task);
+}
+
+static gboolean
+esim_transport_socket_open_finish (EsimTransport *transport, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+/* logical channels, with real MANAGE CHANNEL and SELECT APDUs */
+
+typedef struct {
+  GBytes *aid;
+  guint channel;
+  GByteArray *fci;
+} OpenChannelData;
+
+static void
+open_channel_data_free (OpenChannelData *data)
+{
+  g_bytes_unref (data->aid);
+  if (data->fci != NULL)
+    g_byte_array_unref (data->fci);
+  g_free (data);
+}
+
+static void open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+open_channel_abandon (GTask *task, GError *error)
+{
+  EsimTransportSocket *self = g_task_get_source_object (task);
+  OpenChannelData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) apdu = NULL;
+
+  /* release the channel we got; the result of that does not matter */
+  if (self->connection != NULL && data->channel > 0) {
+    apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, data->channel),
+                             ESIM_APDU_INS_MANAGE_CHANNEL, 0x80, (guint8) data->channel,
+                             NULL, 0, -1);
+    esim_transport_socket_exchange_async (self, ESIM_SOCKET_MSG_APDU,
+                                          g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+                                          NULL, NULL, NULL);
+  }
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+open_channel_send (GTask *task, GBytes *apdu)
+{
+  EsimTransportSocket *self = g_task_get_source_object (task);
+
+  esim_transport_socket_exchange_async (self, ESIM_SOCKET_MSG_APDU,
+                                        g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+                                        g_task_get_cancellable (task),
+                                        open_channel_select_cb, task);
+}
+
+static void
+open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimTransportSocket *self = ESIM_TRANSPORT_SOCKET (source);
+  OpenChannelData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint16 sw = 0;
+  guint8 cla = esim_apdu_cla_for_channel (0x00, data->channel);
+
+  rapdu = esim_transport_socket_exchange_finish (self, res, &error);
+  if (rapdu == NULL || !esim_apdu_parse_response (rapdu, &body, &sw, &error)) {
+    open_channel_abandon (task, error);
+    return;
+  }
+  g_byte_array_append (data->fci, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if ((sw & 0xff00) == 0x6100) {
+    g_autoptr(GBytes) apdu = esim_apdu_encode (cla, ESIM_APDU_INS_GET_RESPONSE, 0, 0, NULL, 0,
+                                               (sw & 0xff) == 0 ? 256 : (sw & 0xff));
+    open_channel_send (task, apdu);
+    return;
+  }
+  if (sw == 0x6A82) {
+    open_channel_abandon (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND,
+                                             "the card has no application with this AID (6A82)"));
+    return;
+  }
+  if (!esim_apdu_check_sw (sw, &error)) {
+    g_prefix_error (&error, "SELECT failed: ");
+    open_channel_abandon (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+open_channel_manage_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimTransportSocket *self = ESIM_TRANSPORT_SOCKET (source);
+  OpenChannelData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) select = NULL;
+  guint16 sw = 0;
+
+  rapdu = esim_transport_socket_exchange_finish (self, res, &error);
+  if (rapdu == NULL || !esim_apdu_parse_response (rapdu, &body, &sw, &error)) {
+    g_task_return_error (task, error);
+    g_object_unref (task);
+    return;
+  }
+  if (sw != ESIM_APDU_SW_OK || g_bytes_get_size (body) != 1 ||
+      ((const guint8 *) g_bytes_get_data (body, NULL))[0] == 0 ||
+      ((const guint8 *) g_bytes_get_data (body, NULL))[0] >= 20) {
+    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL,
+                             "MANAGE CHANNEL open failed (%04X)", sw);
+    g_object_unref (task);
+    return;
+  }
+  data->channel = ((const guint8 *) g_bytes_get_data (body, NULL))[0];
+  select = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, data->channel),
+                             ESIM_APDU_INS_SELECT, 0x04, 0x00,
+                             g_bytes_get_data (data->aid, NULL), g_bytes_get_size (data->aid), 0);
+  open_channel_send (task, select);
+}
+
+static void
+esim_transport_socket_open_channel_async (EsimTransport *transport, GBytes *aid,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  EsimTransportSocket *self = ESIM_TRANSPORT_SOCKET (transport);
+  GTask *task = g_task_new (transport, cancellable, callback, user_data);
+  OpenChannelData *data = g_new0 (OpenChannelData, 1);
+  g_autoptr(GBytes) apdu = NULL;
+
+  g_task_set_task_data (task, data, (GDestroyNotify) open_channel_data_free);
+  data->aid = g_bytes_ref (aid);
+  data->fci = g_byte_array_new ();
+  if (g_bytes_get_size (aid) < 5 || g_bytes_get_size (aid) > 16) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                             "an AID has 5 to 16 bytes, not %" G_GSIZE_FORMAT,
+                             g_bytes_get_size (aid));
+    g_object_unref (task);
+    return;
+  }
+  apdu = esim_apdu_encode (0x00, ESIM_APDU_INS_MANAGE_CHANNEL, 0x00, 0x00, NULL, 0, 1);
+  esim_transport_socket_exchange_async (self, ESIM_SOCKET_MSG_APDU,
+                                        g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+                                        cancellable, open_channel_manage_cb, task);
+}
+
+static gboolean
+esim_transport_socket_open_channel_finish (EsimTransport *transport, GAsyncResult *res,
+                                           guint *channel, GBytes **select_response,
+                                           GError **error)
+{
+  OpenChannelData *data = g_task_get_task_data (G_TASK (res));
+
+  if (!g_task_propagate_boolean (G_TASK (res), error))
+    return FALSE;
+  if (channel != NULL)
+    *channel = data->channel;
+  if (select_response != NULL)
+    *select_response = g_bytes_new (data->fci->data, data->fci->len);
+  return TRUE;
+}
+
+/* transmit */
+
+static void
+transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  GError *error = NULL;
+  GBytes *rapdu;
+
+  rapdu = esim_transport_socket_exchange_finish (ESIM_TRANSPORT_SOCKET (source), res, &error);
+  if (rapdu == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  if (g_bytes_get_size (rapdu) < 2) {
+    g_bytes_unref (rapdu);
+    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
+                             "response APDU without status word");
+    return;
+  }
+  g_task_return_pointer (task, rapdu, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+esim_transport_socket_transmit_async (EsimTransport *transport, guint channel, GBytes *apdu,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  GTask *task = g_task_new (transport, cancellable, callback, user_data);
+
+  esim_transport_socket_exchange_async (ESIM_TRANSPORT_SOCKET (transport), ESIM_SOCKET_MSG_APDU,
+                                        g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+                                        cancellable, transmit_cb, task);
+}
+
+static GBytes *
+esim_transport_socket_transmit_finish (EsimTransport *transport, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+/* close channel */
+
+static void
+close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  GError *error = NULL;
+  g_autoptr(GBytes) rapdu = NULL;
+  guint16 sw = 0;
+
+  rapdu = esim_transport_socket_exchange_finish (ESIM_TRANSPORT_SOCKET (source), res, &error);
+  if (rapdu == NULL || !esim_apdu_parse_response (rapdu, NULL, &sw, &error) ||
+      !esim_apdu_check_sw (sw, &error)) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+esim_transport_socket_close_channel_async (EsimTransport *transport, guint channel,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (transport, cancellable, callback, user_data);
+  g_autoptr(GBytes) apdu = NULL;
+
+  apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel),
+                           ESIM_APDU_INS_MANAGE_CHANNEL, 0x80, (guint8) channel, NULL, 0, -1);
+  esim_transport_socket_exchange_async (ESIM_TRANSPORT_SOCKET (transport), ESIM_SOCKET_MSG_APDU,
+                                        g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+                                        cancellable, close_channel_cb, task);
+}
+
+static gboolean
+esim_transport_socket_close_channel_finish (EsimTransport *transport, GAsyncResult *res,
+                                            GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+static void
+esim_transport_socket_close (EsimTransport *transport)
+{
+  EsimTransportSocket *self = ESIM_TRANSPORT_SOCKET (transport);
+
+  if (self->connection != NULL)
+    g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
+  g_clear_object (&self->connection);
+}
+
+static void
+esim_transport_socket_dispose (GObject *object)
+{
+  esim_transport_socket_close (ESIM_TRANSPORT (object));
+  G_OBJECT_CLASS (esim_transport_socket_parent_class)->dispose (object);
+}
+
+static void
+esim_transport_socket_init (EsimTransportSocket *self)
+{
+}
+
+static void
+esim_transport_socket_class_init (EsimTransportSocketClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  EsimTransportClass *transport_class = ESIM_TRANSPORT_CLASS (klass);
+
+  object_class->dispose = esim_transport_socket_dispose;
+  transport_class->open_async = esim_transport_socket_open_async;
+  transport_class->open_finish = esim_transport_socket_open_finish;
+  transport_class->open_channel_async = esim_transport_socket_open_channel_async;
+  transport_class->open_channel_finish = esim_transport_socket_open_channel_finish;
+  transport_class->transmit_async = esim_transport_socket_transmit_async;
+  transport_class->transmit_finish = esim_transport_socket_transmit_finish;
+  transport_class->close_channel_async = esim_transport_socket_close_channel_async;
+  transport_class->close_channel_finish = esim_transport_socket_close_channel_finish;
+  transport_class->close = esim_transport_socket_close;
+}
