@@ -1,0 +1,59 @@
+/*
+ * The card side of ES10a/b/c: one handler per request tag, each taking the
+ * whole decoded request TLV and returning the DER response of rsp.asn.
+ *
+ * The download functions (AuthenticateServer, PrepareDownload,
+ * LoadBoundProfilePackage) live in their own file and plug in with
+ * esim_sim_es10_register(); they find the session data here.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "esim-tlv.h"
+#include "esim-sim-crypto.h"
+#include "esim-sim-state.h"
+
+G_BEGIN_DECLS
+
+#define ESIM_SIM_TYPE_ES10 (esim_sim_es10_get_type ())
+G_DECLARE_FINAL_TYPE (EsimSimEs10, esim_sim_es10, ESIM_SIM, ES10, GObject)
+
+/* a response, or NULL with *sw set to the status word to answer instead */
+typedef GBytes *(*EsimSimEs10Handler) (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw);
+
+/* eid: 32 hex digits or NULL for the certificate's; rat: RAT rules (see
+ * esim-sim-main.c --help) or NULL for an empty RAT */
+EsimSimEs10 *esim_sim_es10_new (EsimSimState *state, EsimSimCrypto *crypto, const gchar *root_smds,
+                                const gchar *eid, const gchar *const *rat, GError **error);
+
+void esim_sim_es10_register (EsimSimEs10 *self, guint32 tag, EsimSimEs10Handler handler);
+
+/* request: one whole STORE DATA command. Answers a response, or NULL with
+ * *sw: 6A80 when it is not exactly one TLV, 6A88 for an unknown function */
+GBytes *esim_sim_es10_handle (EsimSimEs10 *self, GBytes *request, guint16 *sw);
+
+/* a card reset ends any RSP session */
+void esim_sim_es10_reset (EsimSimEs10 *self);
+
+EsimSimState *esim_sim_es10_get_state (EsimSimEs10 *self);
+EsimSimCrypto *esim_sim_es10_get_crypto (EsimSimEs10 *self);
+/* the last GetEUICCChallenge value, NULL when none is pending */
+GBytes *esim_sim_es10_get_challenge (EsimSimEs10 *self);
+/* the 16-byte EID */
+GBytes *esim_sim_es10_get_eid (EsimSimEs10 *self);
+
+/* queue a signed "other" notification for the event when the profile's
+ * notificationConfigurationInfo asks for it */
+gboolean esim_sim_es10_notify (EsimSimEs10 *self, EsimSimProfile *profile, EsimSimEvent event,
+                               GError **error);
+/* write the state; a failure is logged, the card keeps going */
+void esim_sim_es10_commit (EsimSimEs10 *self);
+
+/* one ProfileInfo (E3) with every field */
+GBytes *esim_sim_es10_encode_profile_info (EsimSimEs10 *self, EsimSimProfile *profile);
+
+G_END_DECLS
