@@ -25,11 +25,16 @@ trap cleanup EXIT
 
 build/tests/sim/esim-sim --socket "$work/card.sock" --state "$work/card.state" \
   --pki "$shared/fixtures/sgp26" \
-  --profile "$shared/fixtures/upp/TS48v1_A.der,state=enabled,name=TS.48 v1 A,spn=GSMA Test" \
-  --profile "$shared/fixtures/upp/TS48v2_SAIP2.3_BERTLV.der,name=TS.48 v2,spn=GSMA Test,ppr=2" &
+  --profile "$shared/fixtures/upp/TS48V1-A-UNIQUE.der,state=enabled,name=TS.48 v1 A,spn=GSMA Test" \
+  --profile "$shared/fixtures/upp/TS48V5-SAIP2-3-BERTLV-SUCI-UNIQUE.der,name=TS.48 v5 SUCI,spn=GSMA Test,ppr=1" &
 sim_pid=$!
-for _ in $(seq 100); do [ -S "$work/card.sock" ] && break; sleep 0.05; done
+for _ in $(seq 100); do
+  [ -S "$work/card.sock" ] && break
+  kill -0 "$sim_pid" 2>/dev/null || { echo "demo: the simulated eUICC did not start" >&2; exit 1; }
+  sleep 0.05
+done
 
+first=8949449999999990023
 esimctl() {
   echo "\$ esimctl $*"
   build/src/esimctl/esimctl --card "socket:$work/card.sock" "$@"
@@ -43,6 +48,8 @@ second=$(build/src/esimctl/esimctl --card "socket:$work/card.sock" --json list |
 esimctl enable "$second"
 esimctl nickname "$second" "Travel"
 esimctl list
+esimctl delete "$first"
+esimctl list
 esimctl notifications list
-echo "\$ esimctl delete $second   # PPR2 forbids it, and the card says so"
-build/src/esimctl/esimctl --card "socket:$work/card.sock" delete "$second" || echo "(exit code $?)"
+echo "\$ esimctl disable $second   # its policy rule PPR1 forbids it, and the card says so"
+build/src/esimctl/esimctl --card "socket:$work/card.sock" disable "$second" || echo "(exit code $?)"

@@ -269,7 +269,17 @@ esimctl_cmd_switch (EsimCtl *ctl, const gchar *verb, GError **error)
     esim_es10_delete_profile_async (ctl->es10, iccid, NULL, NULL, esimctl_result_cb, &res);
     ok = esim_es10_delete_profile_finish (ctl->es10, esimctl_wait (&res), error);
   }
-  return ok ? EXIT_SUCCESS : EXIT_CARD_FAILED;
+  if (!ok)
+    return EXIT_CARD_FAILED;
+  if (!ctl->json) {
+    if (g_str_equal (verb, "enable"))
+      g_print (_("Profile %s enabled.\n"), iccid);
+    else if (g_str_equal (verb, "disable"))
+      g_print (_("Profile %s disabled.\n"), iccid);
+    else
+      g_print (_("Profile %s deleted.\n"), iccid);
+  }
+  return EXIT_SUCCESS;
 }
 
 static gint
