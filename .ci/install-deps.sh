@@ -8,7 +8,7 @@ packages=(
   clang libclang-rt-14-dev llvm
   libglib2.0-dev libglib2.0-bin
   libgnutls28-dev nettle-dev gnutls-bin
-  libcurl4-gnutls-dev libjson-glib-dev
+  libcurl4-gnutls-dev libjson-glib-dev libsoup-3.0-dev glib-networking
   libsystemd-dev systemd
   libpolkit-gobject-1-dev polkitd
   libqmi-glib-dev libmbim-glib-dev libmm-glib-dev
