@@ -1,0 +1,343 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "esim-es9p.h"
+#include "esim-tlv.h"
+
+void
+esim_rsp_authentication_free (EsimRspAuthentication *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->transaction_id, g_bytes_unref);
+  g_clear_pointer (&self->server_signed1, g_bytes_unref);
+  g_clear_pointer (&self->server_signature1, g_bytes_unref);
+  g_clear_pointer (&self->euicc_ci_pkid, g_bytes_unref);
+  g_clear_pointer (&self->server_certificate, g_bytes_unref);
+  g_free (self);
+}
+
+void
+esim_rsp_client_authentication_free (EsimRspClientAuthentication *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->transaction_id, g_bytes_unref);
+  g_clear_pointer (&self->profile_metadata, g_bytes_unref);
+  g_clear_pointer (&self->smdp_signed2, g_bytes_unref);
+  g_clear_pointer (&self->smdp_signature2, g_bytes_unref);
+  g_clear_pointer (&self->smdp_certificate, g_bytes_unref);
+  g_free (self);
+}
+
+void
+esim_rsp_event_free (EsimRspEvent *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->event_id);
+  g_free (self->rsp_server_address);
+  g_free (self);
+}
+
+/* a base64 member that must hold exactly one TLV with the given tag */
+static GBytes *
+esim_rsp_get_tlv (JsonObject *answer, const gchar *member, guint32 tag, GError **error)
+{
+  g_autoptr(GBytes) value = esim_rsp_json_get_base64 (answer, member, error);
+  g_autoptr(GError) tlv_error = NULL;
+  EsimTlv tlv;
+
+  if (value == NULL)
+    return NULL;
+  if (!esim_tlv_decode_expect (value, tag, &tlv, &tlv_error)) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                 "member “%s” is not a valid TLV 0x%X: %s", member, tag, tlv_error->message);
+    return NULL;
+  }
+  return g_steal_pointer (&value);
+}
+
+/* the server must answer within the transaction it was asked about */
+static GBytes *
+esim_rsp_get_same_transaction (JsonObject *answer, GBytes *expected, GError **error)
+{
+  g_autoptr(GBytes) txid = esim_rsp_json_get_transaction_id (answer, error);
+
+  if (txid == NULL)
+    return NULL;
+  if (expected != NULL && !g_bytes_equal (txid, expected)) {
+    g_set_error_literal (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                         "server answered for another transaction");
+    return NULL;
+  }
+  return g_steal_pointer (&txid);
+}
+
+static void
+esim_rsp_call (EsimRspClient *client, const gchar *function, JsonObject *request,
+               GBytes *transaction_id, GCancellable *cancellable, gpointer source_tag,
+               GAsyncReadyCallback inner, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (client, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (transaction_id != NULL) {
+    g_autofree gchar *hex = esim_rsp_transaction_id_to_string (transaction_id);
+    json_object_set_string_member (request, "transactionId", hex);
+    g_task_set_task_data (task, g_bytes_ref (transaction_id), (GDestroyNotify) g_bytes_unref);
+  }
+  esim_rsp_client_call_async (client, function, request, cancellable, inner, task);
+}
+
+/* initiateAuthentication */
+
+static void
+initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(EsimRspAuthentication) auth = g_new0 (EsimRspAuthentication, 1);
+  GError *error = NULL;
+
+  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
+  if (answer == NULL ||
+      (auth->transaction_id = esim_rsp_get_same_transaction (answer, NULL, &error)) == NULL ||
+      (auth->server_signed1 = esim_rsp_get_tlv (answer, "serverSigned1", 0x30, &error)) == NULL ||
+      (auth->server_signature1 = esim_rsp_get_tlv (answer, "serverSignature1", 0x5F37, &error)) == NULL ||
+      (auth->euicc_ci_pkid = esim_rsp_get_tlv (answer, "euiccCiPKIdToBeUsed", 0x04, &error)) == NULL ||
+      (auth->server_certificate = esim_rsp_get_tlv (answer, "serverCertificate", 0x30, &error)) == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_pointer (task, g_steal_pointer (&auth), (GDestroyNotify) esim_rsp_authentication_free);
+}
+
+void
+esim_rsp_initiate_authentication_async (EsimRspClient *client, GBytes *euicc_challenge,
+                                        GBytes *euicc_info1, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+
+  esim_rsp_json_set_base64 (request, "euiccChallenge", euicc_challenge);
+  esim_rsp_json_set_base64 (request, "euiccInfo1", euicc_info1);
+  json_object_set_string_member (request, "smdpAddress", esim_rsp_client_get_address (client));
+  esim_rsp_call (client, "initiateAuthentication", request, NULL, cancellable,
+                 esim_rsp_initiate_authentication_async, initiate_authentication_cb, callback,
+                 user_data);
+}
+
+EsimRspAuthentication *
+esim_rsp_initiate_authentication_finish (EsimRspClient *client, GAsyncResult *result,
+                                         GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* authenticateClient (ES9+) */
+
+static void
+authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(EsimRspClientAuthentication) auth = g_new0 (EsimRspClientAuthentication, 1);
+  GBytes *expected = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
+  if (answer == NULL ||
+      (auth->transaction_id = esim_rsp_get_same_transaction (answer, expected, &error)) == NULL ||
+      (auth->profile_metadata = esim_rsp_get_tlv (answer, "profileMetadata", 0xBF25, &error)) == NULL ||
+      (auth->smdp_signed2 = esim_rsp_get_tlv (answer, "smdpSigned2", 0x30, &error)) == NULL ||
+      (auth->smdp_signature2 = esim_rsp_get_tlv (answer, "smdpSignature2", 0x5F37, &error)) == NULL ||
+      (auth->smdp_certificate = esim_rsp_get_tlv (answer, "smdpCertificate", 0x30, &error)) == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_pointer (task, g_steal_pointer (&auth),
+                         (GDestroyNotify) esim_rsp_client_authentication_free);
+}
+
+void
+esim_es9p_authenticate_client_async (EsimRspClient *client, GBytes *transaction_id,
+                                     GBytes *authenticate_server_response,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+
+  esim_rsp_json_set_base64 (request, "authenticateServerResponse", authenticate_server_response);
+  esim_rsp_call (client, "authenticateClient", request, transaction_id, cancellable,
+                 esim_es9p_authenticate_client_async, authenticate_client_cb, callback, user_data);
+}
+
+EsimRspClientAuthentication *
+esim_es9p_authenticate_client_finish (EsimRspClient *client, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* getBoundProfilePackage */
+
+static void
+get_bpp_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GBytes) txid = NULL;
+  GBytes *bpp = NULL;
+  GError *error = NULL;
+
+  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
+  if (answer == NULL ||
+      (txid = esim_rsp_get_same_transaction (answer, g_task_get_task_data (task), &error)) == NULL ||
+      (bpp = esim_rsp_get_tlv (answer, "boundProfilePackage", 0xBF36, &error)) == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_pointer (task, bpp, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+esim_es9p_get_bound_profile_package_async (EsimRspClient *client, GBytes *transaction_id,
+                                           GBytes *prepare_download_response,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+
+  esim_rsp_json_set_base64 (request, "prepareDownloadResponse", prepare_download_response);
+  esim_rsp_call (client, "getBoundProfilePackage", request, transaction_id, cancellable,
+                 esim_es9p_get_bound_profile_package_async, get_bpp_cb, callback, user_data);
+}
+
+GBytes *
+esim_es9p_get_bound_profile_package_finish (EsimRspClient *client, GAsyncResult *result,
+                                            GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* handleNotification and cancelSession: no output data */
+
+static void
+no_output_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr(JsonObject) answer = NULL;
+  GError *error = NULL;
+
+  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
+  if (answer == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+esim_es9p_handle_notification_async (EsimRspClient *client, GBytes *pending_notification,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+
+  esim_rsp_json_set_base64 (request, "pendingNotification", pending_notification);
+  esim_rsp_call (client, "handleNotification", request, NULL, cancellable,
+                 esim_es9p_handle_notification_async, no_output_cb, callback, user_data);
+}
+
+gboolean
+esim_es9p_handle_notification_finish (EsimRspClient *client, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+esim_es9p_cancel_session_async (EsimRspClient *client, GBytes *transaction_id,
+                                GBytes *cancel_session_response, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+
+  esim_rsp_json_set_base64 (request, "cancelSessionResponse", cancel_session_response);
+  esim_rsp_call (client, "cancelSession", request, transaction_id, cancellable,
+                 esim_es9p_cancel_session_async, no_output_cb, callback, user_data);
+}
+
+gboolean
+esim_es9p_cancel_session_finish (EsimRspClient *client, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* authenticateClient (ES11) */
+
+static void
+es11_authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GBytes) txid = NULL;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_rsp_event_free);
+  JsonArray *entries = NULL;
+  GError *error = NULL;
+
+  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
+  if (answer == NULL ||
+      (txid = esim_rsp_get_same_transaction (answer, g_task_get_task_data (task), &error)) == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  if (json_object_has_member (answer, "eventEntries"))
+    entries = json_object_get_array_member (answer, "eventEntries");
+  if (entries == NULL) {
+    g_task_return_new_error (task, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                             "authenticateClient: answer has no eventEntries");
+    return;
+  }
+  for (guint i = 0; i < json_array_get_length (entries); i++) {
+    JsonNode *node = json_array_get_element (entries, i);
+    JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    const gchar *id = entry != NULL ? json_object_get_string_member_with_default (entry, "eventId", NULL) : NULL;
+    const gchar *address = entry != NULL ? json_object_get_string_member_with_default (entry, "rspServerAddress", NULL) : NULL;
+    EsimRspEvent *event;
+
+    if (id == NULL || address == NULL) {
+      g_task_return_new_error (task, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                               "authenticateClient: event entry %u is incomplete", i);
+      return;
+    }
+    event = g_new0 (EsimRspEvent, 1);
+    event->event_id = g_strdup (id);
+    event->rsp_server_address = g_strdup (address);
+    g_ptr_array_add (events, event);
+  }
+  g_task_return_pointer (task, g_steal_pointer (&events), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+esim_es11_authenticate_client_async (EsimRspClient *client, GBytes *transaction_id,
+                                     GBytes *authenticate_server_response,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+
+  esim_rsp_json_set_base64 (request, "authenticateServerResponse", authenticate_server_response);
+  esim_rsp_call (client, "authenticateClient", request, transaction_id, cancellable,
+                 esim_es11_authenticate_client_async, es11_authenticate_client_cb, callback,
+                 user_data);
+}
+
+GPtrArray *
+esim_es11_authenticate_client_finish (EsimRspClient *client, GAsyncResult *result,
+                                      GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,302 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "esim-rsp-client.h"
+
+G_DEFINE_QUARK (esim-rsp-error-quark, esim_rsp_error)
+
+struct _EsimRspClient {
+  GObject parent_instance;
+  EsimHttp *http;
+  gchar *address;
+  gchar *iface;
+};
+
+G_DEFINE_TYPE (EsimRspClient, esim_rsp_client, G_TYPE_OBJECT)
+
+/* SGP.22 subject and reason codes that callers act on differently */
+static const struct {
+  const gchar *subject;
+  const gchar *reason;
+  EsimRspError code;
+  const gchar *text;
+} rsp_status_codes[] = {
+  { "8.8.1", "3.8", ESIM_RSP_ERROR_INVALID_SMDP_ADDRESS, "invalid SM-DP+ address" },
+  { "8.8.2", "3.1", ESIM_RSP_ERROR_UNSUPPORTED_CI, "no CI public key in common" },
+  { "8.8.3", "3.1", ESIM_RSP_ERROR_UNSUPPORTED_VERSION, "eUICC version not supported" },
+  { "8.1", "6.1", ESIM_RSP_ERROR_INVALID_SIGNATURE, "eUICC signature invalid" },
+  { "8.1.2", "6.1", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "EUM certificate invalid" },
+  { "8.1.2", "6.3", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "EUM certificate expired" },
+  { "8.1.3", "6.1", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "eUICC certificate invalid" },
+  { "8.1.3", "6.3", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "eUICC certificate expired" },
+  { "8.1.1", "3.8", ESIM_RSP_ERROR_EID_MISMATCH, "the profile is reserved for another eUICC" },
+  { "8.2.6", "3.8", ESIM_RSP_ERROR_MATCHING_ID_REFUSED, "matching ID refused" },
+  { "8.2.6", "3.9", ESIM_RSP_ERROR_MATCHING_ID_REFUSED, "matching ID unknown" },
+  { "8.2", "1.2", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE, "profile not released" },
+  { "8.2.5", "4.3", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE, "no eligible profile" },
+  { "8.2.7", "2.2", ESIM_RSP_ERROR_CONFIRMATION_CODE_MISSING, "confirmation code missing" },
+  { "8.2.7", "3.8", ESIM_RSP_ERROR_CONFIRMATION_CODE_REFUSED, "confirmation code refused" },
+  { "8.2.7", "6.4", ESIM_RSP_ERROR_CONFIRMATION_CODE_RETRIES_EXCEEDED,
+    "too many wrong confirmation codes" },
+  { "8.10.1", "3.9", ESIM_RSP_ERROR_UNKNOWN_TRANSACTION, "unknown transaction" },
+  { "8.9", "3.9", ESIM_RSP_ERROR_EVENT_UNKNOWN, "event unknown" },
+  { "8.9.5", "3.9", ESIM_RSP_ERROR_EVENT_UNKNOWN, "event unknown" },
+};
+
+EsimRspClient *
+esim_rsp_client_new (EsimHttp *http, const gchar *address, const gchar *iface)
+{
+  EsimRspClient *self = g_object_new (ESIM_TYPE_RSP_CLIENT, NULL);
+
+  self->http = g_object_ref (http);
+  self->address = g_strdup (address);
+  self->iface = g_strdup (iface);
+  return self;
+}
+
+const gchar *
+esim_rsp_client_get_address (EsimRspClient *self)
+{
+  return self->address;
+}
+
+EsimHttp *
+esim_rsp_client_get_http (EsimRspClient *self)
+{
+  return self->http;
+}
+
+GBytes *
+esim_rsp_json_get_base64 (JsonObject *object, const gchar *member, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  const gchar *text;
+  g_autofree guchar *data = NULL;
+  gsize len = 0;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                 "answer has no string member “%s”", member);
+    return NULL;
+  }
+  text = json_node_get_string (node);
+  /* g_base64_decode is lenient; check the alphabet so garbage is refused */
+  for (const gchar *p = text; *p != '\0'; p++) {
+    if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/' && *p != '=') {
+      g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                   "member “%s” is not base64", member);
+      return NULL;
+    }
+  }
+  if (strlen (text) % 4 != 0) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                 "member “%s” is not padded base64", member);
+    return NULL;
+  }
+  data = g_base64_decode (text, &len);
+  return g_bytes_new (data, len);
+}
+
+void
+esim_rsp_json_set_base64 (JsonObject *object, const gchar *member, GBytes *value)
+{
+  g_autofree gchar *text = g_base64_encode (g_bytes_get_data (value, NULL),
+                                            g_bytes_get_size (value));
+
+  json_object_set_string_member (object, member, text);
+}
+
+gchar *
+esim_rsp_transaction_id_to_string (GBytes *transaction_id)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (transaction_id, &len);
+  GString *s = g_string_sized_new (len * 2);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (s, "%02X", data[i]);
+  return g_string_free (s, FALSE);
+}
+
+GBytes *
+esim_rsp_json_get_transaction_id (JsonObject *object, GError **error)
+{
+  const gchar *text = NULL;
+  gsize len;
+  g_autofree guint8 *data = NULL;
+
+  if (json_object_has_member (object, "transactionId"))
+    text = json_object_get_string_member_with_default (object, "transactionId", NULL);
+  len = text != NULL ? strlen (text) : 0;
+  /* SGP.22: 1 to 16 bytes, as hex */
+  if (len == 0 || len % 2 != 0 || len > 32) {
+    g_set_error_literal (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                         "answer has no valid transactionId");
+    return NULL;
+  }
+  data = g_malloc (len / 2);
+  for (gsize i = 0; i < len; i += 2) {
+    if (!g_ascii_isxdigit (text[i]) || !g_ascii_isxdigit (text[i + 1])) {
+      g_set_error_literal (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                           "transactionId is not hexadecimal");
+      return NULL;
+    }
+    data[i / 2] = (guint8) (g_ascii_xdigit_value (text[i]) << 4 | g_ascii_xdigit_value (text[i + 1]));
+  }
+  return g_bytes_new (data, len / 2);
+}
+
+static gboolean
+esim_rsp_check_status (JsonObject *answer, const gchar *function, GError **error)
+{
+  JsonObject *header = NULL;
+  JsonObject *status = NULL;
+  JsonObject *data = NULL;
+  const gchar *verdict;
+  const gchar *subject;
+  const gchar *reason;
+  const gchar *message;
+
+  if (json_object_has_member (answer, "header"))
+    header = json_object_get_object_member (answer, "header");
+  if (header != NULL && json_object_has_member (header, "functionExecutionStatus"))
+    status = json_object_get_object_member (header, "functionExecutionStatus");
+  if (status == NULL) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                 "%s: answer has no functionExecutionStatus", function);
+    return FALSE;
+  }
+  verdict = json_object_get_string_member_with_default (status, "status", "");
+  if (g_str_has_prefix (verdict, "Executed-"))
+    return TRUE;
+  if (!g_str_equal (verdict, "Failed")) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                 "%s: unknown execution status", function);
+    return FALSE;
+  }
+  if (json_object_has_member (status, "statusCodeData"))
+    data = json_object_get_object_member (status, "statusCodeData");
+  subject = data != NULL ? json_object_get_string_member_with_default (data, "subjectCode", "?") : "?";
+  reason = data != NULL ? json_object_get_string_member_with_default (data, "reasonCode", "?") : "?";
+  message = data != NULL ? json_object_get_string_member_with_default (data, "message", "") : "";
+  for (guint i = 0; i < G_N_ELEMENTS (rsp_status_codes); i++) {
+    if (g_str_equal (rsp_status_codes[i].subject, subject) &&
+        g_str_equal (rsp_status_codes[i].reason, reason)) {
+      g_set_error (error, ESIM_RSP_ERROR, rsp_status_codes[i].code,
+                   "%s: %s (subject %s, reason %s)%s%s", function, rsp_status_codes[i].text,
+                   subject, reason, message[0] != '\0' ? ": " : "", message);
+      return FALSE;
+    }
+  }
+  g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_FAILED,
+               "%s failed (subject %s, reason %s)%s%s", function, subject, reason,
+               message[0] != '\0' ? ": " : "", message);
+  return FALSE;
+}
+
+static void
+esim_rsp_client_post_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  const gchar *function = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  guint status = 0;
+
+  body = esim_http_post_finish (ESIM_HTTP (source), res, &status, &error);
+  if (body == NULL) {
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  if (status == 204) {
+    g_task_return_pointer (task, json_object_new (), (GDestroyNotify) json_object_unref);
+    return;
+  }
+  if (status != 200) {
+    g_task_return_new_error (task, ESIM_RSP_ERROR, ESIM_RSP_ERROR_HTTP_STATUS,
+                             "%s: server answered HTTP %u", function, status);
+    return;
+  }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   (gssize) g_bytes_get_size (body), &error)) {
+    g_task_return_new_error (task, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                             "%s: answer is not JSON: %s", function, error->message);
+    return;
+  }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_task_return_new_error (task, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                             "%s: answer is not a JSON object", function);
+    return;
+  }
+  if (!esim_rsp_check_status (json_node_get_object (root), function, &error)) {
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  g_task_return_pointer (task, json_object_ref (json_node_get_object (root)),
+                         (GDestroyNotify) json_object_unref);
+}
+
+void
+esim_rsp_client_call_async (EsimRspClient *self, const gchar *function, JsonObject *request,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree gchar *url = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gsize len = 0;
+  gchar *text;
+  const gchar *headers[] = {
+    "Content-Type: application/json",
+    "Accept: application/json",
+    "X-Admin-Protocol: " ESIM_RSP_ADMIN_PROTOCOL,
+    NULL,
+  };
+
+  g_task_set_source_tag (task, esim_rsp_client_call_async);
+  g_task_set_task_data (task, g_strdup (function), g_free);
+  json_node_set_object (root, request);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, &len);
+  body = g_bytes_new_take (text, len);
+  url = g_strdup_printf ("https://%s/gsma/rsp2/%s/%s", self->address, self->iface, function);
+  esim_http_post_async (self->http, url, headers, body, cancellable, esim_rsp_client_post_cb, task);
+}
+
+JsonObject *
+esim_rsp_client_call_finish (EsimRspClient *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+esim_rsp_client_finalize (GObject *object)
+{
+  EsimRspClient *self = ESIM_RSP_CLIENT (object);
+
+  g_object_unref (self->http);
+  g_free (self->address);
+  g_free (self->iface);
+  G_OBJECT_CLASS (esim_rsp_client_parent_class)->finalize (object);
+}
+
+static void
+esim_rsp_client_init (EsimRspClient *self)
+{
+}
+
+static void
+esim_rsp_client_class_init (EsimRspClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = esim_rsp_client_finalize;
+}
