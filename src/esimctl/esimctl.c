@@ -14,12 +14,17 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "esim-activation-code.h"
+#include "esim-discovery.h"
+#include "esim-download.h"
 #include "esim-es10.h"
 #include "esim-iccid.h"
+#include "esim-notification-sender.h"
 #include "esim-transport-socket.h"
 
 #define EXIT_CARD_FAILED 1
@@ -29,10 +34,15 @@
 typedef struct {
   EsimEs10 *es10;
   gboolean json;
-  gchar **args; /* after the command name */
+  gchar **args;         /* after the command name */
+  gchar **ca_files;     /* trust anchors for SM-DP+/SM-DS TLS */
+  gchar *confirmation_code;
+  gchar *smds;
 } EsimCtl;
 
 typedef gint (*EsimCtlCommand) (EsimCtl *ctl, GError **error);
+
+static gint esimctl_notifications_process (EsimCtl *ctl, GError **error);
 
 /* the client is a short-lived program: waiting in a nested loop keeps each
  * command a straight line while the library stays asynchronous */
@@ -334,6 +344,8 @@ esimctl_cmd_notifications (EsimCtl *ctl, GError **error)
   g_autoptr(GPtrArray) list = NULL;
   guint n = esimctl_n_args (ctl);
 
+  if (n == 1 && g_str_equal (ctl->args[0], "process"))
+    return esimctl_notifications_process (ctl, error);
   if (n == 2 && g_str_equal (ctl->args[0], "remove")) {
     guint64 seq = 0;
     if (!g_ascii_string_to_unsigned (ctl->args[1], 10, 0, G_MAXINT64, &seq, error))
@@ -344,7 +356,7 @@ esimctl_cmd_notifications (EsimCtl *ctl, GError **error)
   }
   if (n != 1 || !g_str_equal (ctl->args[0], "list")) {
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                         _("Usage: esimctl notifications list|remove SEQ"));
+                         _("Usage: esimctl notifications list|process|remove SEQ"));
     return EXIT_USAGE;
   }
   esim_es10_list_notification_async (ctl->es10, ESIM_NOTIFICATION_EVENT_NONE, NULL,
@@ -410,6 +422,157 @@ esimctl_cmd_reset (EsimCtl *ctl, GError **error)
            ? EXIT_SUCCESS : EXIT_CARD_FAILED;
 }
 
+
+static EsimHttp *
+esimctl_http_new (EsimCtl *ctl, GError **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+
+  if (ctl->ca_files != NULL) {
+    for (guint i = 0; ctl->ca_files[i] != NULL; i++)
+      g_ptr_array_add (files, g_strdup (ctl->ca_files[i]));
+  } else {
+    /* the GSMA roots esimd ships */
+    const gchar *names[] = { "gsma-ci.pem", "gd-smdp.pem" };
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      g_ptr_array_add (files, g_build_filename (ESIM_DATADIR, "ci", names[i], NULL));
+  }
+  g_ptr_array_add (files, NULL);
+  return esim_http_new ((const gchar *const *) files->pdata, error);
+}
+
+static void
+esimctl_progress_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  EsimDownload *download = ESIM_DOWNLOAD (object);
+  gdouble progress = esim_download_get_progress (download);
+  const gchar *stage = esim_download_stage_to_string (esim_download_get_stage (download));
+  guint width = 30;
+  guint filled = (guint) (progress * width);
+  g_autoptr(GString) bar = g_string_new (NULL);
+
+  for (guint i = 0; i < width; i++)
+    g_string_append (bar, i < filled ? "#" : "-");
+  g_printerr ("\r[%s] %3.0f%% %-16s", bar->str, progress * 100.0, stage);
+}
+
+static gint
+esimctl_cmd_install (EsimCtl *ctl, GError **error)
+{
+  g_autoptr(EsimActivationCode) ac = NULL;
+  g_autoptr(EsimHttp) http = NULL;
+  g_autoptr(EsimDownload) download = NULL;
+  g_autoptr(EsimInstallResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  gboolean tty = isatty (STDERR_FILENO) && !ctl->json;
+
+  if (esimctl_n_args (ctl) > 1) {
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         _("Usage: esimctl install [ACTIVATION-CODE] [--confirmation-code CODE]"));
+    return EXIT_USAGE;
+  }
+  /* without an activation code the eUICC's default SM-DP+ is asked */
+  if (esimctl_n_args (ctl) == 1) {
+    ac = esim_activation_code_parse (ctl->args[0], error);
+    if (ac == NULL)
+      return EXIT_USAGE;
+  }
+  http = esimctl_http_new (ctl, error);
+  if (http == NULL)
+    return EXIT_USAGE;
+  download = esim_download_new (ctl->es10, http, ac != NULL ? ac->smdp_address : NULL,
+                                ac != NULL ? ac->matching_id : NULL);
+  if (ac != NULL && ac->confirmation_code_required && ctl->confirmation_code == NULL) {
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         _("This activation code needs --confirmation-code"));
+    return EXIT_USAGE;
+  }
+  if (ctl->confirmation_code != NULL)
+    esim_download_set_confirmation_code (download, ctl->confirmation_code);
+  if (tty)
+    g_signal_connect (download, "notify::progress", G_CALLBACK (esimctl_progress_cb), NULL);
+  esim_download_run_async (download, NULL, esimctl_result_cb, &res);
+  result = esim_download_run_finish (download, esimctl_wait (&res), error);
+  if (tty)
+    g_printerr ("\n");
+  if (result == NULL)
+    return EXIT_CARD_FAILED;
+  if (ctl->json) {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autofree gchar *aid = esimctl_hex (result->isdp_aid);
+    json_builder_begin_object (b);
+    esimctl_json_add_string (b, "iccid", result->iccid);
+    esimctl_json_add_string (b, "isdp_aid", aid);
+    json_builder_end_object (b);
+    esimctl_print_json (b);
+  } else {
+    g_print (_("Profile %s installed.\n"), result->iccid != NULL ? result->iccid : "");
+  }
+  return EXIT_SUCCESS;
+}
+
+static gint
+esimctl_cmd_discover (EsimCtl *ctl, GError **error)
+{
+  g_autoptr(EsimHttp) http = NULL;
+  g_autoptr(EsimDiscovery) discovery = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+
+  if (!esimctl_need_args (ctl, 0, "discover [--smds ADDRESS]", error))
+    return EXIT_USAGE;
+  http = esimctl_http_new (ctl, error);
+  if (http == NULL)
+    return EXIT_USAGE;
+  discovery = esim_discovery_new (ctl->es10, http, ctl->smds);
+  esim_discovery_run_async (discovery, NULL, esimctl_result_cb, &res);
+  events = esim_discovery_run_finish (discovery, esimctl_wait (&res), error);
+  if (events == NULL)
+    return EXIT_CARD_FAILED;
+  if (ctl->json) {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    json_builder_begin_array (b);
+    for (guint i = 0; i < events->len; i++) {
+      EsimRspEvent *e = g_ptr_array_index (events, i);
+      g_autofree gchar *code = g_strdup_printf ("LPA:1$%s$%s", e->rsp_server_address, e->event_id);
+      json_builder_begin_object (b);
+      esimctl_json_add_string (b, "smdp_address", e->rsp_server_address);
+      esimctl_json_add_string (b, "matching_id", e->event_id);
+      esimctl_json_add_string (b, "activation_code", code);
+      json_builder_end_object (b);
+    }
+    json_builder_end_array (b);
+    esimctl_print_json (b);
+    return EXIT_SUCCESS;
+  }
+  if (events->len == 0)
+    g_print ("%s\n", _("No profiles are waiting for this eUICC."));
+  for (guint i = 0; i < events->len; i++) {
+    EsimRspEvent *e = g_ptr_array_index (events, i);
+    g_print ("LPA:1$%s$%s\n", e->rsp_server_address, e->event_id);
+  }
+  return EXIT_SUCCESS;
+}
+
+static gint
+esimctl_notifications_process (EsimCtl *ctl, GError **error)
+{
+  g_autoptr(EsimHttp) http = esimctl_http_new (ctl, error);
+  g_autoptr(EsimNotificationSender) sender = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  guint delivered = 0, failed = 0;
+
+  if (http == NULL)
+    return EXIT_USAGE;
+  sender = esim_notification_sender_new (ctl->es10, http);
+  esim_notification_sender_run_async (sender, NULL, esimctl_result_cb, &res);
+  if (!esim_notification_sender_run_finish (sender, esimctl_wait (&res), &delivered, &failed,
+                                            error))
+    return EXIT_CARD_FAILED;
+  g_print (_("%u notifications delivered, %u left for later.\n"), delivered, failed);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_CARD_FAILED;
+}
+
 static EsimTransport *
 esimctl_transport_new (const gchar *spec, GError **error)
 {
@@ -427,11 +590,14 @@ static const struct {
 } commands[] = {
   { "info", esimctl_cmd_info, N_("Show the eUICC: EID, versions, memory, addresses") },
   { "list", esimctl_cmd_list, N_("List the profiles") },
+  { "install", esimctl_cmd_install, N_("Download and install a profile from an activation code") },
+  { "discover", esimctl_cmd_discover, N_("Ask the SM-DS for profiles waiting for this eUICC") },
   { "enable", esimctl_cmd_enable, N_("Enable the profile ICCID") },
   { "disable", esimctl_cmd_disable, N_("Disable the profile ICCID") },
   { "delete", esimctl_cmd_delete, N_("Delete the profile ICCID") },
   { "nickname", esimctl_cmd_nickname, N_("Set the nickname of the profile ICCID") },
-  { "notifications", esimctl_cmd_notifications, N_("List or remove pending notifications") },
+  { "notifications", esimctl_cmd_notifications,
+    N_("List, deliver or remove pending notifications") },
   { "set-default-smdp", esimctl_cmd_set_default_smdp, N_("Set the default SM-DP+ address") },
   { "reset", esimctl_cmd_reset, N_("Reset the eUICC memory") },
 };
@@ -445,6 +611,9 @@ main (int argc, char **argv)
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GString) summary = g_string_new (_("Commands:"));
   g_autofree gchar *card = NULL;
+  g_auto(GStrv) ca_files = NULL;
+  g_autofree gchar *confirmation_code = NULL;
+  g_autofree gchar *smds = NULL;
   EsimCtl ctl = { 0 };
   gboolean json = FALSE;
   gint rc;
@@ -452,6 +621,11 @@ main (int argc, char **argv)
     { "card", 'c', 0, G_OPTION_ARG_STRING, &card,
       N_("Talk to this card directly, without the daemon (socket:PATH)"), "CARD" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Machine-readable JSON output"), NULL },
+    { "ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ca_files,
+      N_("Trust only this CA for SM-DP+/SM-DS TLS (repeatable; test setups)"), "PEM" },
+    { "confirmation-code", 0, 0, G_OPTION_ARG_STRING, &confirmation_code,
+      N_("Confirmation code for install"), "CODE" },
+    { "smds", 0, 0, G_OPTION_ARG_STRING, &smds, N_("SM-DS address for discover"), "ADDRESS" },
     { NULL },
   };
 
@@ -490,6 +664,9 @@ main (int argc, char **argv)
     ctl.es10 = esim_es10_new (transport, NULL);
     ctl.json = json;
     ctl.args = argv + 2;
+    ctl.ca_files = ca_files;
+    ctl.confirmation_code = confirmation_code;
+    ctl.smds = smds;
     esim_es10_open_async (ctl.es10, NULL, esimctl_result_cb, &res);
     if (!esim_es10_open_finish (ctl.es10, esimctl_wait (&res), &error)) {
       g_printerr ("esimctl: %s\n", error->message);
