@@ -9,6 +9,8 @@
 
 #include <glib-object.h>
 
+#include "esim-rsp-crypto.h"
+
 G_BEGIN_DECLS
 
 #define ESIM_SIM_TYPE_CRYPTO (esim_sim_crypto_get_type ())
@@ -24,6 +26,11 @@ GBytes *esim_sim_crypto_get_euicc_certificate (EsimSimCrypto *self);
 GBytes *esim_sim_crypto_get_eum_certificate (EsimSimCrypto *self);
 /* SubjectKeyIdentifier values of the CI certificates found (NIST, BRP) */
 GPtrArray *esim_sim_crypto_get_ci_pkids (EsimSimCrypto *self);
+
+/* the CI certificate with that key identifier, NULL when the card has none */
+EsimRspCert *esim_sim_crypto_find_ci (EsimSimCrypto *self, const guint8 *pkid, gsize len);
+/* SK.EUICC.ECDSA */
+EsimRspKey *esim_sim_crypto_get_key (EsimSimCrypto *self);
 
 /* ECDSA-SHA256 with SK.EUICC.ECDSA; returns r||s, 32 bytes each, as SGP.22
  * signatures are coded (not the X9.62 DER form) */

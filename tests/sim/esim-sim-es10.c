@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "esim-sim-download.h"
 #include "esim-sim-es10.h"
 #include "esim-sim-upp.h"
 
@@ -34,6 +35,8 @@ struct _EsimSimEs10 {
   GBytes *rat; /* the encoded RulesAuthorisationTable content */
   GBytes *challenge;
   GHashTable *handlers; /* tag -> EsimSimEs10Handler */
+  EsimSimEs10Stream stream;
+  EsimSimEs10Reset reset;
 };
 
 G_DEFINE_TYPE (EsimSimEs10, esim_sim_es10, G_TYPE_OBJECT)
@@ -250,6 +253,12 @@ es10_get_info1 (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 static GBytes *
 es10_get_info2 (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 {
+  return esim_sim_es10_encode_euicc_info2 (self);
+}
+
+GBytes *
+esim_sim_es10_encode_euicc_info2 (EsimSimEs10 *self)
+{
   g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
   g_autoptr(EsimTlvBuilder) ecr = esim_tlv_builder_new ();
   g_autoptr(GBytes) resource = NULL;
@@ -396,19 +405,6 @@ es10_get_rat (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
   esim_tlv_builder_add_bytes (b, 0xA0, self->rat);
   esim_tlv_builder_end (b);
   return esim_tlv_builder_finish (b);
-}
-
-static GBytes *
-es10_cancel_session (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
-{
-  EsimTlv field;
-  gint64 reason = 0;
-
-  if (!esim_tlv_find (request, 0x80, &field) || field.length < 1 || field.length > 16
-      || !esim_tlv_find (request, 0x81, &field) || !esim_tlv_get_int (&field, &reason, NULL))
-    return es10_result (0xBF41, 0x81, RESULT_UNDEFINED);
-  /* no download session exists until AuthenticateServer is implemented */
-  return es10_result (0xBF41, 0x81, 5); /* invalidTransactionId */
 }
 
 /* ES10c */
@@ -726,6 +722,12 @@ esim_sim_es10_handle (EsimSimEs10 *self, GBytes *request, guint16 *sw)
   EsimTlv tlv;
 
   *sw = 0x9000;
+  if (self->stream != NULL) {
+    GBytes *response = NULL;
+
+    if (self->stream (self, request, &response, sw))
+      return response;
+  }
   if (!esim_tlv_decode_bytes (request, &tlv, NULL)) {
     *sw = 0x6A80;
     return NULL;
@@ -745,9 +747,80 @@ esim_sim_es10_register (EsimSimEs10 *self, guint32 tag, EsimSimEs10Handler handl
 }
 
 void
+esim_sim_es10_set_session_hooks (EsimSimEs10 *self, EsimSimEs10Stream stream,
+                                 EsimSimEs10Reset reset)
+{
+  self->stream = stream;
+  self->reset = reset;
+}
+
+void
 esim_sim_es10_reset (EsimSimEs10 *self)
 {
   g_clear_pointer (&self->challenge, g_bytes_unref);
+  if (self->reset != NULL)
+    self->reset (self);
+}
+
+void
+esim_sim_es10_clear_challenge (EsimSimEs10 *self)
+{
+  g_clear_pointer (&self->challenge, g_bytes_unref);
+}
+
+/* an allowed operator matches digit by digit, 'E' nibbles being wildcards */
+static gboolean
+es10_operator_matches (const EsimTlv *op, GBytes *owner)
+{
+  EsimTlv mcc_mnc;
+  const guint8 *o = g_bytes_get_data (owner, NULL);
+
+  if (!esim_tlv_find (op, 0x80, &mcc_mnc) || mcc_mnc.length != 3)
+    return FALSE;
+  for (guint i = 0; i < 6; i++) {
+    guint8 want = (i % 2 == 0) ? mcc_mnc.value[i / 2] >> 4 : mcc_mnc.value[i / 2] & 0x0f;
+    guint8 have = (i % 2 == 0) ? o[i / 2] >> 4 : o[i / 2] & 0x0f;
+
+    if (want != 0x0e && want != have)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+esim_sim_es10_ppr_allowed (EsimSimEs10 *self, guint32 ppr, GBytes *owner)
+{
+  gsize len = 0;
+  const guint8 *buf = g_bytes_get_data (self->rat, &len);
+
+  for (guint32 bit = ESIM_SIM_PPR1; bit <= ESIM_SIM_PPR2; bit <<= 1) {
+    gboolean allowed = FALSE;
+
+    if ((ppr & bit) == 0)
+      continue;
+    /* a profile without an owner cannot be matched against any rule */
+    if (owner == NULL || g_bytes_get_size (owner) != 3)
+      return FALSE;
+    for (gsize pos = 0; pos < len && !allowed;) {
+      EsimTlv rule, field, op;
+      EsimTlvIter iter;
+      guint32 rule_ppr = 0;
+
+      if (!esim_tlv_parse_header (buf + pos, len - pos, &rule, NULL)
+          || !esim_tlv_decode (rule.raw, rule.raw_length, &rule, NULL))
+        return FALSE;
+      pos += rule.raw_length;
+      if (!esim_tlv_find (&rule, 0x80, &field) || !esim_tlv_get_bit_string (&field, &rule_ppr, NULL)
+          || (rule_ppr & bit) == 0 || !esim_tlv_find (&rule, 0xA1, &field))
+        continue;
+      esim_tlv_iter_init (&iter, &field);
+      while (!allowed && esim_tlv_iter_next (&iter, &op))
+        allowed = es10_operator_matches (&op, owner);
+    }
+    if (!allowed)
+      return FALSE;
+  }
+  return TRUE;
 }
 
 EsimSimState *
@@ -862,7 +935,6 @@ esim_sim_es10_new (EsimSimState *state, EsimSimCrypto *crypto, const gchar *root
   esim_sim_es10_register (self, 0xBF2B, es10_retrieve_notifications);
   esim_sim_es10_register (self, 0xBF30, es10_remove_notification);
   esim_sim_es10_register (self, 0xBF43, es10_get_rat);
-  esim_sim_es10_register (self, 0xBF41, es10_cancel_session);
   esim_sim_es10_register (self, 0xBF2D, es10_get_profiles_info);
   esim_sim_es10_register (self, 0xBF31, es10_enable_profile);
   esim_sim_es10_register (self, 0xBF32, es10_disable_profile);
@@ -870,6 +942,8 @@ esim_sim_es10_new (EsimSimState *state, EsimSimCrypto *crypto, const gchar *root
   esim_sim_es10_register (self, 0xBF34, es10_memory_reset);
   esim_sim_es10_register (self, 0xBF3E, es10_get_eid);
   esim_sim_es10_register (self, 0xBF29, es10_set_nickname);
+  /* AuthenticateServer, PrepareDownload, the BPP and CancelSession */
+  esim_sim_download_register (self);
   return g_steal_pointer (&self);
 }
 

@@ -3,8 +3,8 @@
  * whole decoded request TLV and returning the DER response of rsp.asn.
  *
  * The download functions (AuthenticateServer, PrepareDownload,
- * LoadBoundProfilePackage) live in their own file and plug in with
- * esim_sim_es10_register(); they find the session data here.
+ * LoadBoundProfilePackage, CancelSession) live in esim-sim-download.c and
+ * plug in with esim_sim_es10_register() and esim_sim_es10_set_session_hooks().
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -32,6 +32,16 @@ EsimSimEs10 *esim_sim_es10_new (EsimSimState *state, EsimSimCrypto *crypto, cons
 
 void esim_sim_es10_register (EsimSimEs10 *self, guint32 tag, EsimSimEs10Handler handler);
 
+/* the download session beside the functions: stream sees every whole STORE
+ * DATA command first and returns TRUE when it took it (a bound profile
+ * package arrives in pieces that are not one TLV each), setting *response
+ * or *sw; reset is told of card resets */
+typedef gboolean (*EsimSimEs10Stream) (EsimSimEs10 *self, GBytes *request, GBytes **response,
+                                       guint16 *sw);
+typedef void (*EsimSimEs10Reset) (EsimSimEs10 *self);
+void esim_sim_es10_set_session_hooks (EsimSimEs10 *self, EsimSimEs10Stream stream,
+                                      EsimSimEs10Reset reset);
+
 /* request: one whole STORE DATA command. Answers a response, or NULL with
  * *sw: 6A80 when it is not exactly one TLV, 6A88 for an unknown function */
 GBytes *esim_sim_es10_handle (EsimSimEs10 *self, GBytes *request, guint16 *sw);
@@ -43,6 +53,8 @@ EsimSimState *esim_sim_es10_get_state (EsimSimEs10 *self);
 EsimSimCrypto *esim_sim_es10_get_crypto (EsimSimEs10 *self);
 /* the last GetEUICCChallenge value, NULL when none is pending */
 GBytes *esim_sim_es10_get_challenge (EsimSimEs10 *self);
+/* a challenge is good for one AuthenticateServer */
+void esim_sim_es10_clear_challenge (EsimSimEs10 *self);
 /* the 16-byte EID */
 GBytes *esim_sim_es10_get_eid (EsimSimEs10 *self);
 
@@ -52,6 +64,13 @@ gboolean esim_sim_es10_notify (EsimSimEs10 *self, EsimSimProfile *profile, EsimS
                                GError **error);
 /* write the state; a failure is logged, the card keeps going */
 void esim_sim_es10_commit (EsimSimEs10 *self);
+
+/* whether the RAT allows a profile of that owner (3 bytes or NULL) to carry
+ * the PPRs (PprIds bits) */
+gboolean esim_sim_es10_ppr_allowed (EsimSimEs10 *self, guint32 ppr, GBytes *owner);
+
+/* EUICCInfo2 (BF22), as GetEUICCInfo2 answers it */
+GBytes *esim_sim_es10_encode_euicc_info2 (EsimSimEs10 *self);
 
 /* one ProfileInfo (E3) with every field */
 GBytes *esim_sim_es10_encode_profile_info (EsimSimEs10 *self, EsimSimProfile *profile);

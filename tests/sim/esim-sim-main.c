@@ -125,6 +125,12 @@ main (int argc, char **argv)
     return EXIT_FAILURE;
   }
 
+  for (guint i = 0; faults != NULL && faults[i] != NULL; i++) {
+    if (!esim_sim_server_add_fault (NULL, faults[i], &error)) {
+      g_printerr ("esim-sim: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  }
   card = esim_sim_card_new (config, &error);
   if (card == NULL) {
     g_printerr ("esim-sim: %s\n", error->message);

@@ -389,7 +389,8 @@ esim_sim_server_add_fault (EsimSimServer *self, const gchar *spec, GError **erro
   } else {
     goto bad;
   }
-  g_array_append_val (self->faults, fault);
+  if (self != NULL)
+    g_array_append_val (self->faults, fault);
   return TRUE;
 bad:
   g_set_error (error, ESIM_SIM_ERROR, ESIM_SIM_ERROR_INVALID_ARGUMENT,

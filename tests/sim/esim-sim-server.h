@@ -21,7 +21,8 @@ G_DECLARE_FINAL_TYPE (EsimSimServer, esim_sim_server, ESIM_SIM, SERVER, GObject)
 EsimSimServer *esim_sim_server_new (EsimSimCard *card, const gchar *path, GError **error);
 
 /* sw:N:XXXX, delay:N:MS, delay:*:MS, vanish:N; N counts APDU frames from 1
- * since the server started, across connections */
+ * since the server started, across connections. self NULL only checks the
+ * spec (before the socket listens, so that a bad one never looks started) */
 gboolean esim_sim_server_add_fault (EsimSimServer *self, const gchar *spec, GError **error);
 
 /* drops the client and stops listening; idempotent */
