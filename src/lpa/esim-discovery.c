@@ -66,6 +66,8 @@ static void
 authenticate_server_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
+  /* read before the task is handed on */
+  GCancellable *cancellable = g_task_get_cancellable (task);
   EsimDiscovery *self = g_task_get_source_object (task);
   g_autoptr(GBytes) response = NULL;
   GError *error = NULL;
@@ -76,7 +78,7 @@ authenticate_server_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   esim_es11_authenticate_client_async (self->client, self->auth->transaction_id, response,
-                                       g_task_get_cancellable (task), authenticate_client_cb,
+                                       cancellable, authenticate_client_cb,
                                        g_steal_pointer (&task));
 }
 
@@ -84,6 +86,8 @@ static void
 initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
+  /* read before the task is handed on */
+  GCancellable *cancellable = g_task_get_cancellable (task);
   EsimDiscovery *self = g_task_get_source_object (task);
   g_autoptr(GBytes) ctx = NULL;
   GError *error = NULL;
@@ -98,7 +102,7 @@ initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_da
   esim_es10_authenticate_server_async (self->es10, self->auth->server_signed1,
                                        self->auth->server_signature1, self->auth->euicc_ci_pkid,
                                        self->auth->server_certificate, ctx,
-                                       g_task_get_cancellable (task), authenticate_server_cb,
+                                       cancellable, authenticate_server_cb,
                                        g_steal_pointer (&task));
 }
 
@@ -106,6 +110,8 @@ static void
 challenge_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
+  /* read before the task is handed on */
+  GCancellable *cancellable = g_task_get_cancellable (task);
   EsimDiscovery *self = g_task_get_source_object (task);
   g_autoptr(GBytes) challenge = NULL;
   GError *error = NULL;
@@ -117,7 +123,7 @@ challenge_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   self->client = esim_rsp_client_new (self->http, self->smds_address, "es11");
   esim_rsp_initiate_authentication_async (self->client, challenge, self->info1,
-                                          g_task_get_cancellable (task),
+                                          cancellable,
                                           initiate_authentication_cb, g_steal_pointer (&task));
 }
 
@@ -125,6 +131,8 @@ static void
 info1_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
+  /* read before the task is handed on */
+  GCancellable *cancellable = g_task_get_cancellable (task);
   EsimDiscovery *self = g_task_get_source_object (task);
   g_autoptr(EsimEuiccInfo1) info1 = NULL;
   GError *error = NULL;
@@ -135,7 +143,7 @@ info1_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   self->info1 = g_bytes_ref (info1->raw);
-  esim_es10_get_euicc_challenge_async (self->es10, g_task_get_cancellable (task), challenge_cb,
+  esim_es10_get_euicc_challenge_async (self->es10, cancellable, challenge_cb,
                                        g_steal_pointer (&task));
 }
 

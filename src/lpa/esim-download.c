@@ -197,11 +197,11 @@ cleanup_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* a user who stops a download has not rejected the profile: postponed
+ * keeps it available at the SM-DP+, where endUserRejection would end it */
 static EsimCancelSessionReason
 esim_download_cancel_reason (const GError *error)
 {
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return ESIM_CANCEL_SESSION_REASON_END_USER_REJECTION;
   if (g_error_matches (error, ESIM_HTTP_ERROR, ESIM_HTTP_ERROR_TIMEOUT))
     return ESIM_CANCEL_SESSION_REASON_TIMEOUT;
   return ESIM_CANCEL_SESSION_REASON_POSTPONED;
