@@ -1,0 +1,567 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "esim-smdp-error.h"
+#include "esim-smdp-server.h"
+
+#define ESIM_SMDP_PROTOCOL "gsma/rsp/v2.2.0"
+#define ESIM_SMDP_PATH_PREFIX "/gsma/rsp2/"
+/* peers remembered to tell new connections from kept-alive ones */
+#define ESIM_SMDP_MAX_PEERS 4096
+#define ESIM_SMDP_MAX_LATENCY_MS (10 * 60 * 1000)
+
+typedef enum {
+  ESIM_SMDP_FAULT_HTTP500,
+  ESIM_SMDP_FAULT_TIMEOUT,
+  ESIM_SMDP_FAULT_MALFORMED_JSON,
+  ESIM_SMDP_FAULT_BAD_SIGNATURE,
+  ESIM_SMDP_FAULT_LATENCY,
+} EsimSmdpFaultKind;
+
+typedef struct {
+  EsimSmdpFaultKind kind;
+  gchar *function; /* "*" for all */
+  guint nth;       /* 0: every call */
+  guint ms;
+} EsimSmdpFault;
+
+struct _EsimSmdpServer {
+  GObject parent_instance;
+
+  SoupServer *server;
+  EsimSmdpRsp *rsp;
+  GPtrArray *faults;    /* EsimSmdpFault */
+  guint latency_ms;
+  gchar *stats_file;
+
+  guint connections;    /* one TLS handshake each */
+  guint requests_total;
+  guint faults_injected;
+  GHashTable *requests; /* "interface/function" -> count */
+  GHashTable *calls;    /* function -> count, for http500:FUNC:N */
+  GHashTable *statuses; /* "200" -> count */
+  GHashTable *peers;    /* "ip:port" of the connections seen */
+};
+
+G_DEFINE_TYPE (EsimSmdpServer, esim_smdp_server, G_TYPE_OBJECT)
+
+static const gchar *const es9plus_functions[]
+  = { "initiateAuthentication", "authenticateClient", "getBoundProfilePackage",
+      "handleNotification", "cancelSession", NULL };
+static const gchar *const es11_functions[]
+  = { "initiateAuthentication", "authenticateClient", NULL };
+
+static void
+esim_smdp_fault_free (EsimSmdpFault *fault)
+{
+  g_free (fault->function);
+  g_free (fault);
+}
+
+static void
+esim_smdp_server_dispose (GObject *object)
+{
+  EsimSmdpServer *self = ESIM_SMDP_SERVER (object);
+
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_clear_object (&self->rsp);
+  G_OBJECT_CLASS (esim_smdp_server_parent_class)->dispose (object);
+}
+
+static void
+esim_smdp_server_finalize (GObject *object)
+{
+  EsimSmdpServer *self = ESIM_SMDP_SERVER (object);
+
+  g_ptr_array_unref (self->faults);
+  g_free (self->stats_file);
+  g_hash_table_unref (self->requests);
+  g_hash_table_unref (self->calls);
+  g_hash_table_unref (self->statuses);
+  g_hash_table_unref (self->peers);
+  G_OBJECT_CLASS (esim_smdp_server_parent_class)->finalize (object);
+}
+
+static void
+esim_smdp_server_class_init (EsimSmdpServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = esim_smdp_server_dispose;
+  object_class->finalize = esim_smdp_server_finalize;
+}
+
+static void
+esim_smdp_server_init (EsimSmdpServer *self)
+{
+  self->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_smdp_fault_free);
+  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* a connection is counted at its first request: one TLS handshake each.
+ * While a connection lives its client port is its own; the socket object
+ * itself cannot carry a mark, as libsoup 3.2 never frees it */
+static void
+esim_smdp_server_count_connection (EsimSmdpServer *self, SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  g_autofree gchar *ip = NULL;
+  gchar *key;
+
+  if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
+    return;
+  ip = g_inet_address_to_string (
+    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  key = g_strdup_printf ("%s:%u", ip,
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)));
+  if (g_hash_table_contains (self->peers, key)) {
+    g_free (key);
+    return;
+  }
+  if (g_hash_table_size (self->peers) >= ESIM_SMDP_MAX_PEERS)
+    g_hash_table_remove_all (self->peers);
+  g_hash_table_add (self->peers, key);
+  self->connections++;
+}
+
+static void
+esim_smdp_count (GHashTable *table, const gchar *key)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (table, key));
+
+  g_hash_table_insert (table, g_strdup (key), GUINT_TO_POINTER (n + 1));
+}
+
+static gboolean
+esim_smdp_parse_uint (const gchar *text, guint max, guint *out)
+{
+  guint64 value = 0;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, max, &value, NULL))
+    return FALSE;
+  *out = (guint) value;
+  return TRUE;
+}
+
+gboolean
+esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (spec, ":", 4);
+  guint n = g_strv_length (parts);
+  EsimSmdpFault *fault;
+  EsimSmdpFaultKind kind;
+  guint nth = 0, ms = 0;
+  gboolean ok = n >= 2 && *parts[1] != '\0';
+
+  if (ok && g_str_equal (parts[0], "http500")) {
+    kind = ESIM_SMDP_FAULT_HTTP500;
+    ok = n == 2 || (n == 3 && esim_smdp_parse_uint (parts[2], G_MAXUINT, &nth));
+  } else if (ok && g_str_equal (parts[0], "timeout")) {
+    kind = ESIM_SMDP_FAULT_TIMEOUT;
+    ok = n == 2;
+  } else if (ok && g_str_equal (parts[0], "malformed-json")) {
+    kind = ESIM_SMDP_FAULT_MALFORMED_JSON;
+    ok = n == 2;
+  } else if (ok && g_str_equal (parts[0], "bad-signature")) {
+    kind = ESIM_SMDP_FAULT_BAD_SIGNATURE;
+    ok = n == 2;
+  } else if (ok && g_str_equal (parts[0], "latency")) {
+    kind = ESIM_SMDP_FAULT_LATENCY;
+    ok = n == 3 && esim_smdp_parse_uint (parts[2], ESIM_SMDP_MAX_LATENCY_MS, &ms);
+  } else {
+    ok = FALSE;
+  }
+  if (!ok) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad fault “%s”", spec);
+    return FALSE;
+  }
+  fault = g_new0 (EsimSmdpFault, 1);
+  fault->kind = kind;
+  fault->function = g_strdup (parts[1]);
+  fault->nth = nth;
+  fault->ms = ms;
+  g_ptr_array_add (self->faults, fault);
+  return TRUE;
+}
+
+void
+esim_smdp_server_set_latency (EsimSmdpServer *self, guint ms)
+{
+  self->latency_ms = MIN (ms, ESIM_SMDP_MAX_LATENCY_MS);
+}
+
+void
+esim_smdp_server_set_stats_file (EsimSmdpServer *self, const gchar *path)
+{
+  g_free (self->stats_file);
+  self->stats_file = g_strdup (path);
+}
+
+static void
+esim_smdp_add_counts (JsonBuilder *b, const gchar *member, GHashTable *table)
+{
+  g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (table), (GCompareFunc) strcmp);
+
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  for (GList *l = keys; l != NULL; l = l->next) {
+    json_builder_set_member_name (b, l->data);
+    json_builder_add_int_value (b, GPOINTER_TO_UINT (g_hash_table_lookup (table, l->data)));
+  }
+  json_builder_end_object (b);
+}
+
+gboolean
+esim_smdp_server_write_stats (EsimSmdpServer *self, GError **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree gchar *text = NULL;
+
+  if (self->stats_file == NULL)
+    return TRUE;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "tlsHandshakes");
+  json_builder_add_int_value (b, self->connections);
+  json_builder_set_member_name (b, "requestsTotal");
+  json_builder_add_int_value (b, self->requests_total);
+  esim_smdp_add_counts (b, "requests", self->requests);
+  esim_smdp_add_counts (b, "httpStatus", self->statuses);
+  json_builder_set_member_name (b, "faultsInjected");
+  json_builder_add_int_value (b, self->faults_injected);
+  esim_smdp_rsp_add_stats (self->rsp, b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  /* g_file_set_contents writes a temporary file and renames it */
+  return g_file_set_contents (self->stats_file, text, -1, error);
+}
+
+static void
+esim_smdp_server_finish (EsimSmdpServer *self, guint status)
+{
+  g_autofree gchar *key = g_strdup_printf ("%u", status);
+  g_autoptr(GError) error = NULL;
+
+  /* 0: no response (a hung request, or just the start) */
+  if (status != 0)
+    esim_smdp_count (self->statuses, key);
+  if (!esim_smdp_server_write_stats (self, &error))
+    g_warning ("cannot write the stats: %s", error->message);
+}
+
+static void
+esim_smdp_set_plain (SoupServerMessage *msg, guint status, const gchar *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+static void
+esim_smdp_set_json (SoupServerMessage *msg, guint status, const gchar *text)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_replace (headers, "X-Admin-Protocol", ESIM_SMDP_PROTOCOL);
+  soup_server_message_set_status (msg, status, NULL);
+  if (text != NULL)
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text,
+                                      strlen (text));
+}
+
+static gchar *
+esim_smdp_error_json (const GError *error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const gchar *subject = NULL;
+  const gchar *reason = NULL;
+
+  esim_smdp_error_get_codes (error->domain == ESIM_SMDP_ERROR ? (EsimSmdpError) error->code
+                                                              : ESIM_SMDP_ERROR_INTERNAL,
+                             &subject, &reason);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "header");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "functionExecutionStatus");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, "Failed");
+  json_builder_set_member_name (b, "statusCodeData");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "subjectCode");
+  json_builder_add_string_value (b, subject);
+  json_builder_set_member_name (b, "reasonCode");
+  json_builder_add_string_value (b, reason);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, error->message);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+static EsimSmdpFault *
+esim_smdp_server_find_fault (EsimSmdpServer *self, EsimSmdpFaultKind kind,
+                             const gchar *function, guint call)
+{
+  for (guint i = 0; i < self->faults->len; i++) {
+    EsimSmdpFault *fault = g_ptr_array_index (self->faults, i);
+
+    if (fault->kind == kind
+        && (g_str_equal (fault->function, "*") || g_str_equal (fault->function, function))
+        && (fault->nth == 0 || fault->nth == call))
+      return fault;
+  }
+  return NULL;
+}
+
+/* latency: the response is ready, it leaves when the timer fires */
+
+typedef struct {
+  SoupServerMessage *msg;
+  gboolean gone;
+} EsimSmdpDelayed;
+
+static void
+esim_smdp_delayed_gone_cb (SoupServerMessage *msg, EsimSmdpDelayed *delayed)
+{
+  delayed->gone = TRUE;
+}
+
+static gboolean
+esim_smdp_delayed_cb (gpointer user_data)
+{
+  EsimSmdpDelayed *delayed = user_data;
+
+  g_signal_handlers_disconnect_by_data (delayed->msg, delayed);
+  if (!delayed->gone)
+    soup_server_message_unpause (delayed->msg);
+  g_object_unref (delayed->msg);
+  g_free (delayed);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+esim_smdp_delay (SoupServerMessage *msg, guint ms)
+{
+  EsimSmdpDelayed *delayed = g_new0 (EsimSmdpDelayed, 1);
+
+  delayed->msg = g_object_ref (msg);
+  g_signal_connect (msg, "finished", G_CALLBACK (esim_smdp_delayed_gone_cb), delayed);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (esim_smdp_delayed_gone_cb), delayed);
+  soup_server_message_pause (msg);
+  g_timeout_add (ms, esim_smdp_delayed_cb, delayed);
+}
+
+static gboolean
+esim_smdp_known_function (const gchar *interface, const gchar *function)
+{
+  if (g_str_equal (interface, "es9plus"))
+    return g_strv_contains (es9plus_functions, function);
+  if (g_str_equal (interface, "es11"))
+    return g_strv_contains (es11_functions, function);
+  return FALSE;
+}
+
+static gboolean
+esim_smdp_protocol_ok (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const gchar *protocol = soup_message_headers_get_one (headers, "X-Admin-Protocol");
+
+  return protocol != NULL && g_str_has_prefix (protocol, "gsma/rsp/v2.");
+}
+
+/* the JSON function call itself; returns the HTTP status */
+static guint
+esim_smdp_server_call (EsimSmdpServer *self, SoupServerMessage *msg, const gchar *interface,
+                       const gchar *function, gboolean corrupt)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) data = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonObject) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *text = NULL;
+  JsonNode *root;
+
+  if (g_bytes_get_size (data) > ESIM_SMDP_MAX_BODY) {
+    esim_smdp_set_plain (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too large\n");
+    return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+  }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (data, NULL),
+                                   (gssize) g_bytes_get_size (data), &error)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_clear_error (&error);
+    g_set_error_literal (&error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_INVALID_FORMAT,
+                         "the body is not a JSON object");
+  } else {
+    response = esim_smdp_rsp_handle (self->rsp, interface, function, json_node_get_object (root),
+                                     corrupt, &error);
+  }
+  if (response == NULL) {
+    g_debug ("%s/%s failed: %s", interface, function, error->message);
+    text = esim_smdp_error_json (error);
+    esim_smdp_set_json (msg, SOUP_STATUS_OK, text);
+    return SOUP_STATUS_OK;
+  }
+  if (g_str_equal (function, "handleNotification")) {
+    esim_smdp_set_json (msg, SOUP_STATUS_NO_CONTENT, NULL);
+    return SOUP_STATUS_NO_CONTENT;
+  }
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), response);
+
+    text = json_to_string (node, FALSE);
+  }
+  esim_smdp_set_json (msg, SOUP_STATUS_OK, text);
+  return SOUP_STATUS_OK;
+}
+
+static void
+esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
+                          GHashTable *query, gpointer user_data)
+{
+  EsimSmdpServer *self = user_data;
+  g_auto(GStrv) parts = NULL;
+  g_autofree gchar *key = NULL;
+  const gchar *interface, *function;
+  guint call, status, delay = self->latency_ms;
+  EsimSmdpFault *fault;
+
+  esim_smdp_server_count_connection (self, msg);
+  self->requests_total++;
+
+  parts = g_strsplit (g_str_has_prefix (path, ESIM_SMDP_PATH_PREFIX)
+                        ? path + strlen (ESIM_SMDP_PATH_PREFIX) : "",
+                      "/", -1);
+  if (g_strv_length (parts) != 2 || !esim_smdp_known_function (parts[0], parts[1])) {
+    esim_smdp_set_plain (msg, SOUP_STATUS_NOT_FOUND, "no such function\n");
+    esim_smdp_server_finish (self, SOUP_STATUS_NOT_FOUND);
+    return;
+  }
+  interface = parts[0];
+  function = parts[1];
+  key = g_strdup_printf ("%s/%s", interface, function);
+  esim_smdp_count (self->requests, key);
+
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST) {
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                  "POST");
+    esim_smdp_set_plain (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "POST only\n");
+    esim_smdp_server_finish (self, SOUP_STATUS_METHOD_NOT_ALLOWED);
+    return;
+  }
+  if (!esim_smdp_protocol_ok (msg)) {
+    esim_smdp_set_plain (msg, SOUP_STATUS_BAD_REQUEST, "X-Admin-Protocol gsma/rsp/v2.x wanted\n");
+    esim_smdp_server_finish (self, SOUP_STATUS_BAD_REQUEST);
+    return;
+  }
+
+  esim_smdp_count (self->calls, function);
+  call = GPOINTER_TO_UINT (g_hash_table_lookup (self->calls, function));
+  if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_TIMEOUT, function, call) != NULL) {
+    /* accepted, never answered: the client has to time out */
+    self->faults_injected++;
+    soup_server_message_pause (msg);
+    esim_smdp_server_finish (self, 0);
+    return;
+  }
+  if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_HTTP500, function, call) != NULL) {
+    self->faults_injected++;
+    esim_smdp_set_plain (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "injected fault\n");
+    status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  } else if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_MALFORMED_JSON, function, call)
+             != NULL) {
+    self->faults_injected++;
+    esim_smdp_set_json (msg, SOUP_STATUS_OK, "{\"header\":{\"functionExecutionStatus\":{\"sta");
+    status = SOUP_STATUS_OK;
+  } else {
+    gboolean corrupt
+      = esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_BAD_SIGNATURE, function, call) != NULL;
+
+    if (corrupt)
+      self->faults_injected++;
+    status = esim_smdp_server_call (self, msg, interface, function, corrupt);
+  }
+  fault = esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_LATENCY, function, call);
+  if (fault != NULL) {
+    self->faults_injected++;
+    delay += fault->ms;
+  }
+  if (delay > 0)
+    esim_smdp_delay (msg, delay);
+  esim_smdp_server_finish (self, status);
+}
+
+/* refuse a too large body before reading it */
+static void
+esim_smdp_server_early_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
+                                GHashTable *query, gpointer user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_content_length (headers) > ESIM_SMDP_MAX_BODY)
+    esim_smdp_set_plain (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too large\n");
+}
+
+EsimSmdpServer *
+esim_smdp_server_new (EsimSmdpRsp *rsp, GTlsCertificate *certificate, GError **error)
+{
+  g_autoptr(EsimSmdpServer) self = g_object_new (ESIM_TYPE_SMDP_SERVER, NULL);
+
+  self->rsp = g_object_ref (rsp);
+  self->server = soup_server_new ("tls-certificate", certificate, "server-header", "esim-smdp ",
+                                  NULL);
+  if (self->server == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot create the server");
+    return NULL;
+  }
+  soup_server_add_early_handler (self->server, NULL, esim_smdp_server_early_handler, self, NULL);
+  soup_server_add_handler (self->server, NULL, esim_smdp_server_handler, self, NULL);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+esim_smdp_server_listen (EsimSmdpServer *self, GInetAddress *address, guint16 port,
+                         guint16 *bound_port, GError **error)
+{
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (address, port);
+  GSList *listeners;
+
+  if (!soup_server_listen (self->server, addr, SOUP_SERVER_LISTEN_HTTPS, error))
+    return FALSE;
+  listeners = soup_server_get_listeners (self->server);
+  *bound_port = port;
+  if (listeners != NULL) {
+    g_autoptr(GSocketAddress) local = g_socket_get_local_address (listeners->data, error);
+
+    if (local == NULL) {
+      g_slist_free (listeners);
+      return FALSE;
+    }
+    *bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  }
+  g_slist_free (listeners);
+  esim_smdp_server_finish (self, 0);
+  return TRUE;
+}
