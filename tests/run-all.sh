@@ -15,13 +15,17 @@ fi
 
 bash .ci/install-deps.sh
 
+# configure, build and test one build directory; a failure is remembered
+# so that the summary line still comes out
 run_suite() {
   local dir=$1
   shift
   rm -rf "$dir"
-  "$@"
-  ninja -C "$dir"
-  # the test command's own exit status is collected after the summary
+  if ! "$@" || ! ninja -C "$dir"; then
+    echo "run-all: building $dir failed" >&2
+    status=1
+    return
+  fi
   meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
 }
 
@@ -32,10 +36,15 @@ CC=clang run_suite build-asan meson setup build-asan -Dwerror=true -Dshared_dir=
   -Dbuildtype=debug
 
 /usr/bin/python3 - build build-asan <<'PY'
-import json, sys
+import json, os, sys
 passed = failed = skipped = 0
 for d in sys.argv[1:]:
-    with open(f"{d}/meson-logs/testlog.json") as f:
+    log = f"{d}/meson-logs/testlog.json"
+    if not os.path.exists(log):
+        # a build that failed ran nothing: count it as one failure
+        failed += 1
+        continue
+    with open(log) as f:
         for line in f:
             r = json.loads(line)
             res = r["result"]

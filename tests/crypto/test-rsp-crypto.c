@@ -348,7 +348,6 @@ test_tls_cert (void)
 
   /* the key goes with the certificate */
   {
-    g_autoptr (GFile) dir = NULL;
     g_autofree gchar *tmp = g_dir_make_tmp ("esim-rsp-XXXXXX", &error);
     g_autofree gchar *key_path = g_build_filename (tmp, "key.pem", NULL);
     g_autoptr (EsimRspKey) key = NULL;

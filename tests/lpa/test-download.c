@@ -38,12 +38,8 @@ result_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  gboolean done = FALSE;
-
-  while (*slot == NULL) {
+  while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);
-    (void) done;
-  }
   return *slot;
 }
 
@@ -356,7 +352,7 @@ test_download_server_faults (void)
     g_autoptr(Peers) p = peers_one_profile (NULL, args);
     g_autoptr(GError) error = NULL;
     g_autoptr(EsimInstallResult) r = NULL;
-    g_autoptr(EsimInstallResult) again = NULL;
+    g_autoptr(GPtrArray) pending = NULL;
     GQuark domain = cases[i].domain == 0 ? ESIM_RSP_ERROR
                     : cases[i].domain == 1 ? ESIM_DOWNLOAD_ERROR : ESIM_HTTP_ERROR;
 
@@ -365,7 +361,8 @@ test_download_server_faults (void)
     g_assert_null (r);
     g_assert_error (error, domain, cases[i].code);
     assert_card_clean (p, 0);
-    g_assert_cmpuint (card_notifications (p)->len, ==, 0);
+    pending = card_notifications (p);
+    g_assert_cmpuint (pending->len, ==, 0);
   }
 }
 
@@ -546,7 +543,9 @@ test_notifications_processing (void)
   /* disabling A and enabling B: one notification for each server */
   esim_es10_enable_profile_async (p->es10, "8949449999999990163", NULL, TRUE, NULL, result_cb, &res);
   g_assert_true (esim_es10_enable_profile_finish (p->es10, wait_result (&res), &error));
-  g_assert_cmpuint (card_notifications (p)->len, ==, 2);
+  left = card_notifications (p);
+  g_assert_cmpuint (left->len, ==, 2);
+  g_clear_pointer (&left, g_ptr_array_unref);
 
   esim_notification_sender_run_async (sender, NULL, result_cb, &res2);
   g_assert_true (esim_notification_sender_run_finish (sender, wait_result (&res2), &delivered,
