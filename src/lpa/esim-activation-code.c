@@ -186,7 +186,8 @@ esim_activation_code_parse (const gchar *text, GError **error)
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  if (strlen (text) > ESIM_ACTIVATION_CODE_MAX_LENGTH) {
+  /* a cheap bound before copying; the real limit is on the code itself */
+  if (strlen (text) > 8 * ESIM_ACTIVATION_CODE_MAX_LENGTH) {
     g_set_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_TOO_LONG,
                  "the activation code is longer than %d characters",
                  ESIM_ACTIVATION_CODE_MAX_LENGTH);
@@ -205,6 +206,14 @@ esim_activation_code_parse (const gchar *text, GError **error)
   if (*body == '\0') {
     g_set_error_literal (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_EMPTY,
                          "the activation code is empty");
+    return NULL;
+  }
+  /* counted without the prefix, so that the canonical form of any valid
+   * code is valid too */
+  if (strlen (body) > ESIM_ACTIVATION_CODE_MAX_LENGTH) {
+    g_set_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_TOO_LONG,
+                 "the activation code is longer than %d characters",
+                 ESIM_ACTIVATION_CODE_MAX_LENGTH);
     return NULL;
   }
 

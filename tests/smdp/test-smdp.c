@@ -713,6 +713,65 @@ test_errors (void)
   g_assert_nonnull (upp);
 }
 
+/* random and mutated binary values never crash the server */
+static void
+test_garbage (void)
+{
+  g_autoptr(Fixture) f = fixture_new ("--profile", "G=@UPP/TS48v1_A.der", NULL);
+  g_autoptr(JsonObject) init = initiate (f, "es9plus");
+  const gchar *txid = json_object_get_string_member (init, "transactionId");
+  static const struct {
+    const gchar *function;
+    const gchar *member;
+  } targets[] = {
+    { "initiateAuthentication", "euiccInfo1" },
+    { "authenticateClient", "authenticateServerResponse" },
+    { "getBoundProfilePackage", "prepareDownloadResponse" },
+    { "handleNotification", "pendingNotification" },
+    { "cancelSession", "cancelSessionResponse" },
+  };
+  static const guint8 heads[][2] = { { 0xBF, 0x20 }, { 0xBF, 0x38 }, { 0xBF, 0x21 },
+                                     { 0xBF, 0x37 }, { 0xBF, 0x41 }, { 0x30, 0x82 } };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (22);
+  g_autoptr(GBytes) upp = NULL;
+
+  for (guint round = 0; round < 40; round++) {
+    for (guint t = 0; t < G_N_ELEMENTS (targets); t++) {
+      g_autoptr(JsonObject) req = json_object_new ();
+      g_autoptr(GByteArray) junk = g_byte_array_new ();
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree gchar *body = NULL;
+      g_autoptr(GBytes) out = NULL;
+      g_autoptr(GError) error = NULL;
+      guint len = (guint) g_rand_int_range (rand, 1, 300);
+      guint status = 0;
+
+      /* a plausible head, then a length and noise */
+      g_byte_array_append (junk, heads[g_rand_int_range (rand, 0, G_N_ELEMENTS (heads))], 2);
+      for (guint i = 0; i < len; i++) {
+        guint8 b = (guint8) g_rand_int_range (rand, 0, 256);
+
+        g_byte_array_append (junk, &b, 1);
+      }
+      bytes = g_byte_array_free_to_bytes (g_steal_pointer (&junk));
+      json_object_set_string_member (req, "transactionId", txid);
+      json_object_set_string_member (req, "smdpAddress", esim_test_smdp_get_address (f->smdp));
+      json_object_set_string_member (req, "euiccChallenge", "AAAAAAAAAAAAAAAAAAAAAA==");
+      set_b64 (req, targets[t].member, bytes);
+      node = json_node_init_object (json_node_alloc (), req);
+      body = json_to_string (node, FALSE);
+      out = post (f, f->http, "POST", "es9plus", targets[t].function, body, "gsma/rsp/v2.2.0",
+                  &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (status == SOUP_STATUS_OK || status == SOUP_STATUS_NO_CONTENT);
+    }
+  }
+  /* still serving, and the order is still there */
+  upp = download (f, "G", NULL, NULL);
+  g_assert_nonnull (upp);
+}
+
 static void
 test_fault_http500 (void)
 {
@@ -769,6 +828,7 @@ test_fault_bad_signature (void)
       continue;
     }
     g_assert_no_error (error);
+    g_assert_nonnull (bf38);
     auth = authenticate (f, "es9plus", init, "B");
     assert_success (auth);
     signed2 = get_b64 (auth, "smdpSigned2");
@@ -871,6 +931,7 @@ test_keep_alive (void)
 
   for (guint i = 0; i < 3; i++) {
     g_autoptr(JsonObject) init = initiate (f, "es9plus");
+    g_assert_nonnull (init);
   }
   s = stats (f);
   g_assert_cmpint (json_object_get_int_member (s, "tlsHandshakes"), ==, 1);
@@ -895,6 +956,7 @@ main (int argc, char **argv)
   g_test_add_func ("/smdp/cancel-session", test_cancel_session);
   g_test_add_func ("/smdp/es11", test_es11);
   g_test_add_func ("/smdp/errors", test_errors);
+  g_test_add_func ("/smdp/garbage", test_garbage);
   g_test_add_func ("/smdp/fault/http500-malformed", test_fault_http500);
   g_test_add_func ("/smdp/fault/bad-signature", test_fault_bad_signature);
   g_test_add_func ("/smdp/fault/timeout-latency", test_fault_timeout_latency);
