@@ -20,6 +20,7 @@
 #include "esim-es10-parse.h"
 #include "esim-iccid.h"
 #include "esim-test-sim.h"
+#include "esim-test-transport.h"
 #include "esim-transport-socket.h"
 #include "esim-tlv.h"
 
@@ -133,7 +134,8 @@ card_new_full (gboolean defaults, const gchar *first_arg, ...)
 
   card->sim = esim_test_sim_start ((const gchar *const *) args->pdata, &error);
   g_assert_no_error (error);
-  card->socket = esim_transport_socket_new (esim_test_sim_get_socket (card->sim));
+  card->socket = esim_test_transport_new (card->sim, &error);
+  g_assert_no_error (error);
   card->transport = es10_test_tap_new (card->socket);
   card->tap = ES10_TEST_TAP (card->transport);
   card->es10 = esim_es10_new (card->transport, NULL);

@@ -16,6 +16,7 @@
 #include "esim-notification-sender.h"
 #include "esim-test-sim.h"
 #include "esim-test-smdp.h"
+#include "esim-test-transport.h"
 #include "esim-transport-socket.h"
 
 #define TS48 "fixtures/upp/TS48V1-A-UNIQUE.der"
@@ -77,7 +78,8 @@ peers_connect (Peers *p)
 
   g_clear_object (&p->es10);
   g_clear_object (&p->transport);
-  p->transport = esim_transport_socket_new (esim_test_sim_get_socket (p->sim));
+  p->transport = esim_test_transport_new (p->sim, &error);
+  g_assert_no_error (error);
   p->es10 = esim_es10_new (p->transport, NULL);
   esim_es10_open_async (p->es10, NULL, result_cb, &res);
   esim_es10_open_finish (p->es10, wait_result (&res), &error);
