@@ -25,7 +25,7 @@
 #include "esim-es10.h"
 #include "esim-iccid.h"
 #include "esim-notification-sender.h"
-#include "esim-transport-socket.h"
+#include "esim-transport-factory.h"
 
 #define EXIT_CARD_FAILED 1
 #define EXIT_USAGE       2
@@ -576,11 +576,7 @@ esimctl_notifications_process (EsimCtl *ctl, GError **error)
 static EsimTransport *
 esimctl_transport_new (const gchar *spec, GError **error)
 {
-  if (g_str_has_prefix (spec, "socket:") && spec[7] != '\0')
-    return esim_transport_socket_new (spec + 7);
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("Unknown card “%s”: expected socket:PATH"), spec);
-  return NULL;
+  return esim_transport_new_from_spec (spec, error);
 }
 
 static const struct {
@@ -619,7 +615,7 @@ main (int argc, char **argv)
   gint rc;
   const GOptionEntry entries[] = {
     { "card", 'c', 0, G_OPTION_ARG_STRING, &card,
-      N_("Talk to this card directly, without the daemon (socket:PATH)"), "CARD" },
+      N_("Talk to this card directly, without the daemon (KIND:DEVICE, e.g. socket:PATH, qmi:/dev/cdc-wdm0)"), "CARD" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Machine-readable JSON output"), NULL },
     { "ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ca_files,
       N_("Trust only this CA for SM-DP+/SM-DS TLS (repeatable; test setups)"), "PEM" },
