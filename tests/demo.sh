@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds esimd, starts the simulated eUICC with two
-# GSMA TS.48 test profiles, and manages them with esimctl over the socket
-# transport: what a user sees, end to end, without hardware.
+# Installs what is needed, builds esimd, starts the simulated eUICC and the
+# test SM-DP+ on loopback, and downloads a GSMA TS.48 test profile from an
+# activation code with esimctl, over verified TLS under the SGP.26 test CI;
+# then switches and manages profiles. What a user sees, end to end, without
+# hardware or network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,40 +18,56 @@ bash .ci/install-deps.sh
 ninja -C build
 
 work=$(mktemp -d)
-sim_pid=
+pids=()
 cleanup() {
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
+wait_for() {
+  for _ in $(seq 200); do
+    [ -e "$1" ] && return 0
+    sleep 0.05
+  done
+  echo "demo: $2 did not start" >&2
+  exit 1
+}
+
+# the test SM-DP+: one TS.48 profile for the matching ID DEMO-1
+build/tests/smdp/esim-smdp --pki "$shared/fixtures/sgp26" --listen 127.0.0.1:0 \
+  --port-file "$work/smdp.port" \
+  --profile "DEMO-1=$shared/fixtures/upp/TS48V5-SAIP2-3-BERTLV-SUCI-UNIQUE.der,name=TS.48 v5 SUCI,spn=GSMA Test" \
+  > "$work/smdp.log" 2>&1 &
+pids+=($!)
+wait_for "$work/smdp.port" "the test SM-DP+"
+smdp="127.0.0.1:$(cat "$work/smdp.port")"
+
+# the simulated eUICC, already holding one enabled profile
 build/tests/sim/esim-sim --socket "$work/card.sock" --state "$work/card.state" \
   --pki "$shared/fixtures/sgp26" \
-  --profile "$shared/fixtures/upp/TS48V1-A-UNIQUE.der,state=enabled,name=TS.48 v1 A,spn=GSMA Test" \
-  --profile "$shared/fixtures/upp/TS48V5-SAIP2-3-BERTLV-SUCI-UNIQUE.der,name=TS.48 v5 SUCI,spn=GSMA Test,ppr=1" &
-sim_pid=$!
-for _ in $(seq 100); do
-  [ -S "$work/card.sock" ] && break
-  kill -0 "$sim_pid" 2>/dev/null || { echo "demo: the simulated eUICC did not start" >&2; exit 1; }
-  sleep 0.05
-done
+  --profile "$shared/fixtures/upp/TS48V1-A-UNIQUE.der,state=enabled,name=TS.48 v1 A,spn=GSMA Test,notify=$smdp" &
+pids+=($!)
+wait_for "$work/card.sock" "the simulated eUICC"
 
-first=8949449999999990023
 esimctl() {
   echo "\$ esimctl $*"
-  build/src/esimctl/esimctl --card "socket:$work/card.sock" "$@"
+  build/src/esimctl/esimctl --card "socket:$work/card.sock" \
+    --ca "$shared/fixtures/sgp26/CertificateIssuer/CERT_CI_ECDSA_NIST.pem" "$@"
   echo
 }
 
 esimctl info
 esimctl list
-second=$(build/src/esimctl/esimctl --card "socket:$work/card.sock" --json list |
-  /usr/bin/python3 -c 'import json,sys; print([p["iccid"] for p in json.load(sys.stdin) if p["state"] == "disabled"][0])')
-esimctl enable "$second"
-esimctl nickname "$second" "Travel"
+esimctl install "LPA:1\$$smdp\$DEMO-1"
 esimctl list
-esimctl delete "$first"
-esimctl list
+esimctl enable 8949449999999990163
+esimctl nickname 8949449999999990163 Travel
 esimctl notifications list
-echo "\$ esimctl disable $second   # its policy rule PPR1 forbids it, and the card says so"
-build/src/esimctl/esimctl --card "socket:$work/card.sock" disable "$second" || echo "(exit code $?)"
+esimctl notifications process
+esimctl list
+echo "\$ esimctl install LPA:1\$$smdp\$DEMO-1   # a second time: the SM-DP+ refuses"
+build/src/esimctl/esimctl --card "socket:$work/card.sock" \
+  --ca "$shared/fixtures/sgp26/CertificateIssuer/CERT_CI_ECDSA_NIST.pem" \
+  install "LPA:1\$$smdp\$DEMO-1" || echo "(exit code $?)"
