@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esim-es10-download.h"
 #include "esim-es10-parse.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -89,6 +90,21 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     g_autofree gchar *eid = esim_es10_parse_eid (bytes, &error);
     check_error (eid != NULL, error);
     if (eid != NULL && strlen (eid) != 32)
+      abort ();
+  }
+  {
+    /* from the SM-DP+: the package cut into its ES10 commands */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) cmds = esim_bpp_split (bytes, &error);
+    check_error (cmds != NULL, error);
+    if (cmds != NULL && cmds->len < 5)
+      abort ();
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EsimInstallResult) pir = esim_install_result_parse (bytes, &error);
+    check_error (pir != NULL, error);
+    if (pir != NULL && pir->success && pir->isdp_aid == NULL)
       abort ();
   }
   return 0;
