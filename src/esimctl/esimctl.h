@@ -1,0 +1,110 @@
+/*
+ * esimctl: what the command modules share: the parsed command line, the
+ * error domain whose codes are the exit codes, and the command functions
+ * of the two modes (the daemon on the system bus, or one card directly).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "esim-es10.h"
+
+G_BEGIN_DECLS
+
+/* the documented exit codes; also the codes of ESIMCTL_ERROR */
+typedef enum {
+  ESIMCTL_EXIT_OK = 0,
+  ESIMCTL_EXIT_FAILED = 1,         /* the card or a server refused or failed */
+  ESIMCTL_EXIT_USAGE = 2,          /* bad command line or bad input */
+  ESIMCTL_EXIT_UNREACHABLE = 3,    /* daemon, card or server not reachable */
+  ESIMCTL_EXIT_NOT_AUTHORIZED = 4, /* polkit or the bus said no */
+} EsimCtlExit;
+
+#define ESIMCTL_ERROR (esimctl_error_quark ())
+GQuark esimctl_error_quark (void);
+
+/* the options a command may take besides --json and --card */
+typedef enum {
+  ESIMCTL_OPT_EUICC = 1 << 0,
+  ESIMCTL_OPT_CONFIRMATION_CODE = 1 << 1,
+  ESIMCTL_OPT_ENABLE = 1 << 2,
+  ESIMCTL_OPT_QR = 1 << 3,
+  ESIMCTL_OPT_SMDS = 1 << 4,
+  ESIMCTL_OPT_RESET = 1 << 5, /* --operational, --test, --default-smdp */
+  ESIMCTL_OPT_YES = 1 << 6,
+  ESIMCTL_OPT_CA = 1 << 7,
+} EsimCtlOption;
+
+typedef struct _EsimCtlDaemon EsimCtlDaemon;
+
+typedef struct {
+  /* the command line */
+  gchar *card;
+  gchar *euicc;
+  gboolean json;
+  gboolean enable;
+  gboolean yes;
+  gboolean reset_operational;
+  gboolean reset_test;
+  gboolean reset_default_smdp;
+  gchar *qr;
+  gchar **ca_files;
+  gchar *confirmation_code;
+  gchar *smds;
+  const gchar *command;
+  gchar **args; /* after the command name, NULL-terminated */
+  guint n_args;
+
+  /* what the argument check found: the activation code to install
+   * (from the arguments or the QR code), NULL for the default SM-DP+ */
+  gchar *activation_code;
+
+  /* the mode's connection: one of them is set while a command runs */
+  EsimEs10 *es10;
+  EsimCtlDaemon *daemon;
+} EsimCtl;
+
+typedef gboolean (*EsimCtlFunc) (EsimCtl *ctl, GError **error);
+
+/* esimctl.c: helpers for both modes */
+gboolean esimctl_usage_error (GError **error, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
+gboolean esimctl_confirm (EsimCtl *ctl, const gchar *question, GError **error);
+
+/* esimctl-card.c: one card through a transport, without the daemon */
+gboolean esimctl_card_open (EsimCtl *ctl, GError **error);
+void esimctl_card_close (EsimCtl *ctl);
+gboolean esimctl_card_info (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_show (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_list (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_install (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_discover (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_enable (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_disable (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_delete (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_nickname (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_notifications (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_set_default_smdp (EsimCtl *ctl, GError **error);
+gboolean esimctl_card_reset (EsimCtl *ctl, GError **error);
+
+/* esimctl-daemon.c: esimd on the system bus */
+gboolean esimctl_daemon_open (EsimCtl *ctl, GError **error);
+void esimctl_daemon_close (EsimCtl *ctl);
+gboolean esimctl_daemon_list (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_show (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_install (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_discover (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_enable (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_disable (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_delete (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_nickname (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_notifications (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_set_default_smdp (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_reset (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_test_mode (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_rescan (EsimCtl *ctl, GError **error);
+gboolean esimctl_daemon_version (EsimCtl *ctl, GError **error);
+
+G_END_DECLS
