@@ -1,0 +1,220 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "esim-context.h"
+
+struct _EsimContext {
+  GObject parent_instance;
+  EsimConfig *config;
+  gchar *state_dir;
+  EsimAuthority *authority;
+  GDBusObjectManagerServer *object_manager;
+  EsimHttp *http;
+  gboolean test_mode;
+  gboolean shutting_down;
+  GHashTable *counters; /* kind -> next number */
+};
+
+G_DEFINE_TYPE (EsimContext, esim_context, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_TEST_MODE, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+/* the shipped roots: every PEM file of the CA directory */
+static gboolean
+esim_context_add_ca_directory (GPtrArray *files, const gchar *dir, GError **error)
+{
+  g_autoptr(GDir) d = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  const gchar *name;
+
+  d = g_dir_open (dir, 0, error);
+  if (d == NULL) {
+    g_prefix_error (error, "the GSMA roots (CaDirectory or $ESIMD_DATADIR/ci): ");
+    return FALSE;
+  }
+  while ((name = g_dir_read_name (d)) != NULL) {
+    if (g_str_has_suffix (name, ".pem"))
+      g_ptr_array_add (found, g_build_filename (dir, name, NULL));
+  }
+  if (found->len == 0) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no PEM files in %s", dir);
+    return FALSE;
+  }
+  /* a stable order makes logs comparable */
+  g_ptr_array_sort (found, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add (files, g_strdup (g_ptr_array_index (found, i)));
+  return TRUE;
+}
+
+static EsimHttp *
+esim_context_build_http (EsimContext *self, gboolean test_mode, GError **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gchar *ca_dir = esim_config_get_ca_directory (self->config);
+  g_autoptr(EsimHttp) http = NULL;
+
+  if (!esim_context_add_ca_directory (files, ca_dir, error))
+    return NULL;
+  for (guint i = 0; self->config->trust_anchors[i] != NULL; i++)
+    g_ptr_array_add (files, g_strdup (self->config->trust_anchors[i]));
+  if (test_mode) {
+    g_autofree gchar *test_ci = esim_config_get_test_ci (self->config);
+    if (!g_file_test (test_ci, G_FILE_TEST_IS_REGULAR)) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   "test mode needs the SGP.26 test CI, %s is missing (TestCi)", test_ci);
+      return NULL;
+    }
+    g_ptr_array_add (files, g_steal_pointer (&test_ci));
+  }
+  g_ptr_array_add (files, NULL);
+  http = esim_http_new ((const gchar *const *) files->pdata, error);
+  if (http == NULL)
+    return NULL;
+  esim_http_set_timeouts (http, self->config->http_connect_timeout_seconds * 1000,
+                          self->config->http_timeout_seconds * 1000);
+  esim_http_set_user_agent (http, PACKAGE_NAME "/" PACKAGE_VERSION);
+  return g_steal_pointer (&http);
+}
+
+EsimContext *
+esim_context_new (EsimConfig *config, const gchar *state_dir, GError **error)
+{
+  g_autoptr(EsimContext) self = g_object_new (ESIM_TYPE_CONTEXT, NULL);
+
+  self->config = config;
+  self->state_dir = g_strdup (state_dir);
+  self->test_mode = config->test_mode;
+  self->http = esim_context_build_http (self, self->test_mode, error);
+  if (self->http == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+const EsimConfig *
+esim_context_get_config (EsimContext *self)
+{
+  return self->config;
+}
+
+const gchar *
+esim_context_get_state_dir (EsimContext *self)
+{
+  return self->state_dir;
+}
+
+EsimAuthority *
+esim_context_get_authority (EsimContext *self)
+{
+  return self->authority;
+}
+
+GDBusObjectManagerServer *
+esim_context_get_object_manager (EsimContext *self)
+{
+  return self->object_manager;
+}
+
+EsimHttp *
+esim_context_get_http (EsimContext *self)
+{
+  return self->http;
+}
+
+gboolean
+esim_context_get_test_mode (EsimContext *self)
+{
+  return self->test_mode;
+}
+
+gboolean
+esim_context_set_test_mode (EsimContext *self, gboolean test_mode, GError **error)
+{
+  g_autoptr(EsimHttp) http = NULL;
+
+  if (self->test_mode == test_mode)
+    return TRUE;
+  /* running operations keep the client they started with */
+  http = esim_context_build_http (self, test_mode, error);
+  if (http == NULL)
+    return FALSE;
+  g_set_object (&self->http, http);
+  self->test_mode = test_mode;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TEST_MODE]);
+  return TRUE;
+}
+
+gchar *
+esim_context_next_path (EsimContext *self, const gchar *kind)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->counters, kind));
+
+  g_hash_table_insert (self->counters, g_strdup (kind), GUINT_TO_POINTER (n + 1));
+  return g_strdup_printf (ESIM_DBUS_PATH "/%s/%u", kind, n);
+}
+
+gboolean
+esim_context_get_shutting_down (EsimContext *self)
+{
+  return self->shutting_down;
+}
+
+void
+esim_context_set_shutting_down (EsimContext *self)
+{
+  self->shutting_down = TRUE;
+}
+
+static void
+esim_context_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  EsimContext *self = ESIM_CONTEXT (object);
+
+  switch (prop_id) {
+  case PROP_TEST_MODE:
+    g_value_set_boolean (value, self->test_mode);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
+  }
+}
+
+static void
+esim_context_finalize (GObject *object)
+{
+  EsimContext *self = ESIM_CONTEXT (object);
+
+  g_clear_pointer (&self->config, esim_config_free);
+  g_free (self->state_dir);
+  g_object_unref (self->authority);
+  g_object_unref (self->object_manager);
+  g_clear_object (&self->http);
+  g_hash_table_unref (self->counters);
+  G_OBJECT_CLASS (esim_context_parent_class)->finalize (object);
+}
+
+static void
+esim_context_init (EsimContext *self)
+{
+  self->authority = esim_authority_new ();
+  self->object_manager = g_dbus_object_manager_server_new (ESIM_DBUS_PATH);
+  self->counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+esim_context_class_init (EsimContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = esim_context_get_property;
+  object_class->finalize = esim_context_finalize;
+  props[PROP_TEST_MODE] = g_param_spec_boolean ("test-mode", NULL, NULL, FALSE,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                  G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+}

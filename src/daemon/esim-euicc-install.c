@@ -1,0 +1,363 @@
+/*
+ * InstallProfile (a Job around an EsimDownload) and Discover (an
+ * EsimDiscovery) of EsimEuicc.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "esim-activation-code.h"
+#include "esim-authority.h"
+#include "esim-dbus-error.h"
+#include "esim-discovery.h"
+#include "esim-download.h"
+#include "esim-euicc-private.h"
+#include "esim-log.h"
+
+/* SGP.22 leaves the length open; nobody types more */
+#define ESIM_CONFIRMATION_CODE_MAX 64
+
+typedef struct {
+  EsimEuicc *self;
+  GDBusMethodInvocation *invocation;
+  gchar *activation_code;
+  gchar *confirmation_code;
+  GVariant *options;
+  gchar *smds_address; /* Discover */
+  gboolean enable;
+  guint uid;
+  EsimActivationCode *code; /* NULL: the eUICC's default SM-DP+ */
+  EsimJob *job;
+  EsimDownload *download;
+  gchar *iccid;
+  GBytes *isdp_aid;
+  GPtrArray *events; /* Discover: of EsimRspEvent */
+} InstallCall;
+
+static void
+install_call_free (InstallCall *call)
+{
+  g_object_unref (call->self);
+  g_object_unref (call->invocation);
+  g_free (call->activation_code);
+  g_free (call->confirmation_code);
+  g_clear_pointer (&call->options, g_variant_unref);
+  g_free (call->smds_address);
+  g_clear_pointer (&call->code, esim_activation_code_free);
+  g_clear_object (&call->job);
+  g_clear_object (&call->download);
+  g_free (call->iccid);
+  g_clear_pointer (&call->isdp_aid, g_bytes_unref);
+  g_clear_pointer (&call->events, g_ptr_array_unref);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InstallCall, install_call_free)
+
+static InstallCall *
+install_call_new (EsimEuicc *self, GDBusMethodInvocation *invocation)
+{
+  InstallCall *call = g_new0 (InstallCall, 1);
+
+  call->self = g_object_ref (self);
+  call->invocation = g_object_ref (invocation);
+  return call;
+}
+
+static gboolean
+install_call_fail (InstallCall *call, EsimDbusError code, const gchar *message)
+{
+  g_dbus_method_invocation_return_error_literal (call->invocation, ESIM_DBUS_ERROR, code, message);
+  return FALSE;
+}
+
+/* InstallProfile */
+
+static void
+install_enabled_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  GError *error = NULL;
+
+  if (!esim_es10_enable_profile_finish (ESIM_ES10 (source), res, &error)) {
+    g_prefix_error (&error, "installed, but enabling failed: ");
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+install_downloaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  InstallCall *call = g_task_get_task_data (task);
+  EsimEuicc *self = g_task_get_source_object (task);
+  g_autoptr(EsimInstallResult) result = NULL;
+  GError *error = NULL;
+
+  result = esim_download_run_finish (ESIM_DOWNLOAD (source), res, &error);
+  if (result == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  call->iccid = g_strdup (result->iccid);
+  call->isdp_aid = result->isdp_aid != NULL ? g_bytes_ref (result->isdp_aid) : NULL;
+  g_message ("%s: profile %s installed", esim_euicc_get_object_path (self),
+             esim_log_personal (call->iccid));
+  if (!call->enable) {
+    g_task_return_boolean (task, TRUE);
+    return;
+  }
+  /* the installation is done: enabling is no longer cancellable */
+  esim_es10_enable_profile_async (esim_euicc_get_es10 (self), call->iccid,
+                                  call->iccid == NULL ? call->isdp_aid : NULL, TRUE, NULL,
+                                  install_enabled_cb, g_steal_pointer (&task));
+}
+
+static void
+install_work (EsimEuicc *self, GTask *task)
+{
+  InstallCall *call = g_task_get_task_data (task);
+  EsimContext *context = esim_euicc_get_context (self);
+  EsimDeviceInfo device;
+
+  /* ModemManager will know the modem's TAC and IMEI; until then a
+   * generic Linux host */
+  esim_device_info_init_default (&device);
+  call->download = esim_download_new (esim_euicc_get_es10 (self), esim_context_get_http (context),
+                                      call->code != NULL ? call->code->smdp_address : NULL,
+                                      call->code != NULL ? call->code->matching_id : NULL);
+  if (call->confirmation_code[0] != '\0')
+    esim_download_set_confirmation_code (call->download, call->confirmation_code);
+  esim_download_set_device_info (call->download, &device);
+  esim_job_set_stage (call->job, "authenticating");
+  esim_job_follow_download (call->job, call->download);
+  esim_download_run_async (call->download, g_task_get_cancellable (task), install_downloaded_cb,
+                           task);
+}
+
+static void
+install_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  EsimEuicc *self = ESIM_EUICC (source);
+  InstallCall *call = esim_euicc_run_get_data (res);
+  g_autoptr(GError) error = NULL;
+  const gchar *path = NULL;
+
+  esim_euicc_run_finish (self, res, &error);
+  if (call->iccid != NULL)
+    path = esim_euicc_find_profile_path (self, call->iccid);
+  else if (call->isdp_aid != NULL)
+    path = esim_euicc_find_profile_path_by_aid (self, call->isdp_aid);
+  esim_job_complete (call->job, path, error);
+}
+
+static gboolean
+install_parse_options (InstallCall *call)
+{
+  GVariantIter iter;
+  const gchar *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, call->options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    g_autoptr(GVariant) v = value;
+    if (g_strcmp0 (key, "enable") == 0 && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN)) {
+      call->enable = g_variant_get_boolean (v);
+      continue;
+    }
+    g_autofree gchar *msg = g_strdup_printf ("unknown option “%s” of type %s (known: enable b)",
+                                             key, g_variant_get_type_string (v));
+    return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ARGUMENT, msg);
+  }
+  return TRUE;
+}
+
+static gboolean
+install_validate (InstallCall *call)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!install_parse_options (call))
+    return FALSE;
+  if (call->activation_code[0] != '\0') {
+    call->code = esim_activation_code_parse (call->activation_code, &error);
+    if (call->code == NULL)
+      return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ACTIVATION_CODE, error->message);
+    if (call->code->confirmation_code_required && call->confirmation_code[0] == '\0')
+      return install_call_fail (call, ESIM_DBUS_ERROR_CONFIRMATION_CODE_REQUIRED,
+                                "the activation code asks for a confirmation code");
+  }
+  if (strlen (call->confirmation_code) > ESIM_CONFIRMATION_CODE_MAX ||
+      !g_utf8_validate (call->confirmation_code, -1, NULL))
+    return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
+                              "a confirmation code has at most 64 bytes");
+  if (!esim_euicc_is_exported (call->self))
+    return install_call_fail (call, ESIM_DBUS_ERROR_CARD_GONE, "the eUICC is not reachable");
+  return TRUE;
+}
+
+static void
+install_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(InstallCall) call = user_data;
+  EsimEuicc *self = call->self;
+  EsimContext *context = esim_euicc_get_context (self);
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  if (!esim_authority_get_uid_finish (ESIM_AUTHORITY (source), res, &call->uid, &error)) {
+    esim_dbus_error_return (call->invocation, error);
+    return;
+  }
+  if (!install_validate (call))
+    return;
+  call->job = esim_job_new (context, ESIM_JOB_OPERATION_INSTALL_PROFILE,
+                            ESIM_ACTION_INSTALL_PROFILE, esim_euicc_get_object_path (self),
+                            call->uid);
+  esim_euicc_add_job (self, call->job);
+  g_message ("%s: job %s installs %s", esim_euicc_get_object_path (self),
+             esim_job_get_object_path (call->job),
+             call->code != NULL ? esim_log_personal (call->activation_code)
+                                : "from the default SM-DP+");
+  esim_dbus_euicc_complete_install_profile (NULL, call->invocation,
+                                            esim_job_get_object_path (call->job));
+  cancellable = esim_job_get_cancellable (call->job);
+  esim_euicc_run_async (self, install_work, g_steal_pointer (&call),
+                        (GDestroyNotify) install_call_free,
+                        ESIM_EUICC_RUN_REFRESH | ESIM_EUICC_RUN_NOTIFY, cancellable,
+                        install_run_cb, NULL);
+}
+
+static void
+install_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(InstallCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  GDBusMethodInvocation *invocation = call->invocation;
+
+  if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
+    esim_dbus_error_return (invocation, error);
+    return;
+  }
+  esim_authority_get_uid_async (ESIM_AUTHORITY (source), invocation, NULL, install_uid_cb,
+                                g_steal_pointer (&call));
+}
+
+gboolean
+esim_euicc_handle_install_profile (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
+                                   const gchar *activation_code, const gchar *confirmation_code,
+                                   GVariant *options, gpointer user_data)
+{
+  EsimEuicc *self = ESIM_EUICC (user_data);
+  InstallCall *call = install_call_new (self, invocation);
+
+  call->activation_code = g_strdup (activation_code);
+  call->confirmation_code = g_strdup (confirmation_code);
+  call->options = g_variant_ref (options);
+  esim_authority_check_async (esim_context_get_authority (esim_euicc_get_context (self)),
+                              invocation, ESIM_ACTION_INSTALL_PROFILE, NULL,
+                              install_authorized_cb, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Discover */
+
+static void
+discovered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  InstallCall *call = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  call->events = esim_discovery_run_finish (ESIM_DISCOVERY (source), res, &error);
+  if (call->events == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+discover_work (EsimEuicc *self, GTask *task)
+{
+  InstallCall *call = g_task_get_task_data (task);
+  g_autoptr(EsimDiscovery) discovery = NULL;
+  EsimDeviceInfo device;
+
+  esim_device_info_init_default (&device);
+  discovery = esim_discovery_new (esim_euicc_get_es10 (self),
+                                  esim_context_get_http (esim_euicc_get_context (self)),
+                                  call->smds_address[0] != '\0' ? call->smds_address : NULL);
+  esim_discovery_set_device_info (discovery, &device);
+  esim_discovery_run_async (discovery, NULL, discovered_cb, task);
+}
+
+static void
+discover_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  InstallCall *call = esim_euicc_run_get_data (res);
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder b;
+
+  if (!esim_euicc_run_finish (ESIM_EUICC (source), res, &error)) {
+    g_message ("%s: discovery failed: %s", esim_euicc_get_object_path (call->self),
+               error->message);
+    esim_dbus_error_return (call->invocation, error);
+    return;
+  }
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(sss)"));
+  for (guint i = 0; i < call->events->len; i++) {
+    EsimRspEvent *event = g_ptr_array_index (call->events, i);
+    EsimActivationCode code = { 0 };
+    g_autofree gchar *text = NULL;
+
+    code.smdp_address = event->rsp_server_address;
+    code.matching_id = event->event_id;
+    text = esim_activation_code_to_string (&code);
+    g_variant_builder_add (&b, "(sss)", event->rsp_server_address, event->event_id, text);
+  }
+  g_message ("%s: the SM-DS knows %u profile(s) for this eUICC",
+             esim_euicc_get_object_path (call->self), call->events->len);
+  esim_dbus_euicc_complete_discover (NULL, call->invocation,
+                                     g_variant_builder_end (&b));
+}
+
+static void
+discover_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(InstallCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  EsimEuicc *self;
+
+  if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
+    esim_dbus_error_return (call->invocation, error);
+    return;
+  }
+  if (call->smds_address[0] != '\0' && !esim_smdp_address_validate (call->smds_address, &error)) {
+    install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ARGUMENT, error->message);
+    return;
+  }
+  self = call->self;
+  esim_euicc_run_async (self, discover_work, g_steal_pointer (&call),
+                        (GDestroyNotify) install_call_free, ESIM_EUICC_RUN_NONE, NULL,
+                        discover_run_cb, NULL);
+}
+
+gboolean
+esim_euicc_handle_discover (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
+                            const gchar *smds_address, gpointer user_data)
+{
+  EsimEuicc *self = ESIM_EUICC (user_data);
+  InstallCall *call = install_call_new (self, invocation);
+
+  call->smds_address = g_strdup (smds_address);
+  esim_authority_check_async (esim_context_get_authority (esim_euicc_get_context (self)),
+                              invocation, ESIM_ACTION_INSTALL_PROFILE, NULL,
+                              discover_authorized_cb, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}

@@ -1,0 +1,35 @@
+/*
+ * Shared between the files of EsimEuicc: the core (esim-euicc.c) and the
+ * downloads and discovery (esim-euicc-install.c).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "esim-dbus-generated.h"
+#include "esim-euicc.h"
+#include "esim-job.h"
+
+G_BEGIN_DECLS
+
+/* keeps the job until it expired; cancelled at shutdown */
+void esim_euicc_add_job (EsimEuicc *self,
+                         EsimJob *job);
+
+/* the exported profile object with this ISD-P AID, or NULL */
+const gchar *esim_euicc_find_profile_path_by_aid (EsimEuicc *self,
+                                                  GBytes *isdp_aid);
+
+gboolean esim_euicc_handle_install_profile (EsimDbusEuicc *iface,
+                                            GDBusMethodInvocation *invocation,
+                                            const gchar *activation_code,
+                                            const gchar *confirmation_code,
+                                            GVariant *options,
+                                            gpointer user_data);
+gboolean esim_euicc_handle_discover (EsimDbusEuicc *iface,
+                                     GDBusMethodInvocation *invocation,
+                                     const gchar *smds_address,
+                                     gpointer user_data);
+
+G_END_DECLS

@@ -1,0 +1,950 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "esim-activation-code.h"
+#include "esim-authority.h"
+#include "esim-dbus-error.h"
+#include "esim-euicc-private.h"
+#include "esim-iccid.h"
+#include "esim-log.h"
+#include "esim-notifier.h"
+#include "esim-profile-object.h"
+#include "esim-queue.h"
+
+struct _EsimEuicc {
+  GObject parent_instance;
+  EsimContext *context;
+  gchar *name;
+  gchar *path;
+  EsimTransport *transport;
+  GBytes *isdr_aid;
+  EsimEs10 *es10;
+  EsimQueue *queue;
+  EsimNotifier *notifier;
+  EsimDbusObjectSkeleton *object;
+  EsimDbusEuicc *iface;
+  gboolean exported;
+  gboolean notifier_started;
+  gboolean gone; /* the transport went away: a probe starts afresh */
+  gchar *eid;
+  GPtrArray *infos;    /* of EsimProfileInfo, as the card listed them */
+  GPtrArray *profiles; /* of EsimProfileObject, the exported ones, in card order */
+  GHashTable *jobs;    /* EsimJob set, running or lingering */
+  gulong gone_id;
+  gulong test_mode_id;
+};
+
+G_DEFINE_TYPE (EsimEuicc, esim_euicc, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_EXPORTED, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+const gchar *
+esim_euicc_get_name (EsimEuicc *self)
+{
+  return self->name;
+}
+
+const gchar *
+esim_euicc_get_object_path (EsimEuicc *self)
+{
+  return self->path;
+}
+
+const gchar *
+esim_euicc_get_eid (EsimEuicc *self)
+{
+  return self->eid;
+}
+
+gboolean
+esim_euicc_is_exported (EsimEuicc *self)
+{
+  return self->exported;
+}
+
+EsimContext *
+esim_euicc_get_context (EsimEuicc *self)
+{
+  return self->context;
+}
+
+EsimEs10 *
+esim_euicc_get_es10 (EsimEuicc *self)
+{
+  return self->es10;
+}
+
+GPtrArray *
+esim_euicc_get_profile_infos (EsimEuicc *self)
+{
+  return self->infos;
+}
+
+const gchar *
+esim_euicc_find_profile_path (EsimEuicc *self, const gchar *iccid)
+{
+  for (guint i = 0; iccid != NULL && i < self->profiles->len; i++) {
+    EsimProfileObject *profile = g_ptr_array_index (self->profiles, i);
+    if (g_strcmp0 (esim_profile_object_get_iccid (profile), iccid) == 0)
+      return esim_profile_object_get_object_path (profile);
+  }
+  return NULL;
+}
+
+const gchar *
+esim_euicc_find_profile_path_by_aid (EsimEuicc *self, GBytes *isdp_aid)
+{
+  for (guint i = 0; isdp_aid != NULL && i < self->infos->len; i++) {
+    EsimProfileInfo *info = g_ptr_array_index (self->infos, i);
+    if (info->isdp_aid != NULL && g_bytes_equal (info->isdp_aid, isdp_aid))
+      return esim_euicc_find_profile_path (self, info->iccid);
+  }
+  return NULL;
+}
+
+/* profile objects */
+
+static gboolean
+esim_euicc_profile_visible (EsimEuicc *self, const EsimProfileInfo *info)
+{
+  /* test profiles only for who asked for test mode */
+  return info->iccid != NULL &&
+         (info->profile_class != ESIM_PROFILE_CLASS_TEST ||
+          esim_context_get_test_mode (self->context));
+}
+
+static EsimProfileObject *
+esim_euicc_take_profile (GPtrArray *profiles, const gchar *iccid)
+{
+  for (guint i = 0; i < profiles->len; i++) {
+    EsimProfileObject *profile = g_ptr_array_index (profiles, i);
+    if (g_strcmp0 (esim_profile_object_get_iccid (profile), iccid) == 0)
+      return g_ptr_array_steal_index (profiles, i);
+  }
+  return NULL;
+}
+
+static void
+esim_euicc_unexport_profiles (EsimEuicc *self, GPtrArray *profiles)
+{
+  GDBusObjectManagerServer *manager = esim_context_get_object_manager (self->context);
+
+  for (guint i = 0; i < profiles->len; i++) {
+    EsimProfileObject *profile = g_ptr_array_index (profiles, i);
+    g_debug ("profile %s left", esim_profile_object_get_object_path (profile));
+    g_dbus_object_manager_server_unexport (manager, esim_profile_object_get_object_path (profile));
+  }
+}
+
+/* the profile objects follow the card's list: same ICCID, same object */
+static void
+esim_euicc_sync_profiles (EsimEuicc *self)
+{
+  GDBusObjectManagerServer *manager = esim_context_get_object_manager (self->context);
+  g_autoptr(GPtrArray) old = g_steal_pointer (&self->profiles);
+  g_autoptr(GStrvBuilder) paths = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->infos->len; i++) {
+    EsimProfileInfo *info = g_ptr_array_index (self->infos, i);
+    EsimProfileObject *profile;
+
+    if (!esim_euicc_profile_visible (self, info))
+      continue;
+    profile = esim_euicc_take_profile (old, info->iccid);
+    if (profile == NULL) {
+      g_autofree gchar *path = esim_context_next_path (self->context, "Profile");
+      profile = esim_profile_object_new (self, path);
+      esim_profile_object_update (profile, info);
+      g_dbus_object_manager_server_export (manager, esim_profile_object_get_object (profile));
+      g_debug ("profile %s is %s", path, esim_log_personal (info->iccid));
+    } else {
+      esim_profile_object_update (profile, info);
+    }
+    g_ptr_array_add (self->profiles, profile);
+    g_strv_builder_add (paths, esim_profile_object_get_object_path (profile));
+  }
+  esim_euicc_unexport_profiles (self, old);
+  strv = g_strv_builder_end (paths);
+  esim_dbus_euicc_set_profiles (self->iface, (const gchar *const *) strv);
+}
+
+static void
+test_mode_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  esim_euicc_sync_profiles (ESIM_EUICC (user_data));
+}
+
+/* refresh: everything the card says about itself, while holding it */
+
+typedef struct {
+  EsimEuiccInfo2 *info2;
+  EsimConfiguredAddresses *addresses;
+  GPtrArray *infos;
+  GPtrArray *notifications;
+} RefreshData;
+
+static void
+refresh_data_free (RefreshData *data)
+{
+  g_clear_pointer (&data->info2, esim_euicc_info2_free);
+  g_clear_pointer (&data->addresses, esim_configured_addresses_free);
+  g_clear_pointer (&data->infos, g_ptr_array_unref);
+  g_clear_pointer (&data->notifications, g_ptr_array_unref);
+  g_free (data);
+}
+
+static gchar **
+esim_euicc_pkids_to_strv (GPtrArray *pkids)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+  for (guint i = 0; i < pkids->len; i++) {
+    GBytes *pkid = g_ptr_array_index (pkids, i);
+    g_autofree gchar *hex = esim_hex_encode (g_bytes_get_data (pkid, NULL),
+                                             g_bytes_get_size (pkid));
+    g_strv_builder_add (b, hex);
+  }
+  return g_strv_builder_end (b);
+}
+
+static void
+esim_euicc_apply_refresh (EsimEuicc *self, RefreshData *data)
+{
+  if (data->info2 != NULL) {
+    g_auto(GStrv) pkids = esim_euicc_pkids_to_strv (data->info2->ci_pkids_for_verification);
+    esim_dbus_euicc_set_sgp22_version (self->iface, data->info2->svn ? data->info2->svn : "");
+    esim_dbus_euicc_set_profile_version (self->iface, data->info2->profile_version
+                                                        ? data->info2->profile_version
+                                                        : "");
+    esim_dbus_euicc_set_firmware_version (self->iface, data->info2->firmware_version
+                                                         ? data->info2->firmware_version
+                                                         : "");
+    esim_dbus_euicc_set_free_memory (self->iface, data->info2->free_nonvolatile_memory);
+    esim_dbus_euicc_set_ci_key_ids (self->iface, (const gchar *const *) pkids);
+  }
+  if (data->addresses != NULL) {
+    const gchar *dp = data->addresses->default_dp_address;
+    const gchar *ds = data->addresses->root_ds_address;
+    esim_dbus_euicc_set_default_smdp_address (self->iface, dp != NULL ? dp : "");
+    esim_dbus_euicc_set_root_smds_address (self->iface, ds != NULL ? ds : "");
+  }
+  if (data->notifications != NULL)
+    esim_dbus_euicc_set_pending_notifications (self->iface, data->notifications->len);
+  if (data->infos != NULL) {
+    g_ptr_array_unref (self->infos);
+    self->infos = g_steal_pointer (&data->infos);
+    esim_euicc_sync_profiles (self);
+  }
+  /* PropertiesChanged goes out before the reply of the method that
+   * caused it */
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->iface));
+  for (guint i = 0; i < self->profiles->len; i++)
+    esim_profile_object_flush (g_ptr_array_index (self->profiles, i));
+}
+
+static void
+refresh_step_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  EsimEuicc *self = g_task_get_source_object (task);
+  RefreshData *data = g_task_get_task_data (task);
+  EsimEs10 *es10 = ESIM_ES10 (source);
+  GError *error = NULL;
+
+  /* one step after the other on the card, in this order */
+  if (data->info2 == NULL) {
+    data->info2 = esim_es10_get_euicc_info2_finish (es10, res, &error);
+    if (data->info2 == NULL) {
+      g_task_return_error (task, error);
+      return;
+    }
+    esim_es10_get_euicc_configured_addresses_async (es10, NULL, refresh_step_cb,
+                                                    g_steal_pointer (&task));
+    return;
+  }
+  if (data->addresses == NULL) {
+    data->addresses = esim_es10_get_euicc_configured_addresses_finish (es10, res, &error);
+    if (data->addresses == NULL) {
+      g_task_return_error (task, error);
+      return;
+    }
+    esim_es10_get_profiles_info_async (es10, NULL, NULL, -1, NULL, NULL, refresh_step_cb,
+                                       g_steal_pointer (&task));
+    return;
+  }
+  if (data->infos == NULL) {
+    data->infos = esim_es10_get_profiles_info_finish (es10, res, &error);
+    if (data->infos == NULL) {
+      g_task_return_error (task, error);
+      return;
+    }
+    esim_es10_list_notification_async (es10, ESIM_NOTIFICATION_EVENT_NONE, NULL, refresh_step_cb,
+                                       g_steal_pointer (&task));
+    return;
+  }
+  data->notifications = esim_es10_list_notification_finish (es10, res, &error);
+  if (data->notifications == NULL) {
+    /* none is no failure */
+    if (!g_error_matches (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_NO_RESULT_AVAILABLE)) {
+      g_task_return_error (task, error);
+      return;
+    }
+    g_clear_error (&error);
+    data->notifications = g_ptr_array_new ();
+  }
+  esim_euicc_apply_refresh (self, data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+esim_euicc_refresh_async (EsimEuicc *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_task_data (task, g_new0 (RefreshData, 1), (GDestroyNotify) refresh_data_free);
+  esim_es10_get_euicc_info2_async (self->es10, NULL, refresh_step_cb, task);
+}
+
+/* run: queue, open, work, refresh, release, notify */
+
+typedef struct {
+  EsimEuiccWorkFunc work;
+  gpointer work_data;
+  GDestroyNotify work_data_free;
+  EsimEuiccRunFlags flags;
+  GError *error;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  if (data->work_data_free != NULL && data->work_data != NULL)
+    data->work_data_free (data->work_data);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+esim_euicc_run_end (GTask *task)
+{
+  EsimEuicc *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+
+  esim_queue_release (self->queue);
+  if ((data->flags & ESIM_EUICC_RUN_NOTIFY) && self->notifier_started &&
+      !esim_context_get_shutting_down (self->context))
+    esim_notifier_kick (self->notifier);
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+run_refreshed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  g_autoptr(GError) error = NULL;
+
+  /* the work is done either way; the next refresh catches up */
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    g_warning ("%s: re-reading the eUICC failed: %s", esim_euicc_get_object_path (ESIM_EUICC (source)),
+               error->message);
+  esim_euicc_run_end (task);
+}
+
+static void
+run_work_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimEuicc *self = ESIM_EUICC (source);
+  RunData *data = g_task_get_task_data (task);
+
+  g_task_propagate_boolean (G_TASK (res), &data->error);
+  /* a failed operation may have changed the card too (a failed download
+   * leaves a notification) */
+  if ((data->flags & ESIM_EUICC_RUN_REFRESH) && !self->gone) {
+    esim_euicc_refresh_async (self, run_refreshed_cb, task);
+    return;
+  }
+  esim_euicc_run_end (task);
+}
+
+static void
+esim_euicc_run_work (GTask *task)
+{
+  EsimEuicc *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  GTask *work = g_task_new (self, g_task_get_cancellable (task), run_work_cb, task);
+
+  /* the work decides what a cancellation means once it started */
+  g_task_set_check_cancellable (work, FALSE);
+  g_task_set_task_data (work, data->work_data, NULL);
+  data->work (self, work);
+}
+
+static void
+run_opened_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  RunData *data = g_task_get_task_data (task);
+
+  if (!esim_es10_open_finish (ESIM_ES10 (source), res, &data->error)) {
+    esim_euicc_run_end (task);
+    return;
+  }
+  esim_euicc_run_work (task);
+}
+
+static void
+run_acquired_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimEuicc *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!esim_queue_acquire_finish (ESIM_QUEUE (source), res, &error)) {
+    g_task_return_error (task, error);
+    g_object_unref (task);
+    return;
+  }
+  if (!esim_es10_is_open (self->es10)) {
+    esim_es10_open_async (self->es10, NULL, run_opened_cb, task);
+    return;
+  }
+  esim_euicc_run_work (task);
+}
+
+void
+esim_euicc_run_async (EsimEuicc *self, EsimEuiccWorkFunc work, gpointer work_data,
+                      GDestroyNotify work_data_free, EsimEuiccRunFlags flags,
+                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  RunData *data = g_new0 (RunData, 1);
+
+  g_task_set_source_tag (task, esim_euicc_run_async);
+  /* a job cancelled after its work succeeded still succeeded */
+  g_task_set_check_cancellable (task, FALSE);
+  data->work = work;
+  data->work_data = work_data;
+  data->work_data_free = work_data_free;
+  data->flags = flags;
+  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
+  esim_queue_acquire_async (self->queue, cancellable, run_acquired_cb, task);
+}
+
+gboolean
+esim_euicc_run_finish (EsimEuicc *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gpointer
+esim_euicc_run_get_data (GAsyncResult *result)
+{
+  RunData *data = g_task_get_task_data (G_TASK (result));
+
+  return data->work_data;
+}
+
+/* probe */
+
+static void
+probe_eid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  EsimEuicc *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autofree gchar *eid = esim_es10_get_eid_finish (ESIM_ES10 (source), res, &error);
+
+  if (eid == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  /* the same transport may now reach another card */
+  if (self->eid != NULL && g_strcmp0 (self->eid, eid) != 0)
+    g_message ("%s: another eUICC answers now", self->path);
+  g_free (self->eid);
+  self->eid = g_steal_pointer (&eid);
+  esim_dbus_euicc_set_eid (self->iface, self->eid);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+probe_work (EsimEuicc *self, GTask *task)
+{
+  esim_es10_get_eid_async (self->es10, g_task_get_cancellable (task), probe_eid_cb, task);
+}
+
+static void
+probe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  EsimEuicc *self = ESIM_EUICC (source);
+  GError *error = NULL;
+
+  if (!esim_euicc_run_finish (self, res, &error)) {
+    g_task_return_error (task, error);
+    return;
+  }
+  if (!self->exported) {
+    g_dbus_object_manager_server_export (esim_context_get_object_manager (self->context),
+                                         G_DBUS_OBJECT_SKELETON (self->object));
+    self->exported = TRUE;
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EXPORTED]);
+    g_message ("eUICC %s (%s) at %s, EID %s, %u profile(s)", self->name,
+               esim_transport_get_kind (self->transport), self->path,
+               esim_log_personal (self->eid), self->profiles->len);
+  }
+  if (!self->notifier_started) {
+    self->notifier_started = TRUE;
+    esim_notifier_start (self->notifier);
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+transport_gone_cb (EsimTransport *transport, gpointer user_data)
+{
+  EsimEuicc *self = ESIM_EUICC (user_data);
+  g_autoptr(GPtrArray) profiles = g_steal_pointer (&self->profiles);
+
+  g_message ("eUICC %s (%s) is gone", self->name, self->path);
+  self->gone = TRUE;
+  self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  esim_euicc_unexport_profiles (self, profiles);
+  if (!self->exported)
+    return;
+  g_dbus_object_manager_server_unexport (esim_context_get_object_manager (self->context),
+                                         self->path);
+  self->exported = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EXPORTED]);
+}
+
+void
+esim_euicc_probe_async (EsimEuicc *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, esim_euicc_probe_async);
+  /* after the card went away a fresh ES10 client opens the link again */
+  if (self->gone && !esim_queue_is_busy (self->queue)) {
+    g_clear_object (&self->es10);
+    self->es10 = esim_es10_new (self->transport, self->isdr_aid);
+    self->gone = FALSE;
+  }
+  esim_euicc_run_async (self, probe_work, NULL, NULL, ESIM_EUICC_RUN_REFRESH, cancellable,
+                        probe_cb, task);
+}
+
+gboolean
+esim_euicc_probe_finish (EsimEuicc *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* jobs */
+
+static void
+job_expired_cb (EsimJob *job, gpointer user_data)
+{
+  EsimEuicc *self = ESIM_EUICC (user_data);
+
+  g_signal_handlers_disconnect_by_data (job, self);
+  g_hash_table_remove (self->jobs, job);
+}
+
+void
+esim_euicc_add_job (EsimEuicc *self, EsimJob *job)
+{
+  g_hash_table_add (self->jobs, g_object_ref (job));
+  g_signal_connect (job, "expired", G_CALLBACK (job_expired_cb), self);
+}
+
+/* methods on the card: SetDefaultSmdpAddress, ResetMemory */
+
+typedef struct {
+  EsimEuicc *self;
+  GDBusMethodInvocation *invocation;
+  gchar *address;
+  gchar **what;
+  EsimMemoryResetOptions reset;
+} EuiccCall;
+
+static void
+euicc_call_free (EuiccCall *call)
+{
+  g_object_unref (call->self);
+  g_object_unref (call->invocation);
+  g_free (call->address);
+  g_strfreev (call->what);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EuiccCall, euicc_call_free)
+
+static EuiccCall *
+euicc_call_new (EsimEuicc *self, GDBusMethodInvocation *invocation)
+{
+  EuiccCall *call = g_new0 (EuiccCall, 1);
+
+  call->self = g_object_ref (self);
+  call->invocation = g_object_ref (invocation);
+  return call;
+}
+
+static void
+euicc_work_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  EuiccCall *call = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean ok;
+
+  if (call->address != NULL)
+    ok = esim_es10_set_default_dp_address_finish (ESIM_ES10 (source), res, &error);
+  else
+    ok = esim_es10_euicc_memory_reset_finish (ESIM_ES10 (source), res, &error);
+  if (!ok) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+euicc_work (EsimEuicc *self, GTask *task)
+{
+  EuiccCall *call = g_task_get_task_data (task);
+
+  if (call->address != NULL)
+    esim_es10_set_default_dp_address_async (self->es10, call->address, NULL, euicc_work_cb, task);
+  else
+    esim_es10_euicc_memory_reset_async (self->es10, call->reset, NULL, euicc_work_cb, task);
+}
+
+static void
+euicc_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  EuiccCall *call = esim_euicc_run_get_data (res);
+  g_autoptr(GError) error = NULL;
+
+  if (!esim_euicc_run_finish (ESIM_EUICC (source), res, &error)) {
+    g_message ("%s: %s failed: %s", call->self->path,
+               call->address != NULL ? "setting the default SM-DP+" : "memory reset",
+               error->message);
+    esim_dbus_error_return (call->invocation, error);
+    return;
+  }
+  if (call->address != NULL) {
+    esim_dbus_euicc_complete_set_default_smdp_address (call->self->iface, call->invocation);
+    return;
+  }
+  g_message ("%s: memory reset done", call->self->path);
+  esim_dbus_euicc_complete_reset_memory (call->self->iface, call->invocation);
+}
+
+static gboolean
+euicc_call_fail (EuiccCall *call, const gchar *message)
+{
+  g_dbus_method_invocation_return_error_literal (call->invocation, ESIM_DBUS_ERROR,
+                                                 ESIM_DBUS_ERROR_INVALID_ARGUMENT, message);
+  return FALSE;
+}
+
+static gboolean
+euicc_call_validate (EuiccCall *call)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (call->address != NULL) {
+    if (call->address[0] != '\0' && !esim_smdp_address_validate (call->address, &error))
+      return euicc_call_fail (call, error->message);
+    return TRUE;
+  }
+  for (guint i = 0; call->what[i] != NULL; i++) {
+    if (g_strcmp0 (call->what[i], "operational") == 0) {
+      call->reset |= ESIM_MEMORY_RESET_DELETE_OPERATIONAL_PROFILES;
+    } else if (g_strcmp0 (call->what[i], "test") == 0) {
+      call->reset |= ESIM_MEMORY_RESET_DELETE_FIELD_LOADED_TEST_PROFILES;
+    } else if (g_strcmp0 (call->what[i], "default-smdp") == 0) {
+      call->reset |= ESIM_MEMORY_RESET_RESET_DEFAULT_SMDP_ADDRESS;
+    } else {
+      g_autofree gchar *msg =
+        g_strdup_printf ("“%s” is not one of operational, test, default-smdp", call->what[i]);
+      return euicc_call_fail (call, msg);
+    }
+  }
+  if (call->reset == 0)
+    return euicc_call_fail (call, "nothing to reset: name operational, test or default-smdp");
+  return TRUE;
+}
+
+static void
+euicc_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(EuiccCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  EsimEuiccRunFlags flags = ESIM_EUICC_RUN_REFRESH;
+  EsimEuicc *self;
+
+  if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
+    esim_dbus_error_return (call->invocation, error);
+    return;
+  }
+  if (!euicc_call_validate (call))
+    return;
+  /* a memory reset deletes profiles: their servers hear of it */
+  if (call->address == NULL)
+    flags |= ESIM_EUICC_RUN_NOTIFY;
+  self = call->self;
+  esim_euicc_run_async (self, euicc_work, g_steal_pointer (&call),
+                        (GDestroyNotify) euicc_call_free, flags, NULL, euicc_run_cb, NULL);
+}
+
+static gboolean
+handle_set_default_smdp_address_cb (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
+                                    const gchar *address, gpointer user_data)
+{
+  EsimEuicc *self = ESIM_EUICC (user_data);
+  EuiccCall *call = euicc_call_new (self, invocation);
+
+  call->address = g_strdup (address);
+  esim_authority_check_async (esim_context_get_authority (self->context), invocation,
+                              ESIM_ACTION_CONFIGURE, NULL, euicc_authorized_cb, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_reset_memory_cb (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
+                        const gchar *const *what, gpointer user_data)
+{
+  EsimEuicc *self = ESIM_EUICC (user_data);
+  EuiccCall *call = euicc_call_new (self, invocation);
+
+  call->what = g_strdupv ((gchar **) what);
+  esim_authority_check_async (esim_context_get_authority (self->context), invocation,
+                              ESIM_ACTION_RESET_MEMORY, NULL, euicc_authorized_cb, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ProcessNotifications */
+
+static void
+processed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(EuiccCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  guint delivered = 0;
+  guint failed = 0;
+
+  if (!esim_notifier_process_finish (ESIM_NOTIFIER (source), res, &delivered, &failed, &error)) {
+    esim_dbus_error_return (call->invocation, error);
+    return;
+  }
+  esim_dbus_euicc_complete_process_notifications (call->self->iface, call->invocation, delivered,
+                                                  failed);
+}
+
+static void
+process_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(EuiccCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  EsimNotifier *notifier = call->self->notifier;
+
+  if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
+    esim_dbus_error_return (call->invocation, error);
+    return;
+  }
+  esim_notifier_process_async (notifier, NULL, processed_cb, g_steal_pointer (&call));
+}
+
+static gboolean
+handle_process_notifications_cb (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
+                                 gpointer user_data)
+{
+  EsimEuicc *self = ESIM_EUICC (user_data);
+
+  esim_authority_check_async (esim_context_get_authority (self->context), invocation,
+                              ESIM_ACTION_MANAGE_PROFILE, NULL, process_authorized_cb,
+                              euicc_call_new (self, invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* shutdown */
+
+static void
+shutdown_closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr(GError) error = NULL;
+
+  if (!esim_es10_close_finish (ESIM_ES10 (source), res, &error))
+    g_debug ("closing the ISD-R channel: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+shutdown_drained_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  EsimEuicc *self = g_task_get_source_object (task);
+
+  esim_queue_drain_finish (ESIM_QUEUE (source), res, NULL);
+  /* the card is left without our logical channel */
+  if (!self->gone && esim_es10_is_open (self->es10)) {
+    esim_es10_close_async (self->es10, NULL, shutdown_closed_cb, g_steal_pointer (&task));
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+esim_euicc_shutdown_async (EsimEuicc *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  GHashTableIter iter;
+  gpointer job;
+
+  g_task_set_source_tag (task, esim_euicc_shutdown_async);
+  esim_notifier_stop (self->notifier);
+  esim_queue_close (self->queue);
+  /* a download in progress cancels its session on the card and at the
+   * SM-DP+ before it lets go of the card */
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, &job, NULL))
+    esim_job_cancel (ESIM_JOB (job));
+  esim_queue_drain_async (self->queue, NULL, shutdown_drained_cb, task);
+}
+
+void
+esim_euicc_shutdown_finish (EsimEuicc *self, GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+EsimEuicc *
+esim_euicc_new (EsimContext *context, const gchar *name, EsimTransport *transport,
+                GBytes *isdr_aid)
+{
+  EsimEuicc *self = g_object_new (ESIM_TYPE_EUICC, NULL);
+
+  self->context = g_object_ref (context);
+  self->name = g_strdup (name);
+  self->path = esim_context_next_path (context, "Euicc");
+  self->transport = g_object_ref (transport);
+  self->isdr_aid = isdr_aid != NULL ? g_bytes_ref (isdr_aid) : NULL;
+  self->es10 = esim_es10_new (transport, isdr_aid);
+  self->notifier = esim_notifier_new (self);
+  self->object = esim_dbus_object_skeleton_new (self->path);
+  self->iface = esim_dbus_euicc_skeleton_new ();
+  esim_dbus_euicc_set_transport (self->iface, esim_transport_get_kind (transport));
+  esim_dbus_euicc_set_device (self->iface, esim_transport_get_device (transport));
+  esim_dbus_euicc_set_modem (self->iface, "/");
+  esim_dbus_euicc_set_eid (self->iface, "");
+  esim_dbus_object_skeleton_set_euicc (self->object, self->iface);
+  g_signal_connect (self->iface, "handle-install-profile",
+                    G_CALLBACK (esim_euicc_handle_install_profile), self);
+  g_signal_connect (self->iface, "handle-discover", G_CALLBACK (esim_euicc_handle_discover), self);
+  g_signal_connect (self->iface, "handle-set-default-smdp-address",
+                    G_CALLBACK (handle_set_default_smdp_address_cb), self);
+  g_signal_connect (self->iface, "handle-process-notifications",
+                    G_CALLBACK (handle_process_notifications_cb), self);
+  g_signal_connect (self->iface, "handle-reset-memory", G_CALLBACK (handle_reset_memory_cb), self);
+  self->gone_id = g_signal_connect (transport, "gone", G_CALLBACK (transport_gone_cb), self);
+  self->test_mode_id = g_signal_connect (context, "notify::test-mode", G_CALLBACK (test_mode_cb),
+                                         self);
+  return self;
+}
+
+static void
+esim_euicc_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  EsimEuicc *self = ESIM_EUICC (object);
+
+  switch (prop_id) {
+  case PROP_EXPORTED:
+    g_value_set_boolean (value, self->exported);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
+  }
+}
+
+static void
+esim_euicc_dispose (GObject *object)
+{
+  EsimEuicc *self = ESIM_EUICC (object);
+  GHashTableIter iter;
+  gpointer job;
+
+  g_clear_signal_handler (&self->gone_id, self->transport);
+  g_clear_signal_handler (&self->test_mode_id, self->context);
+  if (self->iface != NULL)
+    g_signal_handlers_disconnect_by_data (self->iface, self);
+  if (self->jobs != NULL) {
+    g_hash_table_iter_init (&iter, self->jobs);
+    while (g_hash_table_iter_next (&iter, &job, NULL))
+      g_signal_handlers_disconnect_by_data (job, self);
+    g_hash_table_remove_all (self->jobs);
+  }
+  if (self->profiles != NULL)
+    g_ptr_array_set_size (self->profiles, 0);
+  G_OBJECT_CLASS (esim_euicc_parent_class)->dispose (object);
+}
+
+static void
+esim_euicc_finalize (GObject *object)
+{
+  EsimEuicc *self = ESIM_EUICC (object);
+
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->es10);
+  g_clear_object (&self->queue);
+  g_clear_object (&self->transport);
+  g_clear_pointer (&self->isdr_aid, g_bytes_unref);
+  g_clear_object (&self->iface);
+  g_clear_object (&self->object);
+  g_clear_object (&self->context);
+  g_ptr_array_unref (self->infos);
+  g_ptr_array_unref (self->profiles);
+  g_hash_table_unref (self->jobs);
+  g_free (self->name);
+  g_free (self->path);
+  g_free (self->eid);
+  G_OBJECT_CLASS (esim_euicc_parent_class)->finalize (object);
+}
+
+static void
+esim_euicc_init (EsimEuicc *self)
+{
+  self->queue = esim_queue_new ();
+  self->infos = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_profile_info_free);
+  self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  self->jobs = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+}
+
+static void
+esim_euicc_class_init (EsimEuiccClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = esim_euicc_get_property;
+  object_class->dispose = esim_euicc_dispose;
+  object_class->finalize = esim_euicc_finalize;
+  props[PROP_EXPORTED] = g_param_spec_boolean ("exported", NULL, NULL, FALSE,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                 G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+}

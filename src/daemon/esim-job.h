@@ -1,0 +1,53 @@
+/*
+ * A long operation on D-Bus, org.freedesktop.Esim1.Job at
+ * /org/freedesktop/Esim1/Job/N: stage and progress (followed from an
+ * EsimDownload), Cancel() for the user who started it (or who may start
+ * such jobs), a Completed signal once, and removal from the bus
+ * JobLingerSeconds after the end.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "esim-context.h"
+#include "esim-download.h"
+
+G_BEGIN_DECLS
+
+#define ESIM_JOB_OPERATION_INSTALL_PROFILE "install-profile"
+
+#define ESIM_TYPE_JOB (esim_job_get_type ())
+G_DECLARE_FINAL_TYPE (EsimJob, esim_job, ESIM, JOB, GObject)
+
+/* exported at once, in stage "queued"; action_id is what Cancel() asks
+ * polkit for when another user calls it */
+EsimJob *esim_job_new (EsimContext *context,
+                       const gchar *operation,
+                       const gchar *action_id,
+                       const gchar *euicc_path,
+                       guint started_by_uid);
+
+const gchar *esim_job_get_object_path (EsimJob *self);
+/* cancelled by Cancel() and at shutdown */
+GCancellable *esim_job_get_cancellable (EsimJob *self);
+gboolean esim_job_is_finished (EsimJob *self);
+
+void esim_job_set_stage (EsimJob *self,
+                         const gchar *stage);
+/* never goes back */
+void esim_job_set_progress (EsimJob *self,
+                            gdouble progress);
+/* stage and progress from the download's notifications */
+void esim_job_follow_download (EsimJob *self,
+                               EsimDownload *download);
+
+/* error NULL for success; result_path NULL for "/"; emits Completed,
+ * then ::expired after the linger time, when the job leaves the bus */
+void esim_job_complete (EsimJob *self,
+                        const gchar *result_path,
+                        const GError *error);
+
+void esim_job_cancel (EsimJob *self);
+
+G_END_DECLS

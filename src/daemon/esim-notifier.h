@@ -1,0 +1,41 @@
+/*
+ * Delivers an eUICC's pending notifications (EsimNotificationSender, which
+ * removes each from the card only after its server acknowledged it) after
+ * every change, once at startup, and again with exponential back-off while
+ * some fail. The back-off (EsimRetry) is kept per EID in the state
+ * directory, notify-<EID>.json, so that a restart continues it.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "esim-euicc.h"
+
+G_BEGIN_DECLS
+
+#define ESIM_TYPE_NOTIFIER (esim_notifier_get_type ())
+G_DECLARE_FINAL_TYPE (EsimNotifier, esim_notifier, ESIM, NOTIFIER, GObject)
+
+/* euicc is not referenced: it owns the notifier */
+EsimNotifier *esim_notifier_new (EsimEuicc *euicc);
+
+/* loads the back-off of the probed eUICC and schedules the first pass:
+ * at once, or when a persisted back-off says */
+void esim_notifier_start (EsimNotifier *self);
+/* the card changed: a pass soon, keeping the back-off count */
+void esim_notifier_kick (EsimNotifier *self);
+/* a pass now (ProcessNotifications) */
+void esim_notifier_process_async (EsimNotifier *self,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+gboolean esim_notifier_process_finish (EsimNotifier *self,
+                                       GAsyncResult *result,
+                                       guint *delivered,
+                                       guint *failed,
+                                       GError **error);
+/* no more passes; a running one is cancelled between notifications */
+void esim_notifier_stop (EsimNotifier *self);
+
+G_END_DECLS
