@@ -12,10 +12,12 @@ packages=(
   libsystemd-dev systemd
   libpolkit-gobject-1-dev polkitd
   libqmi-glib-dev libmbim-glib-dev libmm-glib-dev
+  libqrtr-glib-dev
   libpcsclite-dev pcscd
   dbus dbus-daemon python3-dbusmock python3-gi
   xsltproc docbook-xsl
   openssl
+  libzbar-dev libgdk-pixbuf-2.0-dev qrencode groff-base man-db bash-completion
 )
 
 missing=()
