@@ -15,6 +15,7 @@ struct _EsimAuthority {
   GObject parent_instance;
 #ifdef ESIM_HAVE_POLKIT
   PolkitAuthority *polkit; /* NULL until the first check */
+  GQueue waiting;           /* checks that arrived while it was being fetched */
 #endif
 };
 
@@ -135,22 +136,23 @@ esim_authority_check_polkit (EsimAuthority *self, GTask *task)
 static void
 authority_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  EsimAuthority *self = g_task_get_source_object (task);
+  g_autoptr(EsimAuthority) self = ESIM_AUTHORITY (user_data);
   g_autoptr(GError) error = NULL;
   PolkitAuthority *authority = polkit_authority_get_finish (res, &error);
+  GTask *task;
 
-  if (authority == NULL) {
-    g_task_return_new_error (task, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_NOT_AUTHORIZED,
-                             "polkit is not available: %s", error->message);
-    return;
+  self->polkit = authority;
+  /* one fetch for all the checks that waited, handed on in arrival order so
+   * that a client's calls reach the eUICC queue in the order it made them */
+  while ((task = g_queue_pop_head (&self->waiting)) != NULL) {
+    if (authority == NULL) {
+      g_task_return_new_error (task, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_NOT_AUTHORIZED,
+                               "polkit is not available: %s", error->message);
+      g_object_unref (task);
+      continue;
+    }
+    esim_authority_check_polkit (self, task);
   }
-  /* two checks may have raced for it; keep the first */
-  if (self->polkit == NULL)
-    self->polkit = authority;
-  else
-    g_object_unref (authority);
-  esim_authority_check_polkit (self, g_steal_pointer (&task));
 }
 
 void
@@ -173,7 +175,9 @@ esim_authority_check_async (EsimAuthority *self, GDBusMethodInvocation *invocati
     esim_authority_check_polkit (self, task);
     return;
   }
-  polkit_authority_get_async (cancellable, authority_cb, task);
+  g_queue_push_tail (&self->waiting, task);
+  if (self->waiting.length == 1)
+    polkit_authority_get_async (NULL, authority_cb, g_object_ref (self));
 }
 
 #else /* !ESIM_HAVE_POLKIT */
