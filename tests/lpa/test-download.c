@@ -387,6 +387,26 @@ test_download_tampered_package (void)
   g_assert_cmpint (stats_get (p, "notifications", "accepted"), ==, 1);
 }
 
+static void
+test_download_tampered_segment (void)
+{
+  const gchar *args[] = { "--fault", "tamper-segment:getBoundProfilePackage", NULL };
+  g_autoptr(Peers) p = peers_one_profile (NULL, args);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsimInstallResult) r = download (p, "MID-1", NULL, &error);
+  g_autoptr(GPtrArray) pending = NULL;
+
+  /* the MAC of the last segment fails on the card: SCP03t security error,
+   * nothing of the profile stays, and the signed failure reaches the SM-DP+ */
+  g_assert_null (r);
+  g_assert_error (error, ESIM_INSTALL_ERROR, ESIM_INSTALL_ERROR_SCP03T_SECURITY_ERROR);
+  assert_card_clean (p, 0);
+  pending = card_notifications (p);
+  g_assert_cmpuint (pending->len, ==, 0);
+  g_assert_cmpint (stats_get (p, "notifications", "accepted"), ==, 1);
+  g_assert_cmpint (stats_get (p, "downloads", "installed"), ==, 0);
+}
+
 static guint64 installing_at;
 
 static void
@@ -573,6 +593,7 @@ main (int argc, char **argv)
   g_test_add_func ("/download/tls", test_download_tls);
   g_test_add_func ("/download/server-faults", test_download_server_faults);
   g_test_add_func ("/download/tampered-package", test_download_tampered_package);
+  g_test_add_func ("/download/tampered-segment", test_download_tampered_segment);
   g_test_add_func ("/download/card-error", test_download_card_error);
   g_test_add_func ("/download/cancel", test_download_cancel);
   g_test_add_func ("/download/default-smdp", test_download_default_smdp);

@@ -102,6 +102,17 @@ esim_smdp_build_bpp_response (EsimSmdpRsp *self, EsimSmdpSession *session,
     return NULL;
   }
 
+  if (self->tamper_package) {
+    g_autoptr(GByteArray) bad = g_byte_array_new ();
+
+    /* the last 8 bytes are the last segment's MAC; just before them lies
+     * its ciphertext */
+    g_byte_array_append (bad, g_bytes_get_data (bpp, NULL), g_bytes_get_size (bpp));
+    bad->data[bad->len - 12] ^= 0x01;
+    g_clear_pointer (&bpp, g_bytes_unref);
+    bpp = g_byte_array_free_to_bytes (g_steal_pointer (&bad));
+    self->tamper_package = FALSE;
+  }
   g_clear_pointer (&session->order->last_otpk, g_bytes_unref);
   session->order->last_otpk = g_bytes_ref (euicc_otpk);
   g_free (session->order->last_eid);

@@ -36,6 +36,7 @@ static const gchar description[]
     "  timeout:FUNC       accept the request and never answer\n"
     "  malformed-json:FUNC  a truncated JSON body\n"
     "  bad-signature:FUNC   corrupt serverSignature1 / smdpSignature2 / smdpSign\n"
+    "  tamper-segment:FUNC  flip a ciphertext byte of the BPP's last segment\n"
     "  latency:FUNC:MS    answer MS milliseconds late\n"
     "\n"
     "Catalog usage is kept in memory only: a restart makes every order\n"

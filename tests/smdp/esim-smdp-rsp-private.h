@@ -23,6 +23,7 @@ struct _EsimSmdpRsp {
 
   EsimSmdpCatalog *catalog;
   gchar *address;
+  gboolean tamper_package; /* fault injection: flip a ciphertext byte of the next BPP */
 
   EsimRspCert *ci_cert;
   GBytes *ci_ski;

@@ -680,6 +680,12 @@ esim_smdp_rsp_handle (EsimSmdpRsp *self, const gchar *interface, const gchar *fu
 }
 
 void
+esim_smdp_rsp_set_tamper_package (EsimSmdpRsp *self, gboolean tamper)
+{
+  self->tamper_package = tamper;
+}
+
+void
 esim_smdp_rsp_add_stats (EsimSmdpRsp *self, JsonBuilder *builder)
 {
   EsimSmdpOrder *order;

@@ -45,6 +45,10 @@ JsonObject *esim_smdp_rsp_handle (EsimSmdpRsp *self,
 
 /* the notification counters and log, and the orders, as members of the
  * object being built */
+/* the next bound profile package gets one ciphertext byte of its last
+ * segment flipped, so that the card's MAC check fails there */
+void esim_smdp_rsp_set_tamper_package (EsimSmdpRsp *self,
+                                       gboolean tamper);
 void esim_smdp_rsp_add_stats (EsimSmdpRsp *self,
                               JsonBuilder *builder);
 

@@ -24,6 +24,7 @@ typedef enum {
   ESIM_SMDP_FAULT_MALFORMED_JSON,
   ESIM_SMDP_FAULT_BAD_SIGNATURE,
   ESIM_SMDP_FAULT_LATENCY,
+  ESIM_SMDP_FAULT_TAMPER_SEGMENT,
 } EsimSmdpFaultKind;
 
 typedef struct {
@@ -177,6 +178,8 @@ esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **er
     ok = n == 2;
   } else if (ok && g_str_equal (parts[0], "bad-signature")) {
     kind = ESIM_SMDP_FAULT_BAD_SIGNATURE;
+  } else if (ok && g_str_equal (parts[0], "tamper-segment")) {
+    kind = ESIM_SMDP_FAULT_TAMPER_SEGMENT;
     ok = n == 2;
   } else if (ok && g_str_equal (parts[0], "latency")) {
     kind = ESIM_SMDP_FAULT_LATENCY;
@@ -501,6 +504,10 @@ esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char
 
     if (corrupt)
       self->faults_injected++;
+    if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_TAMPER_SEGMENT, function, call) != NULL) {
+      self->faults_injected++;
+      esim_smdp_rsp_set_tamper_package (self->rsp, TRUE);
+    }
     status = esim_smdp_server_call (self, msg, interface, function, corrupt);
   }
   fault = esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_LATENCY, function, call);
