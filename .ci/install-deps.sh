@@ -13,7 +13,7 @@ packages=(
   libpolkit-gobject-1-dev polkitd
   libqmi-glib-dev libmbim-glib-dev libmm-glib-dev
   libqrtr-glib-dev
-  libpcsclite-dev pcscd
+  libpcsclite-dev pcscd vsmartcard-vpcd
   dbus dbus-daemon python3-dbusmock python3-gi
   xsltproc docbook-xsl
   openssl

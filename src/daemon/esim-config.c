@@ -36,6 +36,7 @@ static const EsimConfigUintKey esim_config_uint_keys[] = {
   { "HttpConnectTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_connect_timeout_seconds), 1,
     600 },
   { "HttpTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_timeout_seconds), 1, 3600 },
+  { "RefreshTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, refresh_timeout_seconds), 1, 600 },
 };
 
 static const gchar *const esim_config_daemon_other_keys[] = {
@@ -65,6 +66,7 @@ esim_config_new (void)
   self->http_connect_timeout_seconds = 15;
   self->http_timeout_seconds = 60;
   self->modem_manager = TRUE;
+  self->refresh_timeout_seconds = 20;
   self->euiccs = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_config_euicc_free);
   return self;
 }

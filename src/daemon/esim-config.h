@@ -12,6 +12,7 @@
  *   HttpConnectTimeoutSeconds=15
  *   HttpTimeoutSeconds=60
  *   ModemManager=true
+ *   RefreshTimeoutSeconds=20
  *
  *   [euicc:NAME]
  *   Transport=socket:/run/esim-sim.sock
@@ -47,6 +48,9 @@ typedef struct {
   guint http_connect_timeout_seconds;
   guint http_timeout_seconds;
   gboolean modem_manager;
+  /* how long a profile switch waits for the modem to report the card's
+   * refresh (or ModemManager the SIM change) */
+  guint refresh_timeout_seconds;
   GPtrArray *euiccs; /* of EsimConfigEuicc, in file order */
 } EsimConfig;
 

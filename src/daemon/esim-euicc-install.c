@@ -125,9 +125,8 @@ install_work (EsimEuicc *self, GTask *task)
   EsimContext *context = esim_euicc_get_context (self);
   EsimDeviceInfo device;
 
-  /* ModemManager will know the modem's TAC and IMEI; until then a
-   * generic Linux host */
-  esim_device_info_init_default (&device);
+  /* the modem's TAC and IMEI from ModemManager, or a generic Linux host */
+  esim_euicc_get_device_info (self, &device);
   call->download = esim_download_new (esim_euicc_get_es10 (self), esim_context_get_http (context),
                                       call->code != NULL ? call->code->smdp_address : NULL,
                                       call->code != NULL ? call->code->matching_id : NULL);
@@ -209,6 +208,7 @@ install_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   EsimContext *context = esim_euicc_get_context (self);
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
+  EsimEuiccRunFlags flags;
 
   if (!esim_authority_get_uid_finish (ESIM_AUTHORITY (source), res, &call->uid, &error)) {
     esim_dbus_error_return (call->invocation, error);
@@ -227,10 +227,13 @@ install_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   esim_dbus_euicc_complete_install_profile (NULL, call->invocation,
                                             esim_job_get_object_path (call->job));
   cancellable = esim_job_get_cancellable (call->job);
+  flags = ESIM_EUICC_RUN_REFRESH | ESIM_EUICC_RUN_NOTIFY;
+  /* enabling the new profile restarts the card */
+  if (call->enable)
+    flags |= ESIM_EUICC_RUN_WAIT_REFRESH;
   esim_euicc_run_async (self, install_work, g_steal_pointer (&call),
-                        (GDestroyNotify) install_call_free,
-                        ESIM_EUICC_RUN_REFRESH | ESIM_EUICC_RUN_NOTIFY, cancellable,
-                        install_run_cb, NULL);
+                        (GDestroyNotify) install_call_free, flags, cancellable, install_run_cb,
+                        NULL);
 }
 
 static void
@@ -289,7 +292,7 @@ discover_work (EsimEuicc *self, GTask *task)
   g_autoptr(EsimDiscovery) discovery = NULL;
   EsimDeviceInfo device;
 
-  esim_device_info_init_default (&device);
+  esim_euicc_get_device_info (self, &device);
   discovery = esim_discovery_new (esim_euicc_get_es10 (self),
                                   esim_context_get_http (esim_euicc_get_context (self)),
                                   call->smds_address[0] != '\0' ? call->smds_address : NULL);

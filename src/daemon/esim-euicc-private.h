@@ -10,8 +10,12 @@
 #include "esim-dbus-generated.h"
 #include "esim-euicc.h"
 #include "esim-job.h"
+#include "esim-notifier.h"
 
 G_BEGIN_DECLS
+
+EsimDbusEuicc *esim_euicc_get_iface (EsimEuicc *self);
+EsimNotifier *esim_euicc_get_notifier (EsimEuicc *self);
 
 /* keeps the job until it expired; cancelled at shutdown */
 void esim_euicc_add_job (EsimEuicc *self,
@@ -31,5 +35,18 @@ gboolean esim_euicc_handle_discover (EsimDbusEuicc *iface,
                                      GDBusMethodInvocation *invocation,
                                      const gchar *smds_address,
                                      gpointer user_data);
+
+/* esim-euicc-methods.c */
+gboolean esim_euicc_handle_set_default_smdp_address (EsimDbusEuicc *iface,
+                                                     GDBusMethodInvocation *invocation,
+                                                     const gchar *address,
+                                                     gpointer user_data);
+gboolean esim_euicc_handle_reset_memory (EsimDbusEuicc *iface,
+                                         GDBusMethodInvocation *invocation,
+                                         const gchar *const *what,
+                                         gpointer user_data);
+gboolean esim_euicc_handle_process_notifications (EsimDbusEuicc *iface,
+                                                  GDBusMethodInvocation *invocation,
+                                                  gpointer user_data);
 
 G_END_DECLS

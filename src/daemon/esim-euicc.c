@@ -4,15 +4,16 @@
 
 #include "config.h"
 
-#include "esim-activation-code.h"
-#include "esim-authority.h"
-#include "esim-dbus-error.h"
+#include <string.h>
+
+#include "esim-download.h"
 #include "esim-euicc-private.h"
 #include "esim-iccid.h"
 #include "esim-log.h"
 #include "esim-notifier.h"
 #include "esim-profile-object.h"
 #include "esim-queue.h"
+#include "esim-refresh-wait.h"
 
 struct _EsimEuicc {
   GObject parent_instance;
@@ -29,7 +30,11 @@ struct _EsimEuicc {
   gboolean exported;
   gboolean notifier_started;
   gboolean gone; /* the transport went away: a probe starts afresh */
+  EsimRefreshWait *wait; /* of the running profile switch, armed before it */
   gchar *eid;
+  gchar *modem;        /* ModemManager's object path, NULL for none */
+  gboolean has_device; /* device: the modem's TAC and IMEI */
+  EsimDeviceInfo device;
   GPtrArray *infos;    /* of EsimProfileInfo, as the card listed them */
   GPtrArray *profiles; /* of EsimProfileObject, the exported ones, in card order */
   GHashTable *jobs;    /* EsimJob set, running or lingering */
@@ -41,6 +46,9 @@ G_DEFINE_TYPE (EsimEuicc, esim_euicc, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_EXPORTED, N_PROPS };
 static GParamSpec *props[N_PROPS];
+
+enum { SIGNAL_SIM_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 const gchar *
 esim_euicc_get_name (EsimEuicc *self)
@@ -82,6 +90,64 @@ GPtrArray *
 esim_euicc_get_profile_infos (EsimEuicc *self)
 {
   return self->infos;
+}
+
+EsimDbusEuicc *
+esim_euicc_get_iface (EsimEuicc *self)
+{
+  return self->iface;
+}
+
+EsimNotifier *
+esim_euicc_get_notifier (EsimEuicc *self)
+{
+  return self->notifier;
+}
+
+EsimTransport *
+esim_euicc_get_transport (EsimEuicc *self)
+{
+  return self->transport;
+}
+
+void
+esim_euicc_set_modem (EsimEuicc *self, const gchar *modem_path, guint sim_slot)
+{
+  g_free (self->modem);
+  self->modem = g_strdup (modem_path);
+  esim_dbus_euicc_set_modem (self->iface, modem_path != NULL ? modem_path : "/");
+  esim_dbus_euicc_set_sim_slot (self->iface, modem_path != NULL ? sim_slot : 0);
+}
+
+const gchar *
+esim_euicc_get_modem (EsimEuicc *self)
+{
+  return self->modem;
+}
+
+void
+esim_euicc_sim_changed (EsimEuicc *self)
+{
+  g_signal_emit (self, signals[SIGNAL_SIM_CHANGED], 0);
+}
+
+void
+esim_euicc_set_device_info (EsimEuicc *self, const EsimDeviceInfo *device)
+{
+  self->has_device = device != NULL;
+  if (device != NULL)
+    self->device = *device;
+}
+
+void
+esim_euicc_get_device_info (EsimEuicc *self, EsimDeviceInfo *device)
+{
+  esim_device_info_init_default (device);
+  if (!self->has_device)
+    return;
+  memcpy (device->tac, self->device.tac, sizeof (device->tac));
+  device->has_imei = self->device.has_imei;
+  memcpy (device->imei, self->device.imei, sizeof (device->imei));
 }
 
 const gchar *
@@ -361,20 +427,105 @@ run_refreshed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void
-run_work_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+run_reread (GTask *task)
 {
-  GTask *task = G_TASK (user_data);
-  EsimEuicc *self = ESIM_EUICC (source);
+  EsimEuicc *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
 
-  g_task_propagate_boolean (G_TASK (res), &data->error);
-  /* a failed operation may have changed the card too (a failed download
-   * leaves a notification) */
   if ((data->flags & ESIM_EUICC_RUN_REFRESH) && !self->gone) {
     esim_euicc_refresh_async (self, run_refreshed_cb, task);
     return;
   }
   esim_euicc_run_end (task);
+}
+
+static void
+run_reopened_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimEuicc *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!esim_es10_open_finish (ESIM_ES10 (source), res, &error)) {
+    /* the switch is done; the next operation opens the channel again */
+    g_warning ("%s: the ISD-R after the card's refresh: %s", self->path, error->message);
+    esim_euicc_run_end (task);
+    return;
+  }
+  run_reread (task);
+}
+
+static void
+run_closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  g_autoptr(GError) error = NULL;
+
+  /* the modem may have dropped the channel with the card's restart */
+  if (!esim_es10_close_finish (ESIM_ES10 (source), res, &error))
+    g_debug ("closing the ISD-R channel after the refresh: %s", error->message);
+  esim_es10_open_async (ESIM_ES10 (source), NULL, run_reopened_cb, task);
+}
+
+static void
+run_waited_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimEuicc *self = g_task_get_source_object (task);
+  EsimRefreshWait *wait = ESIM_REFRESH_WAIT (source);
+  const EsimConfig *config = esim_context_get_config (self->context);
+
+  switch (esim_refresh_wait_finish (wait, res)) {
+  case ESIM_REFRESH_WAIT_GONE:
+    g_debug ("%s: the card went away while it refreshed", self->path);
+    break;
+  case ESIM_REFRESH_WAIT_STOPPED:
+    g_debug ("%s: not waiting for the card's refresh: shutting down", self->path);
+    break;
+  case ESIM_REFRESH_WAIT_REFRESHED:
+    g_debug ("%s: the modem reported the card's refresh after %.3f s", self->path,
+             esim_refresh_wait_get_elapsed (wait));
+    break;
+  case ESIM_REFRESH_WAIT_SIM_CHANGED:
+    g_debug ("%s: ModemManager saw the SIM change after %.3f s", self->path,
+             esim_refresh_wait_get_elapsed (wait));
+    break;
+  case ESIM_REFRESH_WAIT_TIMED_OUT:
+  default:
+    /* the card made the switch: success, but the modem may need a while */
+    g_warning ("%s: no refresh of the card reported within %u s after the profile switch; "
+               "going on",
+               self->path, config->refresh_timeout_seconds);
+    break;
+  }
+  g_clear_object (&self->wait);
+  /* a card that restarted lost its logical channels */
+  if (self->gone || !esim_es10_is_open (self->es10)) {
+    run_reread (task);
+    return;
+  }
+  esim_es10_close_async (self->es10, NULL, run_closed_cb, task);
+}
+
+static void
+run_work_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimEuicc *self = ESIM_EUICC (source);
+  RunData *data = g_task_get_task_data (task);
+  const EsimConfig *config = esim_context_get_config (self->context);
+
+  g_task_propagate_boolean (G_TASK (res), &data->error);
+  /* the card switched profiles and restarts: the wait keeps the card
+   * (nobody can use it before it is ready) */
+  if (self->wait != NULL && data->error == NULL && !self->gone) {
+    esim_refresh_wait_async (self->wait, config->refresh_timeout_seconds, run_waited_cb, task);
+    return;
+  }
+  g_clear_object (&self->wait);
+  /* a failed operation may have changed the card too (a failed download
+   * leaves a notification) */
+  run_reread (task);
 }
 
 static void
@@ -384,6 +535,11 @@ esim_euicc_run_work (GTask *task)
   RunData *data = g_task_get_task_data (task);
   GTask *work = g_task_new (self, g_task_get_cancellable (task), run_work_cb, task);
 
+  /* only when someone will tell: a modem's indication or ModemManager */
+  if ((data->flags & ESIM_EUICC_RUN_WAIT_REFRESH) &&
+      (esim_transport_can_signal_refresh (self->transport) || self->modem != NULL))
+    self->wait = esim_refresh_wait_new (self->transport,
+                                        self->modem != NULL ? G_OBJECT (self) : NULL);
   /* the work decides what a cancellation means once it started */
   g_task_set_check_cancellable (work, FALSE);
   g_task_set_task_data (work, data->work_data, NULL);
@@ -511,14 +667,11 @@ probe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_task_return_boolean (task, TRUE);
 }
 
-static void
-transport_gone_cb (EsimTransport *transport, gpointer user_data)
+void
+esim_euicc_unexport (EsimEuicc *self)
 {
-  EsimEuicc *self = ESIM_EUICC (user_data);
   g_autoptr(GPtrArray) profiles = g_steal_pointer (&self->profiles);
 
-  g_message ("eUICC %s (%s) is gone", self->name, self->path);
-  self->gone = TRUE;
   self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
   esim_euicc_unexport_profiles (self, profiles);
   if (!self->exported)
@@ -527,6 +680,16 @@ transport_gone_cb (EsimTransport *transport, gpointer user_data)
                                          self->path);
   self->exported = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EXPORTED]);
+}
+
+static void
+transport_gone_cb (EsimTransport *transport, gpointer user_data)
+{
+  EsimEuicc *self = ESIM_EUICC (user_data);
+
+  g_message ("eUICC %s (%s) is gone", self->name, self->path);
+  self->gone = TRUE;
+  esim_euicc_unexport (self);
 }
 
 void
@@ -570,217 +733,6 @@ esim_euicc_add_job (EsimEuicc *self, EsimJob *job)
   g_signal_connect (job, "expired", G_CALLBACK (job_expired_cb), self);
 }
 
-/* methods on the card: SetDefaultSmdpAddress, ResetMemory */
-
-typedef struct {
-  EsimEuicc *self;
-  GDBusMethodInvocation *invocation;
-  gchar *address;
-  gchar **what;
-  EsimMemoryResetOptions reset;
-} EuiccCall;
-
-static void
-euicc_call_free (EuiccCall *call)
-{
-  g_object_unref (call->self);
-  g_object_unref (call->invocation);
-  g_free (call->address);
-  g_strfreev (call->what);
-  g_free (call);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EuiccCall, euicc_call_free)
-
-static EuiccCall *
-euicc_call_new (EsimEuicc *self, GDBusMethodInvocation *invocation)
-{
-  EuiccCall *call = g_new0 (EuiccCall, 1);
-
-  call->self = g_object_ref (self);
-  call->invocation = g_object_ref (invocation);
-  return call;
-}
-
-static void
-euicc_work_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = G_TASK (user_data);
-  EuiccCall *call = g_task_get_task_data (task);
-  GError *error = NULL;
-  gboolean ok;
-
-  if (call->address != NULL)
-    ok = esim_es10_set_default_dp_address_finish (ESIM_ES10 (source), res, &error);
-  else
-    ok = esim_es10_euicc_memory_reset_finish (ESIM_ES10 (source), res, &error);
-  if (!ok) {
-    g_task_return_error (task, error);
-    return;
-  }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-euicc_work (EsimEuicc *self, GTask *task)
-{
-  EuiccCall *call = g_task_get_task_data (task);
-
-  if (call->address != NULL)
-    esim_es10_set_default_dp_address_async (self->es10, call->address, NULL, euicc_work_cb, task);
-  else
-    esim_es10_euicc_memory_reset_async (self->es10, call->reset, NULL, euicc_work_cb, task);
-}
-
-static void
-euicc_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  EuiccCall *call = esim_euicc_run_get_data (res);
-  g_autoptr(GError) error = NULL;
-
-  if (!esim_euicc_run_finish (ESIM_EUICC (source), res, &error)) {
-    g_message ("%s: %s failed: %s", call->self->path,
-               call->address != NULL ? "setting the default SM-DP+" : "memory reset",
-               error->message);
-    esim_dbus_error_return (call->invocation, error);
-    return;
-  }
-  if (call->address != NULL) {
-    esim_dbus_euicc_complete_set_default_smdp_address (call->self->iface, call->invocation);
-    return;
-  }
-  g_message ("%s: memory reset done", call->self->path);
-  esim_dbus_euicc_complete_reset_memory (call->self->iface, call->invocation);
-}
-
-static gboolean
-euicc_call_fail (EuiccCall *call, const gchar *message)
-{
-  g_dbus_method_invocation_return_error_literal (call->invocation, ESIM_DBUS_ERROR,
-                                                 ESIM_DBUS_ERROR_INVALID_ARGUMENT, message);
-  return FALSE;
-}
-
-static gboolean
-euicc_call_validate (EuiccCall *call)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (call->address != NULL) {
-    if (call->address[0] != '\0' && !esim_smdp_address_validate (call->address, &error))
-      return euicc_call_fail (call, error->message);
-    return TRUE;
-  }
-  for (guint i = 0; call->what[i] != NULL; i++) {
-    if (g_strcmp0 (call->what[i], "operational") == 0) {
-      call->reset |= ESIM_MEMORY_RESET_DELETE_OPERATIONAL_PROFILES;
-    } else if (g_strcmp0 (call->what[i], "test") == 0) {
-      call->reset |= ESIM_MEMORY_RESET_DELETE_FIELD_LOADED_TEST_PROFILES;
-    } else if (g_strcmp0 (call->what[i], "default-smdp") == 0) {
-      call->reset |= ESIM_MEMORY_RESET_RESET_DEFAULT_SMDP_ADDRESS;
-    } else {
-      g_autofree gchar *msg =
-        g_strdup_printf ("“%s” is not one of operational, test, default-smdp", call->what[i]);
-      return euicc_call_fail (call, msg);
-    }
-  }
-  if (call->reset == 0)
-    return euicc_call_fail (call, "nothing to reset: name operational, test or default-smdp");
-  return TRUE;
-}
-
-static void
-euicc_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(EuiccCall) call = user_data;
-  g_autoptr(GError) error = NULL;
-  EsimEuiccRunFlags flags = ESIM_EUICC_RUN_REFRESH;
-  EsimEuicc *self;
-
-  if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
-    esim_dbus_error_return (call->invocation, error);
-    return;
-  }
-  if (!euicc_call_validate (call))
-    return;
-  /* a memory reset deletes profiles: their servers hear of it */
-  if (call->address == NULL)
-    flags |= ESIM_EUICC_RUN_NOTIFY;
-  self = call->self;
-  esim_euicc_run_async (self, euicc_work, g_steal_pointer (&call),
-                        (GDestroyNotify) euicc_call_free, flags, NULL, euicc_run_cb, NULL);
-}
-
-static gboolean
-handle_set_default_smdp_address_cb (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
-                                    const gchar *address, gpointer user_data)
-{
-  EsimEuicc *self = ESIM_EUICC (user_data);
-  EuiccCall *call = euicc_call_new (self, invocation);
-
-  call->address = g_strdup (address);
-  esim_authority_check_async (esim_context_get_authority (self->context), invocation,
-                              ESIM_ACTION_CONFIGURE, NULL, euicc_authorized_cb, call);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static gboolean
-handle_reset_memory_cb (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
-                        const gchar *const *what, gpointer user_data)
-{
-  EsimEuicc *self = ESIM_EUICC (user_data);
-  EuiccCall *call = euicc_call_new (self, invocation);
-
-  call->what = g_strdupv ((gchar **) what);
-  esim_authority_check_async (esim_context_get_authority (self->context), invocation,
-                              ESIM_ACTION_RESET_MEMORY, NULL, euicc_authorized_cb, call);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-/* ProcessNotifications */
-
-static void
-processed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(EuiccCall) call = user_data;
-  g_autoptr(GError) error = NULL;
-  guint delivered = 0;
-  guint failed = 0;
-
-  if (!esim_notifier_process_finish (ESIM_NOTIFIER (source), res, &delivered, &failed, &error)) {
-    esim_dbus_error_return (call->invocation, error);
-    return;
-  }
-  esim_dbus_euicc_complete_process_notifications (call->self->iface, call->invocation, delivered,
-                                                  failed);
-}
-
-static void
-process_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(EuiccCall) call = user_data;
-  g_autoptr(GError) error = NULL;
-  EsimNotifier *notifier = call->self->notifier;
-
-  if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
-    esim_dbus_error_return (call->invocation, error);
-    return;
-  }
-  esim_notifier_process_async (notifier, NULL, processed_cb, g_steal_pointer (&call));
-}
-
-static gboolean
-handle_process_notifications_cb (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
-                                 gpointer user_data)
-{
-  EsimEuicc *self = ESIM_EUICC (user_data);
-
-  esim_authority_check_async (esim_context_get_authority (self->context), invocation,
-                              ESIM_ACTION_MANAGE_PROFILE, NULL, process_authorized_cb,
-                              euicc_call_new (self, invocation));
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
 /* shutdown */
 
 static void
@@ -819,6 +771,9 @@ esim_euicc_shutdown_async (EsimEuicc *self, GAsyncReadyCallback callback, gpoint
   g_task_set_source_tag (task, esim_euicc_shutdown_async);
   esim_notifier_stop (self->notifier);
   esim_queue_close (self->queue);
+  /* a switch waiting for the card's refresh ends now: the card has it */
+  if (self->wait != NULL)
+    esim_refresh_wait_stop (self->wait);
   /* a download in progress cancels its session on the card and at the
    * SM-DP+ before it lets go of the card */
   g_hash_table_iter_init (&iter, self->jobs);
@@ -857,10 +812,10 @@ esim_euicc_new (EsimContext *context, const gchar *name, EsimTransport *transpor
                     G_CALLBACK (esim_euicc_handle_install_profile), self);
   g_signal_connect (self->iface, "handle-discover", G_CALLBACK (esim_euicc_handle_discover), self);
   g_signal_connect (self->iface, "handle-set-default-smdp-address",
-                    G_CALLBACK (handle_set_default_smdp_address_cb), self);
+                    G_CALLBACK (esim_euicc_handle_set_default_smdp_address), self);
   g_signal_connect (self->iface, "handle-process-notifications",
-                    G_CALLBACK (handle_process_notifications_cb), self);
-  g_signal_connect (self->iface, "handle-reset-memory", G_CALLBACK (handle_reset_memory_cb), self);
+                    G_CALLBACK (esim_euicc_handle_process_notifications), self);
+  g_signal_connect (self->iface, "handle-reset-memory", G_CALLBACK (esim_euicc_handle_reset_memory), self);
   self->gone_id = g_signal_connect (transport, "gone", G_CALLBACK (transport_gone_cb), self);
   self->test_mode_id = g_signal_connect (context, "notify::test-mode", G_CALLBACK (test_mode_cb),
                                          self);
@@ -910,6 +865,7 @@ esim_euicc_finalize (GObject *object)
   EsimEuicc *self = ESIM_EUICC (object);
 
   g_clear_object (&self->notifier);
+  g_clear_object (&self->wait);
   g_clear_object (&self->es10);
   g_clear_object (&self->queue);
   g_clear_object (&self->transport);
@@ -923,6 +879,7 @@ esim_euicc_finalize (GObject *object)
   g_free (self->name);
   g_free (self->path);
   g_free (self->eid);
+  g_free (self->modem);
   G_OBJECT_CLASS (esim_euicc_parent_class)->finalize (object);
 }
 
@@ -947,4 +904,8 @@ esim_euicc_class_init (EsimEuiccClass *klass)
                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
                                                  G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
+  /* ModemManager saw the SIM of this eUICC's modem change */
+  signals[SIGNAL_SIM_CHANGED] = g_signal_new ("sim-changed", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 0);
 }

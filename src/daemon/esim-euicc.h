@@ -16,6 +16,7 @@
 
 #include "esim-context.h"
 #include "esim-es10.h"
+#include "esim-es10-download.h"
 #include "esim-transport.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,9 @@ typedef enum {
   ESIM_EUICC_RUN_NONE = 0,
   ESIM_EUICC_RUN_REFRESH = 1 << 0, /* re-read profiles, addresses, memory, notifications */
   ESIM_EUICC_RUN_NOTIFY = 1 << 1,  /* then deliver the notifications the change made */
+  /* the work switches profiles: wait for the card's refresh (esim-refresh-wait.h)
+   * after a successful work, before re-reading the card */
+  ESIM_EUICC_RUN_WAIT_REFRESH = 1 << 2,
 } EsimEuiccRunFlags;
 
 /* the work of one operation, run while it holds the card: it ends task
@@ -50,6 +54,23 @@ EsimEs10 *esim_euicc_get_es10 (EsimEuicc *self);
 /* the profiles as the card listed them at the last refresh, of
  * EsimProfileInfo, hidden test profiles included */
 GPtrArray *esim_euicc_get_profile_infos (EsimEuicc *self);
+EsimTransport *esim_euicc_get_transport (EsimEuicc *self);
+
+/* the ModemManager modem (object path) and its SIM slot (1-based) this
+ * eUICC is in; NULL and 0 for none (the Modem property is then "/") */
+void esim_euicc_set_modem (EsimEuicc *self,
+                           const gchar *modem_path,
+                           guint sim_slot);
+const gchar *esim_euicc_get_modem (EsimEuicc *self);
+/* ModemManager saw the modem's SIM change: emits ::sim-changed, which ends
+ * a wait for the card's refresh */
+void esim_euicc_sim_changed (EsimEuicc *self);
+/* what downloads tell the SM-DP+ about the device: the modem's TAC and
+ * IMEI when set, NULL for a generic host */
+void esim_euicc_set_device_info (EsimEuicc *self,
+                                 const EsimDeviceInfo *device);
+void esim_euicc_get_device_info (EsimEuicc *self,
+                                 EsimDeviceInfo *device);
 
 void esim_euicc_run_async (EsimEuicc *self,
                            EsimEuiccWorkFunc work,
@@ -78,6 +99,9 @@ gboolean esim_euicc_probe_finish (EsimEuicc *self,
 /* the exported profile object with this ICCID, or NULL */
 const gchar *esim_euicc_find_profile_path (EsimEuicc *self,
                                            const gchar *iccid);
+
+/* the eUICC and its profiles leave the bus (the modem went away) */
+void esim_euicc_unexport (EsimEuicc *self);
 
 /* refuses new operations, cancels jobs and waits for the running
  * operation to end */

@@ -8,6 +8,7 @@
 #include "esim-dbus-generated.h"
 #include "esim-euicc.h"
 #include "esim-manager.h"
+#include "esim-modem-watcher.h"
 #include "esim-transport-factory.h"
 
 /* a card that does not answer within this does not hold up the start */
@@ -25,7 +26,8 @@ struct _EsimManager {
   EsimContext *context;
   GDBusConnection *connection;
   EsimDbusManager *iface;
-  GPtrArray *euiccs; /* of EsimEuicc, in configuration order */
+  GPtrArray *euiccs; /* of EsimEuicc: the configured ones, then ModemManager's */
+  EsimModemWatcher *watcher; /* NULL with ModemManager=false */
   gboolean name_owned;
   guint name_lost_id;
   gulong test_mode_id;
@@ -74,6 +76,59 @@ esim_manager_get_status (EsimManager *self)
     n += esim_euicc_is_exported (g_ptr_array_index (self->euiccs, i)) ? 1 : 0;
   return g_strdup_printf ("%u of %u eUICC(s) reachable%s", n, self->euiccs->len,
                           esim_context_get_test_mode (self->context) ? ", test mode" : "");
+}
+
+/* the eUICCs of ModemManager's modems */
+
+static void
+watcher_euicc_added_cb (EsimModemWatcher *watcher, EsimEuicc *euicc, gpointer user_data)
+{
+  EsimManager *self = ESIM_MANAGER (user_data);
+
+  g_ptr_array_add (self->euiccs, g_object_ref (euicc));
+  g_signal_connect (euicc, "notify::exported", G_CALLBACK (euicc_exported_cb), self);
+  esim_manager_update_euiccs (self);
+}
+
+static void
+removed_shutdown_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(EsimManager) self = ESIM_MANAGER (user_data);
+  EsimEuicc *euicc = ESIM_EUICC (source);
+
+  esim_euicc_shutdown_finish (euicc, res);
+  esim_euicc_unexport (euicc);
+  esim_transport_close (esim_euicc_get_transport (euicc));
+  if (self->euiccs != NULL)
+    esim_manager_update_euiccs (self);
+}
+
+static void
+watcher_euicc_removed_cb (EsimModemWatcher *watcher, EsimEuicc *euicc, gpointer user_data)
+{
+  EsimManager *self = ESIM_MANAGER (user_data);
+  guint index = 0;
+
+  if (!g_ptr_array_find (self->euiccs, euicc, &index))
+    return;
+  g_signal_handlers_disconnect_by_data (euicc, self);
+  /* the operation on the card ends first; the object goes after it */
+  esim_euicc_shutdown_async (euicc, removed_shutdown_cb, g_object_ref (self));
+  /* the shutdown keeps it until the running operation ended */
+  g_ptr_array_remove_index (self->euiccs, index);
+}
+
+static void
+esim_manager_watch_modems (EsimManager *self)
+{
+  g_autoptr(GPtrArray) configured = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->euiccs->len; i++)
+    g_ptr_array_add (configured, g_object_ref (g_ptr_array_index (self->euiccs, i)));
+  self->watcher = esim_modem_watcher_new (self->context, self->connection, configured);
+  g_signal_connect (self->watcher, "euicc-added", G_CALLBACK (watcher_euicc_added_cb), self);
+  g_signal_connect (self->watcher, "euicc-removed", G_CALLBACK (watcher_euicc_removed_cb), self);
+  esim_modem_watcher_start (self->watcher);
 }
 
 /* probing */
@@ -242,9 +297,15 @@ esim_manager_start (EsimManager *self, gboolean replace, GError **error)
                                         "/org/freedesktop/DBus", ESIM_DBUS_NAME,
                                         G_DBUS_SIGNAL_FLAGS_NONE, name_lost_cb, self, NULL);
   /* the cards are not touched while another daemon has them */
-  if (replace)
-    return esim_manager_request_name (self, TRUE, error);
-  return !esim_manager_name_has_owner (self, error);
+  if (replace) {
+    if (!esim_manager_request_name (self, TRUE, error))
+      return FALSE;
+  } else if (esim_manager_name_has_owner (self, error)) {
+    return FALSE;
+  }
+  if (config->modem_manager)
+    esim_manager_watch_modems (self);
+  return TRUE;
 }
 
 static void
@@ -399,6 +460,9 @@ esim_manager_shutdown_async (EsimManager *self, guint timeout_seconds,
 
   g_task_set_task_data (task, data, (GDestroyNotify) shutdown_data_free);
   esim_context_set_shutting_down (self->context);
+  /* modems coming and going no longer matter */
+  if (self->watcher != NULL)
+    esim_modem_watcher_stop (self->watcher);
   if (self->euiccs->len == 0) {
     g_task_return_boolean (task, TRUE);
     g_object_unref (task);
@@ -446,6 +510,11 @@ esim_manager_dispose (GObject *object)
     self->name_lost_id = 0;
   }
   g_clear_signal_handler (&self->test_mode_id, self->context);
+  if (self->watcher != NULL) {
+    g_signal_handlers_disconnect_by_data (self->watcher, self);
+    esim_modem_watcher_stop (self->watcher);
+    g_clear_object (&self->watcher);
+  }
   if (self->iface != NULL) {
     g_signal_handlers_disconnect_by_data (self->iface, self);
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));

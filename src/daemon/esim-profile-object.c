@@ -271,6 +271,9 @@ profile_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   /* a nickname sends no notification */
   if (call->op == PROFILE_OP_SET_NICKNAME)
     flags = ESIM_EUICC_RUN_REFRESH;
+  /* the card restarts after a switch: the reply waits until it is back */
+  if (call->op == PROFILE_OP_ENABLE || call->op == PROFILE_OP_DISABLE)
+    flags |= ESIM_EUICC_RUN_WAIT_REFRESH;
   euicc = call->euicc;
   esim_euicc_run_async (euicc, profile_work, g_steal_pointer (&call),
                         (GDestroyNotify) profile_call_free, flags, NULL, profile_run_cb, NULL);

@@ -23,6 +23,14 @@ esimctl_proxy_number (gpointer proxy)
 gchar *
 esimctl_daemon_euicc_title (EsimDbusEuicc *euicc)
 {
+  const gchar *modem = esim_dbus_euicc_get_modem (euicc);
+
+  if (modem != NULL && g_strcmp0 (modem, "/") != 0)
+    /* TRANSLATORS: an eUICC by its number and EID, and the ModemManager
+     * modem and SIM slot it is in */
+    return g_strdup_printf (_("eUICC %u (EID %s) in modem %s, SIM slot %u"),
+                            esimctl_proxy_number (euicc), esim_dbus_euicc_get_eid (euicc), modem,
+                            esim_dbus_euicc_get_sim_slot (euicc));
   /* TRANSLATORS: an eUICC by its number and EID, e.g. “eUICC 0 (EID 8904…)” */
   return g_strdup_printf (_("eUICC %u (EID %s)"), esimctl_proxy_number (euicc),
                           esim_dbus_euicc_get_eid (euicc));
@@ -275,8 +283,8 @@ esimctl_daemon_list (EsimCtl *ctl, GError **error)
     EsimDbusEuicc *euicc = g_ptr_array_index (euiccs, i);
     g_autoptr(GPtrArray) profiles =
       esimctl_daemon_profiles (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
-    /* with one eUICC its name would only be noise */
-    if (euiccs->len > 1) {
+    /* with one eUICC its name would only be noise, unless it is in a modem */
+    if (euiccs->len > 1 || g_strcmp0 (esim_dbus_euicc_get_modem (euicc), "/") != 0) {
       g_autofree gchar *title = esimctl_daemon_euicc_title (euicc);
       g_print ("%s%s:\n", i > 0 ? "\n" : "", title);
     }

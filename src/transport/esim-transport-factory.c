@@ -45,6 +45,27 @@ esim_transport_get_kinds (void)
   return kinds;
 }
 
+#ifdef ESIM_TRANSPORT_HAVE_QMI
+/* test only: $ESIM_QMI_PROXY_PATH names the abstract socket of a fake
+ * qmi-proxy (tests/fakes/qmi/); a "%s" in it stands for the device's base
+ * name, so that a test can host one fake modem per device */
+static void
+esim_transport_apply_qmi_proxy_path (EsimTransport *transport, const gchar *device)
+{
+  const gchar *env = g_getenv ("ESIM_QMI_PROXY_PATH");
+  g_autoptr(GString) path = NULL;
+  g_autofree gchar *base = NULL;
+
+  if (env == NULL || env[0] == '\0')
+    return;
+  path = g_string_new (env);
+  base = g_path_get_basename (device);
+  g_string_replace (path, "%s", base, 0);
+  g_debug ("QMI %s through the test proxy %s", device, path->str);
+  esim_transport_qmi_set_proxy_path (ESIM_TRANSPORT_QMI (transport), path->str);
+}
+#endif
+
 /* DEVICE[@SLOT]: the slot is a small decimal number after the last '@' */
 static gboolean
 esim_transport_split_slot (const gchar *rest, gchar **device, guint *slot, GError **error)
@@ -92,7 +113,12 @@ esim_transport_new_from_spec (const gchar *spec, GError **error)
   if (!esim_transport_split_slot (colon + 1, &device, &slot, error))
     return NULL;
 #ifdef ESIM_TRANSPORT_HAVE_QMI
-  if (g_str_equal (kind, "qmi") || g_str_equal (kind, "qrtr"))
+  if (g_str_equal (kind, "qmi")) {
+    EsimTransport *transport = esim_transport_qmi_new (kind, device, slot);
+    esim_transport_apply_qmi_proxy_path (transport, device);
+    return transport;
+  }
+  if (g_str_equal (kind, "qrtr"))
     return esim_transport_qmi_new (kind, device, slot);
 #endif
 #ifdef ESIM_TRANSPORT_HAVE_MBIM

@@ -13,15 +13,16 @@ typedef struct {
   gchar *device;
   gboolean open;
   gboolean gone;
+  gboolean can_signal_refresh;
   guint64 apdu_count;
 } EsimTransportPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (EsimTransport, esim_transport, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_KIND, PROP_DEVICE, N_PROPS };
+enum { PROP_0, PROP_KIND, PROP_DEVICE, PROP_CAN_SIGNAL_REFRESH, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
-enum { SIGNAL_GONE, N_SIGNALS };
+enum { SIGNAL_GONE, SIGNAL_REFRESHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 #define GET_PRIV(o) ((EsimTransportPrivate *) esim_transport_get_instance_private (o))
@@ -52,6 +53,33 @@ esim_transport_get_apdu_count (EsimTransport *self)
 {
   g_return_val_if_fail (ESIM_IS_TRANSPORT (self), 0);
   return GET_PRIV (self)->apdu_count;
+}
+
+gboolean
+esim_transport_can_signal_refresh (EsimTransport *self)
+{
+  g_return_val_if_fail (ESIM_IS_TRANSPORT (self), FALSE);
+  return GET_PRIV (self)->can_signal_refresh;
+}
+
+void
+esim_transport_set_can_signal_refresh (EsimTransport *self, gboolean can_signal_refresh)
+{
+  EsimTransportPrivate *priv = GET_PRIV (self);
+
+  g_return_if_fail (ESIM_IS_TRANSPORT (self));
+  if (priv->can_signal_refresh == !!can_signal_refresh)
+    return;
+  priv->can_signal_refresh = !!can_signal_refresh;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CAN_SIGNAL_REFRESH]);
+}
+
+void
+esim_transport_emit_refreshed (EsimTransport *self)
+{
+  g_return_if_fail (ESIM_IS_TRANSPORT (self));
+  g_debug ("%s %s: the card refreshed", GET_PRIV (self)->kind, GET_PRIV (self)->device);
+  g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
 }
 
 void
@@ -165,6 +193,9 @@ esim_transport_get_property (GObject *object, guint prop_id, GValue *value, GPar
   case PROP_DEVICE:
     g_value_set_string (value, priv->device);
     break;
+  case PROP_CAN_SIGNAL_REFRESH:
+    g_value_set_boolean (value, priv->can_signal_refresh);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -219,9 +250,17 @@ esim_transport_class_init (EsimTransportClass *klass)
   props[PROP_DEVICE] = g_param_spec_string ("device", NULL, NULL, NULL,
                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                                             G_PARAM_STATIC_STRINGS);
+  props[PROP_CAN_SIGNAL_REFRESH] =
+    g_param_spec_boolean ("can-signal-refresh", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /* the card, reader or modem disappeared; every later call fails with GONE */
   signals[SIGNAL_GONE] = g_signal_new ("gone", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* the modem's own word that the card restarted and is ready again, e.g.
+   * after a profile switch; only when can-signal-refresh */
+  signals[SIGNAL_REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                            0);
 }

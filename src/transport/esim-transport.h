@@ -82,6 +82,11 @@ const gchar *esim_transport_get_device (EsimTransport *self);
 gboolean esim_transport_is_open (EsimTransport *self);
 /* counters for benchmarks and tests */
 guint64 esim_transport_get_apdu_count (EsimTransport *self);
+/* whether ::refreshed can be expected after a profile switch: the modem
+ * reports its card's refresh (QMI, MBIM and AT modems that send
+ * indications); FALSE for sockets and readers, where the card does not
+ * restart under a switch or nobody tells */
+gboolean esim_transport_can_signal_refresh (EsimTransport *self);
 
 void esim_transport_open_async (EsimTransport *self,
                                 GCancellable *cancellable,
@@ -123,5 +128,11 @@ void esim_transport_close (EsimTransport *self);
 void esim_transport_set_gone (EsimTransport *self);
 void esim_transport_set_open (EsimTransport *self,
                               gboolean open);
+/* for backends: whether they will emit ::refreshed (FALSE by default) */
+void esim_transport_set_can_signal_refresh (EsimTransport *self,
+                                            gboolean can_signal_refresh);
+/* for backends: the modem said that the card refreshed or that its slot
+ * is ready again (emits ::refreshed) */
+void esim_transport_emit_refreshed (EsimTransport *self);
 
 G_END_DECLS

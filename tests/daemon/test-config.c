@@ -24,6 +24,7 @@ test_config_defaults (void)
   g_assert_cmpuint (config->notification_retry_max_seconds, ==, 3600);
   g_assert_cmpuint (config->http_connect_timeout_seconds, ==, 15);
   g_assert_cmpuint (config->http_timeout_seconds, ==, 60);
+  g_assert_cmpuint (config->refresh_timeout_seconds, ==, 20);
   g_assert_cmpuint (g_strv_length (config->trust_anchors), ==, 0);
   g_assert_cmpuint (config->euiccs->len, ==, 0);
 }
@@ -69,6 +70,7 @@ test_config_full (void)
                      "NotificationRetryMaxSeconds=50\n"
                      "HttpConnectTimeoutSeconds=3\n"
                      "HttpTimeoutSeconds=9\n"
+                     "RefreshTimeoutSeconds=2\n"
                      "ModemManager=false\n"
                      "[euicc:one]\n"
                      "Transport=socket:/run/one.sock\n"
@@ -88,6 +90,7 @@ test_config_full (void)
   g_assert_cmpuint (config->notification_retry_max_seconds, ==, 50);
   g_assert_cmpuint (config->http_connect_timeout_seconds, ==, 3);
   g_assert_cmpuint (config->http_timeout_seconds, ==, 9);
+  g_assert_cmpuint (config->refresh_timeout_seconds, ==, 2);
   g_assert_cmpuint (config->euiccs->len, ==, 2);
   euicc = g_ptr_array_index (config->euiccs, 0);
   g_assert_cmpstr (euicc->name, ==, "one");
@@ -111,6 +114,8 @@ static const struct {
   { "[daemon]\nJobLingerSeconds=-1\n", "[daemon] JobLingerSeconds: not a whole number" },
   { "[daemon]\nJobLingerSeconds=ten\n", "[daemon] JobLingerSeconds: not a whole number" },
   { "[daemon]\nHttpTimeoutSeconds=0\n", "[daemon] HttpTimeoutSeconds: not a whole number from 1" },
+  { "[daemon]\nRefreshTimeoutSeconds=0\n",
+    "[daemon] RefreshTimeoutSeconds: not a whole number from 1 to 600" },
   { "[daemon]\nNotificationRetrySeconds=100\nNotificationRetryMaxSeconds=10\n",
     "[daemon] NotificationRetryMaxSeconds: smaller than NotificationRetrySeconds" },
   { "[daemon]\nTrustAnchors=/nonexistent.pem\n", "[daemon] TrustAnchors: /nonexistent.pem" },

@@ -46,7 +46,7 @@ struct _EsimAtSerial {
 
 G_DEFINE_TYPE (EsimAtSerial, esim_at_serial, G_TYPE_OBJECT)
 
-enum { SIGNAL_GONE, N_SIGNALS };
+enum { SIGNAL_GONE, SIGNAL_UNSOLICITED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void esim_at_serial_next (EsimAtSerial *self);
@@ -178,6 +178,7 @@ esim_at_serial_line (EsimAtSerial *self, const gchar *line)
 
   if (self->current == NULL) {
     g_debug ("AT %s: unsolicited “%s”", self->path, line);
+    g_signal_emit (self, signals[SIGNAL_UNSOLICITED], 0, line);
     return;
   }
   cmd = g_task_get_task_data (self->current);
@@ -202,6 +203,7 @@ esim_at_serial_line (EsimAtSerial *self, const gchar *line)
     g_ptr_array_add (cmd->lines, g_strdup (line));
   } else {
     g_debug ("AT %s: unsolicited “%s” during %s", self->path, line, cmd->command);
+    g_signal_emit (self, signals[SIGNAL_UNSOLICITED], 0, line);
   }
 }
 
@@ -440,4 +442,8 @@ esim_at_serial_class_init (EsimAtSerialClass *klass)
 
   signals[SIGNAL_GONE] = g_signal_new ("gone", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* a line that answers no command, e.g. "+CPIN: READY" */
+  signals[SIGNAL_UNSOLICITED] = g_signal_new ("unsolicited", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, G_TYPE_STRING);
 }

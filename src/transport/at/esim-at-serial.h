@@ -9,7 +9,8 @@
  * (or its timeout), so that its answer is not taken for the next
  * command's; a command that times out gives the line up, and what it still
  * gets arrives with nothing pending and is dropped. The port closing under
- * us (a modem unplugged) emits "gone".
+ * us (a modem unplugged) emits "gone"; a line that answers no command
+ * emits "unsolicited" with the line.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

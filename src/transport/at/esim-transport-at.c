@@ -24,6 +24,7 @@ struct _EsimTransportAt {
   EsimTransport parent_instance;
   EsimAtSerial *serial;
   gulong gone_id;
+  gulong unsolicited_id;
   gboolean ccho;
   gboolean csim;
   gboolean gone;          /* the port went away (until a new open) */
@@ -262,9 +263,19 @@ esim_transport_at_drop (EsimTransportAt *self, const gchar *const *last_words)
   if (self->serial == NULL)
     return;
   g_clear_signal_handler (&self->gone_id, self->serial);
+  g_clear_signal_handler (&self->unsolicited_id, self->serial);
   esim_at_serial_close (self->serial, last_words);
   g_clear_object (&self->serial);
   g_hash_table_remove_all (self->channels);
+}
+
+/* modems say "+CPIN: READY" when the card is ready again after a refresh
+ * (a profile switch makes the card restart) */
+static void
+serial_unsolicited_cb (EsimAtSerial *serial, const gchar *line, gpointer user_data)
+{
+  if (g_str_equal (line, "+CPIN: READY"))
+    esim_transport_emit_refreshed (ESIM_TRANSPORT (user_data));
 }
 
 /* open: the port, then what the modem offers */
@@ -361,6 +372,10 @@ esim_transport_at_open_async (EsimTransport *transport, GCancellable *cancellabl
     return;
   }
   self->gone_id = g_signal_connect (self->serial, "gone", G_CALLBACK (serial_gone_cb), self);
+  self->unsolicited_id = g_signal_connect (self->serial, "unsolicited",
+                                           G_CALLBACK (serial_unsolicited_cb), self);
+  /* the usual modem sends +CPIN unsolicited after a SIM refresh */
+  esim_transport_set_can_signal_refresh (transport, TRUE);
   open_step (task);
 }
 

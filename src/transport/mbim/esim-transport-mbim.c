@@ -31,6 +31,7 @@ struct _EsimTransportMbim {
   gboolean proxy;
   MbimDevice *device;
   gulong removed_id;
+  gulong indicate_id;
   GTask *pending;            /* the one call in flight (callers serialize) */
   GHashTable *channels;      /* the logical channels we opened and did not close */
   guint p2_index;            /* the SELECT P2 variant that worked last */
@@ -254,6 +255,7 @@ esim_transport_mbim_drop_device (EsimTransportMbim *self)
   if (self->device == NULL)
     return;
   g_clear_signal_handler (&self->removed_id, self->device);
+  g_clear_signal_handler (&self->indicate_id, self->device);
   mbim_device_close_force (self->device, NULL);
   g_clear_object (&self->device);
   g_hash_table_remove_all (self->channels);
@@ -275,6 +277,29 @@ device_removed_cb (MbimDevice *device, gpointer user_data)
     g_cancellable_cancel (((Op *) g_task_get_task_data (pending))->cancel);
 }
 
+/* the card of our slot is ready again (after NOT_READY on a refresh, e.g.
+ * a profile switch) */
+static void
+device_indicate_status_cb (MbimDevice *device, MbimMessage *message, gpointer user_data)
+{
+  EsimTransportMbim *self = ESIM_TRANSPORT_MBIM (user_data);
+  MbimUiccSlotState state = MBIM_UICC_SLOT_STATE_UNKNOWN;
+  guint32 slot_index = 0;
+
+  if (mbim_message_indicate_status_get_service (message) !=
+        MBIM_SERVICE_MS_BASIC_CONNECT_EXTENSIONS ||
+      mbim_message_indicate_status_get_cid (message) !=
+        MBIM_CID_MS_BASIC_CONNECT_EXTENSIONS_SLOT_INFO_STATUS ||
+      !mbim_message_ms_basic_connect_extensions_slot_info_status_notification_parse (
+        message, &slot_index, &state, NULL))
+    return;
+  if (self->slot != 0 && slot_index != self->slot - 1)
+    return;
+  if (state == MBIM_UICC_SLOT_STATE_ACTIVE || state == MBIM_UICC_SLOT_STATE_ACTIVE_ESIM ||
+      state == MBIM_UICC_SLOT_STATE_ACTIVE_ESIM_NO_PROFILES)
+    esim_transport_emit_refreshed (ESIM_TRANSPORT (self));
+}
+
 /* open: the device, then the slot */
 
 static void open_slot_mapped_cb (GObject *source, GAsyncResult *res, gpointer user_data);
@@ -294,6 +319,8 @@ open_done (GTask *task)
   EsimTransportMbim *self = g_task_get_source_object (task);
 
   self->gone = FALSE;
+  /* MBIM modems report Slot Info Status when the card refreshes */
+  esim_transport_set_can_signal_refresh (ESIM_TRANSPORT (self), TRUE);
   esim_transport_set_open (ESIM_TRANSPORT (self), TRUE);
   op_return_boolean (task);
 }
@@ -429,6 +456,8 @@ open_device_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   self->device = MBIM_DEVICE (source);
   self->removed_id = g_signal_connect_object (self->device, MBIM_DEVICE_SIGNAL_REMOVED,
                                               G_CALLBACK (device_removed_cb), self, 0);
+  self->indicate_id = g_signal_connect_object (self->device, MBIM_DEVICE_SIGNAL_INDICATE_STATUS,
+                                               G_CALLBACK (device_indicate_status_cb), self, 0);
   if (self->slot == 0) {
     open_done (task);
     return;
@@ -904,6 +933,7 @@ esim_transport_mbim_close (EsimTransport *transport)
   if (self->device == NULL)
     return;
   g_clear_signal_handler (&self->removed_id, self->device);
+  g_clear_signal_handler (&self->indicate_id, self->device);
   g_hash_table_iter_init (&iter, self->channels);
   while (g_hash_table_iter_next (&iter, &key, NULL)) {
     g_debug ("closing leftover logical channel %u", GPOINTER_TO_UINT (key));

@@ -196,8 +196,10 @@ esim_transport_qmi_refresh_cb (QmiClientUim *client, QmiIndicationUimRefreshOutp
   QmiUimRefreshStage stage = QMI_UIM_REFRESH_STAGE_START;
 
   if (qmi_indication_uim_refresh_output_get_event (output, &stage, NULL, NULL, NULL, NULL, NULL) &&
-      stage == QMI_UIM_REFRESH_STAGE_END_WITH_SUCCESS)
+      stage == QMI_UIM_REFRESH_STAGE_END_WITH_SUCCESS) {
     g_signal_emit (user_data, signals[SIGNAL_CARD_REFRESHED], 0);
+    esim_transport_emit_refreshed (ESIM_TRANSPORT (user_data));
+  }
 }
 
 static void
@@ -205,6 +207,7 @@ esim_transport_qmi_slot_status_cb (QmiClientUim *client, QmiIndicationUimSlotSta
                                    gpointer user_data)
 {
   g_signal_emit (user_data, signals[SIGNAL_CARD_REFRESHED], 0);
+  esim_transport_emit_refreshed (ESIM_TRANSPORT (user_data));
 }
 
 /* open: device, proxy, UIM client, slot */
@@ -370,6 +373,8 @@ open_register_events_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   output = qmi_client_uim_register_events_finish (QMI_CLIENT_UIM (source), res, &ignored);
   if (output == NULL || !qmi_message_uim_register_events_output_get_result (output, &ignored))
     g_debug ("no UIM indications: %s", ignored->message);
+  else
+    esim_transport_set_can_signal_refresh (ESIM_TRANSPORT (g_task_get_source_object (task)), TRUE);
   qmi_client_uim_get_slot_status (QMI_CLIENT_UIM (source), NULL, TIMEOUT_CONTROL,
                                   g_task_get_cancellable (task), open_slot_status_cb, task);
 }

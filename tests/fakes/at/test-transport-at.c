@@ -1,7 +1,8 @@
 /*
  * The AT transport against the fake AT modem: AT+CCHO/AT+CGLA/AT+CCHC,
  * the AT+CSIM fallback, a modem with neither, session bookkeeping and
- * limit, +CME ERROR mapping, timeouts and the modem going away.
+ * limit, +CME ERROR mapping, timeouts, the modem going away and the
+ * +CPIN lines after a profile switch (::refreshed).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "at/esim-transport-at.h"
+#include "esim-es10.h"
 #include "esim-test-fake-at.h"
 #include "esim-test-fake-sync.h"
 #include "esim-test-sim.h"
@@ -249,6 +251,49 @@ test_no_modem (void)
   g_assert_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_OPEN);
 }
 
+static void
+refreshed_cb (EsimTransport *transport, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* the +CPIN lines the modem sends after a profile switch become ::refreshed */
+static void
+test_refresh (void)
+{
+  g_autoptr(Modem) m = g_new0 (Modem, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsimEs10) es10 = NULL;
+  g_autofree gchar *upp = esim_test_shared_path ("fixtures/upp/TS48v1_A.der");
+  g_autofree gchar *a = g_strdup_printf ("%s,iccid=8944476500001241574,state=enabled", upp);
+  g_autofree gchar *c = g_strdup_printf ("%s,iccid=8944476500001241582", upp);
+  const gchar *args[] = { "--profile", a, "--profile", c, NULL };
+  SyncWaiter w = { 0 };
+  gboolean refreshed = FALSE;
+
+  m->sim = esim_test_sim_start (args, &error);
+  g_assert_no_error (error);
+  m->transport = esim_test_fake_at_transport_new (m->sim, &error);
+  g_assert_no_error (error);
+  m->fake = esim_test_fake_at_from_transport (m->transport);
+  g_signal_connect (m->transport, "refreshed", G_CALLBACK (refreshed_cb), &refreshed);
+  es10 = esim_es10_new (m->transport, NULL);
+  esim_es10_open_async (es10, NULL, sync_cb, &w);
+  esim_test_wait (&w.done);
+  g_assert_true (esim_es10_open_finish (es10, w.result, &error));
+  g_assert_no_error (error);
+  g_assert_true (esim_transport_can_signal_refresh (m->transport));
+  g_clear_object (&w.result);
+  w.done = FALSE;
+  esim_es10_enable_profile_async (es10, "8944476500001241582", NULL, FALSE, NULL, sync_cb, &w);
+  esim_test_wait (&w.done);
+  g_assert_true (esim_es10_enable_profile_finish (es10, w.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&w.result);
+  esim_test_wait (&refreshed);
+  g_signal_handlers_disconnect_by_func (m->transport, refreshed_cb, &refreshed);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -261,5 +306,6 @@ main (int argc, char **argv)
   g_test_add_func ("/at/timeout", test_timeout);
   g_test_add_func ("/at/gone", test_gone);
   g_test_add_func ("/at/no-modem", test_no_modem);
+  g_test_add_func ("/at/refresh", test_refresh);
   return g_test_run ();
 }

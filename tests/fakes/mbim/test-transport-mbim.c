@@ -336,12 +336,21 @@ test_slots (void)
 }
 
 static void
+refreshed_cb (EsimTransport *transport, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
 test_refresh_indication (void)
 {
   g_autoptr(Modem) m = modem_new (0);
   g_autoptr(EsimEs10) es10 = esim_es10_new (m->transport, NULL);
   g_autoptr(GError) error = NULL;
   SyncWaiter w = { 0 };
+  gboolean refreshed = FALSE;
+
+  g_signal_connect (m->transport, "refreshed", G_CALLBACK (refreshed_cb), &refreshed);
 
   esim_es10_open_async (es10, NULL, sync_cb, &w);
   esim_test_wait (&w.done);
@@ -356,6 +365,10 @@ test_refresh_indication (void)
   g_clear_object (&w.result);
   /* not ready, then ready again */
   g_assert_cmpuint (esim_test_fake_mbim_get_indication_count (m->fake), ==, 2);
+  /* the transport tells: the daemon's profile switch waits for this */
+  g_assert_true (esim_transport_can_signal_refresh (m->transport));
+  esim_test_wait (&refreshed);
+  g_signal_handlers_disconnect_by_func (m->transport, refreshed_cb, &refreshed);
 }
 
 int

@@ -86,6 +86,7 @@ struct _EsimFakeQmiModem {
   guint delay_ms;
   guint next_cid;
   guint indications;
+  gboolean drop_indications;
   GHashTable *request_counts;
 };
 
@@ -139,7 +140,12 @@ static void
 modem_send_indications (EsimFakeQmiModem *self)
 {
   /* a client may hang up while we write to it */
-  GList *clients = g_list_copy (self->clients);
+  GList *clients = NULL;
+
+  /* a modem that does not tell about the refresh */
+  if (self->drop_indications)
+    return;
+  clients = g_list_copy (self->clients);
 
   for (GList *l = clients; l != NULL; l = l->next)
     client_ref (l->data);
@@ -888,6 +894,12 @@ esim_fake_qmi_modem_get_client_count (EsimFakeQmiModem *self)
   for (GList *l = self->clients; l != NULL; l = l->next)
     n += ((Client *) l->data)->cids->len;
   return n;
+}
+
+void
+esim_fake_qmi_modem_set_send_indications (EsimFakeQmiModem *self, gboolean send)
+{
+  self->drop_indications = !send;
 }
 
 guint

@@ -65,6 +65,10 @@ void esim_fake_qmi_modem_fail_request (EsimFakeQmiModem *self,
                                        guint16 message_id,
                                        guint nth,
                                        guint16 qmi_error);
+/* FALSE: no Refresh / Slot Status indications after a profile switch
+ * (default TRUE) */
+void esim_fake_qmi_modem_set_send_indications (EsimFakeQmiModem *self,
+                                               gboolean send);
 /* answer every UIM request this many milliseconds late */
 void esim_fake_qmi_modem_set_delay (EsimFakeQmiModem *self,
                                     guint delay_ms);
