@@ -416,24 +416,7 @@ esimctl_card_notifications_process (EsimCtl *ctl, GError **error)
   if (!esim_notification_sender_run_finish (sender, esimctl_wait (&res), &delivered, &failed,
                                             error))
     return FALSE;
-  if (ctl->json) {
-    g_autoptr(JsonBuilder) b = json_builder_new ();
-    json_builder_begin_object (b);
-    esimctl_json_add_int (b, "delivered", delivered);
-    esimctl_json_add_int (b, "failed", failed);
-    json_builder_end_object (b);
-    esimctl_json_print (b);
-  } else {
-    g_print (_("%u notifications delivered, %u left for later.\n"), delivered, failed);
-  }
-  if (failed > 0) {
-    g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
-                 g_dngettext (GETTEXT_PACKAGE, "%u notification could not be delivered",
-                              "%u notifications could not be delivered", failed),
-                 failed);
-    return FALSE;
-  }
-  return TRUE;
+  return esimctl_report_delivery (ctl->json, delivered, failed, error);
 }
 
 gboolean

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "esimctl.h"
 #include "esimctl-output.h"
 
 void
@@ -353,4 +354,27 @@ esimctl_progress_free (EsimCtlProgress *self)
     g_printerr ("\n");
   g_free (self->last_stage);
   g_free (self);
+}
+
+gboolean
+esimctl_report_delivery (gboolean json, guint delivered, guint failed, GError **error)
+{
+  if (json) {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    json_builder_begin_object (b);
+    esimctl_json_add_int (b, "delivered", delivered);
+    esimctl_json_add_int (b, "failed", failed);
+    json_builder_end_object (b);
+    esimctl_json_print (b);
+  } else {
+    g_print (_("%u notifications delivered, %u left for later.\n"), delivered, failed);
+  }
+  if (failed > 0) {
+    g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
+                 g_dngettext (GETTEXT_PACKAGE, "%u notification could not be delivered",
+                              "%u notifications could not be delivered", failed),
+                 failed);
+    return FALSE;
+  }
+  return TRUE;
 }

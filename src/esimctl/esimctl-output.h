@@ -44,6 +44,10 @@ void esimctl_fields_free (EsimCtlFields *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimCtlFields, esimctl_fields_free)
 
 /* the words of the daemon and library, translated for people */
+/* the outcome of delivering notifications, as text or JSON; FALSE with an
+ * error when some were left for later */
+gboolean esimctl_report_delivery (gboolean json, guint delivered, guint failed, GError **error);
+
 const gchar *esimctl_stage_label (const gchar *stage);
 const gchar *esimctl_state_label (const gchar *state);
 const gchar *esimctl_class_label (const gchar *profile_class);
