@@ -747,18 +747,30 @@ shutdown_closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void
-shutdown_drained_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+shutdown_notifier_drained_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
   EsimEuicc *self = g_task_get_source_object (task);
 
-  esim_queue_drain_finish (ESIM_QUEUE (source), res, NULL);
+  esim_notifier_drain_finish (ESIM_NOTIFIER (source), res);
   /* the card is left without our logical channel */
   if (!self->gone && esim_es10_is_open (self->es10)) {
     esim_es10_close_async (self->es10, NULL, shutdown_closed_cb, g_steal_pointer (&task));
     return;
   }
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+shutdown_drained_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimEuicc *self = g_task_get_source_object (task);
+
+  esim_queue_drain_finish (ESIM_QUEUE (source), res, NULL);
+  /* a notification pass, cancelled, may still be waiting for a server
+   * outside the queue */
+  esim_notifier_drain_async (self->notifier, shutdown_notifier_drained_cb, task);
 }
 
 void

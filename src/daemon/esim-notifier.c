@@ -20,6 +20,13 @@ struct _EsimNotifier {
   GCancellable *cancellable;
   GPtrArray *waiters;      /* of GTask, waiting for the running pass */
   GPtrArray *next_waiters; /* of GTask, waiting for the next pass */
+  GPtrArray *drains;       /* of GTask, waiting for no pass to run */
+  /* the running pass */
+  EsimEuicc *euicc_ref;    /* holds the eUICC while no queued operation does */
+  GPtrArray *pending;      /* of EsimPendingNotification, as the card listed them */
+  GArray *acked;           /* of guint64, the sequence numbers the servers took */
+  guint delivered;
+  guint failed;
 };
 
 G_DEFINE_TYPE (EsimNotifier, esim_notifier, G_TYPE_OBJECT)
@@ -96,43 +103,25 @@ esim_notifier_return_waiters (GPtrArray *waiters, const PassData *pass, const GE
 }
 
 static void
-sender_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+esim_notifier_return_drains (EsimNotifier *self)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  PassData *pass = g_task_get_task_data (task);
-  GError *error = NULL;
+  g_autoptr(GPtrArray) drains = g_steal_pointer (&self->drains);
 
-  if (!esim_notification_sender_run_finish (ESIM_NOTIFICATION_SENDER (source), res,
-                                            &pass->delivered, &pass->failed, &error)) {
-    g_task_return_error (task, error);
-    return;
-  }
-  g_task_return_boolean (task, TRUE);
+  self->drains = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < drains->len; i++)
+    g_task_return_boolean (g_ptr_array_index (drains, i), TRUE);
 }
 
 static void
-pass_work (EsimEuicc *euicc, GTask *task)
+esim_notifier_pass_result (EsimNotifier *self, const GError *error)
 {
-  EsimContext *context = esim_euicc_get_context (euicc);
-  g_autoptr(EsimNotificationSender) sender = NULL;
-
-  sender = esim_notification_sender_new (esim_euicc_get_es10 (euicc),
-                                         esim_context_get_http (context));
-  esim_notification_sender_run_async (sender, g_task_get_cancellable (task), sender_cb, task);
-}
-
-static void
-pass_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(EsimNotifier) self = ESIM_NOTIFIER (user_data);
   const EsimConfig *config = esim_context_get_config (esim_euicc_get_context (self->euicc));
-  g_autoptr(GError) error = NULL;
-  PassData pass = { 0 };
+  PassData pass = { self->delivered, self->failed };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   self->running = FALSE;
-  if (esim_euicc_run_finish (ESIM_EUICC (source), res, &error))
-    pass = *(PassData *) esim_euicc_run_get_data (res);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->acked, g_array_unref);
   esim_notifier_return_waiters (self->waiters, &pass, error);
 
   if (self->stopped)
@@ -141,7 +130,7 @@ pass_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     esim_retry_failed (&self->retry, now, config->notification_retry_seconds,
                        config->notification_retry_max_seconds);
     if (error != NULL)
-      g_message ("%s: notifications could not be read: %s",
+      g_message ("%s: the notifications could not be read or removed: %s",
                  esim_euicc_get_object_path (self->euicc), error->message);
     else
       g_message ("%s: %u notification(s) delivered, %u left for a retry",
@@ -163,6 +152,138 @@ pass_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     esim_notifier_schedule (self);
 }
 
+/* the end of a pass, after any of its steps */
+static void
+esim_notifier_pass_end (EsimNotifier *self, const GError *error)
+{
+  EsimEuicc *euicc = g_steal_pointer (&self->euicc_ref);
+
+  esim_notifier_pass_result (self, error);
+  if (!self->running)
+    esim_notifier_return_drains (self);
+  /* the eUICC, held for the step outside its queue, may go now; last, as
+   * it owns us */
+  g_clear_object (&euicc);
+}
+
+/* a sender for one step: the eUICC gets a fresh ES10 client when its
+ * card comes back, so none is kept across steps */
+static EsimNotificationSender *
+esim_notifier_sender_new (EsimNotifier *self)
+{
+  EsimContext *context = esim_euicc_get_context (self->euicc);
+
+  return esim_notification_sender_new (esim_euicc_get_es10 (self->euicc),
+                                       esim_context_get_http (context));
+}
+
+/* step 3, in the queue: remove what the servers acknowledged */
+
+static void
+remove_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  GError *error = NULL;
+
+  if (!esim_notification_sender_remove_finish (ESIM_NOTIFICATION_SENDER (source), res, &error)) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+remove_work (EsimEuicc *euicc, GTask *task)
+{
+  EsimNotifier *self = g_task_get_task_data (task);
+  g_autoptr(EsimNotificationSender) sender = esim_notifier_sender_new (self);
+
+  esim_notification_sender_remove_async (sender, self->acked, g_task_get_cancellable (task),
+                                         remove_cb, task);
+}
+
+static void
+removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(EsimNotifier) self = ESIM_NOTIFIER (user_data);
+  g_autoptr(GError) error = NULL;
+
+  esim_euicc_run_finish (ESIM_EUICC (source), res, &error);
+  esim_notifier_pass_end (self, error);
+}
+
+/* step 2, outside the queue: the servers may take their time, the card
+ * serves other operations meanwhile */
+
+static void
+delivered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(EsimNotifier) self = ESIM_NOTIFIER (user_data);
+  g_autoptr(GError) error = NULL;
+
+  self->acked = esim_notification_sender_deliver_finish (ESIM_NOTIFICATION_SENDER (source), res,
+                                                         &self->failed, &error);
+  if (self->acked == NULL) {
+    esim_notifier_pass_end (self, error);
+    return;
+  }
+  self->delivered = self->acked->len;
+  if (self->acked->len == 0) {
+    esim_notifier_pass_end (self, NULL);
+    return;
+  }
+  esim_euicc_run_async (self->euicc, remove_work, self, NULL, ESIM_EUICC_RUN_REFRESH,
+                        self->cancellable, removed_cb, g_object_ref (self));
+}
+
+/* step 1, in the queue: read what is pending */
+
+static void
+retrieve_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  EsimNotifier *self = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  self->pending = esim_notification_sender_retrieve_finish (ESIM_NOTIFICATION_SENDER (source), res,
+                                                            &error);
+  if (self->pending == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+retrieve_work (EsimEuicc *euicc, GTask *task)
+{
+  EsimNotifier *self = g_task_get_task_data (task);
+  g_autoptr(EsimNotificationSender) sender = esim_notifier_sender_new (self);
+
+  esim_notification_sender_retrieve_async (sender, g_task_get_cancellable (task), retrieve_cb,
+                                           task);
+}
+
+static void
+retrieved_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(EsimNotifier) self = ESIM_NOTIFIER (user_data);
+  g_autoptr(EsimNotificationSender) sender = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!esim_euicc_run_finish (ESIM_EUICC (source), res, &error)) {
+    esim_notifier_pass_end (self, error);
+    return;
+  }
+  if (self->pending->len == 0) {
+    esim_notifier_pass_end (self, NULL);
+    return;
+  }
+  sender = esim_notifier_sender_new (self);
+  esim_notification_sender_deliver_async (sender, self->pending, self->cancellable, delivered_cb,
+                                          g_object_ref (self));
+}
+
 static void
 esim_notifier_pass (EsimNotifier *self)
 {
@@ -177,8 +298,14 @@ esim_notifier_pass (EsimNotifier *self)
   /* who asked for the next pass gets this one */
   g_ptr_array_extend_and_steal (self->waiters, g_steal_pointer (&self->next_waiters));
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  esim_euicc_run_async (self->euicc, pass_work, g_new0 (PassData, 1), g_free,
-                        ESIM_EUICC_RUN_REFRESH, self->cancellable, pass_cb, g_object_ref (self));
+  self->delivered = 0;
+  self->failed = 0;
+  /* nothing else holds the eUICC while its servers answer */
+  self->euicc_ref = g_object_ref (self->euicc);
+  /* the queue only for the card: reading now, removing after the servers
+   * answered (removed_cb) */
+  esim_euicc_run_async (self->euicc, retrieve_work, self, NULL, ESIM_EUICC_RUN_NONE,
+                        self->cancellable, retrieved_cb, g_object_ref (self));
 }
 
 void
@@ -255,6 +382,23 @@ esim_notifier_stop (EsimNotifier *self)
   esim_notifier_return_waiters (self->next_waiters, NULL, error);
 }
 
+void
+esim_notifier_drain_async (EsimNotifier *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, esim_notifier_drain_async);
+  g_ptr_array_add (self->drains, task);
+  if (!self->running)
+    esim_notifier_return_drains (self);
+}
+
+void
+esim_notifier_drain_finish (EsimNotifier *self, GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
 static void
 esim_notifier_finalize (GObject *object)
 {
@@ -264,6 +408,7 @@ esim_notifier_finalize (GObject *object)
   g_object_unref (self->cancellable);
   g_ptr_array_unref (self->waiters);
   g_ptr_array_unref (self->next_waiters);
+  g_ptr_array_unref (self->drains);
   g_free (self->state_path);
   G_OBJECT_CLASS (esim_notifier_parent_class)->finalize (object);
 }
@@ -274,6 +419,7 @@ esim_notifier_init (EsimNotifier *self)
   self->cancellable = g_cancellable_new ();
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->drains = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 static void

@@ -2,8 +2,11 @@
  * Delivers an eUICC's pending notifications (EsimNotificationSender, which
  * removes each from the card only after its server acknowledged it) after
  * every change, once at startup, and again with exponential back-off while
- * some fail. The back-off (EsimRetry) is kept per EID in the state
- * directory, notify-<EID>.json, so that a restart continues it.
+ * some fail. A pass holds the eUICC's queue only for the card: a short
+ * queued operation reads the notifications, the servers get them with the
+ * queue free, and another short one removes the acknowledged ones. The
+ * back-off (EsimRetry) is kept per EID in the state directory,
+ * notify-<EID>.json, so that a restart continues it.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -37,5 +40,12 @@ gboolean esim_notifier_process_finish (EsimNotifier *self,
                                        GError **error);
 /* no more passes; a running one is cancelled between notifications */
 void esim_notifier_stop (EsimNotifier *self);
+/* completes once no pass runs: a pass waits for its servers outside the
+ * eUICC's queue, so draining the queue does not wait for it */
+void esim_notifier_drain_async (EsimNotifier *self,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+void esim_notifier_drain_finish (EsimNotifier *self,
+                                 GAsyncResult *result);
 
 G_END_DECLS

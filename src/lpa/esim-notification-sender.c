@@ -18,14 +18,32 @@ G_DEFINE_TYPE (EsimNotificationSender, esim_notification_sender, G_TYPE_OBJECT)
 typedef struct {
   GPtrArray *pending; /* of EsimPendingNotification */
   guint next;
+  GArray *acked; /* of guint64 */
+  guint failed;
+} DeliverData;
+
+typedef struct {
+  GArray *seq_numbers; /* of guint64 */
+  guint next;
+} RemoveData;
+
+typedef struct {
   guint delivered;
   guint failed;
 } RunData;
 
 static void
-run_data_free (RunData *data)
+deliver_data_free (DeliverData *data)
 {
-  g_clear_pointer (&data->pending, g_ptr_array_unref);
+  g_ptr_array_unref (data->pending);
+  g_clear_pointer (&data->acked, g_array_unref);
+  g_free (data);
+}
+
+static void
+remove_data_free (RemoveData *data)
+{
+  g_array_unref (data->seq_numbers);
   g_free (data);
 }
 
@@ -51,59 +69,84 @@ esim_notification_sender_client (EsimNotificationSender *self, const gchar *addr
   return client;
 }
 
-static void send_next (GTask *task);
+/* retrieve */
 
 static void
-removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+retrieved_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
-  RunData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
+  GPtrArray *pending;
 
-  /* delivered either way; a leftover is sent again and the server sees a
-   * duplicate, which it must accept */
-  if (!esim_es10_remove_notification_from_list_finish (ESIM_ES10 (source), res, &error))
-    g_debug ("removing a delivered notification failed: %s", error->message);
-  data->delivered++;
-  data->next++;
-  send_next (g_steal_pointer (&task));
+  pending = esim_es10_retrieve_notifications_list_finish (ESIM_ES10 (source), res, &error);
+  if (pending == NULL) {
+    /* an empty list is not an error */
+    if (!g_error_matches (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_NO_RESULT_AVAILABLE)) {
+      g_task_return_error (task, error);
+      return;
+    }
+    g_clear_error (&error);
+    pending = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_pending_notification_free);
+  }
+  g_task_return_pointer (task, pending, (GDestroyNotify) g_ptr_array_unref);
 }
+
+void
+esim_notification_sender_retrieve_async (EsimNotificationSender *self, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, esim_notification_sender_retrieve_async);
+  esim_es10_retrieve_notifications_list_async (self->es10, -1, ESIM_NOTIFICATION_EVENT_NONE,
+                                               cancellable, retrieved_cb, task);
+}
+
+GPtrArray *
+esim_notification_sender_retrieve_finish (EsimNotificationSender *self, GAsyncResult *result,
+                                          GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* deliver */
+
+static void deliver_next (GTask *task);
 
 static void
 handled_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  EsimNotificationSender *self = g_task_get_source_object (task);
-  RunData *data = g_task_get_task_data (task);
+  GTask *task = G_TASK (user_data);
+  DeliverData *data = g_task_get_task_data (task);
   EsimPendingNotification *n = g_ptr_array_index (data->pending, data->next);
   g_autoptr(GError) error = NULL;
 
   if (!esim_es9p_handle_notification_finish (ESIM_RSP_CLIENT (source), res, &error)) {
     if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
       return;
     }
     /* kept on the card for a later pass */
     g_debug ("notification %" G_GUINT64_FORMAT " not delivered: %s", n->metadata->seq_number,
              error->message);
     data->failed++;
-    data->next++;
-    send_next (g_steal_pointer (&task));
-    return;
+  } else {
+    g_array_append_val (data->acked, n->metadata->seq_number);
   }
-  esim_es10_remove_notification_from_list_async (self->es10, n->metadata->seq_number, NULL,
-                                                 removed_cb, g_steal_pointer (&task));
+  data->next++;
+  deliver_next (task);
 }
 
 static void
-send_next (GTask *task)
+deliver_next (GTask *task)
 {
   EsimNotificationSender *self = g_task_get_source_object (task);
-  RunData *data = g_task_get_task_data (task);
+  DeliverData *data = g_task_get_task_data (task);
   EsimPendingNotification *n;
 
   if (data->next >= data->pending->len) {
-    g_task_return_boolean (task, TRUE);
+    g_task_return_pointer (task, g_steal_pointer (&data->acked), (GDestroyNotify) g_array_unref);
     g_object_unref (task);
     return;
   }
@@ -111,33 +154,153 @@ send_next (GTask *task)
   if (n->metadata->address == NULL || n->metadata->address[0] == '\0') {
     data->failed++;
     data->next++;
-    send_next (task);
+    deliver_next (task);
     return;
   }
   esim_es9p_handle_notification_async (esim_notification_sender_client (self, n->metadata->address),
                                        n->raw, g_task_get_cancellable (task), handled_cb, task);
 }
 
+void
+esim_notification_sender_deliver_async (EsimNotificationSender *self, GPtrArray *pending,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  DeliverData *data = g_new0 (DeliverData, 1);
+
+  g_task_set_source_tag (task, esim_notification_sender_deliver_async);
+  data->pending = g_ptr_array_ref (pending);
+  data->acked = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_task_set_task_data (task, data, (GDestroyNotify) deliver_data_free);
+  deliver_next (task);
+}
+
+GArray *
+esim_notification_sender_deliver_finish (EsimNotificationSender *self, GAsyncResult *result,
+                                         guint *failed, GError **error)
+{
+  DeliverData *data = g_task_get_task_data (G_TASK (result));
+  GArray *acked = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (acked != NULL && failed != NULL)
+    *failed = data->failed;
+  return acked;
+}
+
+/* remove */
+
+static void remove_next (GTask *task);
+
 static void
-retrieved_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
-  RunData *data = g_task_get_task_data (task);
-  GError *error = NULL;
+  RemoveData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
 
-  data->pending = esim_es10_retrieve_notifications_list_finish (ESIM_ES10 (source), res, &error);
-  if (data->pending == NULL) {
-    /* an empty list is not an error */
-    if (g_error_matches (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_NO_RESULT_AVAILABLE)) {
-      g_clear_error (&error);
-      g_task_return_boolean (task, TRUE);
-    } else {
-      g_task_return_error (task, error);
-    }
+  /* delivered either way; a leftover is sent again and the server sees a
+   * duplicate, which it must accept; one removed meanwhile (a memory
+   * reset) is what we wanted */
+  if (!esim_es10_remove_notification_from_list_finish (ESIM_ES10 (source), res, &error) &&
+      !g_error_matches (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_NOTHING_TO_DELETE))
+    g_debug ("removing a delivered notification failed: %s", error->message);
+  data->next++;
+  remove_next (task);
+}
+
+static void
+remove_next (GTask *task)
+{
+  EsimNotificationSender *self = g_task_get_source_object (task);
+  RemoveData *data = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task)) {
     g_object_unref (task);
     return;
   }
-  send_next (task);
+  if (data->next >= data->seq_numbers->len) {
+    g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+    return;
+  }
+  /* not cancelled halfway through a removal: the card finishes what it got */
+  esim_es10_remove_notification_from_list_async (
+    self->es10, g_array_index (data->seq_numbers, guint64, data->next), NULL, removed_cb, task);
+}
+
+void
+esim_notification_sender_remove_async (EsimNotificationSender *self, GArray *seq_numbers,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  RemoveData *data = g_new0 (RemoveData, 1);
+
+  g_task_set_source_tag (task, esim_notification_sender_remove_async);
+  data->seq_numbers = g_array_ref (seq_numbers);
+  g_task_set_task_data (task, data, (GDestroyNotify) remove_data_free);
+  remove_next (task);
+}
+
+gboolean
+esim_notification_sender_remove_finish (EsimNotificationSender *self, GAsyncResult *result,
+                                        GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* run: the three in a row */
+
+static void
+run_removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  GError *error = NULL;
+
+  if (!esim_notification_sender_remove_finish (ESIM_NOTIFICATION_SENDER (source), res, &error)) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+run_delivered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  EsimNotificationSender *self = ESIM_NOTIFICATION_SENDER (source);
+  RunData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  g_autoptr(GArray) acked = NULL;
+
+  acked = esim_notification_sender_deliver_finish (self, res, &data->failed, &error);
+  if (acked == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  data->delivered = acked->len;
+  esim_notification_sender_remove_async (self, acked, cancellable, run_removed_cb,
+                                         g_steal_pointer (&task));
+}
+
+static void
+run_retrieved_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  EsimNotificationSender *self = ESIM_NOTIFICATION_SENDER (source);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+
+  pending = esim_notification_sender_retrieve_finish (self, res, &error);
+  if (pending == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  esim_notification_sender_deliver_async (self, pending, cancellable, run_delivered_cb,
+                                          g_steal_pointer (&task));
 }
 
 void
@@ -147,9 +310,8 @@ esim_notification_sender_run_async (EsimNotificationSender *self, GCancellable *
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, esim_notification_sender_run_async);
-  g_task_set_task_data (task, g_new0 (RunData, 1), (GDestroyNotify) run_data_free);
-  esim_es10_retrieve_notifications_list_async (self->es10, -1, ESIM_NOTIFICATION_EVENT_NONE,
-                                               cancellable, retrieved_cb, task);
+  g_task_set_task_data (task, g_new0 (RunData, 1), g_free);
+  esim_notification_sender_retrieve_async (self, cancellable, run_retrieved_cb, task);
 }
 
 gboolean

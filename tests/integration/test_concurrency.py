@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Two eUICCs in parallel; two clients racing on one eUICC."""
+"""Two eUICCs in parallel; two clients racing on one eUICC; a notification server that
+hangs while the card serves another operation."""
 
+import sys
 import time
 
 import esimtest
@@ -12,6 +14,14 @@ from esimtest import (ERR, IF_EUICC, IF_JOB, IF_PROFILE, MID_A, MID_B, ICCID_A, 
 LATENCY_MS = 250
 GONE = ('org.freedesktop.DBus.Error.UnknownObject', 'org.freedesktop.DBus.Error.UnknownMethod',
         ERR + 'UnknownProfile', ERR + 'NothingToDelete')
+
+
+def completed_at(client, job, since=0.0):
+    """When CLIENT received the Completed signal of JOB, waiting for it: every client
+    gets a signal on its own connection, in its own time."""
+    found = wait_until(lambda: client.signals_of('Completed', job, IF_JOB, since),
+                       message=f'Completed of {job} at one client')
+    return found[0][0]
 
 
 class TestTwoEuiccs(EsimTestCase):
@@ -40,7 +50,8 @@ class TestTwoEuiccs(EsimTestCase):
         res_a, res_b = a.wait_job(job_a, 90), b.wait_job(job_b, 90)
         self.assertTrue(res_a[0], res_a[1:3])
         self.assertTrue(res_b[0], res_b[1:3])
-        ends = {job: a.signals_of('Completed', job, IF_JOB)[0][0] for job in (job_a, job_b)}
+        # client a gets job_b's signal on its own connection, maybe after b did
+        ends = {job: completed_at(a, job) for job in (job_a, job_b)}
         total = max(ends.values()) - t0
         durations = {job: ends[job] - starts[job] for job in ends}
         overlap = min(ends.values()) - max(starts.values())
@@ -130,7 +141,7 @@ class TestRacingClients(EsimTestCase):
         jobs = [o[2] for o in outcomes.values() if o[2] is not None]
         if len(jobs) == 2:
             since = min(self.a.job_since.get(j, 0) or self.b.job_since.get(j, 0) for j in jobs)
-            ends = {j: self.watch.signals_of('Completed', j, IF_JOB, since)[0][0] for j in jobs}
+            ends = {j: completed_at(self.watch, j, since) for j in jobs}
             first, second = sorted(jobs, key=lambda j: ends[j])
             busy = [t for (t, _p, _i, _m, args) in self.watch.signals_of(
                         'PropertiesChanged', second, esimtest.IF_PROPS, since)
@@ -173,6 +184,53 @@ class TestRacingClients(EsimTestCase):
         self.a.call(p42 if self.sim.profiles()[iccid(42)]['state'] == 'disabled' else p41,
                     IF_PROFILE, 'Enable')
         self.assertConsistent()
+
+
+class TestHangingNotificationServer(EsimTestCase):
+    """A notification delivery waits for its server outside the eUICC's queue."""
+
+    HTTP_TIMEOUT_S = 12
+
+    def test_enable_during_hanging_delivery(self):
+        smdp = self.world.smdp(standard_smdp_profiles(), ('--fault', 'timeout:handleNotification'))
+        sim = self.world.sim([
+            sim_profile(UPP_GENERIC[0], iccid=iccid(51), state='enabled', notify=smdp.address),
+            sim_profile(UPP_GENERIC[1], iccid=iccid(52), notify=smdp.address),
+            sim_profile(UPP_GENERIC[2], iccid=iccid(53), notify=smdp.address),
+        ])
+        self.world.start_daemon(extra_config={
+            'HttpTimeoutSeconds': str(self.HTTP_TIMEOUT_S),
+            'NotificationRetrySeconds': '3600', 'NotificationRetryMaxSeconds': '3600'})
+        euicc = self.watch.euicc_for(sim)
+        c = self.world.client()
+
+        def hanging():
+            return smdp.stats().get('requests', {}).get('es9plus/handleNotification', 0)
+
+        # the switch leaves two notifications; the first one's delivery hangs
+        c.call(self.watch.profile(euicc, iccid(52)), IF_PROFILE, 'Enable')
+        wait_until(lambda: hanging() >= 1, message='a notification delivery hanging')
+        t_hang = time.monotonic()
+        pending = len(sim.notifications())
+
+        t0 = time.monotonic()
+        c.call(self.watch.profile(euicc, iccid(53)), IF_PROFILE, 'Enable')
+        enable_time = time.monotonic() - t0
+        since_hang = time.monotonic() - t_hang
+        sys_msg = (f'Enable took {enable_time:.2f} s, {since_hang:.2f} s after the delivery '
+                   f'began hanging (HTTP timeout {self.HTTP_TIMEOUT_S} s)')
+        sys.stderr.write(sys_msg + '\n')
+        # still the first request: the delivery had not timed out when the card switched
+        self.assertEqual(hanging(), 1, sys_msg)
+        self.assertLess(since_hang, self.HTTP_TIMEOUT_S, sys_msg)
+        self.assertLess(enable_time, self.HTTP_TIMEOUT_S / 3, sys_msg)
+        self.assertEqual(sim.profiles()[iccid(53)]['state'], 'enabled')
+        # nothing acknowledged, nothing removed: the Enable only added its own
+        self.assertEqual(pending, 2)
+        self.assertEqual(len(sim.notifications()), 4)
+        self.assertEqual(self.watch.profile_states(euicc),
+                         {i: p['state'] for i, p in sim.profiles().items()})
+
 
 if __name__ == '__main__':
     esimtest.main()

@@ -583,6 +583,63 @@ test_notifications_processing (void)
                    ESIM_NOTIFICATION_EVENT_ENABLE);
 }
 
+/* the steps the daemon runs with the card's queue held only for the card */
+static void
+test_notifications_steps (void)
+{
+  g_autofree gchar *a = upp (TS48);
+  g_autofree gchar *b = upp ("fixtures/upp/TS48V5-SAIP2-3-BERTLV-SUCI-UNIQUE.der");
+  g_autofree gchar *spec_a = g_strdup_printf ("%s,state=enabled,notify=@SMDP@", a);
+  g_autofree gchar *spec_b = g_strdup_printf ("%s,notify=127.0.0.1:1", b);
+  const gchar *sim_args[] = { "--profile", spec_a, "--profile", spec_b, NULL };
+  g_autoptr(Peers) p = peers_start (NULL, sim_args);
+  g_autoptr(EsimHttp) http = peers_http (p);
+  g_autoptr(EsimNotificationSender) sender = esim_notification_sender_new (p->es10, http);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr(GArray) acked = NULL;
+  guint failed = 0;
+
+  esim_es10_enable_profile_async (p->es10, "8949449999999990163", NULL, TRUE, NULL, result_cb,
+                                  &res);
+  g_assert_true (esim_es10_enable_profile_finish (p->es10, wait_result (&res), &error));
+  g_clear_object (&res);
+
+  esim_notification_sender_retrieve_async (sender, NULL, result_cb, &res);
+  pending = esim_notification_sender_retrieve_finish (sender, wait_result (&res), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending->len, ==, 2);
+  g_clear_object (&res);
+
+  esim_notification_sender_deliver_async (sender, pending, NULL, result_cb, &res);
+  acked = esim_notification_sender_deliver_finish (sender, wait_result (&res), &failed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (acked->len, ==, 1);
+  g_assert_cmpuint (failed, ==, 1);
+  g_clear_object (&res);
+  /* delivering touched nothing on the card */
+  left = card_notifications (p);
+  g_assert_cmpuint (left->len, ==, 2);
+  g_clear_pointer (&left, g_ptr_array_unref);
+
+  esim_notification_sender_remove_async (sender, acked, NULL, result_cb, &res);
+  g_assert_true (esim_notification_sender_remove_finish (sender, wait_result (&res), &error));
+  g_assert_no_error (error);
+  g_clear_object (&res);
+  left = card_notifications (p);
+  g_assert_cmpuint (left->len, ==, 1);
+  g_clear_pointer (&left, g_ptr_array_unref);
+
+  /* removed meanwhile (a memory reset, another pass): nothingToDelete is done */
+  esim_notification_sender_remove_async (sender, acked, NULL, result_cb, &res);
+  g_assert_true (esim_notification_sender_remove_finish (sender, wait_result (&res), &error));
+  g_assert_no_error (error);
+  left = card_notifications (p);
+  g_assert_cmpuint (left->len, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -599,5 +656,6 @@ main (int argc, char **argv)
   g_test_add_func ("/download/default-smdp", test_download_default_smdp);
   g_test_add_func ("/download/discovery", test_discovery);
   g_test_add_func ("/download/notifications", test_notifications_processing);
+  g_test_add_func ("/download/notifications-steps", test_notifications_steps);
   return g_test_run ();
 }

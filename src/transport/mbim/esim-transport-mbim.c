@@ -6,17 +6,13 @@
 
 #include <string.h>
 
-#include <libmbim-glib.h>
-
 #include "esim-apdu.h"
-#include "esim-transport-mbim.h"
+#include "esim-transport-mbim-private.h"
 
 /* seconds; STORE DATA during LoadBoundProfilePackage installs the profile
  * and some modems answer only after tens of seconds */
 #define MBIM_OPEN_TIMEOUT 30
-#define MBIM_COMMAND_TIMEOUT 10
 #define MBIM_APDU_TIMEOUT 120
-#define MBIM_CLOSE_TIMEOUT 3
 
 /* the tag that groups our logical channels on the modem */
 #define MBIM_CHANNEL_GROUP 1
@@ -24,22 +20,6 @@
 /* SELECT P2 of Open Channel: 04 (return FCP) is what ModemManager and
  * ChromeOS send and most modems take; some only take 00 (FCI) or 0C */
 static const guint8 select_p2_variants[] = { 0x04, 0x00, 0x0C };
-
-struct _EsimTransportMbim {
-  EsimTransport parent_instance;
-  guint slot;
-  gboolean proxy;
-  MbimDevice *device;
-  gulong removed_id;
-  gulong indicate_id;
-  GTask *pending;            /* the one call in flight (callers serialize) */
-  GHashTable *channels;      /* the logical channels we opened and did not close */
-  guint p2_index;            /* the SELECT P2 variant that worked last */
-  gint class_byte_type;      /* -1 until a modem needed the other one */
-  gboolean gone;             /* the device went away (until a new open) */
-  gboolean slot_switched;    /* restore original_slot on close */
-  guint32 original_slot;
-};
 
 G_DEFINE_TYPE (EsimTransportMbim, esim_transport_mbim, ESIM_TYPE_TRANSPORT)
 
@@ -162,9 +142,9 @@ op_return_boolean (GTask *task)
   g_object_unref (task);
 }
 
-static void
-op_command (EsimTransportMbim *self, GTask *task, MbimMessage *message, guint timeout,
-            GAsyncReadyCallback callback)
+void
+esim_transport_mbim_command (EsimTransportMbim *self, GTask *task, MbimMessage *message,
+                             guint timeout, GAsyncReadyCallback callback)
 {
   Op *op = g_task_get_task_data (task);
 
@@ -172,7 +152,7 @@ op_command (EsimTransportMbim *self, GTask *task, MbimMessage *message, guint ti
 }
 
 /* libmbim and MBIM status errors in the transport's terms */
-static GError *
+GError *
 esim_transport_mbim_map_error (EsimTransportMbim *self, GTask *task, GError *error,
                                const gchar *what)
 {
@@ -215,9 +195,9 @@ esim_transport_mbim_map_error (EsimTransportMbim *self, GTask *task, GError *err
 }
 
 /* the response of a command, its MBIM status checked */
-static MbimMessage *
-op_command_finish (GTask *task, GObject *source, GAsyncResult *res, const gchar *what,
-                   GError **error)
+MbimMessage *
+esim_transport_mbim_command_finish (GTask *task, GObject *source, GAsyncResult *res,
+                                    const gchar *what, GError **error)
 {
   EsimTransportMbim *self = g_task_get_source_object (task);
   g_autoptr(MbimMessage) response = NULL;
@@ -302,10 +282,8 @@ device_indicate_status_cb (MbimDevice *device, MbimMessage *message, gpointer us
 
 /* open: the device, then the slot */
 
-static void open_slot_mapped_cb (GObject *source, GAsyncResult *res, gpointer user_data);
-
-static void
-open_fail (GTask *task, GError *error)
+void
+esim_transport_mbim_open_fail (GTask *task, GError *error)
 {
   EsimTransportMbim *self = g_task_get_source_object (task);
 
@@ -313,8 +291,8 @@ open_fail (GTask *task, GError *error)
   op_return_error (task, error);
 }
 
-static void
-open_done (GTask *task)
+void
+esim_transport_mbim_open_done (GTask *task)
 {
   EsimTransportMbim *self = g_task_get_source_object (task);
 
@@ -326,120 +304,11 @@ open_done (GTask *task)
 }
 
 static void
-open_slot_set_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GTask *task = G_TASK (user_data);
-  EsimTransportMbim *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  g_autoptr(MbimMessage) response = NULL;
-  g_autoptr(MbimSlotArray) map = NULL;
-  guint32 count = 0;
-
-  response = op_command_finish (task, source, res, "Device Slot Mappings", &error);
-  if (response == NULL) {
-    open_fail (task, error);
-    return;
-  }
-  if (!mbim_message_ms_basic_connect_extensions_device_slot_mappings_response_parse (
-        response, &count, &map, &error)) {
-    open_fail (task, esim_transport_mbim_map_error (self, task, error, "Device Slot Mappings"));
-    return;
-  }
-  if (count < 1 || map[0]->slot != self->slot - 1) {
-    open_fail (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_FAILED,
-                                  "MBIM device %s did not map SIM slot %u",
-                                  esim_transport_get_device (ESIM_TRANSPORT (self)), self->slot));
-    return;
-  }
-  self->slot_switched = TRUE;
-  open_done (task);
-}
-
-static void
-open_slot_info_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GTask *task = G_TASK (user_data);
-  EsimTransportMbim *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  g_autoptr(MbimMessage) response = NULL;
-  g_autoptr(MbimMessage) request = NULL;
-  MbimUiccSlotState state = MBIM_UICC_SLOT_STATE_UNKNOWN;
-  MbimSlot wanted = { self->slot - 1 };
-  const MbimSlot *const map[] = { &wanted, NULL };
-
-  response = op_command_finish (task, source, res, "Slot Info Status", &error);
-  if (response == NULL ||
-      !mbim_message_ms_basic_connect_extensions_slot_info_status_response_parse (
-        response, NULL, &state, &error)) {
-    g_prefix_error (&error, "no SIM slot %u: ", self->slot);
-    /* a modem that refuses to tell about a slot does not have it */
-    if (error->domain != G_IO_ERROR &&
-        (error->domain != ESIM_TRANSPORT_ERROR || error->code == ESIM_TRANSPORT_ERROR_FAILED)) {
-      error->domain = ESIM_TRANSPORT_ERROR;
-      error->code = ESIM_TRANSPORT_ERROR_NOT_FOUND;
-    }
-    open_fail (task, error);
-    return;
-  }
-  if (state == MBIM_UICC_SLOT_SATE_OFF_EMPTY || state == MBIM_UICC_SLOT_STATE_EMPTY) {
-    open_fail (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND,
-                                  "SIM slot %u of MBIM device %s is empty", self->slot,
-                                  esim_transport_get_device (ESIM_TRANSPORT (self))));
-    return;
-  }
-  /* the low level access service talks to the mapped slot only */
-  g_info ("mapping SIM slot %u (was %u) on %s", self->slot, self->original_slot + 1,
-          esim_transport_get_device (ESIM_TRANSPORT (self)));
-  request = mbim_message_ms_basic_connect_extensions_device_slot_mappings_set_new (1, map, NULL);
-  op_command (self, task, request, MBIM_COMMAND_TIMEOUT, open_slot_set_cb);
-}
-
-static void
-open_slot_mapped_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GTask *task = G_TASK (user_data);
-  EsimTransportMbim *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  g_autoptr(MbimMessage) response = NULL;
-  g_autoptr(MbimMessage) request = NULL;
-  g_autoptr(MbimSlotArray) map = NULL;
-  guint32 count = 0;
-
-  response = op_command_finish (task, source, res, "Device Slot Mappings", &error);
-  if (response == NULL ||
-      !mbim_message_ms_basic_connect_extensions_device_slot_mappings_response_parse (
-        response, &count, &map, &error) ||
-      count < 1) {
-    /* a single-slot modem without the service has only slot 1 */
-    if (self->slot == 1) {
-      g_clear_error (&error);
-      open_done (task);
-      return;
-    }
-    open_fail (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND,
-                                  "MBIM device %s cannot map SIM slot %u: %s",
-                                  esim_transport_get_device (ESIM_TRANSPORT (self)), self->slot,
-                                  error != NULL ? error->message : "no executor"));
-    g_clear_error (&error);
-    return;
-  }
-  self->original_slot = map[0]->slot;
-  if (map[0]->slot == self->slot - 1) {
-    open_done (task);
-    return;
-  }
-  request = mbim_message_ms_basic_connect_extensions_slot_info_status_query_new (self->slot - 1,
-                                                                                NULL);
-  op_command (self, task, request, MBIM_COMMAND_TIMEOUT, open_slot_info_cb);
-}
-
-static void
 open_device_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
   EsimTransportMbim *self = g_task_get_source_object (task);
   GError *error = NULL;
-  g_autoptr(MbimMessage) request = NULL;
 
   if (!mbim_device_open_full_finish (MBIM_DEVICE (source), res, &error)) {
     g_prefix_error (&error, "cannot open MBIM device %s%s: ",
@@ -459,11 +328,10 @@ open_device_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   self->indicate_id = g_signal_connect_object (self->device, MBIM_DEVICE_SIGNAL_INDICATE_STATUS,
                                                G_CALLBACK (device_indicate_status_cb), self, 0);
   if (self->slot == 0) {
-    open_done (task);
+    esim_transport_mbim_open_done (task);
     return;
   }
-  request = mbim_message_ms_basic_connect_extensions_device_slot_mappings_query_new (NULL);
-  op_command (self, task, request, MBIM_COMMAND_TIMEOUT, open_slot_mapped_cb);
+  esim_transport_mbim_open_slot (self, task);
 }
 
 static void
@@ -584,7 +452,7 @@ open_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   const guint8 *fci = NULL;
   guint16 sw;
 
-  response = op_command_finish (task, source, res, "Open Channel", &error);
+  response = esim_transport_mbim_command_finish (task, source, res, "Open Channel", &error);
   if (response == NULL) {
     /* a modem that rejects the request may take another P2; a gone or
      * busy one and a cancelled call do not */
@@ -643,7 +511,7 @@ open_channel_try (GTask *task)
   request = mbim_message_ms_uicc_low_level_access_open_channel_set_new (
     (guint32) g_bytes_get_size (op->aid), g_bytes_get_data (op->aid, NULL), p2,
     MBIM_CHANNEL_GROUP, NULL);
-  op_command (self, task, request, MBIM_COMMAND_TIMEOUT, open_channel_cb);
+  esim_transport_mbim_command (self, task, request, MBIM_COMMAND_TIMEOUT, open_channel_cb);
 }
 
 static void
@@ -756,7 +624,7 @@ transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   const guint8 *data = NULL;
   guint16 sw;
 
-  response = op_command_finish (task, source, res, "APDU", &error);
+  response = esim_transport_mbim_command_finish (task, source, res, "APDU", &error);
   if (response == NULL) {
     if (transmit_may_retry (error, 0))
       transmit_retry_or_fail (task, error, NULL);
@@ -809,7 +677,7 @@ transmit_send (GTask *task)
   request = mbim_message_ms_uicc_low_level_access_apdu_set_new (
     op->channel, secure_messaging_from_cla (apdu[0]), op->class_byte_type, (guint32) len, apdu,
     NULL);
-  op_command (self, task, request, MBIM_APDU_TIMEOUT, transmit_cb);
+  esim_transport_mbim_command (self, task, request, MBIM_APDU_TIMEOUT, transmit_cb);
 }
 
 static void
@@ -862,7 +730,7 @@ close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   guint32 status = 0;
   guint16 sw;
 
-  response = op_command_finish (task, source, res, "Close Channel", &error);
+  response = esim_transport_mbim_command_finish (task, source, res, "Close Channel", &error);
   /* whatever the answer, the channel is not ours to close again */
   g_hash_table_remove (self->channels, GUINT_TO_POINTER (op->channel));
   if (response == NULL) {
@@ -900,7 +768,7 @@ esim_transport_mbim_close_channel_async (EsimTransport *transport, guint channel
   op->channel = channel;
   request = mbim_message_ms_uicc_low_level_access_close_channel_set_new (channel,
                                                                          MBIM_CHANNEL_GROUP, NULL);
-  op_command (self, task, request, MBIM_COMMAND_TIMEOUT, close_channel_cb);
+  esim_transport_mbim_command (self, task, request, MBIM_COMMAND_TIMEOUT, close_channel_cb);
 }
 
 static gboolean
@@ -940,16 +808,7 @@ esim_transport_mbim_close (EsimTransport *transport)
     esim_transport_mbim_release (self, GPOINTER_TO_UINT (key));
   }
   g_hash_table_remove_all (self->channels);
-  if (self->slot_switched) {
-    MbimSlot original = { self->original_slot };
-    const MbimSlot *const map[] = { &original, NULL };
-    g_autoptr(MbimMessage) request = NULL;
-
-    request = mbim_message_ms_basic_connect_extensions_device_slot_mappings_set_new (1, map, NULL);
-    mbim_device_command (self->device, request, MBIM_CLOSE_TIMEOUT, NULL, open_channel_closed_cb,
-                         NULL);
-    self->slot_switched = FALSE;
-  }
+  esim_transport_mbim_restore_slot (self);
   mbim_device_close (self->device, MBIM_CLOSE_TIMEOUT, NULL, close_device_cb, NULL);
   g_clear_object (&self->device);
   /* a call in flight fails as if the device went */
