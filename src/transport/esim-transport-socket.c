@@ -8,7 +8,6 @@
 
 #include <gio/gunixsocketaddress.h>
 
-#include "esim-apdu.h"
 #include "esim-transport-socket.h"
 
 struct _EsimTransportSocket {
@@ -253,169 +252,6 @@ esim_transport_socket_open_finish (EsimTransport *transport, GAsyncResult *res, 
   return g_task_propagate_boolean (G_TASK (res), error);
 }
 
-/* logical channels, with real MANAGE CHANNEL and SELECT APDUs */
-
-typedef struct {
-  GBytes *aid;
-  guint channel;
-  GByteArray *fci;
-} OpenChannelData;
-
-static void
-open_channel_data_free (OpenChannelData *data)
-{
-  g_bytes_unref (data->aid);
-  if (data->fci != NULL)
-    g_byte_array_unref (data->fci);
-  g_free (data);
-}
-
-static void open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data);
-
-static void
-open_channel_abandon (GTask *task, GError *error)
-{
-  EsimTransportSocket *self = g_task_get_source_object (task);
-  OpenChannelData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) apdu = NULL;
-
-  /* release the channel we got; the result of that does not matter */
-  if (self->connection != NULL && data->channel > 0) {
-    apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, data->channel),
-                             ESIM_APDU_INS_MANAGE_CHANNEL, 0x80, (guint8) data->channel,
-                             NULL, 0, -1);
-    esim_transport_socket_exchange_async (self, ESIM_SOCKET_MSG_APDU,
-                                          g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
-                                          NULL, NULL, NULL);
-  }
-  g_task_return_error (task, error);
-  g_object_unref (task);
-}
-
-static void
-open_channel_send (GTask *task, GBytes *apdu)
-{
-  EsimTransportSocket *self = g_task_get_source_object (task);
-
-  esim_transport_socket_exchange_async (self, ESIM_SOCKET_MSG_APDU,
-                                        g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
-                                        g_task_get_cancellable (task),
-                                        open_channel_select_cb, task);
-}
-
-static void
-open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GTask *task = G_TASK (user_data);
-  EsimTransportSocket *self = ESIM_TRANSPORT_SOCKET (source);
-  OpenChannelData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
-  g_autoptr(GBytes) body = NULL;
-  guint16 sw = 0;
-  guint8 cla = esim_apdu_cla_for_channel (0x00, data->channel);
-
-  rapdu = esim_transport_socket_exchange_finish (self, res, &error);
-  if (rapdu == NULL || !esim_apdu_parse_response (rapdu, &body, &sw, &error)) {
-    open_channel_abandon (task, error);
-    return;
-  }
-  g_byte_array_append (data->fci, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  if ((sw & 0xff00) == 0x6100) {
-    g_autoptr(GBytes) apdu = esim_apdu_encode (cla, ESIM_APDU_INS_GET_RESPONSE, 0, 0, NULL, 0,
-                                               (sw & 0xff) == 0 ? 256 : (sw & 0xff));
-    open_channel_send (task, apdu);
-    return;
-  }
-  if (sw == 0x6A82) {
-    open_channel_abandon (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND,
-                                             "the card has no application with this AID (6A82)"));
-    return;
-  }
-  if (!esim_apdu_check_sw (sw, &error)) {
-    g_prefix_error (&error, "SELECT failed: ");
-    open_channel_abandon (task, error);
-    return;
-  }
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
-static void
-open_channel_manage_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GTask *task = G_TASK (user_data);
-  EsimTransportSocket *self = ESIM_TRANSPORT_SOCKET (source);
-  OpenChannelData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GBytes) select = NULL;
-  guint16 sw = 0;
-
-  rapdu = esim_transport_socket_exchange_finish (self, res, &error);
-  if (rapdu == NULL || !esim_apdu_parse_response (rapdu, &body, &sw, &error)) {
-    g_task_return_error (task, error);
-    g_object_unref (task);
-    return;
-  }
-  if (sw != ESIM_APDU_SW_OK || g_bytes_get_size (body) != 1 ||
-      ((const guint8 *) g_bytes_get_data (body, NULL))[0] == 0 ||
-      ((const guint8 *) g_bytes_get_data (body, NULL))[0] >= 20) {
-    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL,
-                             "MANAGE CHANNEL open failed (%04X)", sw);
-    g_object_unref (task);
-    return;
-  }
-  data->channel = ((const guint8 *) g_bytes_get_data (body, NULL))[0];
-  select = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, data->channel),
-                             ESIM_APDU_INS_SELECT, 0x04, 0x00,
-                             g_bytes_get_data (data->aid, NULL), g_bytes_get_size (data->aid), 0);
-  open_channel_send (task, select);
-}
-
-static void
-esim_transport_socket_open_channel_async (EsimTransport *transport, GBytes *aid,
-                                          GCancellable *cancellable,
-                                          GAsyncReadyCallback callback, gpointer user_data)
-{
-  EsimTransportSocket *self = ESIM_TRANSPORT_SOCKET (transport);
-  GTask *task = g_task_new (transport, cancellable, callback, user_data);
-  OpenChannelData *data = g_new0 (OpenChannelData, 1);
-  g_autoptr(GBytes) apdu = NULL;
-
-  g_task_set_task_data (task, data, (GDestroyNotify) open_channel_data_free);
-  data->aid = g_bytes_ref (aid);
-  data->fci = g_byte_array_new ();
-  if (g_bytes_get_size (aid) < 5 || g_bytes_get_size (aid) > 16) {
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                             "an AID has 5 to 16 bytes, not %" G_GSIZE_FORMAT,
-                             g_bytes_get_size (aid));
-    g_object_unref (task);
-    return;
-  }
-  apdu = esim_apdu_encode (0x00, ESIM_APDU_INS_MANAGE_CHANNEL, 0x00, 0x00, NULL, 0, 1);
-  esim_transport_socket_exchange_async (self, ESIM_SOCKET_MSG_APDU,
-                                        g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
-                                        cancellable, open_channel_manage_cb, task);
-}
-
-static gboolean
-esim_transport_socket_open_channel_finish (EsimTransport *transport, GAsyncResult *res,
-                                           guint *channel, GBytes **select_response,
-                                           GError **error)
-{
-  OpenChannelData *data = g_task_get_task_data (G_TASK (res));
-
-  if (!g_task_propagate_boolean (G_TASK (res), error))
-    return FALSE;
-  if (channel != NULL)
-    *channel = data->channel;
-  if (select_response != NULL)
-    *select_response = g_bytes_new (data->fci->data, data->fci->len);
-  return TRUE;
-}
-
 /* transmit */
 
 static void
@@ -457,47 +293,6 @@ esim_transport_socket_transmit_finish (EsimTransport *transport, GAsyncResult *r
   return g_task_propagate_pointer (G_TASK (res), error);
 }
 
-/* close channel */
-
-static void
-close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = G_TASK (user_data);
-  GError *error = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
-  guint16 sw = 0;
-
-  rapdu = esim_transport_socket_exchange_finish (ESIM_TRANSPORT_SOCKET (source), res, &error);
-  if (rapdu == NULL || !esim_apdu_parse_response (rapdu, NULL, &sw, &error) ||
-      !esim_apdu_check_sw (sw, &error)) {
-    g_task_return_error (task, error);
-    return;
-  }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-esim_transport_socket_close_channel_async (EsimTransport *transport, guint channel,
-                                           GCancellable *cancellable,
-                                           GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (transport, cancellable, callback, user_data);
-  g_autoptr(GBytes) apdu = NULL;
-
-  apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel),
-                           ESIM_APDU_INS_MANAGE_CHANNEL, 0x80, (guint8) channel, NULL, 0, -1);
-  esim_transport_socket_exchange_async (ESIM_TRANSPORT_SOCKET (transport), ESIM_SOCKET_MSG_APDU,
-                                        g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
-                                        cancellable, close_channel_cb, task);
-}
-
-static gboolean
-esim_transport_socket_close_channel_finish (EsimTransport *transport, GAsyncResult *res,
-                                            GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (res), error);
-}
-
 static void
 esim_transport_socket_close (EsimTransport *transport)
 {
@@ -529,11 +324,8 @@ esim_transport_socket_class_init (EsimTransportSocketClass *klass)
   object_class->dispose = esim_transport_socket_dispose;
   transport_class->open_async = esim_transport_socket_open_async;
   transport_class->open_finish = esim_transport_socket_open_finish;
-  transport_class->open_channel_async = esim_transport_socket_open_channel_async;
-  transport_class->open_channel_finish = esim_transport_socket_open_channel_finish;
+  /* logical channels: the base class's MANAGE CHANNEL and SELECT APDUs */
   transport_class->transmit_async = esim_transport_socket_transmit_async;
   transport_class->transmit_finish = esim_transport_socket_transmit_finish;
-  transport_class->close_channel_async = esim_transport_socket_close_channel_async;
-  transport_class->close_channel_finish = esim_transport_socket_close_channel_finish;
   transport_class->close = esim_transport_socket_close;
 }

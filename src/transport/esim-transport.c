@@ -4,7 +4,13 @@
 
 #include "config.h"
 
+#include "esim-apdu.h"
 #include "esim-transport.h"
+
+/* logical channels 1..19: the most the interindustry CLA can name */
+#define MAX_CHANNEL 19
+/* far more GET RESPONSE rounds than any FCI needs */
+#define MAX_SELECT_ROUNDS 32
 
 G_DEFINE_QUARK (esim-transport-error-quark, esim_transport_error)
 
@@ -15,6 +21,9 @@ typedef struct {
   gboolean gone;
   gboolean can_signal_refresh;
   guint64 apdu_count;
+  /* bit n: channel n was opened by the default open_channel and not yet
+   * closed; main thread only */
+  guint32 apdu_channels;
 } EsimTransportPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (EsimTransport, esim_transport, G_TYPE_OBJECT)
@@ -88,6 +97,8 @@ esim_transport_set_open (EsimTransport *self, gboolean open)
   EsimTransportPrivate *priv = GET_PRIV (self);
 
   priv->open = open;
+  /* a link that starts or stops has none of the old channels */
+  priv->apdu_channels = 0;
   if (open)
     priv->gone = FALSE;
 }
@@ -98,6 +109,7 @@ esim_transport_set_gone (EsimTransport *self)
   EsimTransportPrivate *priv = GET_PRIV (self);
 
   priv->open = FALSE;
+  priv->apdu_channels = 0;
   if (priv->gone)
     return;
   priv->gone = TRUE;
@@ -179,6 +191,299 @@ esim_transport_close (EsimTransport *self)
   if (ESIM_TRANSPORT_GET_CLASS (self)->close != NULL)
     ESIM_TRANSPORT_GET_CLASS (self)->close (self);
   GET_PRIV (self)->open = FALSE;
+  GET_PRIV (self)->apdu_channels = 0;
+}
+
+gboolean
+esim_transport_has_apdu_channel (EsimTransport *self, guint channel)
+{
+  g_return_val_if_fail (ESIM_IS_TRANSPORT (self), FALSE);
+  return channel >= 1 && channel <= MAX_CHANNEL &&
+         (GET_PRIV (self)->apdu_channels & (1u << channel)) != 0;
+}
+
+guint32
+esim_transport_get_apdu_channels (EsimTransport *self)
+{
+  g_return_val_if_fail (ESIM_IS_TRANSPORT (self), 0);
+  return GET_PRIV (self)->apdu_channels;
+}
+
+/* the default logical channels: MANAGE CHANNEL and SELECT as command APDUs
+ * through the class's own transmit, step by step on the main loop */
+
+static void
+esim_transport_send_apdu (EsimTransport *self, guint channel, GBytes *apdu,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  /* the vfunc, not esim_transport_transmit_async(): these APDUs are the
+   * transport's own and do not count as the caller's */
+  ESIM_TRANSPORT_GET_CLASS (self)->transmit_async (self, channel, apdu, cancellable, callback,
+                                                   user_data);
+}
+
+/* splits the answer to esim_transport_send_apdu() */
+static gboolean
+esim_transport_receive_apdu (EsimTransport *self, GAsyncResult *res, GBytes **body, guint16 *sw,
+                             GError **error)
+{
+  g_autoptr(GBytes) rapdu = ESIM_TRANSPORT_GET_CLASS (self)->transmit_finish (self, res, error);
+
+  return rapdu != NULL && esim_apdu_parse_response (rapdu, body, sw, error);
+}
+
+static GBytes *
+esim_transport_manage_channel_close_apdu (guint channel)
+{
+  return esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel),
+                           ESIM_APDU_INS_MANAGE_CHANNEL, 0x80, (guint8) channel, NULL, 0, -1);
+}
+
+typedef struct {
+  GBytes *aid;
+  guint channel;
+  GBytes *apdu;   /* the SELECT or GET RESPONSE in flight */
+  guint rounds;
+  GByteArray *fci;
+  GError *error;  /* the failure to report once the channel is given back */
+} OpenChannelData;
+
+static void
+open_channel_data_free (OpenChannelData *data)
+{
+  g_bytes_unref (data->aid);
+  g_clear_pointer (&data->apdu, g_bytes_unref);
+  g_byte_array_unref (data->fci);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+open_channel_release_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimTransport *self = ESIM_TRANSPORT (source);
+  OpenChannelData *data = g_task_get_task_data (task);
+  GBytes *rapdu = ESIM_TRANSPORT_GET_CLASS (self)->transmit_finish (self, res, NULL);
+
+  /* whatever the card answers, the channel is not ours any more */
+  if (rapdu != NULL)
+    g_bytes_unref (rapdu);
+  GET_PRIV (self)->apdu_channels &= ~(1u << data->channel);
+  g_task_return_error (task, g_steal_pointer (&data->error));
+  g_object_unref (task);
+}
+
+/* fails the open, after giving back the channel unless the link is gone */
+static void
+open_channel_abandon (GTask *task, GError *error)
+{
+  EsimTransport *self = g_task_get_source_object (task);
+  OpenChannelData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) apdu = NULL;
+
+  if (g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE) ||
+      g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_OPEN)) {
+    GET_PRIV (self)->apdu_channels &= ~(1u << data->channel);
+    g_task_return_error (task, error);
+    g_object_unref (task);
+    return;
+  }
+  data->error = error;
+  apdu = esim_transport_manage_channel_close_apdu (data->channel);
+  /* the caller hears of the failure only then, so that its next request
+   * does not meet this one in flight; not cancellable, the channel goes
+   * back even when the caller gave up */
+  esim_transport_send_apdu (self, data->channel, apdu, NULL, open_channel_release_cb, task);
+}
+
+static void open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+open_channel_send (GTask *task)
+{
+  EsimTransport *self = g_task_get_source_object (task);
+  OpenChannelData *data = g_task_get_task_data (task);
+
+  data->rounds++;
+  esim_transport_send_apdu (self, data->channel, data->apdu, g_task_get_cancellable (task),
+                            open_channel_select_cb, task);
+}
+
+static void
+open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimTransport *self = ESIM_TRANSPORT (source);
+  OpenChannelData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  guint16 sw = 0;
+
+  if (!esim_transport_receive_apdu (self, res, &body, &sw, &error)) {
+    open_channel_abandon (task, error);
+    return;
+  }
+  g_byte_array_append (data->fci, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if ((sw & 0xff00) == 0x6100 || (sw & 0xff00) == 0x6C00) {
+    if (data->rounds >= MAX_SELECT_ROUNDS) {
+      open_channel_abandon (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
+                                               "the SELECT answer did not end after %u "
+                                               "GET RESPONSE",
+                                               MAX_SELECT_ROUNDS));
+      return;
+    }
+    if ((sw & 0xff00) == 0x6100) {
+      g_bytes_unref (data->apdu);
+      data->apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, data->channel),
+                                     ESIM_APDU_INS_GET_RESPONSE, 0, 0, NULL, 0,
+                                     (sw & 0xff) == 0 ? 256 : (sw & 0xff));
+    } else {
+      /* the same command again with the length the card asks for */
+      g_autoptr(GByteArray) again = g_bytes_unref_to_array (g_steal_pointer (&data->apdu));
+
+      again->data[again->len - 1] = sw & 0xff;
+      data->apdu = g_byte_array_free_to_bytes (g_steal_pointer (&again));
+    }
+    open_channel_send (task);
+    return;
+  }
+  if (sw == 0x6A82) {
+    open_channel_abandon (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND,
+                                             "the card has no application with this AID (6A82)"));
+    return;
+  }
+  if (!esim_apdu_check_sw (sw, &error)) {
+    g_prefix_error (&error, "SELECT failed: ");
+    open_channel_abandon (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+open_channel_manage_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EsimTransport *self = ESIM_TRANSPORT (source);
+  OpenChannelData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  guint16 sw = 0;
+  guint channel = 0;
+
+  if (!esim_transport_receive_apdu (self, res, &body, &sw, &error)) {
+    g_task_return_error (task, error);
+    g_object_unref (task);
+    return;
+  }
+  if (g_bytes_get_size (body) == 1)
+    channel = ((const guint8 *) g_bytes_get_data (body, NULL))[0];
+  if (sw != ESIM_APDU_SW_OK || channel == 0 || channel > MAX_CHANNEL ||
+      esim_transport_has_apdu_channel (self, channel)) {
+    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL,
+                             "MANAGE CHANNEL open failed (%04X)", sw);
+    g_object_unref (task);
+    return;
+  }
+  /* ours from here on: close() gives it back if nobody else does */
+  data->channel = channel;
+  GET_PRIV (self)->apdu_channels |= 1u << channel;
+  data->apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), ESIM_APDU_INS_SELECT,
+                                 0x04, 0x00, g_bytes_get_data (data->aid, NULL),
+                                 g_bytes_get_size (data->aid), 0);
+  open_channel_send (task);
+}
+
+static void
+esim_transport_real_open_channel_async (EsimTransport *self, GBytes *aid, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  OpenChannelData *data = g_new0 (OpenChannelData, 1);
+  g_autoptr(GBytes) apdu = NULL;
+
+  g_task_set_source_tag (task, esim_transport_real_open_channel_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_channel_data_free);
+  /* a channel the card gave is reported, not dropped for a late cancel */
+  g_task_set_check_cancellable (task, FALSE);
+  data->aid = g_bytes_ref (aid);
+  data->fci = g_byte_array_new ();
+  if (g_bytes_get_size (aid) < 5 || g_bytes_get_size (aid) > 16) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                             "an AID has 5 to 16 bytes, not %" G_GSIZE_FORMAT,
+                             g_bytes_get_size (aid));
+    g_object_unref (task);
+    return;
+  }
+  apdu = esim_apdu_encode (0x00, ESIM_APDU_INS_MANAGE_CHANNEL, 0x00, 0x00, NULL, 0, 1);
+  esim_transport_send_apdu (self, 0, apdu, cancellable, open_channel_manage_cb, task);
+}
+
+static gboolean
+esim_transport_real_open_channel_finish (EsimTransport *self, GAsyncResult *res, guint *channel,
+                                         GBytes **select_response, GError **error)
+{
+  OpenChannelData *data = g_task_get_task_data (G_TASK (res));
+
+  if (!g_task_propagate_boolean (G_TASK (res), error))
+    return FALSE;
+  if (channel != NULL)
+    *channel = data->channel;
+  if (select_response != NULL)
+    *select_response = g_bytes_new (data->fci->data, data->fci->len);
+  return TRUE;
+}
+
+static void
+close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  EsimTransport *self = ESIM_TRANSPORT (source);
+  guint channel = GPOINTER_TO_UINT (g_task_get_task_data (task));
+  GError *error = NULL;
+  guint16 sw = 0;
+  gboolean ok;
+
+  ok = esim_transport_receive_apdu (self, res, NULL, &sw, &error) &&
+       esim_apdu_check_sw (sw, &error);
+  /* whatever the card answers, the channel is no longer ours; a request
+   * refused as busy never reached it */
+  if (!g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_BUSY))
+    GET_PRIV (self)->apdu_channels &= ~(1u << channel);
+  if (!ok) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+esim_transport_real_close_channel_async (EsimTransport *self, guint channel,
+                                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                                         gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GBytes) apdu = NULL;
+
+  g_task_set_source_tag (task, esim_transport_real_close_channel_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (channel), NULL);
+  if (channel == 0 || channel > MAX_CHANNEL) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                             "there is no logical channel %u to close", channel);
+    g_object_unref (task);
+    return;
+  }
+  apdu = esim_transport_manage_channel_close_apdu (channel);
+  esim_transport_send_apdu (self, channel, apdu, cancellable, close_channel_cb, task);
+}
+
+static gboolean
+esim_transport_real_close_channel_finish (EsimTransport *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
 }
 
 static void
@@ -243,6 +548,10 @@ esim_transport_class_init (EsimTransportClass *klass)
   object_class->get_property = esim_transport_get_property;
   object_class->set_property = esim_transport_set_property;
   object_class->finalize = esim_transport_finalize;
+  klass->open_channel_async = esim_transport_real_open_channel_async;
+  klass->open_channel_finish = esim_transport_real_open_channel_finish;
+  klass->close_channel_async = esim_transport_real_close_channel_async;
+  klass->close_channel_finish = esim_transport_real_close_channel_finish;
 
   props[PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, NULL,
                                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |

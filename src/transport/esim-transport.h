@@ -39,7 +39,10 @@ struct _EsimTransportClass {
   gboolean (*open_finish) (EsimTransport *self,
                            GAsyncResult *result,
                            GError **error);
-  /* the select response (FCI) may be NULL when the backend has none */
+  /* the select response (FCI) may be NULL when the backend has none;
+   * the default sends MANAGE CHANNEL open on the basic channel and SELECT
+   * by AID (with GET RESPONSE) on the new one through transmit_async, so
+   * only backends that open channels natively override it */
   void (*open_channel_async) (EsimTransport *self,
                               GBytes *aid,
                               GCancellable *cancellable,
@@ -61,6 +64,7 @@ struct _EsimTransportClass {
   GBytes *(*transmit_finish) (EsimTransport *self,
                               GAsyncResult *result,
                               GError **error);
+  /* the default sends MANAGE CHANNEL close through transmit_async */
   void (*close_channel_async) (EsimTransport *self,
                                guint channel,
                                GCancellable *cancellable,
@@ -128,6 +132,12 @@ void esim_transport_close (EsimTransport *self);
 void esim_transport_set_gone (EsimTransport *self);
 void esim_transport_set_open (EsimTransport *self,
                               gboolean open);
+/* for backends: the channels the default open_channel opened and nobody
+ * closed yet (bit n for channel n), which a backend gives back when it
+ * drops the link; forgotten once the link opens, goes or closes */
+guint32 esim_transport_get_apdu_channels (EsimTransport *self);
+gboolean esim_transport_has_apdu_channel (EsimTransport *self,
+                                          guint channel);
 /* for backends: whether they will emit ::refreshed (FALSE by default) */
 void esim_transport_set_can_signal_refresh (EsimTransport *self,
                                             gboolean can_signal_refresh);

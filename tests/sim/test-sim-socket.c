@@ -383,6 +383,83 @@ test_transport (void)
   esim_transport_close (transport);
 }
 
+static gboolean
+open_channel_sync (EsimTransport *transport, const gchar *aid_hex, guint *channel, GBytes **fci,
+                   GError **error)
+{
+  g_autoptr(GBytes) aid = test_hex (aid_hex);
+  g_autoptr(GAsyncResult) res = NULL;
+
+  esim_transport_open_channel_async (transport, aid, NULL, transport_cb, &res);
+  return esim_transport_open_channel_finish (transport, wait_result (&res), channel, fci, error);
+}
+
+static gboolean
+close_channel_sync (EsimTransport *transport, guint channel, GError **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  esim_transport_close_channel_async (transport, channel, NULL, transport_cb, &res);
+  return esim_transport_close_channel_finish (transport, wait_result (&res), error);
+}
+
+/* the base class's MANAGE CHANNEL and SELECT, counted in APDUs since start:
+ * 1-4 MANAGE CHANNEL, SELECT (6Cxx), SELECT again, GET RESPONSE; 5-7
+ * MANAGE CHANNEL, SELECT (6A82), MANAGE CHANNEL close; 8-10 as 1-4 without
+ * the 6Cxx; 11 MANAGE CHANNEL (6A81) */
+static void
+test_transport_channels (void)
+{
+  g_autoptr(EsimTestSim) sim = start ("--fault=sw:2:6C21", "--fault=sw:11:6A81");
+  g_autoptr(EsimTransport) transport = esim_transport_socket_new (esim_test_sim_get_socket (sim));
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GBytes) fci = NULL;
+  g_autoptr(GError) error = NULL;
+  guint channel = 0;
+
+  esim_transport_open_async (transport, NULL, transport_cb, &res);
+  g_assert_true (esim_transport_open_finish (transport, wait_result (&res), &error));
+  g_assert_no_error (error);
+
+  /* 6Cxx: the same SELECT again with the card's Le */
+  g_assert_true (open_channel_sync (transport, ESIM_SIM_ISDR_AID, &channel, &fci, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (channel, ==, 1);
+  test_assert_bytes (fci, "6F1F 8410" ESIM_SIM_ISDR_AID " A504 9F6501FF E005 8203020202");
+  g_assert_true (esim_transport_has_apdu_channel (transport, 1));
+
+  /* an AID the card lacks: the channel goes back before the error */
+  g_assert_false (open_channel_sync (transport, "A0000005591010FFFFFFFF8900000999", &channel,
+                                     NULL, &error));
+  g_assert_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmphex (esim_transport_get_apdu_channels (transport), ==, 1u << 1);
+  g_assert_true (open_channel_sync (transport, ESIM_SIM_ISDR_AID, &channel, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (channel, ==, 2);
+
+  /* no channel left */
+  g_assert_false (open_channel_sync (transport, ESIM_SIM_ISDR_AID, &channel, NULL, &error));
+  g_assert_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL);
+  g_assert_nonnull (strstr (error->message, "6A81"));
+  g_clear_error (&error);
+
+  g_assert_true (close_channel_sync (transport, 2, &error));
+  g_assert_no_error (error);
+  g_assert_true (close_channel_sync (transport, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmphex (esim_transport_get_apdu_channels (transport), ==, 0);
+  /* the card's word on a channel that is not open */
+  g_assert_false (close_channel_sync (transport, 1, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (close_channel_sync (transport, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  /* the transport's own APDUs are not the caller's */
+  g_assert_cmpuint (esim_transport_get_apdu_count (transport), ==, 0);
+  esim_transport_close (transport);
+}
+
 static void
 test_cli (void)
 {
@@ -427,6 +504,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/socket/fault-delay", test_fault_delay);
   g_test_add_func ("/sim/socket/fault-vanish", test_fault_vanish);
   g_test_add_func ("/sim/socket/transport", test_transport);
+  g_test_add_func ("/sim/socket/transport-channels", test_transport_channels);
   g_test_add_func ("/sim/socket/cli", test_cli);
   return g_test_run ();
 }

@@ -15,9 +15,10 @@
 #define AT_APDU_TIMEOUT_MS 120000
 #define AT_MAX_CHANNEL 19
 
+/* a session the modem opened (AT+CCHO); the channels opened with
+ * MANAGE CHANNEL through AT+CSIM are the base class's */
 typedef struct {
-  guint sid;        /* the modem's session id (AT+CCHO) */
-  gboolean csim;    /* opened with MANAGE CHANNEL through AT+CSIM */
+  guint sid;
 } Channel;
 
 struct _EsimTransportAt {
@@ -28,7 +29,7 @@ struct _EsimTransportAt {
   gboolean ccho;
   gboolean csim;
   gboolean gone;          /* the port went away (until a new open) */
-  GHashTable *channels;   /* channel number → Channel */
+  GHashTable *channels;   /* channel number → Channel, for AT+CCHO sessions */
   guint command_timeout;
   guint apdu_timeout;
 };
@@ -105,17 +106,14 @@ typedef struct {
   GBytes *aid;
   guint channel;
   guint sid;
-  GByteArray *fci;
-  GBytes *apdu;
+  GBytes *fci;
 } Op;
 
 static void
 op_free (Op *op)
 {
   g_clear_pointer (&op->aid, g_bytes_unref);
-  g_clear_pointer (&op->apdu, g_bytes_unref);
-  if (op->fci != NULL)
-    g_byte_array_unref (op->fci);
+  g_clear_pointer (&op->fci, g_bytes_unref);
   g_free (op);
 }
 
@@ -221,11 +219,12 @@ ignore_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_strfreev (esim_at_serial_command_finish (ESIM_AT_SERIAL (source), res, NULL, NULL));
 }
 
-/* the command that gives a channel back */
+/* the command that gives a channel back: a session, or with no session
+ * one of the base class's channels */
 static gchar *
 close_command (guint channel, Channel *ch)
 {
-  if (!ch->csim)
+  if (ch != NULL)
     return g_strdup_printf ("AT+CCHC=%u", ch->sid);
   return g_strdup_printf ("AT+CSIM=8,\"%02X7080%02X\"", esim_apdu_cla_for_channel (0x00, channel),
                           channel);
@@ -400,121 +399,84 @@ check_serial (EsimTransportAt *self, GTask *task)
   return FALSE;
 }
 
+static gboolean
+esim_transport_at_channel_in_use (EsimTransportAt *self, guint channel)
+{
+  return g_hash_table_contains (self->channels, GUINT_TO_POINTER (channel)) ||
+         esim_transport_has_apdu_channel (ESIM_TRANSPORT (self), channel);
+}
+
 /* the channel number callers see: the session id when it can be one */
 static guint
 esim_transport_at_pick_channel (EsimTransportAt *self, guint wanted)
 {
-  if (wanted >= 1 && wanted <= AT_MAX_CHANNEL &&
-      !g_hash_table_contains (self->channels, GUINT_TO_POINTER (wanted)))
+  if (wanted >= 1 && wanted <= AT_MAX_CHANNEL && !esim_transport_at_channel_in_use (self, wanted))
     return wanted;
   for (guint c = 1; c <= AT_MAX_CHANNEL; c++)
-    if (!g_hash_table_contains (self->channels, GUINT_TO_POINTER (c)))
+    if (!esim_transport_at_channel_in_use (self, c))
       return c;
   return 0;
 }
 
 static void
-esim_transport_at_add_channel (EsimTransportAt *self, guint channel, guint sid, gboolean csim)
+esim_transport_at_add_channel (EsimTransportAt *self, guint channel, guint sid)
 {
   Channel *ch = g_new0 (Channel, 1);
 
   ch->sid = sid;
-  ch->csim = csim;
   g_hash_table_insert (self->channels, GUINT_TO_POINTER (channel), ch);
 }
 
-static void csim_open_start (GTask *task);
-
 static void
-csim_open_abandon (GTask *task, GError *error)
+csim_close_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  EsimTransportAt *self = g_task_get_source_object (task);
+  GTask *task = G_TASK (user_data);
+  EsimTransport *transport = g_task_get_source_object (task);
+  EsimTransportClass *parent_class = ESIM_TRANSPORT_CLASS (esim_transport_at_parent_class);
   Op *op = g_task_get_task_data (task);
-  Channel ch = { 0, TRUE };
 
-  if (op->channel > 0)
-    esim_transport_at_release (self, op->channel, &ch);
-  op_fail (task, error);
+  parent_class->close_channel_finish (transport, res, NULL);
+  op_fail (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL,
+                              "MANAGE CHANNEL open through AT+CSIM failed: the card gave "
+                              "channel %u, which a session on %s has",
+                              op->channel, esim_transport_get_device (transport)));
 }
 
 static void
-csim_select_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+csim_open_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
   EsimTransportAt *self = g_task_get_source_object (task);
+  EsimTransportClass *parent_class = ESIM_TRANSPORT_CLASS (esim_transport_at_parent_class);
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
-  g_autoptr(GBytes) body = NULL;
-  guint16 sw = 0;
 
-  rapdu = apdu_answer_finish (self, source, res, "+CSIM:", "AT+CSIM (SELECT)", &error);
-  if (rapdu == NULL || !esim_apdu_parse_response (rapdu, &body, &sw, &error)) {
-    csim_open_abandon (task, error);
+  if (!parent_class->open_channel_finish (ESIM_TRANSPORT (self), res, &op->channel, &op->fci,
+                                          &error)) {
+    op_fail (task, error);
     return;
   }
-  g_byte_array_append (op->fci, g_bytes_get_data (body, NULL), (guint) g_bytes_get_size (body));
-  if ((sw & 0xff00) == 0x6100) {
-    g_autoptr(GBytes) get = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, op->channel),
-                                              ESIM_APDU_INS_GET_RESPONSE, 0, 0, NULL, 0,
-                                              (sw & 0xff) == 0 ? 256 : (sw & 0xff));
-    csim_send (self, task, get, csim_select_cb);
+  /* a session opened before AT+CCHO was refused may hold the number */
+  if (g_hash_table_contains (self->channels, GUINT_TO_POINTER (op->channel))) {
+    parent_class->close_channel_async (ESIM_TRANSPORT (self), op->channel, NULL, csim_close_cb,
+                                       task);
     return;
   }
-  if (sw == 0x6A82) {
-    csim_open_abandon (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND,
-                                          "the card has no application with this AID (6A82)"));
-    return;
-  }
-  if (!esim_apdu_check_sw (sw, &error)) {
-    g_prefix_error (&error, "SELECT failed: ");
-    csim_open_abandon (task, error);
-    return;
-  }
-  esim_transport_at_add_channel (self, op->channel, 0, TRUE);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
 
-static void
-csim_manage_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GTask *task = G_TASK (user_data);
-  EsimTransportAt *self = g_task_get_source_object (task);
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GBytes) select = NULL;
-  guint16 sw = 0;
-  guint channel;
-
-  rapdu = apdu_answer_finish (self, source, res, "+CSIM:", "AT+CSIM (MANAGE CHANNEL)", &error);
-  if (rapdu == NULL || !esim_apdu_parse_response (rapdu, &body, &sw, &error)) {
-    op_fail (task, error);
-    return;
-  }
-  channel = g_bytes_get_size (body) == 1 ? ((const guint8 *) g_bytes_get_data (body, NULL))[0] : 0;
-  if (sw != ESIM_APDU_SW_OK || channel == 0 || channel > AT_MAX_CHANNEL ||
-      g_hash_table_contains (self->channels, GUINT_TO_POINTER (channel))) {
-    op_fail (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL,
-                                "MANAGE CHANNEL open through AT+CSIM failed (%04X)", sw));
-    return;
-  }
-  op->channel = channel;
-  select = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), ESIM_APDU_INS_SELECT, 0x04,
-                             0x00, g_bytes_get_data (op->aid, NULL), g_bytes_get_size (op->aid), 0);
-  csim_send (self, task, select, csim_select_cb);
-}
-
+/* MANAGE CHANNEL and SELECT as the base class sends them, which transmit
+ * passes through AT+CSIM on the basic channel's command interface */
 static void
 csim_open_start (GTask *task)
 {
-  EsimTransportAt *self = g_task_get_source_object (task);
-  g_autoptr(GBytes) manage = esim_apdu_encode (0x00, ESIM_APDU_INS_MANAGE_CHANNEL, 0x00, 0x00,
-                                               NULL, 0, 1);
+  EsimTransport *transport = g_task_get_source_object (task);
+  EsimTransportClass *parent_class = ESIM_TRANSPORT_CLASS (esim_transport_at_parent_class);
+  Op *op = g_task_get_task_data (task);
 
-  csim_send (self, task, manage, csim_manage_cb);
+  parent_class->open_channel_async (transport, op->aid, g_task_get_cancellable (task),
+                                    csim_open_cb, task);
 }
 
 static void
@@ -528,7 +490,7 @@ ccho_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   gint cme = 0;
   const gchar *p;
   guint64 sid = 0;
-  Channel ch = { 0, FALSE };
+  Channel ch = { 0 };
 
   lines = esim_at_serial_command_finish (ESIM_AT_SERIAL (source), res, &cme, &error);
   if (lines == NULL) {
@@ -567,7 +529,7 @@ ccho_cb (GObject *source, GAsyncResult *res, gpointer user_data)
                                 esim_transport_get_device (ESIM_TRANSPORT (self))));
     return;
   }
-  esim_transport_at_add_channel (self, op->channel, (guint) sid, FALSE);
+  esim_transport_at_add_channel (self, op->channel, (guint) sid);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
@@ -593,7 +555,6 @@ esim_transport_at_open_channel_async (EsimTransport *transport, GBytes *aid,
   if (!check_serial (self, task))
     return;
   op->aid = g_bytes_ref (aid);
-  op->fci = g_byte_array_new ();
   if (!self->ccho) {
     csim_open_start (task);
     return;
@@ -614,8 +575,8 @@ esim_transport_at_open_channel_finish (EsimTransport *transport, GAsyncResult *r
   if (channel != NULL)
     *channel = op->channel;
   /* AT+CCHO does not pass the SELECT response on */
-  if (select_response != NULL && op->fci->len > 0)
-    *select_response = g_bytes_new (op->fci->data, op->fci->len);
+  if (select_response != NULL && op->fci != NULL && g_bytes_get_size (op->fci) > 0)
+    *select_response = g_bytes_ref (op->fci);
   return TRUE;
 }
 
@@ -655,7 +616,7 @@ esim_transport_at_transmit_async (EsimTransport *transport, guint channel, GByte
   if (!check_serial (self, task))
     return;
   ch = g_hash_table_lookup (self->channels, GUINT_TO_POINTER (channel));
-  if (ch == NULL && channel != 0) {
+  if (ch == NULL && channel != 0 && !esim_transport_has_apdu_channel (transport, channel)) {
     op_fail (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_FAILED,
                                 "logical channel %u is not open on %s", channel,
                                 esim_transport_get_device (transport)));
@@ -667,7 +628,8 @@ esim_transport_at_transmit_async (EsimTransport *transport, guint channel, GByte
                                 len));
     return;
   }
-  if (ch == NULL || ch->csim) {
+  /* the basic channel and the base class's channels */
+  if (ch == NULL || esim_transport_has_apdu_channel (transport, channel)) {
     csim_send (self, task, apdu, transmit_cb);
     return;
   }
@@ -690,26 +652,14 @@ close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
   EsimTransportAt *self = g_task_get_source_object (task);
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
   g_auto(GStrv) lines = NULL;
-  guint16 sw = 0;
+  GError *error = NULL;
   gint cme = 0;
 
-  if (op->sid == 0) {
-    rapdu = apdu_answer_finish (self, source, res, "+CSIM:", "AT+CSIM (MANAGE CHANNEL)", &error);
-    if (rapdu == NULL || !esim_apdu_parse_response (rapdu, NULL, &sw, &error) ||
-        !esim_apdu_check_sw (sw, &error)) {
-      g_task_return_error (task, error);
-      return;
-    }
-  } else {
-    lines = esim_at_serial_command_finish (ESIM_AT_SERIAL (source), res, &cme, &error);
-    if (lines == NULL) {
-      g_task_return_error (task, at_map_error (self, error, cme, "AT+CCHC"));
-      return;
-    }
+  lines = esim_at_serial_command_finish (ESIM_AT_SERIAL (source), res, &cme, &error);
+  if (lines == NULL) {
+    g_task_return_error (task, at_map_error (self, error, cme, "AT+CCHC"));
+    return;
   }
   g_task_return_boolean (task, TRUE);
 }
@@ -720,12 +670,17 @@ esim_transport_at_close_channel_async (EsimTransport *transport, guint channel,
                                        gpointer user_data)
 {
   EsimTransportAt *self = ESIM_TRANSPORT_AT (transport);
-  GTask *task = op_new (self, esim_transport_at_close_channel_async, cancellable, callback,
-                        user_data);
-  Op *op = g_task_get_task_data (task);
+  EsimTransportClass *parent_class = ESIM_TRANSPORT_CLASS (esim_transport_at_parent_class);
+  GTask *task;
   Channel *ch;
   g_autofree gchar *command = NULL;
 
+  /* a channel opened through AT+CSIM: MANAGE CHANNEL close, the same way */
+  if (esim_transport_has_apdu_channel (transport, channel)) {
+    parent_class->close_channel_async (transport, channel, cancellable, callback, user_data);
+    return;
+  }
+  task = op_new (self, esim_transport_at_close_channel_async, cancellable, callback, user_data);
   if (!check_serial (self, task))
     return;
   ch = g_hash_table_lookup (self->channels, GUINT_TO_POINTER (channel));
@@ -736,19 +691,20 @@ esim_transport_at_close_channel_async (EsimTransport *transport, guint channel,
     return;
   }
   command = close_command (channel, ch);
-  op->sid = ch->csim ? 0 : ch->sid;
   /* whatever the answer, the channel is not ours to close again */
   g_hash_table_remove (self->channels, GUINT_TO_POINTER (channel));
-  if (op->sid == 0)
-    at_command (self, task, command, "+CSIM:", FALSE, self->command_timeout, close_channel_cb);
-  else
-    at_command (self, task, command, "+CCHC", FALSE, self->command_timeout, close_channel_cb);
+  at_command (self, task, command, "+CCHC", FALSE, self->command_timeout, close_channel_cb);
 }
 
 static gboolean
 esim_transport_at_close_channel_finish (EsimTransport *transport, GAsyncResult *res,
                                         GError **error)
 {
+  EsimTransportClass *parent_class = ESIM_TRANSPORT_CLASS (esim_transport_at_parent_class);
+
+  /* a channel opened through AT+CSIM went to the base class */
+  if (!g_async_result_is_tagged (res, esim_transport_at_close_channel_async))
+    return parent_class->close_channel_finish (transport, res, error);
   return g_task_propagate_boolean (G_TASK (res), error);
 }
 
@@ -760,10 +716,14 @@ esim_transport_at_close (EsimTransport *transport)
   GHashTableIter iter;
   gpointer key, value;
 
-  /* the sessions left open are closed on the way out */
+  /* the sessions and channels left open are closed on the way out */
   g_hash_table_iter_init (&iter, self->channels);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_ptr_array_add (last_words, close_command (GPOINTER_TO_UINT (key), value));
+  for (guint channel = 1; channel <= AT_MAX_CHANNEL; channel++) {
+    if (esim_transport_has_apdu_channel (transport, channel))
+      g_ptr_array_add (last_words, close_command (channel, NULL));
+  }
   g_ptr_array_add (last_words, NULL);
   esim_transport_at_drop (self, (const gchar *const *) last_words->pdata);
 }

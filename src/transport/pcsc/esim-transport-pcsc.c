@@ -11,10 +11,8 @@
 #include "esim-apdu.h"
 #include "esim-transport-pcsc.h"
 
-/* logical channels 1..19, bit n of channels for channel n */
+/* logical channels 1..19 */
 #define MAX_CHANNELS 20
-/* far more GET RESPONSE rounds than any FCI needs */
-#define MAX_SELECT_ROUNDS 32
 /* pcscd polls readers without card events every 400 ms, so a pulled card
  * shows up in the reader state within this */
 #define REMOVAL_GRACE_MS 1500
@@ -34,7 +32,6 @@ struct _EsimTransportPcsc {
   DWORD protocol;
   gchar *reader;
   GBytes *atr;
-  guint32 channels;
 
   /* main thread only */
   gboolean busy;
@@ -217,16 +214,10 @@ pcsc_exchange (EsimTransportPcsc *self, GBytes *apdu, GError **error)
   return NULL;
 }
 
-static GBytes *
-pcsc_manage_channel_close_apdu (guint channel)
-{
-  return esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel),
-                           ESIM_APDU_INS_MANAGE_CHANNEL, 0x80, (guint8) channel, NULL, 0, -1);
-}
-
-/* drops the link: channels first, then the card and the context */
+/* drops the link: the channels left open (bit n for channel n, as the
+ * base class counts them) first, then the card and the context */
 static void
-pcsc_teardown (EsimTransportPcsc *self)
+pcsc_teardown (EsimTransportPcsc *self, guint32 channels)
 {
   if (self->connected) {
     for (guint channel = 1; channel < MAX_CHANNELS; channel++) {
@@ -234,9 +225,10 @@ pcsc_teardown (EsimTransportPcsc *self)
       g_autoptr(GBytes) rapdu = NULL;
       LONG rv;
 
-      if ((self->channels & (1u << channel)) == 0)
+      if ((channels & (1u << channel)) == 0)
         continue;
-      apdu = pcsc_manage_channel_close_apdu (channel);
+      apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel),
+                               ESIM_APDU_INS_MANAGE_CHANNEL, 0x80, (guint8) channel, NULL, 0, -1);
       rv = pcsc_transmit_raw (self, g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
                               &rapdu);
       /* a card that is gone has no channels left to close */
@@ -245,7 +237,6 @@ pcsc_teardown (EsimTransportPcsc *self)
     }
     SCardDisconnect (self->card, SCARD_LEAVE_CARD);
   }
-  self->channels = 0;
   self->connected = FALSE;
   if (self->have_context)
     SCardReleaseContext (self->context);
@@ -333,8 +324,9 @@ pcsc_pick_reader (EsimTransportPcsc *self, GError **error)
   return NULL;
 }
 
+/* channels: those of the link being replaced, to give back first */
 static gboolean
-pcsc_open (EsimTransportPcsc *self, GError **error)
+pcsc_open (EsimTransportPcsc *self, guint32 channels, GError **error)
 {
   g_autofree gchar *reader = NULL;
   gchar name[MAX_READERNAME + 1];
@@ -345,7 +337,7 @@ pcsc_open (EsimTransportPcsc *self, GError **error)
   DWORD atr_len = sizeof (atr);
   LONG rv;
 
-  pcsc_teardown (self);
+  pcsc_teardown (self, channels);
   rv = SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &self->context);
   if (rv != SCARD_S_SUCCESS) {
     pcsc_set_error (error, rv, "cannot reach pcscd", NULL);
@@ -366,7 +358,7 @@ pcsc_open (EsimTransportPcsc *self, GError **error)
   rv = SCardStatus (self->card, name, &name_len, &state, &protocol, atr, &atr_len);
   if (rv != SCARD_S_SUCCESS) {
     pcsc_set_error (error, rv, "SCardStatus", self->reader);
-    pcsc_teardown (self);
+    pcsc_teardown (self, 0);
     return FALSE;
   }
   self->atr = g_bytes_new (atr, atr_len);
@@ -375,121 +367,11 @@ pcsc_open (EsimTransportPcsc *self, GError **error)
   return TRUE;
 }
 
-/* sends apdu and splits the answer */
-static gboolean
-pcsc_command (EsimTransportPcsc *self, GBytes *apdu, GBytes **body, guint16 *sw, GError **error)
-{
-  g_autoptr(GBytes) rapdu = pcsc_exchange (self, apdu, error);
-
-  return rapdu != NULL && esim_apdu_parse_response (rapdu, body, sw, error);
-}
-
-/* gives back a channel we opened; its answer does not matter */
-static void
-pcsc_release_channel (EsimTransportPcsc *self, guint channel)
-{
-  g_autoptr(GBytes) apdu = pcsc_manage_channel_close_apdu (channel);
-  g_autoptr(GBytes) rapdu = NULL;
-
-  pcsc_transmit_raw (self, g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu), &rapdu);
-  self->channels &= ~(1u << channel);
-}
-
-/* MANAGE CHANNEL open, then SELECT the AID on it and collect the FCI */
-static gboolean
-pcsc_open_channel (EsimTransportPcsc *self, GBytes *aid, guint *channel_out, GBytes **fci_out,
-                   GError **error)
-{
-  g_autoptr(GBytes) apdu = esim_apdu_encode (0x00, ESIM_APDU_INS_MANAGE_CHANNEL, 0x00, 0x00,
-                                             NULL, 0, 1);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GByteArray) fci = g_byte_array_new ();
-  guint16 sw = 0;
-  guint channel;
-  guint8 cla;
-  guint round;
-
-  if (!pcsc_command (self, apdu, &body, &sw, error))
-    return FALSE;
-  if (sw != ESIM_APDU_SW_OK || g_bytes_get_size (body) != 1 ||
-      ((const guint8 *) g_bytes_get_data (body, NULL))[0] == 0 ||
-      ((const guint8 *) g_bytes_get_data (body, NULL))[0] >= MAX_CHANNELS) {
-    g_set_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL,
-                 "MANAGE CHANNEL open failed (%04X)", sw);
-    return FALSE;
-  }
-  channel = ((const guint8 *) g_bytes_get_data (body, NULL))[0];
-  self->channels |= 1u << channel;
-  cla = esim_apdu_cla_for_channel (0x00, channel);
-
-  g_clear_pointer (&apdu, g_bytes_unref);
-  apdu = esim_apdu_encode (cla, ESIM_APDU_INS_SELECT, 0x04, 0x00, g_bytes_get_data (aid, NULL),
-                           g_bytes_get_size (aid), 0);
-  for (round = 0; round < MAX_SELECT_ROUNDS; round++) {
-    GError *local = NULL;
-
-    g_clear_pointer (&body, g_bytes_unref);
-    if (!pcsc_command (self, apdu, &body, &sw, &local)) {
-      if (!g_error_matches (local, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE))
-        pcsc_release_channel (self, channel);
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-    g_byte_array_append (fci, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-    if ((sw & 0xff00) == 0x6100) {
-      g_clear_pointer (&apdu, g_bytes_unref);
-      apdu = esim_apdu_encode (cla, ESIM_APDU_INS_GET_RESPONSE, 0, 0, NULL, 0,
-                               (sw & 0xff) == 0 ? 256 : (sw & 0xff));
-    } else if ((sw & 0xff00) == 0x6C00) {
-      /* the same command again with the length the card asks for */
-      g_autoptr(GByteArray) again = g_bytes_unref_to_array (g_steal_pointer (&apdu));
-
-      again->data[again->len - 1] = sw & 0xff;
-      apdu = g_byte_array_free_to_bytes (g_steal_pointer (&again));
-    } else {
-      break;
-    }
-  }
-  if (round == MAX_SELECT_ROUNDS) {
-    pcsc_release_channel (self, channel);
-    g_set_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
-                 "the SELECT answer did not end after %u GET RESPONSE", MAX_SELECT_ROUNDS);
-    return FALSE;
-  }
-  if (sw == 0x6A82) {
-    pcsc_release_channel (self, channel);
-    g_set_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND,
-                 "the card has no application with this AID (6A82)");
-    return FALSE;
-  }
-  if (!esim_apdu_check_sw (sw, error)) {
-    pcsc_release_channel (self, channel);
-    g_prefix_error (error, "SELECT failed: ");
-    return FALSE;
-  }
-  *channel_out = channel;
-  *fci_out = g_byte_array_free_to_bytes (g_steal_pointer (&fci));
-  return TRUE;
-}
-
-static gboolean
-pcsc_close_channel (EsimTransportPcsc *self, guint channel, GError **error)
-{
-  g_autoptr(GBytes) apdu = pcsc_manage_channel_close_apdu (channel);
-  guint16 sw = 0;
-
-  /* whatever the card answers, the channel is no longer ours */
-  self->channels &= ~(1u << channel);
-  return pcsc_command (self, apdu, NULL, &sw, error) && esim_apdu_check_sw (sw, error);
-}
-
 /* one operation, run in a worker thread */
 
 typedef enum {
   OP_OPEN,
-  OP_OPEN_CHANNEL,
   OP_TRANSMIT,
-  OP_CLOSE_CHANNEL,
 } OpKind;
 
 typedef struct {
@@ -497,9 +379,9 @@ typedef struct {
   /* not a reference: the caller's task holds one until the work is done */
   EsimTransportPcsc *self;
   guint generation;
-  GBytes *input;  /* the AID, or the command APDU */
-  guint channel;  /* the channel to close, or the one opened */
-  GBytes *output; /* the FCI, or the response APDU */
+  guint32 channels; /* open: the channels of the link it replaces */
+  GBytes *input;    /* the command APDU */
+  GBytes *output;   /* the response APDU */
 } Op;
 
 static void
@@ -524,17 +406,11 @@ esim_transport_pcsc_work (GTask *work, gpointer source, gpointer task_data,
   g_mutex_lock (&self->lock);
   switch (op->kind) {
   case OP_OPEN:
-    ok = pcsc_open (self, &error);
-    break;
-  case OP_OPEN_CHANNEL:
-    ok = pcsc_open_channel (self, op->input, &op->channel, &op->output, &error);
+    ok = pcsc_open (self, op->channels, &error);
     break;
   case OP_TRANSMIT:
     op->output = pcsc_exchange (self, op->input, &error);
     ok = op->output != NULL;
-    break;
-  case OP_CLOSE_CHANNEL:
-    ok = pcsc_close_channel (self, op->channel, &error);
     break;
   default:
     g_assert_not_reached ();
@@ -631,46 +507,10 @@ esim_transport_pcsc_open_async (EsimTransport *transport, GCancellable *cancella
   Op *op = g_new0 (Op, 1);
 
   op->kind = OP_OPEN;
+  /* read here: the base class keeps them on the main thread */
+  op->channels = esim_transport_get_apdu_channels (transport);
   esim_transport_pcsc_start (transport, op, cancellable, callback, user_data,
                              esim_transport_pcsc_open_async);
-}
-
-static void
-esim_transport_pcsc_open_channel_async (EsimTransport *transport, GBytes *aid,
-                                        GCancellable *cancellable,
-                                        GAsyncReadyCallback callback, gpointer user_data)
-{
-  Op *op;
-
-  if (g_bytes_get_size (aid) < 5 || g_bytes_get_size (aid) > 16) {
-    g_task_report_new_error (transport, callback, user_data,
-                             esim_transport_pcsc_open_channel_async,
-                             G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                             "an AID has 5 to 16 bytes, not %" G_GSIZE_FORMAT,
-                             g_bytes_get_size (aid));
-    return;
-  }
-  op = g_new0 (Op, 1);
-  op->kind = OP_OPEN_CHANNEL;
-  op->input = g_bytes_ref (aid);
-  esim_transport_pcsc_start (transport, op, cancellable, callback, user_data,
-                             esim_transport_pcsc_open_channel_async);
-}
-
-static gboolean
-esim_transport_pcsc_open_channel_finish (EsimTransport *transport, GAsyncResult *res,
-                                         guint *channel, GBytes **select_response,
-                                         GError **error)
-{
-  Op *op = g_task_get_task_data (G_TASK (res));
-
-  if (!g_task_propagate_boolean (G_TASK (res), error))
-    return FALSE;
-  if (channel != NULL)
-    *channel = op->channel;
-  if (select_response != NULL)
-    *select_response = g_bytes_ref (op->output);
-  return TRUE;
 }
 
 static void
@@ -689,7 +529,6 @@ esim_transport_pcsc_transmit_async (EsimTransport *transport, guint channel, GBy
   }
   op = g_new0 (Op, 1);
   op->kind = OP_TRANSMIT;
-  op->channel = channel;
   op->input = g_bytes_ref (apdu);
   esim_transport_pcsc_start (transport, op, cancellable, callback, user_data,
                              esim_transport_pcsc_transmit_async);
@@ -706,27 +545,6 @@ esim_transport_pcsc_transmit_finish (EsimTransport *transport, GAsyncResult *res
 }
 
 static void
-esim_transport_pcsc_close_channel_async (EsimTransport *transport, guint channel,
-                                         GCancellable *cancellable,
-                                         GAsyncReadyCallback callback, gpointer user_data)
-{
-  Op *op;
-
-  if (channel == 0 || channel >= MAX_CHANNELS) {
-    g_task_report_new_error (transport, callback, user_data,
-                             esim_transport_pcsc_close_channel_async,
-                             G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                             "there is no logical channel %u to close", channel);
-    return;
-  }
-  op = g_new0 (Op, 1);
-  op->kind = OP_CLOSE_CHANNEL;
-  op->channel = channel;
-  esim_transport_pcsc_start (transport, op, cancellable, callback, user_data,
-                             esim_transport_pcsc_close_channel_async);
-}
-
-static void
 esim_transport_pcsc_close (EsimTransport *transport)
 {
   EsimTransportPcsc *self = ESIM_TRANSPORT_PCSC (transport);
@@ -735,7 +553,7 @@ esim_transport_pcsc_close (EsimTransport *transport)
    * and its result no longer counts */
   self->generation++;
   g_mutex_lock (&self->lock);
-  pcsc_teardown (self);
+  pcsc_teardown (self, esim_transport_get_apdu_channels (transport));
   g_mutex_unlock (&self->lock);
 }
 
@@ -772,11 +590,9 @@ esim_transport_pcsc_class_init (EsimTransportPcscClass *klass)
   object_class->finalize = esim_transport_pcsc_finalize;
   transport_class->open_async = esim_transport_pcsc_open_async;
   transport_class->open_finish = esim_transport_pcsc_finish_boolean;
-  transport_class->open_channel_async = esim_transport_pcsc_open_channel_async;
-  transport_class->open_channel_finish = esim_transport_pcsc_open_channel_finish;
+  /* logical channels: the base class's MANAGE CHANNEL and SELECT APDUs,
+   * each an exchange of its own in the worker */
   transport_class->transmit_async = esim_transport_pcsc_transmit_async;
   transport_class->transmit_finish = esim_transport_pcsc_transmit_finish;
-  transport_class->close_channel_async = esim_transport_pcsc_close_channel_async;
-  transport_class->close_channel_finish = esim_transport_pcsc_finish_boolean;
   transport_class->close = esim_transport_pcsc_close;
 }
