@@ -95,25 +95,34 @@ esim_rsp_call (EsimRspClient *client, const gchar *function, JsonObject *request
 
 /* initiateAuthentication */
 
+EsimRspAuthentication *
+esim_rsp_authentication_from_json (JsonObject *answer, GError **error)
+{
+  g_autoptr(EsimRspAuthentication) auth = g_new0 (EsimRspAuthentication, 1);
+
+  if ((auth->transaction_id = esim_rsp_get_same_transaction (answer, NULL, error)) == NULL ||
+      (auth->server_signed1 = esim_rsp_get_tlv (answer, "serverSigned1", 0x30, error)) == NULL ||
+      (auth->server_signature1 = esim_rsp_get_tlv (answer, "serverSignature1", 0x5F37, error)) == NULL ||
+      (auth->euicc_ci_pkid = esim_rsp_get_tlv (answer, "euiccCiPKIdToBeUsed", 0x04, error)) == NULL ||
+      (auth->server_certificate = esim_rsp_get_tlv (answer, "serverCertificate", 0x30, error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&auth);
+}
+
 static void
 initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
   g_autoptr(JsonObject) answer = NULL;
-  g_autoptr(EsimRspAuthentication) auth = g_new0 (EsimRspAuthentication, 1);
+  EsimRspAuthentication *auth;
   GError *error = NULL;
 
   answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
-  if (answer == NULL ||
-      (auth->transaction_id = esim_rsp_get_same_transaction (answer, NULL, &error)) == NULL ||
-      (auth->server_signed1 = esim_rsp_get_tlv (answer, "serverSigned1", 0x30, &error)) == NULL ||
-      (auth->server_signature1 = esim_rsp_get_tlv (answer, "serverSignature1", 0x5F37, &error)) == NULL ||
-      (auth->euicc_ci_pkid = esim_rsp_get_tlv (answer, "euiccCiPKIdToBeUsed", 0x04, &error)) == NULL ||
-      (auth->server_certificate = esim_rsp_get_tlv (answer, "serverCertificate", 0x30, &error)) == NULL) {
+  if (answer == NULL || (auth = esim_rsp_authentication_from_json (answer, &error)) == NULL) {
     g_task_return_error (task, error);
     return;
   }
-  g_task_return_pointer (task, g_steal_pointer (&auth), (GDestroyNotify) esim_rsp_authentication_free);
+  g_task_return_pointer (task, auth, (GDestroyNotify) esim_rsp_authentication_free);
 }
 
 void
@@ -140,27 +149,37 @@ esim_rsp_initiate_authentication_finish (EsimRspClient *client, GAsyncResult *re
 
 /* authenticateClient (ES9+) */
 
+EsimRspClientAuthentication *
+esim_rsp_client_authentication_from_json (JsonObject *answer, GBytes *transaction_id,
+                                          GError **error)
+{
+  g_autoptr(EsimRspClientAuthentication) auth = g_new0 (EsimRspClientAuthentication, 1);
+
+  if ((auth->transaction_id = esim_rsp_get_same_transaction (answer, transaction_id, error)) == NULL ||
+      (auth->profile_metadata = esim_rsp_get_tlv (answer, "profileMetadata", 0xBF25, error)) == NULL ||
+      (auth->smdp_signed2 = esim_rsp_get_tlv (answer, "smdpSigned2", 0x30, error)) == NULL ||
+      (auth->smdp_signature2 = esim_rsp_get_tlv (answer, "smdpSignature2", 0x5F37, error)) == NULL ||
+      (auth->smdp_certificate = esim_rsp_get_tlv (answer, "smdpCertificate", 0x30, error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&auth);
+}
+
 static void
 authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
   g_autoptr(JsonObject) answer = NULL;
-  g_autoptr(EsimRspClientAuthentication) auth = g_new0 (EsimRspClientAuthentication, 1);
-  GBytes *expected = g_task_get_task_data (task);
+  EsimRspClientAuthentication *auth;
   GError *error = NULL;
 
   answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
   if (answer == NULL ||
-      (auth->transaction_id = esim_rsp_get_same_transaction (answer, expected, &error)) == NULL ||
-      (auth->profile_metadata = esim_rsp_get_tlv (answer, "profileMetadata", 0xBF25, &error)) == NULL ||
-      (auth->smdp_signed2 = esim_rsp_get_tlv (answer, "smdpSigned2", 0x30, &error)) == NULL ||
-      (auth->smdp_signature2 = esim_rsp_get_tlv (answer, "smdpSignature2", 0x5F37, &error)) == NULL ||
-      (auth->smdp_certificate = esim_rsp_get_tlv (answer, "smdpCertificate", 0x30, &error)) == NULL) {
+      (auth = esim_rsp_client_authentication_from_json (answer, g_task_get_task_data (task),
+                                                        &error)) == NULL) {
     g_task_return_error (task, error);
     return;
   }
-  g_task_return_pointer (task, g_steal_pointer (&auth),
-                         (GDestroyNotify) esim_rsp_client_authentication_free);
+  g_task_return_pointer (task, auth, (GDestroyNotify) esim_rsp_client_authentication_free);
 }
 
 void
@@ -184,19 +203,29 @@ esim_es9p_authenticate_client_finish (EsimRspClient *client, GAsyncResult *resul
 
 /* getBoundProfilePackage */
 
+GBytes *
+esim_rsp_bound_profile_package_from_json (JsonObject *answer, GBytes *transaction_id,
+                                          GError **error)
+{
+  g_autoptr(GBytes) txid = esim_rsp_get_same_transaction (answer, transaction_id, error);
+
+  if (txid == NULL)
+    return NULL;
+  return esim_rsp_get_tlv (answer, "boundProfilePackage", 0xBF36, error);
+}
+
 static void
 get_bpp_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
   g_autoptr(JsonObject) answer = NULL;
-  g_autoptr(GBytes) txid = NULL;
   GBytes *bpp = NULL;
   GError *error = NULL;
 
   answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
   if (answer == NULL ||
-      (txid = esim_rsp_get_same_transaction (answer, g_task_get_task_data (task), &error)) == NULL ||
-      (bpp = esim_rsp_get_tlv (answer, "boundProfilePackage", 0xBF36, &error)) == NULL) {
+      (bpp = esim_rsp_bound_profile_package_from_json (answer, g_task_get_task_data (task),
+                                                       &error)) == NULL) {
     g_task_return_error (task, error);
     return;
   }
@@ -278,47 +307,59 @@ esim_es9p_cancel_session_finish (EsimRspClient *client, GAsyncResult *result, GE
 
 /* authenticateClient (ES11) */
 
+GPtrArray *
+esim_rsp_events_from_json (JsonObject *answer, GBytes *transaction_id, GError **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_rsp_event_free);
+  g_autoptr(GBytes) txid = esim_rsp_get_same_transaction (answer, transaction_id, error);
+  JsonNode *node;
+  JsonArray *entries;
+
+  if (txid == NULL)
+    return NULL;
+  node = json_object_get_member (answer, "eventEntries");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node)) {
+    g_set_error_literal (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                         "authenticateClient: answer has no eventEntries");
+    return NULL;
+  }
+  entries = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (entries); i++) {
+    JsonNode *el = json_array_get_element (entries, i);
+    JsonObject *entry = JSON_NODE_HOLDS_OBJECT (el) ? json_node_get_object (el) : NULL;
+    JsonNode *id = entry != NULL ? json_object_get_member (entry, "eventId") : NULL;
+    JsonNode *address = entry != NULL ? json_object_get_member (entry, "rspServerAddress") : NULL;
+    EsimRspEvent *event;
+
+    if (id == NULL || address == NULL || json_node_get_value_type (id) != G_TYPE_STRING ||
+        json_node_get_value_type (address) != G_TYPE_STRING) {
+      g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                   "authenticateClient: event entry %u is incomplete", i);
+      return NULL;
+    }
+    event = g_new0 (EsimRspEvent, 1);
+    event->event_id = g_strdup (json_node_get_string (id));
+    event->rsp_server_address = g_strdup (json_node_get_string (address));
+    g_ptr_array_add (events, event);
+  }
+  return g_steal_pointer (&events);
+}
+
 static void
 es11_authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
   g_autoptr(JsonObject) answer = NULL;
-  g_autoptr(GBytes) txid = NULL;
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_rsp_event_free);
-  JsonArray *entries = NULL;
+  GPtrArray *events;
   GError *error = NULL;
 
   answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
   if (answer == NULL ||
-      (txid = esim_rsp_get_same_transaction (answer, g_task_get_task_data (task), &error)) == NULL) {
+      (events = esim_rsp_events_from_json (answer, g_task_get_task_data (task), &error)) == NULL) {
     g_task_return_error (task, error);
     return;
   }
-  if (json_object_has_member (answer, "eventEntries"))
-    entries = json_object_get_array_member (answer, "eventEntries");
-  if (entries == NULL) {
-    g_task_return_new_error (task, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
-                             "authenticateClient: answer has no eventEntries");
-    return;
-  }
-  for (guint i = 0; i < json_array_get_length (entries); i++) {
-    JsonNode *node = json_array_get_element (entries, i);
-    JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-    const gchar *id = entry != NULL ? json_object_get_string_member_with_default (entry, "eventId", NULL) : NULL;
-    const gchar *address = entry != NULL ? json_object_get_string_member_with_default (entry, "rspServerAddress", NULL) : NULL;
-    EsimRspEvent *event;
-
-    if (id == NULL || address == NULL) {
-      g_task_return_new_error (task, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
-                               "authenticateClient: event entry %u is incomplete", i);
-      return;
-    }
-    event = g_new0 (EsimRspEvent, 1);
-    event->event_id = g_strdup (id);
-    event->rsp_server_address = g_strdup (address);
-    g_ptr_array_add (events, event);
-  }
-  g_task_return_pointer (task, g_steal_pointer (&events), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, events, (GDestroyNotify) g_ptr_array_unref);
 }
 
 void

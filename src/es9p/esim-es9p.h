@@ -43,6 +43,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimRspAuthentication, esim_rsp_authentication_fr
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimRspClientAuthentication, esim_rsp_client_authentication_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimRspEvent, esim_rsp_event_free)
 
+/* the parts of a server's answer, checked: every binary member must be one
+ * TLV of its tag, and the transaction the one asked about (NULL: any) */
+EsimRspAuthentication *esim_rsp_authentication_from_json (JsonObject *answer,
+                                                          GError **error);
+EsimRspClientAuthentication *esim_rsp_client_authentication_from_json (JsonObject *answer,
+                                                                       GBytes *transaction_id,
+                                                                       GError **error);
+GBytes *esim_rsp_bound_profile_package_from_json (JsonObject *answer,
+                                                  GBytes *transaction_id,
+                                                  GError **error);
+GPtrArray *esim_rsp_events_from_json (JsonObject *answer,
+                                      GBytes *transaction_id,
+                                      GError **error);
+
 /* works for either interface, by the client's */
 void esim_rsp_initiate_authentication_async (EsimRspClient *client,
                                              GBytes *euicc_challenge,

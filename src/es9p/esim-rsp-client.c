@@ -48,6 +48,26 @@ static const struct {
   { "8.9.5", "3.9", ESIM_RSP_ERROR_EVENT_UNKNOWN, "event unknown" },
 };
 
+/* a member of the type we need, or NULL: a server's JSON may hold anything,
+ * and json-glib's typed getters complain about a wrong type */
+static JsonObject *
+esim_rsp_json_object (JsonObject *object, const gchar *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static const gchar *
+esim_rsp_json_string (JsonObject *object, const gchar *member, const gchar *fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fallback;
+  return json_node_get_string (node);
+}
+
 EsimRspClient *
 esim_rsp_client_new (EsimHttp *http, const gchar *address, const gchar *iface)
 {
@@ -126,12 +146,10 @@ esim_rsp_transaction_id_to_string (GBytes *transaction_id)
 GBytes *
 esim_rsp_json_get_transaction_id (JsonObject *object, GError **error)
 {
-  const gchar *text = NULL;
+  const gchar *text = esim_rsp_json_string (object, "transactionId", NULL);
   gsize len;
   g_autofree guint8 *data = NULL;
 
-  if (json_object_has_member (object, "transactionId"))
-    text = json_object_get_string_member_with_default (object, "transactionId", NULL);
   len = text != NULL ? strlen (text) : 0;
   /* SGP.22: 1 to 16 bytes, as hex */
   if (len == 0 || len % 2 != 0 || len > 32) {
@@ -154,24 +172,20 @@ esim_rsp_json_get_transaction_id (JsonObject *object, GError **error)
 static gboolean
 esim_rsp_check_status (JsonObject *answer, const gchar *function, GError **error)
 {
-  JsonObject *header = NULL;
-  JsonObject *status = NULL;
-  JsonObject *data = NULL;
+  JsonObject *status = esim_rsp_json_object (esim_rsp_json_object (answer, "header"),
+                                             "functionExecutionStatus");
+  JsonObject *data;
   const gchar *verdict;
   const gchar *subject;
   const gchar *reason;
   const gchar *message;
 
-  if (json_object_has_member (answer, "header"))
-    header = json_object_get_object_member (answer, "header");
-  if (header != NULL && json_object_has_member (header, "functionExecutionStatus"))
-    status = json_object_get_object_member (header, "functionExecutionStatus");
   if (status == NULL) {
     g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
                  "%s: answer has no functionExecutionStatus", function);
     return FALSE;
   }
-  verdict = json_object_get_string_member_with_default (status, "status", "");
+  verdict = esim_rsp_json_string (status, "status", "");
   if (g_str_has_prefix (verdict, "Executed-"))
     return TRUE;
   if (!g_str_equal (verdict, "Failed")) {
@@ -179,11 +193,10 @@ esim_rsp_check_status (JsonObject *answer, const gchar *function, GError **error
                  "%s: unknown execution status", function);
     return FALSE;
   }
-  if (json_object_has_member (status, "statusCodeData"))
-    data = json_object_get_object_member (status, "statusCodeData");
-  subject = data != NULL ? json_object_get_string_member_with_default (data, "subjectCode", "?") : "?";
-  reason = data != NULL ? json_object_get_string_member_with_default (data, "reasonCode", "?") : "?";
-  message = data != NULL ? json_object_get_string_member_with_default (data, "message", "") : "";
+  data = esim_rsp_json_object (status, "statusCodeData");
+  subject = esim_rsp_json_string (data, "subjectCode", "?");
+  reason = esim_rsp_json_string (data, "reasonCode", "?");
+  message = esim_rsp_json_string (data, "message", "");
   for (guint i = 0; i < G_N_ELEMENTS (rsp_status_codes); i++) {
     if (g_str_equal (rsp_status_codes[i].subject, subject) &&
         g_str_equal (rsp_status_codes[i].reason, reason)) {
@@ -199,49 +212,63 @@ esim_rsp_check_status (JsonObject *answer, const gchar *function, GError **error
   return FALSE;
 }
 
+JsonObject *
+esim_rsp_parse_answer (const gchar *function, guint status, GBytes *body, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local = NULL;
+  JsonNode *root;
+
+  if (status == 204)
+    return json_object_new ();
+  if (status != 200) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_HTTP_STATUS,
+                 "%s: server answered HTTP %u", function, status);
+    return NULL;
+  }
+  if (g_bytes_get_size (body) == 0) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                 "%s: empty answer", function);
+    return NULL;
+  }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   (gssize) g_bytes_get_size (body), &local)) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                 "%s: answer is not JSON: %s", function, local->message);
+    return NULL;
+  }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                 "%s: answer is not a JSON object", function);
+    return NULL;
+  }
+  if (!esim_rsp_check_status (json_node_get_object (root), function, error))
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
 static void
 esim_rsp_client_post_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = G_TASK (user_data);
   const gchar *function = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  JsonObject *answer;
   guint status = 0;
 
   body = esim_http_post_finish (ESIM_HTTP (source), res, &status, &error);
   if (body == NULL) {
-    g_task_return_error (task, g_steal_pointer (&error));
+    g_task_return_error (task, error);
     return;
   }
-  if (status == 204) {
-    g_task_return_pointer (task, json_object_new (), (GDestroyNotify) json_object_unref);
+  answer = esim_rsp_parse_answer (function, status, body, &error);
+  if (answer == NULL) {
+    g_task_return_error (task, error);
     return;
   }
-  if (status != 200) {
-    g_task_return_new_error (task, ESIM_RSP_ERROR, ESIM_RSP_ERROR_HTTP_STATUS,
-                             "%s: server answered HTTP %u", function, status);
-    return;
-  }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                   (gssize) g_bytes_get_size (body), &error)) {
-    g_task_return_new_error (task, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
-                             "%s: answer is not JSON: %s", function, error->message);
-    return;
-  }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
-    g_task_return_new_error (task, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
-                             "%s: answer is not a JSON object", function);
-    return;
-  }
-  if (!esim_rsp_check_status (json_node_get_object (root), function, &error)) {
-    g_task_return_error (task, g_steal_pointer (&error));
-    return;
-  }
-  g_task_return_pointer (task, json_object_ref (json_node_get_object (root)),
-                         (GDestroyNotify) json_object_unref);
+  g_task_return_pointer (task, answer, (GDestroyNotify) json_object_unref);
 }
 
 void

@@ -62,6 +62,13 @@ JsonObject *esim_rsp_client_call_finish (EsimRspClient *self,
                                          GAsyncResult *result,
                                          GError **error);
 
+/* an HTTP answer of a server function as the JSON object SGP.22 says
+ * (an empty object for 204), or the specific error */
+JsonObject *esim_rsp_parse_answer (const gchar *function,
+                                   guint status,
+                                   GBytes *body,
+                                   GError **error);
+
 /* helpers for the JSON binding: base64 members and hex transaction IDs */
 GBytes *esim_rsp_json_get_base64 (JsonObject *object,
                                   const gchar *member,
