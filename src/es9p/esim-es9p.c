@@ -77,20 +77,69 @@ esim_rsp_get_same_transaction (JsonObject *answer, GBytes *expected, GError **er
   return g_steal_pointer (&txid);
 }
 
+/* what a function's answer yields: an extractor, or NULL for none */
+typedef gpointer (*EsimRspExtractFunc) (JsonObject *answer,
+                                        GBytes *transaction_id,
+                                        GError **error);
+
+typedef struct {
+  EsimRspExtractFunc extract;
+  GDestroyNotify free_func;
+  GBytes *transaction_id;
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_clear_pointer (&data->transaction_id, g_bytes_unref);
+  g_free (data);
+}
+
+static void
+esim_rsp_call_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(JsonObject) answer = NULL;
+  GError *error = NULL;
+  gpointer result;
+
+  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
+  if (answer == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  if (data->extract == NULL) {
+    g_task_return_boolean (task, TRUE);
+    return;
+  }
+  result = data->extract (answer, data->transaction_id, &error);
+  if (result == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_pointer (task, result, data->free_func);
+}
+
 static void
 esim_rsp_call (EsimRspClient *client, const gchar *function, JsonObject *request,
-               GBytes *transaction_id, GCancellable *cancellable, gpointer source_tag,
-               GAsyncReadyCallback inner, GAsyncReadyCallback callback, gpointer user_data)
+               GBytes *transaction_id, EsimRspExtractFunc extract, GDestroyNotify free_func,
+               GCancellable *cancellable, gpointer source_tag, GAsyncReadyCallback callback,
+               gpointer user_data)
 {
   GTask *task = g_task_new (client, cancellable, callback, user_data);
+  CallData *data = g_new0 (CallData, 1);
 
   g_task_set_source_tag (task, source_tag);
+  data->extract = extract;
+  data->free_func = free_func;
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
   if (transaction_id != NULL) {
     g_autofree gchar *hex = esim_rsp_transaction_id_to_string (transaction_id);
     json_object_set_string_member (request, "transactionId", hex);
-    g_task_set_task_data (task, g_bytes_ref (transaction_id), (GDestroyNotify) g_bytes_unref);
+    data->transaction_id = g_bytes_ref (transaction_id);
   }
-  esim_rsp_client_call_async (client, function, request, cancellable, inner, task);
+  esim_rsp_client_call_async (client, function, request, cancellable, esim_rsp_call_cb, task);
 }
 
 /* initiateAuthentication */
@@ -109,20 +158,11 @@ esim_rsp_authentication_from_json (JsonObject *answer, GError **error)
   return g_steal_pointer (&auth);
 }
 
-static void
-initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+static gpointer
+authentication_extract (JsonObject *answer, GBytes *transaction_id, GError **error)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(JsonObject) answer = NULL;
-  EsimRspAuthentication *auth;
-  GError *error = NULL;
-
-  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
-  if (answer == NULL || (auth = esim_rsp_authentication_from_json (answer, &error)) == NULL) {
-    g_task_return_error (task, error);
-    return;
-  }
-  g_task_return_pointer (task, auth, (GDestroyNotify) esim_rsp_authentication_free);
+  /* the server starts the transaction here: any ID is the right one */
+  return esim_rsp_authentication_from_json (answer, error);
 }
 
 void
@@ -135,9 +175,9 @@ esim_rsp_initiate_authentication_async (EsimRspClient *client, GBytes *euicc_cha
   esim_rsp_json_set_base64 (request, "euiccChallenge", euicc_challenge);
   esim_rsp_json_set_base64 (request, "euiccInfo1", euicc_info1);
   json_object_set_string_member (request, "smdpAddress", esim_rsp_client_get_address (client));
-  esim_rsp_call (client, "initiateAuthentication", request, NULL, cancellable,
-                 esim_rsp_initiate_authentication_async, initiate_authentication_cb, callback,
-                 user_data);
+  esim_rsp_call (client, "initiateAuthentication", request, NULL,
+                 authentication_extract, (GDestroyNotify) esim_rsp_authentication_free,
+                 cancellable, esim_rsp_initiate_authentication_async, callback, user_data);
 }
 
 EsimRspAuthentication *
@@ -164,24 +204,6 @@ esim_rsp_client_authentication_from_json (JsonObject *answer, GBytes *transactio
   return g_steal_pointer (&auth);
 }
 
-static void
-authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(JsonObject) answer = NULL;
-  EsimRspClientAuthentication *auth;
-  GError *error = NULL;
-
-  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
-  if (answer == NULL ||
-      (auth = esim_rsp_client_authentication_from_json (answer, g_task_get_task_data (task),
-                                                        &error)) == NULL) {
-    g_task_return_error (task, error);
-    return;
-  }
-  g_task_return_pointer (task, auth, (GDestroyNotify) esim_rsp_client_authentication_free);
-}
-
 void
 esim_es9p_authenticate_client_async (EsimRspClient *client, GBytes *transaction_id,
                                      GBytes *authenticate_server_response,
@@ -191,8 +213,10 @@ esim_es9p_authenticate_client_async (EsimRspClient *client, GBytes *transaction_
   g_autoptr(JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "authenticateServerResponse", authenticate_server_response);
-  esim_rsp_call (client, "authenticateClient", request, transaction_id, cancellable,
-                 esim_es9p_authenticate_client_async, authenticate_client_cb, callback, user_data);
+  esim_rsp_call (client, "authenticateClient", request, transaction_id,
+                 (EsimRspExtractFunc) esim_rsp_client_authentication_from_json,
+                 (GDestroyNotify) esim_rsp_client_authentication_free, cancellable,
+                 esim_es9p_authenticate_client_async, callback, user_data);
 }
 
 EsimRspClientAuthentication *
@@ -214,24 +238,6 @@ esim_rsp_bound_profile_package_from_json (JsonObject *answer, GBytes *transactio
   return esim_rsp_get_tlv (answer, "boundProfilePackage", 0xBF36, error);
 }
 
-static void
-get_bpp_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(JsonObject) answer = NULL;
-  GBytes *bpp = NULL;
-  GError *error = NULL;
-
-  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
-  if (answer == NULL ||
-      (bpp = esim_rsp_bound_profile_package_from_json (answer, g_task_get_task_data (task),
-                                                       &error)) == NULL) {
-    g_task_return_error (task, error);
-    return;
-  }
-  g_task_return_pointer (task, bpp, (GDestroyNotify) g_bytes_unref);
-}
-
 void
 esim_es9p_get_bound_profile_package_async (EsimRspClient *client, GBytes *transaction_id,
                                            GBytes *prepare_download_response,
@@ -241,8 +247,10 @@ esim_es9p_get_bound_profile_package_async (EsimRspClient *client, GBytes *transa
   g_autoptr(JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "prepareDownloadResponse", prepare_download_response);
-  esim_rsp_call (client, "getBoundProfilePackage", request, transaction_id, cancellable,
-                 esim_es9p_get_bound_profile_package_async, get_bpp_cb, callback, user_data);
+  esim_rsp_call (client, "getBoundProfilePackage", request, transaction_id,
+                 (EsimRspExtractFunc) esim_rsp_bound_profile_package_from_json,
+                 (GDestroyNotify) g_bytes_unref, cancellable,
+                 esim_es9p_get_bound_profile_package_async, callback, user_data);
 }
 
 GBytes *
@@ -254,21 +262,6 @@ esim_es9p_get_bound_profile_package_finish (EsimRspClient *client, GAsyncResult 
 
 /* handleNotification and cancelSession: no output data */
 
-static void
-no_output_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(JsonObject) answer = NULL;
-  GError *error = NULL;
-
-  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
-  if (answer == NULL) {
-    g_task_return_error (task, error);
-    return;
-  }
-  g_task_return_boolean (task, TRUE);
-}
-
 void
 esim_es9p_handle_notification_async (EsimRspClient *client, GBytes *pending_notification,
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -277,8 +270,8 @@ esim_es9p_handle_notification_async (EsimRspClient *client, GBytes *pending_noti
   g_autoptr(JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "pendingNotification", pending_notification);
-  esim_rsp_call (client, "handleNotification", request, NULL, cancellable,
-                 esim_es9p_handle_notification_async, no_output_cb, callback, user_data);
+  esim_rsp_call (client, "handleNotification", request, NULL, NULL, NULL, cancellable,
+                 esim_es9p_handle_notification_async, callback, user_data);
 }
 
 gboolean
@@ -295,8 +288,8 @@ esim_es9p_cancel_session_async (EsimRspClient *client, GBytes *transaction_id,
   g_autoptr(JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "cancelSessionResponse", cancel_session_response);
-  esim_rsp_call (client, "cancelSession", request, transaction_id, cancellable,
-                 esim_es9p_cancel_session_async, no_output_cb, callback, user_data);
+  esim_rsp_call (client, "cancelSession", request, transaction_id, NULL, NULL, cancellable,
+                 esim_es9p_cancel_session_async, callback, user_data);
 }
 
 gboolean
@@ -345,23 +338,6 @@ esim_rsp_events_from_json (JsonObject *answer, GBytes *transaction_id, GError **
   return g_steal_pointer (&events);
 }
 
-static void
-es11_authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(JsonObject) answer = NULL;
-  GPtrArray *events;
-  GError *error = NULL;
-
-  answer = esim_rsp_client_call_finish (ESIM_RSP_CLIENT (source), res, &error);
-  if (answer == NULL ||
-      (events = esim_rsp_events_from_json (answer, g_task_get_task_data (task), &error)) == NULL) {
-    g_task_return_error (task, error);
-    return;
-  }
-  g_task_return_pointer (task, events, (GDestroyNotify) g_ptr_array_unref);
-}
-
 void
 esim_es11_authenticate_client_async (EsimRspClient *client, GBytes *transaction_id,
                                      GBytes *authenticate_server_response,
@@ -371,9 +347,10 @@ esim_es11_authenticate_client_async (EsimRspClient *client, GBytes *transaction_
   g_autoptr(JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "authenticateServerResponse", authenticate_server_response);
-  esim_rsp_call (client, "authenticateClient", request, transaction_id, cancellable,
-                 esim_es11_authenticate_client_async, es11_authenticate_client_cb, callback,
-                 user_data);
+  esim_rsp_call (client, "authenticateClient", request, transaction_id,
+                 (EsimRspExtractFunc) esim_rsp_events_from_json,
+                 (GDestroyNotify) g_ptr_array_unref, cancellable,
+                 esim_es11_authenticate_client_async, callback, user_data);
 }
 
 GPtrArray *
