@@ -51,7 +51,7 @@ def main():
             procs.append(smdp)
             sim = esimtest.Sim(tmp, 'sim0', profiles=[
                 esimtest.sim_profile('TS48V1-A-UNIQUE.der', state='enabled', name='TS.48 v1 A',
-                                     spn='GSMA Test')])
+                                     spn='GSMA Test', notify=smdp.address)])
             procs.append(sim)
             daemon = esimtest.Daemon(tmp, bus, [sim])
             daemon.start(bus.connect())
@@ -64,6 +64,8 @@ def main():
             esimctl(bus, 'enable', '8949449999999990163')
             esimctl(bus, 'nickname', '8949449999999990163', 'Travel')
             esimctl(bus, 'list')
+            # the daemon sends them itself after every change; this just asks now
+            esimctl(bus, 'notifications', 'process')
             esimctl(bus, 'notifications', 'list')
             print('# the same activation code again: the SM-DP+ has released it already')
             esimctl(bus, 'install', smdp.ac('DEMO-1'), expect_failure=True)
