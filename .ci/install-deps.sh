@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential meson ninja-build pkg-config gettext git
-  clang libclang-rt-14-dev llvm
+  clang libclang-rt-14-dev llvm clang-format
   libglib2.0-dev libglib2.0-bin
   libgnutls28-dev nettle-dev gnutls-bin
   libcurl4-gnutls-dev libjson-glib-dev libsoup-3.0-dev glib-networking

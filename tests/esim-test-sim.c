@@ -49,7 +49,7 @@ esim_test_sim_spawn (EsimTestSim *self, const gchar *const *extra_args, GError *
 {
   const gchar *program = g_getenv ("ESIM_SIM_PATH");
   g_autofree gchar *pki = esim_test_shared_path ("fixtures/sgp26");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   gint status = 0;
 
   g_assert_nonnull (program);
@@ -65,8 +65,8 @@ esim_test_sim_spawn (EsimTestSim *self, const gchar *const *extra_args, GError *
   g_ptr_array_add (argv, NULL);
 
   g_unlink (self->socket_path);
-  if (!g_spawn_async (NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                      NULL, NULL, &self->pid, error))
+  if (!g_spawn_async (NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                      &self->pid, error))
     return FALSE;
 
   /* the program binds its socket after loading state; wait up to 10 s */
@@ -88,7 +88,7 @@ esim_test_sim_spawn (EsimTestSim *self, const gchar *const *extra_args, GError *
 EsimTestSim *
 esim_test_sim_start (const gchar *const *extra_args, GError **error)
 {
-  g_autoptr(EsimTestSim) self = g_new0 (EsimTestSim, 1);
+  g_autoptr (EsimTestSim) self = g_new0 (EsimTestSim, 1);
 
   self->dir = g_dir_make_tmp ("esim-sim-XXXXXX", error);
   if (self->dir == NULL)
@@ -122,7 +122,7 @@ esim_test_sim_restart (EsimTestSim *self, const gchar *const *extra_args, GError
 static void
 esim_test_rm_rf (const gchar *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const gchar *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {

@@ -16,12 +16,9 @@ typedef struct _EsimTestSim EsimTestSim;
 /* extra_args: further esim-sim arguments (--profile, --fault, ...), may be NULL.
  * The program comes from $ESIM_SIM_PATH, the SGP.26 PKI from
  * $ESIM_SHARED_DIR/fixtures/sgp26; both are set by meson for the tests. */
-EsimTestSim *esim_test_sim_start (const gchar *const *extra_args,
-                                  GError **error);
+EsimTestSim *esim_test_sim_start (const gchar *const *extra_args, GError **error);
 /* stop and start again on the same state file and socket (a card restart) */
-gboolean esim_test_sim_restart (EsimTestSim *self,
-                                const gchar *const *extra_args,
-                                GError **error);
+gboolean esim_test_sim_restart (EsimTestSim *self, const gchar *const *extra_args, GError **error);
 void esim_test_sim_stop (EsimTestSim *self);
 void esim_test_sim_free (EsimTestSim *self);
 

@@ -18,7 +18,6 @@ const gchar *esim_test_transport_kind (void);
 
 /* a transport to the simulated eUICC; whatever fake modem or reader it
  * needs is started here and stopped when the transport is finalized */
-EsimTransport *esim_test_transport_new (EsimTestSim *sim,
-                                        GError **error);
+EsimTransport *esim_test_transport_new (EsimTestSim *sim, GError **error);
 
 G_END_DECLS

@@ -44,8 +44,8 @@ bytes_hex (GBytes *bytes)
 static void
 assert_decode_error (const gchar *hex, EsimTlvError code)
 {
-  g_autoptr(GBytes) b = hex_bytes (hex);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) b = hex_bytes (hex);
+  g_autoptr (GError) error = NULL;
   EsimTlv tlv;
 
   g_assert_false (esim_tlv_decode_bytes (b, &tlv, &error));
@@ -55,8 +55,8 @@ assert_decode_error (const gchar *hex, EsimTlvError code)
 static void
 test_tlv_single_byte_tag (void)
 {
-  g_autoptr(GBytes) b = hex_bytes ("5A0A98444765000012241586");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) b = hex_bytes ("5A0A98444765000012241586");
+  g_autoptr (GError) error = NULL;
   EsimTlv tlv;
 
   g_assert_true (esim_tlv_decode_bytes (b, &tlv, &error));
@@ -71,8 +71,8 @@ test_tlv_single_byte_tag (void)
 static void
 test_tlv_multi_byte_tags (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) b = hex_bytes ("BF2D09A006E3049F700101");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) b = hex_bytes ("BF2D09A006E3049F700101");
   EsimTlv tlv, list, info, state;
 
   /* BF2D { A0 { E3 { 9F70 01 01 } } } with a bogus outer length first */
@@ -113,13 +113,13 @@ test_tlv_multi_byte_tags (void)
 static void
 test_tlv_lengths (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   EsimTlv tlv;
 
   for (guint n = 1; n <= 4; n++) {
     /* 0x81..0x84 forms carrying a length of 3 */
-    g_autoptr(GString) hex = g_string_new ("04");
-    g_autoptr(GBytes) b = NULL;
+    g_autoptr (GString) hex = g_string_new ("04");
+    g_autoptr (GBytes) b = NULL;
     g_string_append_printf (hex, "%02X", 0x80 | n);
     for (guint i = 1; i < n; i++)
       g_string_append (hex, "00");
@@ -144,8 +144,8 @@ test_tlv_lengths (void)
 static void
 test_tlv_trailing_and_nesting (void)
 {
-  g_autoptr(GString) deep = g_string_new (NULL);
-  g_autoptr(GString) ok = g_string_new (NULL);
+  g_autoptr (GString) deep = g_string_new (NULL);
+  g_autoptr (GString) ok = g_string_new (NULL);
 
   assert_decode_error ("800100 00", ESIM_TLV_ERROR_TRAILING_DATA);
   /* a constructed value whose child is cut short */
@@ -165,8 +165,8 @@ test_tlv_trailing_and_nesting (void)
     g_string_append_printf (ok, "A0%02X", remaining * 2);
   }
   {
-    g_autoptr(GBytes) b = hex_bytes (ok->str);
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GBytes) b = hex_bytes (ok->str);
+    g_autoptr (GError) error = NULL;
     EsimTlv tlv;
     g_assert_true (esim_tlv_decode_bytes (b, &tlv, &error));
     g_assert_no_error (error);
@@ -176,8 +176,8 @@ test_tlv_trailing_and_nesting (void)
 static void
 test_tlv_iterate (void)
 {
-  g_autoptr(GBytes) b = hex_bytes ("BF280FA00DBF2F0A800101810206400C0161");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) b = hex_bytes ("BF280FA00DBF2F0A800101810206400C0161");
+  g_autoptr (GError) error = NULL;
   EsimTlv tlv, list, child;
   EsimTlvIter iter;
   guint n = 0;
@@ -209,7 +209,7 @@ test_tlv_iterate (void)
 
   /* a primitive has no children, even when its value looks like TLVs */
   {
-    g_autoptr(GBytes) prim = hex_bytes ("04035A0101");
+    g_autoptr (GBytes) prim = hex_bytes ("04035A0101");
     g_assert_true (esim_tlv_decode_bytes (prim, &tlv, &error));
     esim_tlv_iter_init (&iter, &tlv);
     g_assert_false (esim_tlv_iter_next (&iter, &child));
@@ -219,16 +219,24 @@ test_tlv_iterate (void)
 static void
 test_tlv_values (void)
 {
-  struct { const gchar *hex; gint64 v; } ints[] = {
-    { "020100", 0 }, { "02017F", 127 }, { "02020080", 128 }, { "0201FF", -1 },
-    { "020180", -128 }, { "0202FF7F", -129 }, { "0208 7FFFFFFFFFFFFFFF", G_MAXINT64 },
+  struct {
+    const gchar *hex;
+    gint64 v;
+  } ints[] = {
+    { "020100", 0 },
+    { "02017F", 127 },
+    { "02020080", 128 },
+    { "0201FF", -1 },
+    { "020180", -128 },
+    { "0202FF7F", -129 },
+    { "0208 7FFFFFFFFFFFFFFF", G_MAXINT64 },
   };
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (ints); i++) {
-    g_autoptr(GBytes) b = hex_bytes (ints[i].hex);
-    g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
-    g_autoptr(GBytes) enc = NULL;
+    g_autoptr (GBytes) b = hex_bytes (ints[i].hex);
+    g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
+    g_autoptr (GBytes) enc = NULL;
     EsimTlv tlv;
     gint64 v = 0;
 
@@ -242,7 +250,7 @@ test_tlv_values (void)
   }
 
   {
-    g_autoptr(GBytes) b = hex_bytes ("8009 010203040506070809");
+    g_autoptr (GBytes) b = hex_bytes ("8009 010203040506070809");
     EsimTlv tlv;
     guint64 u;
     gint64 v;
@@ -255,7 +263,7 @@ test_tlv_values (void)
     g_clear_error (&error);
   }
   {
-    g_autoptr(GBytes) b = hex_bytes ("8009 00FFFFFFFFFFFFFFFF");
+    g_autoptr (GBytes) b = hex_bytes ("8009 00FFFFFFFFFFFFFFFF");
     EsimTlv tlv;
     guint64 u = 0;
     g_assert_true (esim_tlv_decode_bytes (b, &tlv, &error));
@@ -263,7 +271,7 @@ test_tlv_values (void)
     g_assert_cmpuint (u, ==, G_MAXUINT64);
   }
   {
-    g_autoptr(GBytes) b = hex_bytes ("8000");
+    g_autoptr (GBytes) b = hex_bytes ("8000");
     EsimTlv tlv;
     gboolean v;
     guint64 u;
@@ -276,8 +284,8 @@ test_tlv_values (void)
   }
   {
     /* invalid UTF-8 and embedded NUL are refused */
-    g_autoptr(GBytes) bad = hex_bytes ("9002C328");
-    g_autoptr(GBytes) nul = hex_bytes ("90036100 62");
+    g_autoptr (GBytes) bad = hex_bytes ("9002C328");
+    g_autoptr (GBytes) nul = hex_bytes ("90036100 62");
     EsimTlv tlv;
     g_autofree gchar *s1 = NULL;
     g_autofree gchar *s2 = NULL;
@@ -295,7 +303,7 @@ test_tlv_values (void)
     /* bit strings: bad unused-bit counts */
     const gchar *bad[] = { "0300", "030108", "030207FF" };
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
-      g_autoptr(GBytes) b = hex_bytes (bad[i]);
+      g_autoptr (GBytes) b = hex_bytes (bad[i]);
       EsimTlv tlv;
       guint32 bits;
       g_assert_true (esim_tlv_decode_bytes (b, &tlv, &error));
@@ -315,8 +323,8 @@ test_tlv_values (void)
 static void
 test_tlv_builder (void)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) out = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) out = NULL;
   g_autofree gchar *hex = NULL;
   const guint8 iccid[10] = { 0x98, 0x44, 0x47, 0x65, 0x00, 0x00, 0x12, 0x24, 0x15, 0xF6 };
 
@@ -352,10 +360,10 @@ test_tlv_builder_long_lengths (void)
   gsize sizes[] = { 0, 127, 128, 255, 256, 65535, 65536, 70000 };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
-    g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+    g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
     g_autofree guint8 *payload = g_malloc0 (sizes[i] + 1);
-    g_autoptr(GBytes) out = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GBytes) out = NULL;
+    g_autoptr (GError) error = NULL;
     EsimTlv tlv, inner;
     gsize hdr;
 
@@ -371,7 +379,12 @@ test_tlv_builder_long_lengths (void)
     g_assert_cmpmem (inner.value, inner.length, payload, sizes[i]);
     /* minimal length forms: 1, 2, 3 or 4 bytes */
     hdr = inner.raw_length - inner.length;
-    g_assert_cmpuint (hdr, ==, 1 + (sizes[i] < 128 ? 1 : sizes[i] < 256 ? 2 : sizes[i] < 65536 ? 3 : 4));
+    g_assert_cmpuint (hdr, ==,
+                      1
+                        + (sizes[i] < 128     ? 1
+                           : sizes[i] < 256   ? 2
+                           : sizes[i] < 65536 ? 3
+                                              : 4));
   }
 }
 
@@ -394,8 +407,8 @@ test_tlv_header_encode (void)
 static void
 test_tlv_parse_header_prefix (void)
 {
-  g_autoptr(GBytes) b = hex_bytes ("5A0101 9F700100");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) b = hex_bytes ("5A0101 9F700100");
+  g_autoptr (GError) error = NULL;
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (b, &len);
   EsimTlv first, second;

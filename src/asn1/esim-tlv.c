@@ -8,7 +8,9 @@
 
 #include "esim-tlv.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-tlv-error-quark, esim_tlv_error)
+/* clang-format on */
 
 gboolean
 esim_tlv_is_constructed (const EsimTlv *tlv)
@@ -48,8 +50,7 @@ esim_tlv_parse_header (const guint8 *buf, gsize len, EsimTlv *out, GError **erro
   /* tag: first byte, then subsequent bytes while b8 is set */
   tag = buf[pos++];
   if (tag == 0x00 || tag == 0xff) {
-    g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_TAG,
-                 "invalid tag byte 0x%02x", tag);
+    g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_TAG, "invalid tag byte 0x%02x", tag);
     return FALSE;
   }
   if ((tag & 0x1f) == 0x1f) {
@@ -72,8 +73,7 @@ esim_tlv_parse_header (const guint8 *buf, gsize len, EsimTlv *out, GError **erro
 
   /* length: short form, or 0x81..0x84 followed by that many bytes */
   if (pos >= len) {
-    g_set_error_literal (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_TRUNCATED,
-                         "length field missing");
+    g_set_error_literal (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_TRUNCATED, "length field missing");
     return FALSE;
   }
   if (buf[pos] < 0x80) {
@@ -101,8 +101,8 @@ esim_tlv_parse_header (const guint8 *buf, gsize len, EsimTlv *out, GError **erro
   /* pos <= len holds here, so this cannot overflow */
   if (length > len - pos) {
     g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_TRUNCATED,
-                 "value of tag 0x%x needs %" G_GSIZE_FORMAT " bytes, %" G_GSIZE_FORMAT " left",
-                 tag, length, len - pos);
+                 "value of tag 0x%x needs %" G_GSIZE_FORMAT " bytes, %" G_GSIZE_FORMAT " left", tag,
+                 length, len - pos);
     return FALSE;
   }
 
@@ -122,8 +122,8 @@ esim_tlv_validate_children (const EsimTlv *tlv, guint depth, GError **error)
   if (!esim_tlv_is_constructed (tlv))
     return TRUE;
   if (depth >= ESIM_TLV_MAX_DEPTH) {
-    g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_TOO_DEEP,
-                 "TLV nesting deeper than %u", (guint) ESIM_TLV_MAX_DEPTH);
+    g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_TOO_DEEP, "TLV nesting deeper than %u",
+                 (guint) ESIM_TLV_MAX_DEPTH);
     return FALSE;
   }
   while (pos < tlv->length) {
@@ -148,8 +148,7 @@ esim_tlv_decode (const guint8 *buf, gsize len, EsimTlv *out, GError **error)
     return FALSE;
   if (tlv.raw_length != len) {
     g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_TRAILING_DATA,
-                 "%" G_GSIZE_FORMAT " bytes after tag 0x%x",
-                 len - tlv.raw_length, tlv.tag);
+                 "%" G_GSIZE_FORMAT " bytes after tag 0x%x", len - tlv.raw_length, tlv.tag);
     return FALSE;
   }
   if (!esim_tlv_validate_children (&tlv, 0, error))
@@ -252,8 +251,7 @@ esim_tlv_get_int (const EsimTlv *tlv, gint64 *out, GError **error)
 
   if (tlv->length == 0 || tlv->length > 8) {
     g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_VALUE,
-                 "INTEGER in tag 0x%x has %" G_GSIZE_FORMAT " bytes",
-                 tlv->tag, tlv->length);
+                 "INTEGER in tag 0x%x has %" G_GSIZE_FORMAT " bytes", tlv->tag, tlv->length);
     return FALSE;
   }
   /* sign-extend from the first byte, then shift in the rest unsigned */
@@ -271,13 +269,13 @@ esim_tlv_get_uint (const EsimTlv *tlv, guint64 *out, GError **error)
   gsize start = 0;
 
   if (tlv->length == 0) {
-    g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_VALUE,
-                 "empty INTEGER in tag 0x%x", tlv->tag);
+    g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_VALUE, "empty INTEGER in tag 0x%x",
+                 tlv->tag);
     return FALSE;
   }
   if (tlv->value[0] & 0x80) {
-    g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_VALUE,
-                 "negative INTEGER in tag 0x%x", tlv->tag);
+    g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_VALUE, "negative INTEGER in tag 0x%x",
+                 tlv->tag);
     return FALSE;
   }
   /* a leading zero byte only carries the sign */
@@ -299,8 +297,7 @@ esim_tlv_get_bool (const EsimTlv *tlv, gboolean *out, GError **error)
 {
   if (tlv->length != 1) {
     g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_VALUE,
-                 "BOOLEAN in tag 0x%x has %" G_GSIZE_FORMAT " bytes",
-                 tlv->tag, tlv->length);
+                 "BOOLEAN in tag 0x%x has %" G_GSIZE_FORMAT " bytes", tlv->tag, tlv->length);
     return FALSE;
   }
   *out = tlv->value[0] != 0x00;
@@ -310,10 +307,10 @@ esim_tlv_get_bool (const EsimTlv *tlv, gboolean *out, GError **error)
 gchar *
 esim_tlv_dup_string (const EsimTlv *tlv, GError **error)
 {
-  if (memchr (tlv->value, '\0', tlv->length) != NULL ||
-      !g_utf8_validate ((const gchar *) tlv->value, (gssize) tlv->length, NULL)) {
-    g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_VALUE,
-                 "tag 0x%x is not valid UTF-8", tlv->tag);
+  if (memchr (tlv->value, '\0', tlv->length) != NULL
+      || !g_utf8_validate ((const gchar *) tlv->value, (gssize) tlv->length, NULL)) {
+    g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_VALUE, "tag 0x%x is not valid UTF-8",
+                 tlv->tag);
     return NULL;
   }
   return g_strndup ((const gchar *) tlv->value, tlv->length);
@@ -327,8 +324,7 @@ esim_tlv_get_bit_string (const EsimTlv *tlv, guint32 *bits, GError **error)
 
   if (tlv->length == 0 || tlv->length > 5) {
     g_set_error (error, ESIM_TLV_ERROR, ESIM_TLV_ERROR_BAD_VALUE,
-                 "BIT STRING in tag 0x%x has %" G_GSIZE_FORMAT " bytes",
-                 tlv->tag, tlv->length);
+                 "BIT STRING in tag 0x%x has %" G_GSIZE_FORMAT " bytes", tlv->tag, tlv->length);
     return FALSE;
   }
   unused = tlv->value[0];
@@ -480,9 +476,9 @@ esim_tlv_builder_add_int (EsimTlvBuilder *self, guint32 tag, gint64 value)
   for (guint i = 0; i < 8; i++)
     tmp[i] = (guint8) ((guint64) value >> (8 * (7 - i)));
   /* minimal two's complement: drop a leading byte that only repeats the sign */
-  while (start < 7 &&
-         ((tmp[start] == 0x00 && (tmp[start + 1] & 0x80) == 0) ||
-          (tmp[start] == 0xff && (tmp[start + 1] & 0x80) != 0)))
+  while (start < 7
+         && ((tmp[start] == 0x00 && (tmp[start + 1] & 0x80) == 0)
+             || (tmp[start] == 0xff && (tmp[start + 1] & 0x80) != 0)))
     start++;
   esim_tlv_builder_add (self, tag, tmp + start, 8 - start);
 }

@@ -15,7 +15,7 @@ struct _EsimAuthority {
   GObject parent_instance;
 #ifdef ESIM_HAVE_POLKIT
   PolkitAuthority *polkit; /* NULL until the first check */
-  GQueue waiting;           /* checks that arrived while it was being fetched */
+  GQueue waiting;          /* checks that arrived while it was being fetched */
 #endif
 };
 
@@ -32,8 +32,8 @@ esim_authority_new (void)
 static void
 get_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GTask) task = G_TASK (user_data);
+  g_autoptr (GVariant) reply = NULL;
   GError *error = NULL;
   guint32 uid = 0;
 
@@ -56,12 +56,11 @@ esim_authority_get_uid_async (EsimAuthority *self, GDBusMethodInvocation *invoca
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, esim_authority_get_uid_async);
-  g_dbus_connection_call (g_dbus_method_invocation_get_connection (invocation),
-                          "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                          "GetConnectionUnixUser",
-                          g_variant_new ("(s)", g_dbus_method_invocation_get_sender (invocation)),
-                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
-                          get_uid_cb, task);
+  g_dbus_connection_call (
+    g_dbus_method_invocation_get_connection (invocation), "org.freedesktop.DBus",
+    "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixUser",
+    g_variant_new ("(s)", g_dbus_method_invocation_get_sender (invocation)), G_VARIANT_TYPE ("(u)"),
+    G_DBUS_CALL_FLAGS_NONE, -1, cancellable, get_uid_cb, task);
 }
 
 gboolean
@@ -98,10 +97,10 @@ check_data_free (CheckData *data)
 static void
 check_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   CheckData *data = g_task_get_task_data (task);
-  g_autoptr(PolkitAuthorizationResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (PolkitAuthorizationResult) result = NULL;
+  g_autoptr (GError) error = NULL;
 
   result = polkit_authority_check_authorization_finish (POLKIT_AUTHORITY (source), res, &error);
   if (result == NULL) {
@@ -116,7 +115,8 @@ check_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   if (polkit_authorization_result_get_is_challenge (result)) {
     g_task_return_new_error (task, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_NOT_AUTHORIZED,
                              "%s needs authentication; call with interactive authorization "
-                             "allowed", data->action_id);
+                             "allowed",
+                             data->action_id);
     return;
   }
   g_task_return_new_error (task, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_NOT_AUTHORIZED,
@@ -129,15 +129,14 @@ esim_authority_check_polkit (EsimAuthority *self, GTask *task)
   CheckData *data = g_task_get_task_data (task);
 
   polkit_authority_check_authorization (self->polkit, data->subject, data->action_id, NULL,
-                                        data->flags, g_task_get_cancellable (task), check_cb,
-                                        task);
+                                        data->flags, g_task_get_cancellable (task), check_cb, task);
 }
 
 static void
 authority_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimAuthority) self = ESIM_AUTHORITY (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimAuthority) self = ESIM_AUTHORITY (user_data);
+  g_autoptr (GError) error = NULL;
   PolkitAuthority *authority = polkit_authority_get_finish (res, &error);
   GTask *task;
 
@@ -185,7 +184,7 @@ esim_authority_check_async (EsimAuthority *self, GDBusMethodInvocation *invocati
 static void
 check_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   GError *error = NULL;
   guint uid = G_MAXUINT;
 

@@ -31,8 +31,8 @@ static const EsimConfigUintKey esim_config_uint_keys[] = {
     ESIM_CONFIG_MAX_SECONDS },
   { "NotificationRetrySeconds", G_STRUCT_OFFSET (EsimConfig, notification_retry_seconds), 1,
     ESIM_CONFIG_MAX_SECONDS },
-  { "NotificationRetryMaxSeconds", G_STRUCT_OFFSET (EsimConfig, notification_retry_max_seconds),
-    1, ESIM_CONFIG_MAX_RETRY_SECONDS },
+  { "NotificationRetryMaxSeconds", G_STRUCT_OFFSET (EsimConfig, notification_retry_max_seconds), 1,
+    ESIM_CONFIG_MAX_RETRY_SECONDS },
   { "HttpConnectTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_connect_timeout_seconds), 1,
     600 },
   { "HttpTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_timeout_seconds), 1, 3600 },
@@ -88,8 +88,8 @@ esim_config_fail (GError **error, const gchar *source, const gchar *group, const
                   const gchar *what)
 {
   if (key != NULL)
-    g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: [%s] %s: %s",
-                 source, group, key, what);
+    g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: [%s] %s: %s", source,
+                 group, key, what);
   else
     g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: [%s]: %s", source,
                  group, what);
@@ -100,7 +100,7 @@ static gboolean
 esim_config_check_keys (GKeyFile *kf, const gchar *source, const gchar *group,
                         const gchar *const *known, gboolean uint_keys, GError **error)
 {
-  g_auto(GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
+  g_auto (GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
 
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
     gboolean found = g_strv_contains (known, keys[i]);
@@ -117,7 +117,7 @@ static gboolean
 esim_config_get_boolean (GKeyFile *kf, const gchar *source, const gchar *group, const gchar *key,
                          gboolean *value, GError **error)
 {
-  g_autoptr(GError) error_local = NULL;
+  g_autoptr (GError) error_local = NULL;
   gboolean v;
 
   if (!g_key_file_has_key (kf, group, key, NULL))
@@ -143,8 +143,8 @@ esim_config_get_file (GKeyFile *kf, const gchar *source, const gchar *group, con
   if (!g_path_is_absolute (v))
     return esim_config_fail (error, source, group, key, "not an absolute path");
   if (!g_file_test (v, directory ? G_FILE_TEST_IS_DIR : G_FILE_TEST_IS_REGULAR)) {
-    g_autofree gchar *what =
-      g_strdup_printf ("%s is not a readable %s", v, directory ? "directory" : "file");
+    g_autofree gchar *what
+      = g_strdup_printf ("%s is not a readable %s", v, directory ? "directory" : "file");
     return esim_config_fail (error, source, group, key, what);
   }
   g_free (*value);
@@ -161,16 +161,16 @@ esim_config_parse_daemon (EsimConfig *self, GKeyFile *kf, const gchar *source, G
     return TRUE;
   if (!esim_config_check_keys (kf, source, group, esim_config_daemon_other_keys, TRUE, error))
     return FALSE;
-  if (!esim_config_get_boolean (kf, source, group, "TestMode", &self->test_mode, error) ||
-      !esim_config_get_boolean (kf, source, group, "ModemManager", &self->modem_manager, error))
+  if (!esim_config_get_boolean (kf, source, group, "TestMode", &self->test_mode, error)
+      || !esim_config_get_boolean (kf, source, group, "ModemManager", &self->modem_manager, error))
     return FALSE;
-  if (!esim_config_get_file (kf, source, group, "TestCi", FALSE, &self->test_ci, error) ||
-      !esim_config_get_file (kf, source, group, "CaDirectory", TRUE, &self->ca_directory, error))
+  if (!esim_config_get_file (kf, source, group, "TestCi", FALSE, &self->test_ci, error)
+      || !esim_config_get_file (kf, source, group, "CaDirectory", TRUE, &self->ca_directory, error))
     return FALSE;
 
   if (g_key_file_has_key (kf, group, "TrustAnchors", NULL)) {
-    g_auto(GStrv) files = g_key_file_get_string_list (kf, group, "TrustAnchors", NULL, NULL);
-    g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
+    g_auto (GStrv) files = g_key_file_get_string_list (kf, group, "TrustAnchors", NULL, NULL);
+    g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
 
     for (guint i = 0; files != NULL && files[i] != NULL; i++) {
       g_autofree gchar *file = g_strstrip (g_strdup (files[i]));
@@ -195,10 +195,9 @@ esim_config_parse_daemon (EsimConfig *self, GKeyFile *kf, const gchar *source, G
     if (!g_key_file_has_key (kf, group, k->key, NULL))
       continue;
     text = g_key_file_get_string (kf, group, k->key, NULL);
-    if (text == NULL ||
-        !g_ascii_string_to_unsigned (g_strstrip (text), 10, k->min, k->max, &v, NULL)) {
-      g_autofree gchar *what =
-        g_strdup_printf ("not a whole number from %u to %u", k->min, k->max);
+    if (text == NULL
+        || !g_ascii_string_to_unsigned (g_strstrip (text), 10, k->min, k->max, &v, NULL)) {
+      g_autofree gchar *what = g_strdup_printf ("not a whole number from %u to %u", k->min, k->max);
       return esim_config_fail (error, source, group, k->key, what);
     }
     G_STRUCT_MEMBER (guint, self, k->offset) = (guint) v;
@@ -234,7 +233,7 @@ static gboolean
 esim_config_parse_euicc (EsimConfig *self, GKeyFile *kf, const gchar *source, const gchar *group,
                          GError **error)
 {
-  g_autoptr(GError) error_local = NULL;
+  g_autoptr (GError) error_local = NULL;
   g_autofree gchar *aid = NULL;
   EsimConfigEuicc *euicc;
   const gchar *name = group + strlen (ESIM_CONFIG_GROUP_EUICC_PREFIX);
@@ -257,9 +256,10 @@ esim_config_parse_euicc (EsimConfig *self, GKeyFile *kf, const gchar *source, co
   if (aid != NULL && g_strstrip (aid)[0] != '\0') {
     euicc->isdr_aid = esim_hex_decode (aid, NULL);
     /* ISO/IEC 7816-4: an AID has 5 to 16 bytes */
-    if (euicc->isdr_aid == NULL || g_bytes_get_size (euicc->isdr_aid) < 5 ||
-        g_bytes_get_size (euicc->isdr_aid) > 16)
-      return esim_config_fail (error, source, group, "IsdrAid", "not an AID of 5 to 16 bytes in hex");
+    if (euicc->isdr_aid == NULL || g_bytes_get_size (euicc->isdr_aid) < 5
+        || g_bytes_get_size (euicc->isdr_aid) > 16)
+      return esim_config_fail (error, source, group, "IsdrAid",
+                               "not an AID of 5 to 16 bytes in hex");
   }
   return TRUE;
 }
@@ -267,8 +267,8 @@ esim_config_parse_euicc (EsimConfig *self, GKeyFile *kf, const gchar *source, co
 static EsimConfig *
 esim_config_parse (GKeyFile *kf, const gchar *source, GError **error)
 {
-  g_autoptr(EsimConfig) self = esim_config_new ();
-  g_auto(GStrv) groups = g_key_file_get_groups (kf, NULL);
+  g_autoptr (EsimConfig) self = esim_config_new ();
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
 
   for (guint i = 0; groups[i] != NULL; i++) {
     if (g_strcmp0 (groups[i], ESIM_CONFIG_GROUP_DAEMON) == 0) {
@@ -288,8 +288,8 @@ esim_config_parse (GKeyFile *kf, const gchar *source, GError **error)
 EsimConfig *
 esim_config_new_from_data (const gchar *data, const gchar *source, GError **error)
 {
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
-  g_autoptr(GError) error_local = NULL;
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) error_local = NULL;
 
   if (!g_key_file_load_from_data (kf, data, -1, G_KEY_FILE_NONE, &error_local)) {
     g_set_error (error, G_KEY_FILE_ERROR, error_local->code, "%s: %s", source,
@@ -302,7 +302,7 @@ esim_config_new_from_data (const gchar *data, const gchar *source, GError **erro
 EsimConfig *
 esim_config_new_from_file (const gchar *path, gboolean missing_ok, GError **error)
 {
-  g_autoptr(GError) error_local = NULL;
+  g_autoptr (GError) error_local = NULL;
   g_autofree gchar *data = NULL;
   EsimConfig *self;
 

@@ -57,13 +57,9 @@ typedef struct {
 /* the defaults, no eUICCs */
 EsimConfig *esim_config_new (void);
 /* missing_ok: a file that does not exist gives the defaults */
-EsimConfig *esim_config_new_from_file (const gchar *path,
-                                       gboolean missing_ok,
-                                       GError **error);
+EsimConfig *esim_config_new_from_file (const gchar *path, gboolean missing_ok, GError **error);
 /* source names the data in error messages */
-EsimConfig *esim_config_new_from_data (const gchar *data,
-                                       const gchar *source,
-                                       GError **error);
+EsimConfig *esim_config_new_from_data (const gchar *data, const gchar *source, GError **error);
 void esim_config_free (EsimConfig *self);
 
 /* the directory of the shipped GSMA roots, and the default test CI */

@@ -27,8 +27,8 @@ static GParamSpec *props[N_PROPS];
 static gboolean
 esim_context_add_ca_directory (GPtrArray *files, const gchar *dir, GError **error)
 {
-  g_autoptr(GDir) d = NULL;
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) d = NULL;
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
   const gchar *name;
 
   d = g_dir_open (dir, 0, error);
@@ -54,9 +54,9 @@ esim_context_add_ca_directory (GPtrArray *files, const gchar *dir, GError **erro
 static EsimHttp *
 esim_context_build_http (EsimContext *self, gboolean test_mode, GError **error)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   g_autofree gchar *ca_dir = esim_config_get_ca_directory (self->config);
-  g_autoptr(EsimHttp) http = NULL;
+  g_autoptr (EsimHttp) http = NULL;
 
   if (!esim_context_add_ca_directory (files, ca_dir, error))
     return NULL;
@@ -84,7 +84,7 @@ esim_context_build_http (EsimContext *self, gboolean test_mode, GError **error)
 EsimContext *
 esim_context_new (EsimConfig *config, const gchar *state_dir, GError **error)
 {
-  g_autoptr(EsimContext) self = g_object_new (ESIM_TYPE_CONTEXT, NULL);
+  g_autoptr (EsimContext) self = g_object_new (ESIM_TYPE_CONTEXT, NULL);
 
   self->config = config;
   self->state_dir = g_strdup (state_dir);
@@ -134,7 +134,7 @@ esim_context_get_test_mode (EsimContext *self)
 gboolean
 esim_context_set_test_mode (EsimContext *self, gboolean test_mode, GError **error)
 {
-  g_autoptr(EsimHttp) http = NULL;
+  g_autoptr (EsimHttp) http = NULL;
 
   if (self->test_mode == test_mode)
     return TRUE;
@@ -213,8 +213,8 @@ esim_context_class_init (EsimContextClass *klass)
 
   object_class->get_property = esim_context_get_property;
   object_class->finalize = esim_context_finalize;
-  props[PROP_TEST_MODE] = g_param_spec_boolean ("test-mode", NULL, NULL, FALSE,
-                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
-                                                  G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_TEST_MODE]
+    = g_param_spec_boolean ("test-mode", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }

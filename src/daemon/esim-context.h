@@ -24,9 +24,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EsimContext, esim_context, ESIM, CONTEXT, GObject)
 
 /* takes the config; fails when the trust anchors cannot be read */
-EsimContext *esim_context_new (EsimConfig *config,
-                               const gchar *state_dir,
-                               GError **error);
+EsimContext *esim_context_new (EsimConfig *config, const gchar *state_dir, GError **error);
 
 const EsimConfig *esim_context_get_config (EsimContext *self);
 const gchar *esim_context_get_state_dir (EsimContext *self);
@@ -39,13 +37,10 @@ EsimHttp *esim_context_get_http (EsimContext *self);
 
 gboolean esim_context_get_test_mode (EsimContext *self);
 /* notifies ::test-mode */
-gboolean esim_context_set_test_mode (EsimContext *self,
-                                     gboolean test_mode,
-                                     GError **error);
+gboolean esim_context_set_test_mode (EsimContext *self, gboolean test_mode, GError **error);
 
 /* "/org/freedesktop/Esim1/<kind>/<n>", n counting per kind from 0 */
-gchar *esim_context_next_path (EsimContext *self,
-                               const gchar *kind);
+gchar *esim_context_next_path (EsimContext *self, const gchar *kind);
 
 gboolean esim_context_get_shutting_down (EsimContext *self);
 void esim_context_set_shutting_down (EsimContext *self);

@@ -122,7 +122,7 @@ static void
 probe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   EsimDaemon *daemon = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_manager_probe_finish (ESIM_MANAGER (source), res, &error)) {
     g_printerr ("esimd: %s\n", error->message);
@@ -146,7 +146,7 @@ esim_daemon_state_dir (const gchar *option)
     return g_strdup (option);
   /* systemd may list several, separated by colons: ours is the first */
   if (env != NULL && env[0] != '\0') {
-    g_auto(GStrv) dirs = g_strsplit (env, ":", 2);
+    g_auto (GStrv) dirs = g_strsplit (env, ":", 2);
     return g_strdup (dirs[0]);
   }
   return g_strdup (ESIM_LOCALSTATEDIR);
@@ -155,12 +155,12 @@ esim_daemon_state_dir (const gchar *option)
 static gint
 esim_daemon_run (gchar *config_path, gchar *state_dir_option, gboolean replace)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimConfig) config = NULL;
-  g_autoptr(EsimContext) context = NULL;
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(EsimManager) manager = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimConfig) config = NULL;
+  g_autoptr (EsimContext) context = NULL;
+  g_autoptr (GDBusConnection) bus = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (EsimManager) manager = NULL;
   g_autofree gchar *state_dir = esim_daemon_state_dir (state_dir_option);
   EsimDaemon daemon = { 0 };
   guint sigterm_id;
@@ -176,8 +176,7 @@ esim_daemon_run (gchar *config_path, gchar *state_dir_option, gboolean replace)
     return EXIT_FAILURE;
   }
   if (g_mkdir_with_parents (state_dir, 0700) != 0) {
-    g_printerr ("esimd: cannot create the state directory %s: %s\n", state_dir,
-                g_strerror (errno));
+    g_printerr ("esimd: cannot create the state directory %s: %s\n", state_dir, g_strerror (errno));
     return EXIT_FAILURE;
   }
   context = esim_context_new (g_steal_pointer (&config), state_dir, &error);
@@ -218,8 +217,8 @@ esim_daemon_run (gchar *config_path, gchar *state_dir_option, gboolean replace)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *config_path = NULL;
   g_autofree gchar *state_dir = NULL;
   gboolean verbose = FALSE;
@@ -227,15 +226,15 @@ main (int argc, char **argv)
   gboolean version = FALSE;
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-      N_("The configuration file (default: " ESIM_SYSCONFDIR "/esimd.conf)"), N_("FILE") },
+      N_ ("The configuration file (default: " ESIM_SYSCONFDIR "/esimd.conf)"), N_ ("FILE") },
     { "state-dir", 's', 0, G_OPTION_ARG_FILENAME, &state_dir,
-      N_("Where to keep state (default: $STATE_DIRECTORY or " ESIM_LOCALSTATEDIR ")"),
-      N_("DIR") },
+      N_ ("Where to keep state (default: $STATE_DIRECTORY or " ESIM_LOCALSTATEDIR ")"),
+      N_ ("DIR") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-      N_("Log debug messages, EIDs and ICCIDs included"), NULL },
+      N_ ("Log debug messages, EIDs and ICCIDs included"), NULL },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace,
-      N_("Take over the bus name from a running esimd"), NULL },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version"), NULL },
+      N_ ("Take over the bus name from a running esimd"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_ ("Print the version"), NULL },
     { NULL },
   };
 
@@ -245,7 +244,7 @@ main (int argc, char **argv)
   textdomain (GETTEXT_PACKAGE);
 
   context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("The eSIM daemon (GSMA SGP.22 LPA)"));
+  g_option_context_set_summary (context, _ ("The eSIM daemon (GSMA SGP.22 LPA)"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error)) {
     g_printerr ("esimd: %s\n", error->message);

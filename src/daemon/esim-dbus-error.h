@@ -55,7 +55,6 @@ EsimDbusError esim_dbus_error_code_for (const GError *error);
 GError *esim_dbus_error_from_error (const GError *error);
 
 /* answers the invocation with the mapped error; takes no ownership */
-void esim_dbus_error_return (GDBusMethodInvocation *invocation,
-                             const GError *error);
+void esim_dbus_error_return (GDBusMethodInvocation *invocation, const GError *error);
 
 G_END_DECLS

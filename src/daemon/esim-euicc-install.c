@@ -79,7 +79,7 @@ install_call_fail (InstallCall *call, EsimDbusError code, const gchar *message)
 static void
 install_enabled_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   GError *error = NULL;
 
   if (!esim_es10_enable_profile_finish (ESIM_ES10 (source), res, &error)) {
@@ -93,10 +93,10 @@ install_enabled_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 install_downloaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   InstallCall *call = g_task_get_task_data (task);
   EsimEuicc *self = g_task_get_source_object (task);
-  g_autoptr(EsimInstallResult) result = NULL;
+  g_autoptr (EsimInstallResult) result = NULL;
   GError *error = NULL;
 
   result = esim_download_run_finish (ESIM_DOWNLOAD (source), res, &error);
@@ -144,7 +144,7 @@ install_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   EsimEuicc *self = ESIM_EUICC (source);
   InstallCall *call = esim_euicc_run_get_data (res);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   const gchar *path = NULL;
 
   esim_euicc_run_finish (self, res, &error);
@@ -164,7 +164,7 @@ install_parse_options (InstallCall *call)
 
   g_variant_iter_init (&iter, call->options);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
-    g_autoptr(GVariant) v = value;
+    g_autoptr (GVariant) v = value;
     if (g_strcmp0 (key, "enable") == 0 && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN)) {
       call->enable = g_variant_get_boolean (v);
       continue;
@@ -179,7 +179,7 @@ install_parse_options (InstallCall *call)
 static gboolean
 install_validate (InstallCall *call)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!install_parse_options (call))
     return FALSE;
@@ -191,8 +191,8 @@ install_validate (InstallCall *call)
       return install_call_fail (call, ESIM_DBUS_ERROR_CONFIRMATION_CODE_REQUIRED,
                                 "the activation code asks for a confirmation code");
   }
-  if (strlen (call->confirmation_code) > ESIM_CONFIRMATION_CODE_MAX ||
-      !g_utf8_validate (call->confirmation_code, -1, NULL))
+  if (strlen (call->confirmation_code) > ESIM_CONFIRMATION_CODE_MAX
+      || !g_utf8_validate (call->confirmation_code, -1, NULL))
     return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
                               "a confirmation code has at most 64 bytes");
   if (!esim_euicc_is_exported (call->self))
@@ -203,10 +203,10 @@ install_validate (InstallCall *call)
 static void
 install_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(InstallCall) call = user_data;
+  g_autoptr (InstallCall) call = user_data;
   EsimEuicc *self = call->self;
   EsimContext *context = esim_euicc_get_context (self);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GCancellable *cancellable;
   EsimEuiccRunFlags flags;
 
@@ -216,9 +216,9 @@ install_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   if (!install_validate (call))
     return;
-  call->job = esim_job_new (context, ESIM_JOB_OPERATION_INSTALL_PROFILE,
-                            ESIM_ACTION_INSTALL_PROFILE, esim_euicc_get_object_path (self),
-                            call->uid);
+  call->job
+    = esim_job_new (context, ESIM_JOB_OPERATION_INSTALL_PROFILE, ESIM_ACTION_INSTALL_PROFILE,
+                    esim_euicc_get_object_path (self), call->uid);
   esim_euicc_add_job (self, call->job);
   g_message ("%s: job %s installs %s", esim_euicc_get_object_path (self),
              esim_job_get_object_path (call->job),
@@ -239,8 +239,8 @@ install_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 install_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(InstallCall) call = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (InstallCall) call = user_data;
+  g_autoptr (GError) error = NULL;
   GDBusMethodInvocation *invocation = call->invocation;
 
   if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
@@ -263,8 +263,8 @@ esim_euicc_handle_install_profile (EsimDbusEuicc *iface, GDBusMethodInvocation *
   call->confirmation_code = g_strdup (confirmation_code);
   call->options = g_variant_ref (options);
   esim_authority_check_async (esim_context_get_authority (esim_euicc_get_context (self)),
-                              invocation, ESIM_ACTION_INSTALL_PROFILE, NULL,
-                              install_authorized_cb, call);
+                              invocation, ESIM_ACTION_INSTALL_PROFILE, NULL, install_authorized_cb,
+                              call);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -273,7 +273,7 @@ esim_euicc_handle_install_profile (EsimDbusEuicc *iface, GDBusMethodInvocation *
 static void
 discovered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   InstallCall *call = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -289,7 +289,7 @@ static void
 discover_work (EsimEuicc *self, GTask *task)
 {
   InstallCall *call = g_task_get_task_data (task);
-  g_autoptr(EsimDiscovery) discovery = NULL;
+  g_autoptr (EsimDiscovery) discovery = NULL;
   EsimDeviceInfo device;
 
   esim_euicc_get_device_info (self, &device);
@@ -304,12 +304,11 @@ static void
 discover_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   InstallCall *call = esim_euicc_run_get_data (res);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GVariantBuilder b;
 
   if (!esim_euicc_run_finish (ESIM_EUICC (source), res, &error)) {
-    g_message ("%s: discovery failed: %s", esim_euicc_get_object_path (call->self),
-               error->message);
+    g_message ("%s: discovery failed: %s", esim_euicc_get_object_path (call->self), error->message);
     esim_dbus_error_return (call->invocation, error);
     return;
   }
@@ -326,15 +325,14 @@ discover_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   g_message ("%s: the SM-DS knows %u profile(s) for this eUICC",
              esim_euicc_get_object_path (call->self), call->events->len);
-  esim_dbus_euicc_complete_discover (NULL, call->invocation,
-                                     g_variant_builder_end (&b));
+  esim_dbus_euicc_complete_discover (NULL, call->invocation, g_variant_builder_end (&b));
 }
 
 static void
 discover_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(InstallCall) call = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (InstallCall) call = user_data;
+  g_autoptr (GError) error = NULL;
   EsimEuicc *self;
 
   if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
@@ -360,7 +358,7 @@ esim_euicc_handle_discover (EsimDbusEuicc *iface, GDBusMethodInvocation *invocat
 
   call->smds_address = g_strdup (smds_address);
   esim_authority_check_async (esim_context_get_authority (esim_euicc_get_context (self)),
-                              invocation, ESIM_ACTION_INSTALL_PROFILE, NULL,
-                              discover_authorized_cb, call);
+                              invocation, ESIM_ACTION_INSTALL_PROFILE, NULL, discover_authorized_cb,
+                              call);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

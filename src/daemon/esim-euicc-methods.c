@@ -49,7 +49,7 @@ euicc_call_new (EsimEuicc *self, GDBusMethodInvocation *invocation)
 static void
 euicc_work_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EuiccCall *call = g_task_get_task_data (task);
   GError *error = NULL;
   gboolean ok;
@@ -71,16 +71,18 @@ euicc_work (EsimEuicc *self, GTask *task)
   EuiccCall *call = g_task_get_task_data (task);
 
   if (call->address != NULL)
-    esim_es10_set_default_dp_address_async (esim_euicc_get_es10 (self), call->address, NULL, euicc_work_cb, task);
+    esim_es10_set_default_dp_address_async (esim_euicc_get_es10 (self), call->address, NULL,
+                                            euicc_work_cb, task);
   else
-    esim_es10_euicc_memory_reset_async (esim_euicc_get_es10 (self), call->reset, NULL, euicc_work_cb, task);
+    esim_es10_euicc_memory_reset_async (esim_euicc_get_es10 (self), call->reset, NULL,
+                                        euicc_work_cb, task);
 }
 
 static void
 euicc_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   EuiccCall *call = esim_euicc_run_get_data (res);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_euicc_run_finish (ESIM_EUICC (source), res, &error)) {
     g_message ("%s: %s failed: %s", esim_euicc_get_object_path (call->self),
@@ -90,7 +92,8 @@ euicc_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   if (call->address != NULL) {
-    esim_dbus_euicc_complete_set_default_smdp_address (esim_euicc_get_iface (call->self), call->invocation);
+    esim_dbus_euicc_complete_set_default_smdp_address (esim_euicc_get_iface (call->self),
+                                                       call->invocation);
     return;
   }
   g_message ("%s: memory reset done", esim_euicc_get_object_path (call->self));
@@ -108,7 +111,7 @@ euicc_call_fail (EuiccCall *call, const gchar *message)
 static gboolean
 euicc_call_validate (EuiccCall *call)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (call->address != NULL) {
     if (call->address[0] != '\0' && !esim_smdp_address_validate (call->address, &error))
@@ -123,8 +126,8 @@ euicc_call_validate (EuiccCall *call)
     } else if (g_strcmp0 (call->what[i], "default-smdp") == 0) {
       call->reset |= ESIM_MEMORY_RESET_RESET_DEFAULT_SMDP_ADDRESS;
     } else {
-      g_autofree gchar *msg =
-        g_strdup_printf ("“%s” is not one of operational, test, default-smdp", call->what[i]);
+      g_autofree gchar *msg
+        = g_strdup_printf ("“%s” is not one of operational, test, default-smdp", call->what[i]);
       return euicc_call_fail (call, msg);
     }
   }
@@ -136,8 +139,8 @@ euicc_call_validate (EuiccCall *call)
 static void
 euicc_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EuiccCall) call = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EuiccCall) call = user_data;
+  g_autoptr (GError) error = NULL;
   EsimEuiccRunFlags flags = ESIM_EUICC_RUN_REFRESH;
   EsimEuicc *self;
 
@@ -151,33 +154,34 @@ euicc_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   if (call->address == NULL)
     flags |= ESIM_EUICC_RUN_NOTIFY;
   self = call->self;
-  esim_euicc_run_async (self, euicc_work, g_steal_pointer (&call),
-                        (GDestroyNotify) euicc_call_free, flags, NULL, euicc_run_cb, NULL);
+  esim_euicc_run_async (self, euicc_work, g_steal_pointer (&call), (GDestroyNotify) euicc_call_free,
+                        flags, NULL, euicc_run_cb, NULL);
 }
 
 gboolean
 esim_euicc_handle_set_default_smdp_address (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
-                                    const gchar *address, gpointer user_data)
+                                            const gchar *address, gpointer user_data)
 {
   EsimEuicc *self = ESIM_EUICC (user_data);
   EuiccCall *call = euicc_call_new (self, invocation);
 
   call->address = g_strdup (address);
-  esim_authority_check_async (esim_context_get_authority (esim_euicc_get_context (self)), invocation,
-                              ESIM_ACTION_CONFIGURE, NULL, euicc_authorized_cb, call);
+  esim_authority_check_async (esim_context_get_authority (esim_euicc_get_context (self)),
+                              invocation, ESIM_ACTION_CONFIGURE, NULL, euicc_authorized_cb, call);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 gboolean
 esim_euicc_handle_reset_memory (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
-                        const gchar *const *what, gpointer user_data)
+                                const gchar *const *what, gpointer user_data)
 {
   EsimEuicc *self = ESIM_EUICC (user_data);
   EuiccCall *call = euicc_call_new (self, invocation);
 
   call->what = g_strdupv ((gchar **) what);
-  esim_authority_check_async (esim_context_get_authority (esim_euicc_get_context (self)), invocation,
-                              ESIM_ACTION_RESET_MEMORY, NULL, euicc_authorized_cb, call);
+  esim_authority_check_async (esim_context_get_authority (esim_euicc_get_context (self)),
+                              invocation, ESIM_ACTION_RESET_MEMORY, NULL, euicc_authorized_cb,
+                              call);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -186,8 +190,8 @@ esim_euicc_handle_reset_memory (EsimDbusEuicc *iface, GDBusMethodInvocation *inv
 static void
 processed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EuiccCall) call = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EuiccCall) call = user_data;
+  g_autoptr (GError) error = NULL;
   guint delivered = 0;
   guint failed = 0;
 
@@ -195,15 +199,15 @@ processed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     esim_dbus_error_return (call->invocation, error);
     return;
   }
-  esim_dbus_euicc_complete_process_notifications (esim_euicc_get_iface (call->self), call->invocation, delivered,
-                                                  failed);
+  esim_dbus_euicc_complete_process_notifications (esim_euicc_get_iface (call->self),
+                                                  call->invocation, delivered, failed);
 }
 
 static void
 process_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EuiccCall) call = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EuiccCall) call = user_data;
+  g_autoptr (GError) error = NULL;
   EsimNotifier *notifier = esim_euicc_get_notifier (call->self);
 
   if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
@@ -215,12 +219,12 @@ process_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
 gboolean
 esim_euicc_handle_process_notifications (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
-                                 gpointer user_data)
+                                         gpointer user_data)
 {
   EsimEuicc *self = ESIM_EUICC (user_data);
 
-  esim_authority_check_async (esim_context_get_authority (esim_euicc_get_context (self)), invocation,
-                              ESIM_ACTION_MANAGE_PROFILE, NULL, process_authorized_cb,
+  esim_authority_check_async (esim_context_get_authority (esim_euicc_get_context (self)),
+                              invocation, ESIM_ACTION_MANAGE_PROFILE, NULL, process_authorized_cb,
                               euicc_call_new (self, invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

@@ -18,33 +18,24 @@ EsimDbusEuicc *esim_euicc_get_iface (EsimEuicc *self);
 EsimNotifier *esim_euicc_get_notifier (EsimEuicc *self);
 
 /* keeps the job until it expired; cancelled at shutdown */
-void esim_euicc_add_job (EsimEuicc *self,
-                         EsimJob *job);
+void esim_euicc_add_job (EsimEuicc *self, EsimJob *job);
 
 /* the exported profile object with this ISD-P AID, or NULL */
-const gchar *esim_euicc_find_profile_path_by_aid (EsimEuicc *self,
-                                                  GBytes *isdp_aid);
+const gchar *esim_euicc_find_profile_path_by_aid (EsimEuicc *self, GBytes *isdp_aid);
 
-gboolean esim_euicc_handle_install_profile (EsimDbusEuicc *iface,
-                                            GDBusMethodInvocation *invocation,
+gboolean esim_euicc_handle_install_profile (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
                                             const gchar *activation_code,
-                                            const gchar *confirmation_code,
-                                            GVariant *options,
+                                            const gchar *confirmation_code, GVariant *options,
                                             gpointer user_data);
-gboolean esim_euicc_handle_discover (EsimDbusEuicc *iface,
-                                     GDBusMethodInvocation *invocation,
-                                     const gchar *smds_address,
-                                     gpointer user_data);
+gboolean esim_euicc_handle_discover (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
+                                     const gchar *smds_address, gpointer user_data);
 
 /* esim-euicc-methods.c */
 gboolean esim_euicc_handle_set_default_smdp_address (EsimDbusEuicc *iface,
                                                      GDBusMethodInvocation *invocation,
-                                                     const gchar *address,
-                                                     gpointer user_data);
-gboolean esim_euicc_handle_reset_memory (EsimDbusEuicc *iface,
-                                         GDBusMethodInvocation *invocation,
-                                         const gchar *const *what,
-                                         gpointer user_data);
+                                                     const gchar *address, gpointer user_data);
+gboolean esim_euicc_handle_reset_memory (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
+                                         const gchar *const *what, gpointer user_data);
 gboolean esim_euicc_handle_process_notifications (EsimDbusEuicc *iface,
                                                   GDBusMethodInvocation *invocation,
                                                   gpointer user_data);

@@ -29,7 +29,7 @@ struct _EsimEuicc {
   EsimDbusEuicc *iface;
   gboolean exported;
   gboolean notifier_started;
-  gboolean gone; /* the transport went away: a probe starts afresh */
+  gboolean gone;         /* the transport went away: a probe starts afresh */
   EsimRefreshWait *wait; /* of the running profile switch, armed before it */
   gchar *eid;
   gchar *modem;        /* ModemManager's object path, NULL for none */
@@ -178,9 +178,9 @@ static gboolean
 esim_euicc_profile_visible (EsimEuicc *self, const EsimProfileInfo *info)
 {
   /* test profiles only for who asked for test mode */
-  return info->iccid != NULL &&
-         (info->profile_class != ESIM_PROFILE_CLASS_TEST ||
-          esim_context_get_test_mode (self->context));
+  return info->iccid != NULL
+         && (info->profile_class != ESIM_PROFILE_CLASS_TEST
+             || esim_context_get_test_mode (self->context));
 }
 
 static EsimProfileObject *
@@ -211,9 +211,9 @@ static void
 esim_euicc_sync_profiles (EsimEuicc *self)
 {
   GDBusObjectManagerServer *manager = esim_context_get_object_manager (self->context);
-  g_autoptr(GPtrArray) old = g_steal_pointer (&self->profiles);
-  g_autoptr(GStrvBuilder) paths = g_strv_builder_new ();
-  g_auto(GStrv) strv = NULL;
+  g_autoptr (GPtrArray) old = g_steal_pointer (&self->profiles);
+  g_autoptr (GStrvBuilder) paths = g_strv_builder_new ();
+  g_auto (GStrv) strv = NULL;
 
   self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < self->infos->len; i++) {
@@ -268,12 +268,12 @@ refresh_data_free (RefreshData *data)
 static gchar **
 esim_euicc_pkids_to_strv (GPtrArray *pkids)
 {
-  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
 
   for (guint i = 0; i < pkids->len; i++) {
     GBytes *pkid = g_ptr_array_index (pkids, i);
-    g_autofree gchar *hex = esim_hex_encode (g_bytes_get_data (pkid, NULL),
-                                             g_bytes_get_size (pkid));
+    g_autofree gchar *hex
+      = esim_hex_encode (g_bytes_get_data (pkid, NULL), g_bytes_get_size (pkid));
     g_strv_builder_add (b, hex);
   }
   return g_strv_builder_end (b);
@@ -283,14 +283,12 @@ static void
 esim_euicc_apply_refresh (EsimEuicc *self, RefreshData *data)
 {
   if (data->info2 != NULL) {
-    g_auto(GStrv) pkids = esim_euicc_pkids_to_strv (data->info2->ci_pkids_for_verification);
+    g_auto (GStrv) pkids = esim_euicc_pkids_to_strv (data->info2->ci_pkids_for_verification);
     esim_dbus_euicc_set_sgp22_version (self->iface, data->info2->svn ? data->info2->svn : "");
-    esim_dbus_euicc_set_profile_version (self->iface, data->info2->profile_version
-                                                        ? data->info2->profile_version
-                                                        : "");
-    esim_dbus_euicc_set_firmware_version (self->iface, data->info2->firmware_version
-                                                         ? data->info2->firmware_version
-                                                         : "");
+    esim_dbus_euicc_set_profile_version (
+      self->iface, data->info2->profile_version ? data->info2->profile_version : "");
+    esim_dbus_euicc_set_firmware_version (
+      self->iface, data->info2->firmware_version ? data->info2->firmware_version : "");
     esim_dbus_euicc_set_free_memory (self->iface, data->info2->free_nonvolatile_memory);
     esim_dbus_euicc_set_ci_key_ids (self->iface, (const gchar *const *) pkids);
   }
@@ -317,7 +315,7 @@ esim_euicc_apply_refresh (EsimEuicc *self, RefreshData *data)
 static void
 refresh_step_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimEuicc *self = g_task_get_source_object (task);
   RefreshData *data = g_task_get_task_data (task);
   EsimEs10 *es10 = ESIM_ES10 (source);
@@ -403,8 +401,8 @@ esim_euicc_run_end (GTask *task)
   RunData *data = g_task_get_task_data (task);
 
   esim_queue_release (self->queue);
-  if ((data->flags & ESIM_EUICC_RUN_NOTIFY) && self->notifier_started &&
-      !esim_context_get_shutting_down (self->context))
+  if ((data->flags & ESIM_EUICC_RUN_NOTIFY) && self->notifier_started
+      && !esim_context_get_shutting_down (self->context))
     esim_notifier_kick (self->notifier);
   if (data->error != NULL)
     g_task_return_error (task, g_steal_pointer (&data->error));
@@ -417,12 +415,12 @@ static void
 run_refreshed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* the work is done either way; the next refresh catches up */
   if (!g_task_propagate_boolean (G_TASK (res), &error))
-    g_warning ("%s: re-reading the eUICC failed: %s", esim_euicc_get_object_path (ESIM_EUICC (source)),
-               error->message);
+    g_warning ("%s: re-reading the eUICC failed: %s",
+               esim_euicc_get_object_path (ESIM_EUICC (source)), error->message);
   esim_euicc_run_end (task);
 }
 
@@ -444,7 +442,7 @@ run_reopened_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
   EsimEuicc *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_es10_open_finish (ESIM_ES10 (source), res, &error)) {
     /* the switch is done; the next operation opens the channel again */
@@ -459,7 +457,7 @@ static void
 run_closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* the modem may have dropped the channel with the card's restart */
   if (!esim_es10_close_finish (ESIM_ES10 (source), res, &error))
@@ -536,10 +534,10 @@ esim_euicc_run_work (GTask *task)
   GTask *work = g_task_new (self, g_task_get_cancellable (task), run_work_cb, task);
 
   /* only when someone will tell: a modem's indication or ModemManager */
-  if ((data->flags & ESIM_EUICC_RUN_WAIT_REFRESH) &&
-      (esim_transport_can_signal_refresh (self->transport) || self->modem != NULL))
-    self->wait = esim_refresh_wait_new (self->transport,
-                                        self->modem != NULL ? G_OBJECT (self) : NULL);
+  if ((data->flags & ESIM_EUICC_RUN_WAIT_REFRESH)
+      && (esim_transport_can_signal_refresh (self->transport) || self->modem != NULL))
+    self->wait
+      = esim_refresh_wait_new (self->transport, self->modem != NULL ? G_OBJECT (self) : NULL);
   /* the work decides what a cancellation means once it started */
   g_task_set_check_cancellable (work, FALSE);
   g_task_set_task_data (work, data->work_data, NULL);
@@ -616,7 +614,7 @@ esim_euicc_run_get_data (GAsyncResult *result)
 static void
 probe_eid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimEuicc *self = g_task_get_source_object (task);
   GError *error = NULL;
   g_autofree gchar *eid = esim_es10_get_eid_finish (ESIM_ES10 (source), res, &error);
@@ -643,7 +641,7 @@ probe_work (EsimEuicc *self, GTask *task)
 static void
 probe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimEuicc *self = ESIM_EUICC (source);
   GError *error = NULL;
 
@@ -657,8 +655,8 @@ probe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     self->exported = TRUE;
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EXPORTED]);
     g_message ("eUICC %s (%s) at %s, EID %s, %u profile(s)", self->name,
-               esim_transport_get_kind (self->transport), self->path,
-               esim_log_personal (self->eid), self->profiles->len);
+               esim_transport_get_kind (self->transport), self->path, esim_log_personal (self->eid),
+               self->profiles->len);
   }
   if (!self->notifier_started) {
     self->notifier_started = TRUE;
@@ -670,7 +668,7 @@ probe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 void
 esim_euicc_unexport (EsimEuicc *self)
 {
-  g_autoptr(GPtrArray) profiles = g_steal_pointer (&self->profiles);
+  g_autoptr (GPtrArray) profiles = g_steal_pointer (&self->profiles);
 
   self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
   esim_euicc_unexport_profiles (self, profiles);
@@ -705,8 +703,8 @@ esim_euicc_probe_async (EsimEuicc *self, GCancellable *cancellable, GAsyncReadyC
     self->es10 = esim_es10_new (self->transport, self->isdr_aid);
     self->gone = FALSE;
   }
-  esim_euicc_run_async (self, probe_work, NULL, NULL, ESIM_EUICC_RUN_REFRESH, cancellable,
-                        probe_cb, task);
+  esim_euicc_run_async (self, probe_work, NULL, NULL, ESIM_EUICC_RUN_REFRESH, cancellable, probe_cb,
+                        task);
 }
 
 gboolean
@@ -738,8 +736,8 @@ esim_euicc_add_job (EsimEuicc *self, EsimJob *job)
 static void
 shutdown_closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = G_TASK (user_data);
+  g_autoptr (GError) error = NULL;
 
   if (!esim_es10_close_finish (ESIM_ES10 (source), res, &error))
     g_debug ("closing the ISD-R channel: %s", error->message);
@@ -749,7 +747,7 @@ shutdown_closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 shutdown_notifier_drained_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimEuicc *self = g_task_get_source_object (task);
 
   esim_notifier_drain_finish (ESIM_NOTIFIER (source), res);
@@ -801,8 +799,7 @@ esim_euicc_shutdown_finish (EsimEuicc *self, GAsyncResult *result)
 }
 
 EsimEuicc *
-esim_euicc_new (EsimContext *context, const gchar *name, EsimTransport *transport,
-                GBytes *isdr_aid)
+esim_euicc_new (EsimContext *context, const gchar *name, EsimTransport *transport, GBytes *isdr_aid)
 {
   EsimEuicc *self = g_object_new (ESIM_TYPE_EUICC, NULL);
 
@@ -827,10 +824,11 @@ esim_euicc_new (EsimContext *context, const gchar *name, EsimTransport *transpor
                     G_CALLBACK (esim_euicc_handle_set_default_smdp_address), self);
   g_signal_connect (self->iface, "handle-process-notifications",
                     G_CALLBACK (esim_euicc_handle_process_notifications), self);
-  g_signal_connect (self->iface, "handle-reset-memory", G_CALLBACK (esim_euicc_handle_reset_memory), self);
+  g_signal_connect (self->iface, "handle-reset-memory", G_CALLBACK (esim_euicc_handle_reset_memory),
+                    self);
   self->gone_id = g_signal_connect (transport, "gone", G_CALLBACK (transport_gone_cb), self);
-  self->test_mode_id = g_signal_connect (context, "notify::test-mode", G_CALLBACK (test_mode_cb),
-                                         self);
+  self->test_mode_id
+    = g_signal_connect (context, "notify::test-mode", G_CALLBACK (test_mode_cb), self);
   return self;
 }
 
@@ -912,12 +910,12 @@ esim_euicc_class_init (EsimEuiccClass *klass)
   object_class->get_property = esim_euicc_get_property;
   object_class->dispose = esim_euicc_dispose;
   object_class->finalize = esim_euicc_finalize;
-  props[PROP_EXPORTED] = g_param_spec_boolean ("exported", NULL, NULL, FALSE,
-                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
-                                                 G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_EXPORTED]
+    = g_param_spec_boolean ("exported", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
   /* ModemManager saw the SIM of this eUICC's modem change */
-  signals[SIGNAL_SIM_CHANGED] = g_signal_new ("sim-changed", G_TYPE_FROM_CLASS (klass),
-                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                              G_TYPE_NONE, 0);
+  signals[SIGNAL_SIM_CHANGED]
+    = g_signal_new ("sim-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 0);
 }

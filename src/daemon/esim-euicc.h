@@ -36,12 +36,9 @@ typedef enum {
 /* the work of one operation, run while it holds the card: it ends task
  * with g_task_return_boolean() or an error; g_task_get_task_data() is the
  * data given to esim_euicc_run_async() */
-typedef void (*EsimEuiccWorkFunc) (EsimEuicc *self,
-                                   GTask *task);
+typedef void (*EsimEuiccWorkFunc) (EsimEuicc *self, GTask *task);
 
-EsimEuicc *esim_euicc_new (EsimContext *context,
-                           const gchar *name,
-                           EsimTransport *transport,
+EsimEuicc *esim_euicc_new (EsimContext *context, const gchar *name, EsimTransport *transport,
                            GBytes *isdr_aid);
 
 const gchar *esim_euicc_get_name (EsimEuicc *self);
@@ -58,57 +55,39 @@ EsimTransport *esim_euicc_get_transport (EsimEuicc *self);
 
 /* the ModemManager modem (object path) and its SIM slot (1-based) this
  * eUICC is in; NULL and 0 for none (the Modem property is then "/") */
-void esim_euicc_set_modem (EsimEuicc *self,
-                           const gchar *modem_path,
-                           guint sim_slot);
+void esim_euicc_set_modem (EsimEuicc *self, const gchar *modem_path, guint sim_slot);
 const gchar *esim_euicc_get_modem (EsimEuicc *self);
 /* ModemManager saw the modem's SIM change: emits ::sim-changed, which ends
  * a wait for the card's refresh */
 void esim_euicc_sim_changed (EsimEuicc *self);
 /* what downloads tell the SM-DP+ about the device: the modem's TAC and
  * IMEI when set, NULL for a generic host */
-void esim_euicc_set_device_info (EsimEuicc *self,
-                                 const EsimDeviceInfo *device);
-void esim_euicc_get_device_info (EsimEuicc *self,
-                                 EsimDeviceInfo *device);
+void esim_euicc_set_device_info (EsimEuicc *self, const EsimDeviceInfo *device);
+void esim_euicc_get_device_info (EsimEuicc *self, EsimDeviceInfo *device);
 
-void esim_euicc_run_async (EsimEuicc *self,
-                           EsimEuiccWorkFunc work,
-                           gpointer work_data,
-                           GDestroyNotify work_data_free,
-                           EsimEuiccRunFlags flags,
-                           GCancellable *cancellable,
-                           GAsyncReadyCallback callback,
+void esim_euicc_run_async (EsimEuicc *self, EsimEuiccWorkFunc work, gpointer work_data,
+                           GDestroyNotify work_data_free, EsimEuiccRunFlags flags,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer user_data);
-gboolean esim_euicc_run_finish (EsimEuicc *self,
-                                GAsyncResult *result,
-                                GError **error);
+gboolean esim_euicc_run_finish (EsimEuicc *self, GAsyncResult *result, GError **error);
 /* the work_data of a finished run */
 gpointer esim_euicc_run_get_data (GAsyncResult *result);
 
 /* reads the EID and everything else, then exports the object; again
  * when already exported: a refresh */
-void esim_euicc_probe_async (EsimEuicc *self,
-                             GCancellable *cancellable,
-                             GAsyncReadyCallback callback,
-                             gpointer user_data);
-gboolean esim_euicc_probe_finish (EsimEuicc *self,
-                                  GAsyncResult *result,
-                                  GError **error);
+void esim_euicc_probe_async (EsimEuicc *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_euicc_probe_finish (EsimEuicc *self, GAsyncResult *result, GError **error);
 
 /* the exported profile object with this ICCID, or NULL */
-const gchar *esim_euicc_find_profile_path (EsimEuicc *self,
-                                           const gchar *iccid);
+const gchar *esim_euicc_find_profile_path (EsimEuicc *self, const gchar *iccid);
 
 /* the eUICC and its profiles leave the bus (the modem went away) */
 void esim_euicc_unexport (EsimEuicc *self);
 
 /* refuses new operations, cancels jobs and waits for the running
  * operation to end */
-void esim_euicc_shutdown_async (EsimEuicc *self,
-                                GAsyncReadyCallback callback,
-                                gpointer user_data);
-void esim_euicc_shutdown_finish (EsimEuicc *self,
-                                 GAsyncResult *result);
+void esim_euicc_shutdown_async (EsimEuicc *self, GAsyncReadyCallback callback, gpointer user_data);
+void esim_euicc_shutdown_finish (EsimEuicc *self, GAsyncResult *result);
 
 G_END_DECLS

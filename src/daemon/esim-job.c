@@ -100,10 +100,10 @@ esim_job_follow_download (EsimJob *self, EsimDownload *download)
 {
   esim_job_unfollow (self);
   self->download = g_object_ref (download);
-  self->stage_id = g_signal_connect (download, "notify::stage", G_CALLBACK (download_stage_cb),
-                                     self);
-  self->progress_id = g_signal_connect (download, "notify::progress",
-                                        G_CALLBACK (download_progress_cb), self);
+  self->stage_id
+    = g_signal_connect (download, "notify::stage", G_CALLBACK (download_stage_cb), self);
+  self->progress_id
+    = g_signal_connect (download, "notify::progress", G_CALLBACK (download_progress_cb), self);
 }
 
 static gboolean
@@ -121,7 +121,7 @@ linger_cb (gpointer user_data)
 void
 esim_job_complete (EsimJob *self, const gchar *result_path, const GError *error)
 {
-  g_autoptr(GError) mapped = NULL;
+  g_autoptr (GError) mapped = NULL;
   const gchar *result = result_path != NULL ? result_path : "/";
 
   g_return_if_fail (!self->finished);
@@ -143,12 +143,11 @@ esim_job_complete (EsimJob *self, const gchar *result_path, const GError *error)
   }
   /* properties first: a client that sees Completed reads Finished TRUE */
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->iface));
-  esim_dbus_job_emit_completed (self->iface, error == NULL,
-                                mapped != NULL ? esim_dbus_error_to_name (mapped->code) : "",
-                                mapped != NULL ? mapped->message : "",
-                                error == NULL ? result : "/");
-  self->linger_id = g_timeout_add_seconds (esim_context_get_config (self->context)->job_linger_seconds,
-                                           linger_cb, self);
+  esim_dbus_job_emit_completed (
+    self->iface, error == NULL, mapped != NULL ? esim_dbus_error_to_name (mapped->code) : "",
+    mapped != NULL ? mapped->message : "", error == NULL ? result : "/");
+  self->linger_id = g_timeout_add_seconds (
+    esim_context_get_config (self->context)->job_linger_seconds, linger_cb, self);
 }
 
 void
@@ -188,8 +187,8 @@ cancel_done (CancelData *data)
 static void
 cancel_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(CancelData) data = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (CancelData) data = user_data;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
     esim_dbus_error_return (data->invocation, error);
@@ -201,8 +200,8 @@ cancel_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 cancel_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(CancelData) data = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (CancelData) data = user_data;
+  g_autoptr (GError) error = NULL;
   guint uid = G_MAXUINT;
   GDBusMethodInvocation *invocation;
   const gchar *action_id;

@@ -22,31 +22,23 @@ G_DECLARE_FINAL_TYPE (EsimJob, esim_job, ESIM, JOB, GObject)
 
 /* exported at once, in stage "queued"; action_id is what Cancel() asks
  * polkit for when another user calls it */
-EsimJob *esim_job_new (EsimContext *context,
-                       const gchar *operation,
-                       const gchar *action_id,
-                       const gchar *euicc_path,
-                       guint started_by_uid);
+EsimJob *esim_job_new (EsimContext *context, const gchar *operation, const gchar *action_id,
+                       const gchar *euicc_path, guint started_by_uid);
 
 const gchar *esim_job_get_object_path (EsimJob *self);
 /* cancelled by Cancel() and at shutdown */
 GCancellable *esim_job_get_cancellable (EsimJob *self);
 gboolean esim_job_is_finished (EsimJob *self);
 
-void esim_job_set_stage (EsimJob *self,
-                         const gchar *stage);
+void esim_job_set_stage (EsimJob *self, const gchar *stage);
 /* never goes back */
-void esim_job_set_progress (EsimJob *self,
-                            gdouble progress);
+void esim_job_set_progress (EsimJob *self, gdouble progress);
 /* stage and progress from the download's notifications */
-void esim_job_follow_download (EsimJob *self,
-                               EsimDownload *download);
+void esim_job_follow_download (EsimJob *self, EsimDownload *download);
 
 /* error NULL for success; result_path NULL for "/"; emits Completed,
  * then ::expired after the linger time, when the job leaves the bus */
-void esim_job_complete (EsimJob *self,
-                        const gchar *result_path,
-                        const GError *error);
+void esim_job_complete (EsimJob *self, const gchar *result_path, const GError *error);
 
 void esim_job_cancel (EsimJob *self);
 

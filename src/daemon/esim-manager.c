@@ -16,17 +16,17 @@
 
 /* org.freedesktop.DBus.RequestName */
 #define ESIM_NAME_FLAG_ALLOW_REPLACEMENT 0x1
-#define ESIM_NAME_FLAG_REPLACE_EXISTING  0x2
-#define ESIM_NAME_FLAG_DO_NOT_QUEUE      0x4
-#define ESIM_NAME_REPLY_PRIMARY_OWNER    1
-#define ESIM_NAME_REPLY_ALREADY_OWNER    4
+#define ESIM_NAME_FLAG_REPLACE_EXISTING 0x2
+#define ESIM_NAME_FLAG_DO_NOT_QUEUE 0x4
+#define ESIM_NAME_REPLY_PRIMARY_OWNER 1
+#define ESIM_NAME_REPLY_ALREADY_OWNER 4
 
 struct _EsimManager {
   GObject parent_instance;
   EsimContext *context;
   GDBusConnection *connection;
   EsimDbusManager *iface;
-  GPtrArray *euiccs; /* of EsimEuicc: the configured ones, then ModemManager's */
+  GPtrArray *euiccs;         /* of EsimEuicc: the configured ones, then ModemManager's */
   EsimModemWatcher *watcher; /* NULL with ModemManager=false */
   gboolean name_owned;
   guint name_lost_id;
@@ -41,8 +41,8 @@ static guint signals[N_SIGNALS];
 static void
 esim_manager_update_euiccs (EsimManager *self)
 {
-  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-  g_auto(GStrv) paths = NULL;
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_auto (GStrv) paths = NULL;
 
   for (guint i = 0; i < self->euiccs->len; i++) {
     EsimEuicc *euicc = g_ptr_array_index (self->euiccs, i);
@@ -93,7 +93,7 @@ watcher_euicc_added_cb (EsimModemWatcher *watcher, EsimEuicc *euicc, gpointer us
 static void
 removed_shutdown_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimManager) self = ESIM_MANAGER (user_data);
+  g_autoptr (EsimManager) self = ESIM_MANAGER (user_data);
   EsimEuicc *euicc = ESIM_EUICC (source);
 
   esim_euicc_shutdown_finish (euicc, res);
@@ -121,7 +121,7 @@ watcher_euicc_removed_cb (EsimModemWatcher *watcher, EsimEuicc *euicc, gpointer 
 static void
 esim_manager_watch_modems (EsimManager *self)
 {
-  g_autoptr(GPtrArray) configured = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) configured = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < self->euiccs->len; i++)
     g_ptr_array_add (configured, g_object_ref (g_ptr_array_index (self->euiccs, i)));
@@ -160,10 +160,10 @@ probe_timeout_cb (gpointer user_data)
 static void
 esim_manager_probe_euicc_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   ProbeData *data = g_task_get_task_data (task);
   EsimEuicc *euicc = ESIM_EUICC (source);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_euicc_probe_finish (euicc, res, &error))
     g_warning ("eUICC %s is not reachable: %s", esim_euicc_get_name (euicc), error->message);
@@ -174,8 +174,7 @@ esim_manager_probe_euicc_cb (GObject *source, GAsyncResult *res, gpointer user_d
 
 /* every eUICC at once: no card waits for another */
 static void
-esim_manager_probe_all_async (EsimManager *self, GAsyncReadyCallback callback,
-                              gpointer user_data)
+esim_manager_probe_all_async (EsimManager *self, GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (self, NULL, callback, user_data);
   ProbeData *data = g_new0 (ProbeData, 1);
@@ -213,18 +212,16 @@ name_lost_cb (GDBusConnection *connection, const gchar *sender, const gchar *pat
 static gboolean
 esim_manager_request_name (EsimManager *self, gboolean replace, GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
   guint32 flags = ESIM_NAME_FLAG_ALLOW_REPLACEMENT | ESIM_NAME_FLAG_DO_NOT_QUEUE;
   guint32 result = 0;
 
   if (replace)
     flags |= ESIM_NAME_FLAG_REPLACE_EXISTING;
-  reply = g_dbus_connection_call_sync (self->connection, "org.freedesktop.DBus",
-                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "RequestName",
-                                       g_variant_new ("(su)", ESIM_DBUS_NAME, flags),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       error);
+  reply = g_dbus_connection_call_sync (
+    self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+    "RequestName", g_variant_new ("(su)", ESIM_DBUS_NAME, flags), G_VARIANT_TYPE ("(u)"),
+    G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
   if (reply == NULL) {
     g_prefix_error (error, "cannot own %s: ", ESIM_DBUS_NAME);
     return FALSE;
@@ -245,14 +242,13 @@ esim_manager_request_name (EsimManager *self, gboolean replace, GError **error)
 static gboolean
 esim_manager_name_has_owner (EsimManager *self, GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
   gboolean has_owner = FALSE;
 
-  reply = g_dbus_connection_call_sync (self->connection, "org.freedesktop.DBus",
-                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "NameHasOwner", g_variant_new ("(s)", ESIM_DBUS_NAME),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       error);
+  reply = g_dbus_connection_call_sync (
+    self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+    "NameHasOwner", g_variant_new ("(s)", ESIM_DBUS_NAME), G_VARIANT_TYPE ("(b)"),
+    G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
   if (reply == NULL)
     return TRUE;
   g_variant_get (reply, "(b)", &has_owner);
@@ -271,12 +267,13 @@ esim_manager_start (EsimManager *self, gboolean replace, GError **error)
 
   for (guint i = 0; i < config->euiccs->len; i++) {
     EsimConfigEuicc *entry = g_ptr_array_index (config->euiccs, i);
-    g_autoptr(EsimTransport) transport = esim_transport_new_from_spec (entry->transport, error);
+    g_autoptr (EsimTransport) transport = esim_transport_new_from_spec (entry->transport, error);
     EsimEuicc *euicc;
 
     if (transport == NULL) {
-      g_prefix_error (error, "%s: [euicc:%s] Transport: ",
-                      config->path != NULL ? config->path : "config", entry->name);
+      g_prefix_error (error,
+                      "%s: [euicc:%s] Transport: ", config->path != NULL ? config->path : "config",
+                      entry->name);
       return FALSE;
     }
     euicc = esim_euicc_new (self->context, entry->name, transport, entry->isdr_aid);
@@ -288,14 +285,12 @@ esim_manager_start (EsimManager *self, gboolean replace, GError **error)
                                                self->connection);
   /* the object manager's own path holds no managed object: the Manager
    * interface is exported beside org.freedesktop.DBus.ObjectManager */
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->iface),
-                                         self->connection, ESIM_DBUS_PATH, error))
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->iface), self->connection,
+                                         ESIM_DBUS_PATH, error))
     return FALSE;
-  self->name_lost_id =
-    g_dbus_connection_signal_subscribe (self->connection, "org.freedesktop.DBus",
-                                        "org.freedesktop.DBus", "NameLost",
-                                        "/org/freedesktop/DBus", ESIM_DBUS_NAME,
-                                        G_DBUS_SIGNAL_FLAGS_NONE, name_lost_cb, self, NULL);
+  self->name_lost_id = g_dbus_connection_signal_subscribe (
+    self->connection, "org.freedesktop.DBus", "org.freedesktop.DBus", "NameLost",
+    "/org/freedesktop/DBus", ESIM_DBUS_NAME, G_DBUS_SIGNAL_FLAGS_NONE, name_lost_cb, self, NULL);
   /* the cards are not touched while another daemon has them */
   if (replace) {
     if (!esim_manager_request_name (self, TRUE, error))
@@ -311,7 +306,7 @@ esim_manager_start (EsimManager *self, gboolean replace, GError **error)
 static void
 probe_all_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimManager *self = ESIM_MANAGER (source);
   GError *error = NULL;
 
@@ -343,7 +338,7 @@ esim_manager_probe_finish (EsimManager *self, GAsyncResult *result, GError **err
 static void
 rescan_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr (GDBusMethodInvocation) invocation = user_data;
   EsimManager *self = ESIM_MANAGER (source);
 
   g_task_propagate_boolean (G_TASK (res), NULL);
@@ -380,8 +375,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestModeCall, test_mode_call_free)
 static void
 test_mode_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(TestModeCall) call = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TestModeCall) call = user_data;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_authority_check_finish (ESIM_AUTHORITY (source), res, &error)) {
     esim_dbus_error_return (call->invocation, error);
@@ -440,7 +435,7 @@ shutdown_timeout_cb (gpointer user_data)
 static void
 shutdown_euicc_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   ShutdownData *data = g_task_get_task_data (task);
 
   esim_euicc_shutdown_finish (ESIM_EUICC (source), res);
@@ -452,8 +447,8 @@ shutdown_euicc_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
-esim_manager_shutdown_async (EsimManager *self, guint timeout_seconds,
-                             GAsyncReadyCallback callback, gpointer user_data)
+esim_manager_shutdown_async (EsimManager *self, guint timeout_seconds, GAsyncReadyCallback callback,
+                             gpointer user_data)
 {
   GTask *task = g_task_new (self, NULL, callback, user_data);
   ShutdownData *data = g_new0 (ShutdownData, 1);
@@ -495,8 +490,8 @@ esim_manager_new (EsimContext *context, GDBusConnection *connection)
   g_signal_connect (self->iface, "handle-rescan", G_CALLBACK (handle_rescan_cb), self);
   g_signal_connect (self->iface, "handle-set-test-mode", G_CALLBACK (handle_set_test_mode_cb),
                     self);
-  self->test_mode_id = g_signal_connect (context, "notify::test-mode", G_CALLBACK (test_mode_cb),
-                                         self);
+  self->test_mode_id
+    = g_signal_connect (context, "notify::test-mode", G_CALLBACK (test_mode_cb), self);
   return self;
 }
 
@@ -550,6 +545,5 @@ esim_manager_class_init (EsimManagerClass *klass)
   object_class->dispose = esim_manager_dispose;
   object_class->finalize = esim_manager_finalize;
   signals[SIGNAL_NAME_LOST] = g_signal_new ("name-lost", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                            0);
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }

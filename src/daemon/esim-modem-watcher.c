@@ -190,7 +190,7 @@ esim_modem_watcher_look_done (Modem *modem)
 static void
 drop_shutdown_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimEuicc) euicc = user_data;
+  g_autoptr (EsimEuicc) euicc = user_data;
 
   esim_euicc_shutdown_finish (euicc, res);
   esim_euicc_unexport (euicc);
@@ -207,17 +207,17 @@ esim_modem_watcher_drop_euicc (EsimEuicc *euicc)
 static void
 probe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(Modem) modem = user_data;
-  g_autoptr(EsimEuicc) euicc = ESIM_EUICC (source);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) modem = user_data;
+  g_autoptr (EsimEuicc) euicc = ESIM_EUICC (source);
+  g_autoptr (GError) error = NULL;
   const gchar *eid;
 
   if (!esim_euicc_probe_finish (euicc, res, &error)) {
     if (g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND))
       g_message ("modem %s: no eUICC in SIM slot %u (no ISD-R)", modem->path, modem->sim_slot);
     else
-      g_message ("modem %s: no eUICC reachable in SIM slot %u: %s", modem->path,
-                 modem->sim_slot, error->message);
+      g_message ("modem %s: no eUICC reachable in SIM slot %u: %s", modem->path, modem->sim_slot,
+                 error->message);
     esim_modem_watcher_drop_euicc (euicc);
     esim_modem_watcher_look_done (modem);
     return;
@@ -229,9 +229,8 @@ probe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   eid = esim_euicc_get_eid (euicc);
   if (modem->mm_eid != NULL && g_ascii_strcasecmp (modem->mm_eid, eid) != 0)
-    g_warning ("modem %s: ModemManager reports EID %s, the card in SIM slot %u has %s",
-               modem->path, esim_log_personal (modem->mm_eid), modem->sim_slot,
-               esim_log_personal (eid));
+    g_warning ("modem %s: ModemManager reports EID %s, the card in SIM slot %u has %s", modem->path,
+               esim_log_personal (modem->mm_eid), modem->sim_slot, esim_log_personal (eid));
   g_message ("modem %s, SIM slot %u: eUICC %s (%s)", modem->path, modem->sim_slot,
              esim_euicc_get_object_path (euicc), modem->spec);
   modem->euicc = g_steal_pointer (&euicc);
@@ -254,8 +253,8 @@ static void
 esim_modem_watcher_probe (Modem *modem)
 {
   EsimModemWatcher *self = modem->watcher;
-  g_autoptr(EsimTransport) transport = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimTransport) transport = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *name = NULL;
   EsimEuicc *euicc;
 
@@ -268,17 +267,17 @@ esim_modem_watcher_probe (Modem *modem)
   name = g_strdup_printf ("modem%s", strrchr (modem->path, '/') + 1);
   euicc = esim_euicc_new (self->context, name, transport, NULL);
   esim_modem_watcher_tie (modem, euicc);
-  modem->timeout_id = g_timeout_add_seconds (ESIM_MODEM_WATCHER_PROBE_TIMEOUT_S,
-                                             probe_timeout_cb, modem);
+  modem->timeout_id
+    = g_timeout_add_seconds (ESIM_MODEM_WATCHER_PROBE_TIMEOUT_S, probe_timeout_cb, modem);
   esim_euicc_probe_async (euicc, modem->cancellable, probe_cb, modem_ref (modem));
 }
 
 static void
 sim_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(Modem) modem = user_data;
-  g_autoptr(MMSim) sim = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) modem = user_data;
+  g_autoptr (MMSim) sim = NULL;
+  g_autoptr (GError) error = NULL;
   const gchar *eid;
 
   sim = mm_modem_get_sim_finish (MM_MODEM (source), res, &error);
@@ -376,10 +375,10 @@ object_added_cb (GDBusObjectManager *manager, GDBusObject *object, gpointer user
   modem->path = g_strdup (g_dbus_object_get_object_path (object));
   modem->modem = mm_modem;
   g_debug ("ModemManager has modem %s", modem->path);
-  modem->sim_id = g_signal_connect (mm_modem, "notify::sim", G_CALLBACK (modem_sim_changed_cb),
-                                    modem);
-  modem->slots_id = g_signal_connect (mm_modem, "notify::sim-slots",
-                                      G_CALLBACK (modem_sim_changed_cb), modem);
+  modem->sim_id
+    = g_signal_connect (mm_modem, "notify::sim", G_CALLBACK (modem_sim_changed_cb), modem);
+  modem->slots_id
+    = g_signal_connect (mm_modem, "notify::sim-slots", G_CALLBACK (modem_sim_changed_cb), modem);
   g_hash_table_replace (self->modems, g_strdup (modem->path), modem);
   esim_modem_watcher_examine (modem);
 }
@@ -422,8 +421,8 @@ object_removed_cb (GDBusObjectManager *manager, GDBusObject *object, gpointer us
 static void
 name_owner_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
-  g_autofree gchar *owner = g_dbus_object_manager_client_get_name_owner (
-    G_DBUS_OBJECT_MANAGER_CLIENT (object));
+  g_autofree gchar *owner
+    = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (object));
 
   /* its objects go and come back with it (object-removed, object-added) */
   if (owner != NULL)
@@ -435,9 +434,9 @@ name_owner_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 static void
 manager_new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimModemWatcher) self = ESIM_MODEM_WATCHER (user_data);
-  g_autoptr(GError) error = NULL;
-  g_autolist(GDBusObject) objects = NULL;
+  g_autoptr (EsimModemWatcher) self = ESIM_MODEM_WATCHER (user_data);
+  g_autoptr (GError) error = NULL;
+  g_autolist (GDBusObject) objects = NULL;
   g_autofree gchar *owner = NULL;
   MMManager *manager = mm_manager_new_finish (res, &error);
 
@@ -487,8 +486,7 @@ esim_modem_watcher_stop (EsimModemWatcher *self)
 }
 
 EsimModemWatcher *
-esim_modem_watcher_new (EsimContext *context, GDBusConnection *connection,
-                        GPtrArray *static_euiccs)
+esim_modem_watcher_new (EsimContext *context, GDBusConnection *connection, GPtrArray *static_euiccs)
 {
   EsimModemWatcher *self = g_object_new (ESIM_TYPE_MODEM_WATCHER, NULL);
 
@@ -526,8 +524,8 @@ static void
 esim_modem_watcher_init (EsimModemWatcher *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->modems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) modem_unref);
+  self->modems
+    = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) modem_unref);
 }
 
 static void
@@ -537,10 +535,10 @@ esim_modem_watcher_class_init (EsimModemWatcherClass *klass)
 
   object_class->dispose = esim_modem_watcher_dispose;
   object_class->finalize = esim_modem_watcher_finalize;
-  signals[SIGNAL_EUICC_ADDED] = g_signal_new ("euicc-added", G_TYPE_FROM_CLASS (klass),
-                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                              G_TYPE_NONE, 1, ESIM_TYPE_EUICC);
-  signals[SIGNAL_EUICC_REMOVED] = g_signal_new ("euicc-removed", G_TYPE_FROM_CLASS (klass),
-                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 1, ESIM_TYPE_EUICC);
+  signals[SIGNAL_EUICC_ADDED]
+    = g_signal_new ("euicc-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, ESIM_TYPE_EUICC);
+  signals[SIGNAL_EUICC_REMOVED]
+    = g_signal_new ("euicc-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, ESIM_TYPE_EUICC);
 }

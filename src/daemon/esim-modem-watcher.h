@@ -36,8 +36,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EsimModemWatcher, esim_modem_watcher, ESIM, MODEM_WATCHER, GObject)
 
 /* static_euiccs: the eUICCs of the configuration (EsimEuicc), referenced */
-EsimModemWatcher *esim_modem_watcher_new (EsimContext *context,
-                                          GDBusConnection *connection,
+EsimModemWatcher *esim_modem_watcher_new (EsimContext *context, GDBusConnection *connection,
                                           GPtrArray *static_euiccs);
 /* connects to ModemManager in the background; without it only the
  * static eUICCs exist until it appears */

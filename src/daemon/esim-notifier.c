@@ -22,9 +22,9 @@ struct _EsimNotifier {
   GPtrArray *next_waiters; /* of GTask, waiting for the next pass */
   GPtrArray *drains;       /* of GTask, waiting for no pass to run */
   /* the running pass */
-  EsimEuicc *euicc_ref;    /* holds the eUICC while no queued operation does */
-  GPtrArray *pending;      /* of EsimPendingNotification, as the card listed them */
-  GArray *acked;           /* of guint64, the sequence numbers the servers took */
+  EsimEuicc *euicc_ref; /* holds the eUICC while no queued operation does */
+  GPtrArray *pending;   /* of EsimPendingNotification, as the card listed them */
+  GArray *acked;        /* of guint64, the sequence numbers the servers took */
   guint delivered;
   guint failed;
 };
@@ -78,7 +78,7 @@ esim_notifier_schedule (EsimNotifier *self)
 static void
 esim_notifier_save (EsimNotifier *self)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (self->state_path == NULL)
     return;
@@ -105,7 +105,7 @@ esim_notifier_return_waiters (GPtrArray *waiters, const PassData *pass, const GE
 static void
 esim_notifier_return_drains (EsimNotifier *self)
 {
-  g_autoptr(GPtrArray) drains = g_steal_pointer (&self->drains);
+  g_autoptr (GPtrArray) drains = g_steal_pointer (&self->drains);
 
   self->drains = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < drains->len; i++)
@@ -182,7 +182,7 @@ esim_notifier_sender_new (EsimNotifier *self)
 static void
 remove_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   GError *error = NULL;
 
   if (!esim_notification_sender_remove_finish (ESIM_NOTIFICATION_SENDER (source), res, &error)) {
@@ -196,7 +196,7 @@ static void
 remove_work (EsimEuicc *euicc, GTask *task)
 {
   EsimNotifier *self = g_task_get_task_data (task);
-  g_autoptr(EsimNotificationSender) sender = esim_notifier_sender_new (self);
+  g_autoptr (EsimNotificationSender) sender = esim_notifier_sender_new (self);
 
   esim_notification_sender_remove_async (sender, self->acked, g_task_get_cancellable (task),
                                          remove_cb, task);
@@ -205,8 +205,8 @@ remove_work (EsimEuicc *euicc, GTask *task)
 static void
 removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimNotifier) self = ESIM_NOTIFIER (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimNotifier) self = ESIM_NOTIFIER (user_data);
+  g_autoptr (GError) error = NULL;
 
   esim_euicc_run_finish (ESIM_EUICC (source), res, &error);
   esim_notifier_pass_end (self, error);
@@ -218,8 +218,8 @@ removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 delivered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimNotifier) self = ESIM_NOTIFIER (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimNotifier) self = ESIM_NOTIFIER (user_data);
+  g_autoptr (GError) error = NULL;
 
   self->acked = esim_notification_sender_deliver_finish (ESIM_NOTIFICATION_SENDER (source), res,
                                                          &self->failed, &error);
@@ -241,12 +241,12 @@ delivered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 retrieve_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimNotifier *self = g_task_get_task_data (task);
   GError *error = NULL;
 
-  self->pending = esim_notification_sender_retrieve_finish (ESIM_NOTIFICATION_SENDER (source), res,
-                                                            &error);
+  self->pending
+    = esim_notification_sender_retrieve_finish (ESIM_NOTIFICATION_SENDER (source), res, &error);
   if (self->pending == NULL) {
     g_task_return_error (task, error);
     return;
@@ -258,7 +258,7 @@ static void
 retrieve_work (EsimEuicc *euicc, GTask *task)
 {
   EsimNotifier *self = g_task_get_task_data (task);
-  g_autoptr(EsimNotificationSender) sender = esim_notifier_sender_new (self);
+  g_autoptr (EsimNotificationSender) sender = esim_notifier_sender_new (self);
 
   esim_notification_sender_retrieve_async (sender, g_task_get_cancellable (task), retrieve_cb,
                                            task);
@@ -267,9 +267,9 @@ retrieve_work (EsimEuicc *euicc, GTask *task)
 static void
 retrieved_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimNotifier) self = ESIM_NOTIFIER (user_data);
-  g_autoptr(EsimNotificationSender) sender = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimNotifier) self = ESIM_NOTIFIER (user_data);
+  g_autoptr (EsimNotificationSender) sender = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_euicc_run_finish (ESIM_EUICC (source), res, &error)) {
     esim_notifier_pass_end (self, error);
@@ -314,7 +314,7 @@ esim_notifier_start (EsimNotifier *self)
   const gchar *eid = esim_euicc_get_eid (self->euicc);
   const gchar *state_dir = esim_context_get_state_dir (esim_euicc_get_context (self->euicc));
   g_autofree gchar *name = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (self->stopped || eid == NULL)
     return;
@@ -373,7 +373,7 @@ esim_notifier_process_finish (EsimNotifier *self, GAsyncResult *result, guint *d
 void
 esim_notifier_stop (EsimNotifier *self)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   self->stopped = TRUE;
   g_clear_handle_id (&self->timeout_id, g_source_remove);

@@ -29,23 +29,16 @@ void esim_notifier_start (EsimNotifier *self);
 /* the card changed: a pass soon, keeping the back-off count */
 void esim_notifier_kick (EsimNotifier *self);
 /* a pass now (ProcessNotifications) */
-void esim_notifier_process_async (EsimNotifier *self,
-                                  GCancellable *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer user_data);
-gboolean esim_notifier_process_finish (EsimNotifier *self,
-                                       GAsyncResult *result,
-                                       guint *delivered,
-                                       guint *failed,
-                                       GError **error);
+void esim_notifier_process_async (EsimNotifier *self, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_notifier_process_finish (EsimNotifier *self, GAsyncResult *result, guint *delivered,
+                                       guint *failed, GError **error);
 /* no more passes; a running one is cancelled between notifications */
 void esim_notifier_stop (EsimNotifier *self);
 /* completes once no pass runs: a pass waits for its servers outside the
  * eUICC's queue, so draining the queue does not wait for it */
-void esim_notifier_drain_async (EsimNotifier *self,
-                                GAsyncReadyCallback callback,
+void esim_notifier_drain_async (EsimNotifier *self, GAsyncReadyCallback callback,
                                 gpointer user_data);
-void esim_notifier_drain_finish (EsimNotifier *self,
-                                 GAsyncResult *result);
+void esim_notifier_drain_finish (EsimNotifier *self, GAsyncResult *result);
 
 G_END_DECLS

@@ -75,7 +75,7 @@ esim_profile_object_get_iccid (EsimProfileObject *self)
 GStrv
 esim_profile_object_policy_rules_to_strv (EsimPprFlags rules)
 {
-  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
 
   if (rules & ESIM_PPR1)
     g_strv_builder_add (b, "ppr1");
@@ -99,9 +99,9 @@ esim_profile_object_update (EsimProfileObject *self, const EsimProfileInfo *info
 {
   g_autofree gchar *aid = esim_profile_object_hex (info->isdp_aid);
   g_autofree gchar *operator_id = NULL;
-  g_auto(GStrv) rules = esim_profile_object_policy_rules_to_strv (info->policy_rules);
+  g_auto (GStrv) rules = esim_profile_object_policy_rules_to_strv (info->policy_rules);
   const gchar *icon_type = "";
-  g_autoptr(GBytes) icon = g_bytes_new_static ("", 0);
+  g_autoptr (GBytes) icon = g_bytes_new_static ("", 0);
 
   g_free (self->iccid);
   self->iccid = g_strdup (info->iccid);
@@ -118,12 +118,11 @@ esim_profile_object_update (EsimProfileObject *self, const EsimProfileInfo *info
   esim_dbus_profile_set_euicc (self->iface, esim_euicc_get_object_path (self->euicc));
   esim_dbus_profile_set_iccid (self->iface, info->iccid != NULL ? info->iccid : "");
   esim_dbus_profile_set_isdp_aid (self->iface, aid);
-  esim_dbus_profile_set_state (self->iface, info->state == ESIM_PROFILE_STATE_ENABLED ? "enabled"
-                                                                                     : "disabled");
+  esim_dbus_profile_set_state (self->iface,
+                               info->state == ESIM_PROFILE_STATE_ENABLED ? "enabled" : "disabled");
   esim_dbus_profile_set_name (self->iface, info->name != NULL ? info->name : "");
-  esim_dbus_profile_set_service_provider (self->iface,
-                                          info->service_provider != NULL ? info->service_provider
-                                                                         : "");
+  esim_dbus_profile_set_service_provider (
+    self->iface, info->service_provider != NULL ? info->service_provider : "");
   esim_dbus_profile_set_nickname (self->iface, info->nickname != NULL ? info->nickname : "");
   esim_dbus_profile_set_class (self->iface, esim_profile_class_to_string (info->profile_class));
   esim_dbus_profile_set_policy_rules (self->iface, (const gchar *const *) rules);
@@ -144,7 +143,7 @@ esim_profile_object_flush (EsimProfileObject *self)
 static void
 profile_work_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   ProfileCall *call = g_task_get_task_data (task);
   EsimEs10 *es10 = ESIM_ES10 (source);
   GError *error = NULL;
@@ -210,7 +209,7 @@ static void
 profile_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   ProfileCall *call = esim_euicc_run_get_data (res);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_euicc_run_finish (ESIM_EUICC (source), res, &error)) {
     g_message ("%s of profile %s failed: %s", profile_op_to_string (call->op),
@@ -241,8 +240,8 @@ profile_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 profile_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(ProfileCall) call = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (ProfileCall) call = user_data;
+  g_autoptr (GError) error = NULL;
   EsimContext *context = esim_euicc_get_context (call->euicc);
   EsimEuiccRunFlags flags = ESIM_EUICC_RUN_REFRESH | ESIM_EUICC_RUN_NOTIFY;
   EsimEuicc *euicc;
@@ -261,10 +260,9 @@ profile_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   /* SGP.22 allows 64 bytes of UTF-8 */
   if (call->op == PROFILE_OP_SET_NICKNAME && strlen (call->nickname) > ESIM_ES10_NICKNAME_MAX) {
-    g_dbus_method_invocation_return_error (call->invocation, ESIM_DBUS_ERROR,
-                                           ESIM_DBUS_ERROR_INVALID_ARGUMENT,
-                                           "a nickname has at most %u bytes",
-                                           (guint) ESIM_ES10_NICKNAME_MAX);
+    g_dbus_method_invocation_return_error (
+      call->invocation, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
+      "a nickname has at most %u bytes", (guint) ESIM_ES10_NICKNAME_MAX);
     return;
   }
   call->iccid = g_strdup (call->self->iccid);
@@ -280,8 +278,8 @@ profile_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static gboolean
-esim_profile_object_handle (EsimProfileObject *self, GDBusMethodInvocation *invocation, ProfileOp op,
-                     const gchar *nickname)
+esim_profile_object_handle (EsimProfileObject *self, GDBusMethodInvocation *invocation,
+                            ProfileOp op, const gchar *nickname)
 {
   EsimContext *context = esim_euicc_get_context (self->euicc);
   ProfileCall *call;
@@ -303,27 +301,30 @@ esim_profile_object_handle (EsimProfileObject *self, GDBusMethodInvocation *invo
 static gboolean
 handle_enable_cb (EsimDbusProfile *iface, GDBusMethodInvocation *invocation, gpointer user_data)
 {
-  return esim_profile_object_handle (ESIM_PROFILE_OBJECT (user_data), invocation, PROFILE_OP_ENABLE, NULL);
+  return esim_profile_object_handle (ESIM_PROFILE_OBJECT (user_data), invocation, PROFILE_OP_ENABLE,
+                                     NULL);
 }
 
 static gboolean
 handle_disable_cb (EsimDbusProfile *iface, GDBusMethodInvocation *invocation, gpointer user_data)
 {
-  return esim_profile_object_handle (ESIM_PROFILE_OBJECT (user_data), invocation, PROFILE_OP_DISABLE, NULL);
+  return esim_profile_object_handle (ESIM_PROFILE_OBJECT (user_data), invocation,
+                                     PROFILE_OP_DISABLE, NULL);
 }
 
 static gboolean
 handle_delete_cb (EsimDbusProfile *iface, GDBusMethodInvocation *invocation, gpointer user_data)
 {
-  return esim_profile_object_handle (ESIM_PROFILE_OBJECT (user_data), invocation, PROFILE_OP_DELETE, NULL);
+  return esim_profile_object_handle (ESIM_PROFILE_OBJECT (user_data), invocation, PROFILE_OP_DELETE,
+                                     NULL);
 }
 
 static gboolean
 handle_set_nickname_cb (EsimDbusProfile *iface, GDBusMethodInvocation *invocation,
                         const gchar *nickname, gpointer user_data)
 {
-  return esim_profile_object_handle (ESIM_PROFILE_OBJECT (user_data), invocation, PROFILE_OP_SET_NICKNAME,
-                              nickname);
+  return esim_profile_object_handle (ESIM_PROFILE_OBJECT (user_data), invocation,
+                                     PROFILE_OP_SET_NICKNAME, nickname);
 }
 
 EsimProfileObject *

@@ -19,16 +19,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EsimProfileObject, esim_profile_object, ESIM, PROFILE_OBJECT, GObject)
 
 /* euicc is not referenced: it owns its profiles */
-EsimProfileObject *esim_profile_object_new (EsimEuicc *euicc,
-                               const gchar *object_path);
+EsimProfileObject *esim_profile_object_new (EsimEuicc *euicc, const gchar *object_path);
 
 const gchar *esim_profile_object_get_object_path (EsimProfileObject *self);
 GDBusObjectSkeleton *esim_profile_object_get_object (EsimProfileObject *self);
 const gchar *esim_profile_object_get_iccid (EsimProfileObject *self);
 
 /* sets every property from what the card said */
-void esim_profile_object_update (EsimProfileObject *self,
-                          const EsimProfileInfo *info);
+void esim_profile_object_update (EsimProfileObject *self, const EsimProfileInfo *info);
 
 /* sends the pending PropertiesChanged now */
 void esim_profile_object_flush (EsimProfileObject *self);

@@ -8,7 +8,7 @@
 
 struct _EsimQueue {
   GObject parent_instance;
-  GQueue waiting;   /* of GTask, owned */
+  GQueue waiting;    /* of GTask, owned */
   GPtrArray *drains; /* of GTask, owned */
   gboolean busy;
   gboolean closed;
@@ -60,7 +60,7 @@ esim_queue_disconnect (GTask *task)
 static void
 esim_queue_finish_drains (EsimQueue *self)
 {
-  g_autoptr(GPtrArray) drains = NULL;
+  g_autoptr (GPtrArray) drains = NULL;
 
   if (self->busy || self->drains->len == 0)
     return;
@@ -115,10 +115,10 @@ esim_queue_cancelled_cb (GCancellable *cancellable, gpointer user_data)
 }
 
 void
-esim_queue_acquire_async (EsimQueue *self, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data)
+esim_queue_acquire_async (EsimQueue *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   AcquireData *data = g_new0 (AcquireData, 1);
 
   g_task_set_source_tag (task, esim_queue_acquire_async);
@@ -134,8 +134,8 @@ esim_queue_acquire_async (EsimQueue *self, GCancellable *cancellable,
   if (g_task_return_error_if_cancelled (task))
     return;
   if (cancellable != NULL)
-    data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (esim_queue_cancelled_cb),
-                                                task, NULL);
+    data->cancelled_id
+      = g_cancellable_connect (cancellable, G_CALLBACK (esim_queue_cancelled_cb), task, NULL);
   g_queue_push_tail (&self->waiting, g_steal_pointer (&task));
   esim_queue_next (self);
 }

@@ -25,13 +25,9 @@ EsimQueue *esim_queue_new (void);
 
 /* completes when it is the caller's turn; cancelling while waiting leaves
  * the queue without taking a turn */
-void esim_queue_acquire_async (EsimQueue *self,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data);
-gboolean esim_queue_acquire_finish (EsimQueue *self,
-                                    GAsyncResult *result,
-                                    GError **error);
+void esim_queue_acquire_async (EsimQueue *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_queue_acquire_finish (EsimQueue *self, GAsyncResult *result, GError **error);
 /* ends the turn of the operation that acquired it */
 void esim_queue_release (EsimQueue *self);
 
@@ -42,12 +38,8 @@ guint esim_queue_get_waiting (EsimQueue *self);
 void esim_queue_close (EsimQueue *self);
 gboolean esim_queue_is_closed (EsimQueue *self);
 /* completes once nothing holds the queue */
-void esim_queue_drain_async (EsimQueue *self,
-                             GCancellable *cancellable,
-                             GAsyncReadyCallback callback,
-                             gpointer user_data);
-gboolean esim_queue_drain_finish (EsimQueue *self,
-                                  GAsyncResult *result,
-                                  GError **error);
+void esim_queue_drain_async (EsimQueue *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_queue_drain_finish (EsimQueue *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

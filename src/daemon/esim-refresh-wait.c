@@ -35,7 +35,7 @@ esim_refresh_wait_disconnect (EsimRefreshWait *self)
 static void
 esim_refresh_wait_end (EsimRefreshWait *self, EsimRefreshWaitResult result)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
 
   /* only the first sign counts */
   if (self->arrived)
@@ -88,15 +88,15 @@ esim_refresh_wait_new (EsimTransport *transport, GObject *sim_source)
   self->gone_id = g_signal_connect (transport, "gone", G_CALLBACK (gone_cb), self);
   if (sim_source != NULL) {
     self->sim_source = g_object_ref (sim_source);
-    self->sim_changed_id = g_signal_connect (sim_source, "sim-changed",
-                                             G_CALLBACK (sim_changed_cb), self);
+    self->sim_changed_id
+      = g_signal_connect (sim_source, "sim-changed", G_CALLBACK (sim_changed_cb), self);
   }
   return self;
 }
 
 void
-esim_refresh_wait_async (EsimRefreshWait *self, guint timeout_seconds,
-                         GAsyncReadyCallback callback, gpointer user_data)
+esim_refresh_wait_async (EsimRefreshWait *self, guint timeout_seconds, GAsyncReadyCallback callback,
+                         gpointer user_data)
 {
   GTask *task = g_task_new (self, NULL, callback, user_data);
 

@@ -37,16 +37,12 @@ typedef enum {
 
 /* sim_source: an object with a "sim-changed" signal (the eUICC), or NULL;
  * listens from now on */
-EsimRefreshWait *esim_refresh_wait_new (EsimTransport *transport,
-                                        GObject *sim_source);
+EsimRefreshWait *esim_refresh_wait_new (EsimTransport *transport, GObject *sim_source);
 
 /* ends at once when a sign arrived already since esim_refresh_wait_new() */
-void esim_refresh_wait_async (EsimRefreshWait *self,
-                              guint timeout_seconds,
-                              GAsyncReadyCallback callback,
-                              gpointer user_data);
-EsimRefreshWaitResult esim_refresh_wait_finish (EsimRefreshWait *self,
-                                                GAsyncResult *result);
+void esim_refresh_wait_async (EsimRefreshWait *self, guint timeout_seconds,
+                              GAsyncReadyCallback callback, gpointer user_data);
+EsimRefreshWaitResult esim_refresh_wait_finish (EsimRefreshWait *self, GAsyncResult *result);
 
 /* ends the wait now, with ESIM_REFRESH_WAIT_STOPPED */
 void esim_refresh_wait_stop (EsimRefreshWait *self);

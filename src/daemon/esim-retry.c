@@ -43,10 +43,10 @@ esim_retry_get_int (JsonObject *obj, const gchar *member, gint64 min, gint64 max
 {
   JsonNode *node = json_object_get_member (obj, member);
 
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64 ||
-      json_node_get_int (node) < min || json_node_get_int (node) > max) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: “%s” missing or out of range",
-                 path, member);
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64
+      || json_node_get_int (node) < min || json_node_get_int (node) > max) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: “%s” missing or out of range", path,
+                 member);
     return FALSE;
   }
   *value = json_node_get_int (node);
@@ -56,8 +56,8 @@ esim_retry_get_int (JsonObject *obj, const gchar *member, gint64 min, gint64 max
 gboolean
 esim_retry_load (EsimRetry *self, const gchar *path, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error_local = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error_local = NULL;
   g_autofree gchar *data = NULL;
   gsize len = 0;
   JsonNode *root;
@@ -81,9 +81,9 @@ esim_retry_load (EsimRetry *self, const gchar *path, GError **error)
     return FALSE;
   }
   if (!esim_retry_get_int (json_node_get_object (root), "attempts", 0, G_MAXUINT, &attempts, path,
-                           error) ||
-      !esim_retry_get_int (json_node_get_object (root), "nextDue", 0, G_MAXINT64, &next_due, path,
-                           error))
+                           error)
+      || !esim_retry_get_int (json_node_get_object (root), "nextDue", 0, G_MAXINT64, &next_due,
+                              path, error))
     return FALSE;
   self->attempts = (guint) attempts;
   self->next_due = next_due;
@@ -93,9 +93,9 @@ esim_retry_load (EsimRetry *self, const gchar *path, GError **error)
 gboolean
 esim_retry_save (const EsimRetry *self, const gchar *path, GError **error)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *text = NULL;
 
   if (self->attempts == 0) {

@@ -24,23 +24,14 @@ typedef struct {
 } EsimRetry;
 
 /* seconds to wait after the attempts-th failure in a row (attempts >= 1) */
-guint esim_retry_delay (guint attempts,
-                        guint first_seconds,
-                        guint max_seconds);
+guint esim_retry_delay (guint attempts, guint first_seconds, guint max_seconds);
 
-void esim_retry_failed (EsimRetry *self,
-                        gint64 now,
-                        guint first_seconds,
-                        guint max_seconds);
+void esim_retry_failed (EsimRetry *self, gint64 now, guint first_seconds, guint max_seconds);
 void esim_retry_succeeded (EsimRetry *self);
 
 /* a missing file is a fresh state; a corrupt one is an error */
-gboolean esim_retry_load (EsimRetry *self,
-                          const gchar *path,
-                          GError **error);
+gboolean esim_retry_load (EsimRetry *self, const gchar *path, GError **error);
 /* written atomically, mode 0600; a fresh state removes the file */
-gboolean esim_retry_save (const EsimRetry *self,
-                          const gchar *path,
-                          GError **error);
+gboolean esim_retry_save (const EsimRetry *self, const gchar *path, GError **error);
 
 G_END_DECLS

@@ -7,16 +7,20 @@
 #include "esim-es10-download.h"
 #include "esim-es10-private.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-download-error-quark, esim_download_error)
+/* clang-format on */
+/* clang-format off */
 G_DEFINE_QUARK (esim-install-error-quark, esim_install_error)
+/* clang-format on */
 
 /* DeviceCapabilities with the releases the device reports */
 GBytes *
 esim_es10_build_ctx_params1 (const gchar *matching_id, const EsimDeviceInfo *device)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  const guint8 *releases[] = { device->gsm_release, device->utran_release, NULL, NULL, NULL,
-                               device->eutran_release };
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  const guint8 *releases[]
+    = { device->gsm_release, device->utran_release, NULL, NULL, NULL, device->eutran_release };
 
   /* CtxParams1 CHOICE [0] ctxParamsForCommonAuthentication */
   esim_tlv_builder_begin (b, 0xA0);
@@ -67,35 +71,34 @@ static gpointer
 parse_signed_choice (GBytes *response, guint32 tag, const gchar *function,
                      const DownloadCode *codes, guint n_codes, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   EsimTlv outer, branch, code_tlv;
   gint64 code = 0;
 
   if (!esim_tlv_decode_expect (response, tag, &outer, &local)) {
-    g_set_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_MALFORMED_RESPONSE, "%s: %s",
-                 function, local->message);
+    g_set_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_MALFORMED_RESPONSE, "%s: %s", function,
+                 local->message);
     return NULL;
   }
   if (esim_tlv_find (&outer, 0xA0, &branch)) {
-    if (!esim_tlv_require (&branch, 0x30, NULL, &local) ||
-        !esim_tlv_require (&branch, 0x5F37, NULL, &local)) {
-      g_set_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_MALFORMED_RESPONSE, "%s: %s",
-                   function, local->message);
+    if (!esim_tlv_require (&branch, 0x30, NULL, &local)
+        || !esim_tlv_require (&branch, 0x5F37, NULL, &local)) {
+      g_set_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_MALFORMED_RESPONSE, "%s: %s", function,
+                   local->message);
       return NULL;
     }
     return g_bytes_ref (response);
   }
-  if (!esim_tlv_find (&outer, 0xA1, &branch) ||
-      !esim_tlv_require (&branch, 0x02, &code_tlv, &local) ||
-      !esim_tlv_get_int (&code_tlv, &code, &local)) {
+  if (!esim_tlv_find (&outer, 0xA1, &branch) || !esim_tlv_require (&branch, 0x02, &code_tlv, &local)
+      || !esim_tlv_get_int (&code_tlv, &code, &local)) {
     g_set_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_MALFORMED_RESPONSE,
                  "%s: neither a result nor an error code", function);
     return NULL;
   }
   for (guint i = 0; i < n_codes; i++) {
     if (codes[i].code == code) {
-      g_set_error (error, ESIM_DOWNLOAD_ERROR, codes[i].error, "%s: %s (result %" G_GINT64_FORMAT ")",
-                   function, codes[i].text, code);
+      g_set_error (error, ESIM_DOWNLOAD_ERROR, codes[i].error,
+                   "%s: %s (result %" G_GINT64_FORMAT ")", function, codes[i].text, code);
       return NULL;
     }
   }
@@ -123,7 +126,7 @@ parse_prepare_download (GBytes *response, GError **error)
 static gboolean
 check_part (GBytes *part, guint32 tag, const gchar *name, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   EsimTlv tlv;
 
   if (part != NULL && esim_tlv_decode_expect (part, tag, &tlv, &local))
@@ -147,15 +150,15 @@ esim_es10_authenticate_server_async (EsimEs10 *self, GBytes *server_signed1,
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
                                      gpointer user_data)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
   GError *error = NULL;
 
-  if (check_part (server_signed1, 0x30, "serverSigned1", &error) &&
-      check_part (server_signature1, 0x5F37, "serverSignature1", &error) &&
-      check_part (euicc_ci_pkid, 0x04, "euiccCiPKIdToBeUsed", &error) &&
-      check_part (server_certificate, 0x30, "serverCertificate", &error) &&
-      check_part (ctx_params1, 0xA0, "ctxParams1", &error)) {
+  if (check_part (server_signed1, 0x30, "serverSigned1", &error)
+      && check_part (server_signature1, 0x5F37, "serverSignature1", &error)
+      && check_part (euicc_ci_pkid, 0x04, "euiccCiPKIdToBeUsed", &error)
+      && check_part (server_certificate, 0x30, "serverCertificate", &error)
+      && check_part (ctx_params1, 0xA0, "ctxParams1", &error)) {
     esim_tlv_builder_begin (b, 0xBF38);
     add_part (b, server_signed1);
     add_part (b, server_signature1);
@@ -182,16 +185,16 @@ esim_es10_prepare_download_async (EsimEs10 *self, GBytes *smdp_signed2, GBytes *
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
   GError *error = NULL;
 
   if (hash_cc != NULL && g_bytes_get_size (hash_cc) != 32) {
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                          "a hashed confirmation code has 32 bytes");
-  } else if (check_part (smdp_signed2, 0x30, "smdpSigned2", &error) &&
-             check_part (smdp_signature2, 0x5F37, "smdpSignature2", &error) &&
-             check_part (smdp_certificate, 0x30, "smdpCertificate", &error)) {
+  } else if (check_part (smdp_signed2, 0x30, "smdpSigned2", &error)
+             && check_part (smdp_signature2, 0x5F37, "smdpSignature2", &error)
+             && check_part (smdp_certificate, 0x30, "smdpCertificate", &error)) {
     esim_tlv_builder_begin (b, 0xBF21);
     add_part (b, smdp_signed2);
     add_part (b, smdp_signature2);
@@ -273,8 +276,8 @@ esim_install_result_to_error (const EsimInstallResult *self)
   EsimInstallError code = self->error_reason;
 
   /* keep the domain's codes to the ones SGP.22 names */
-  if (code < ESIM_INSTALL_ERROR_INCORRECT_INPUT_VALUES ||
-      (code > ESIM_INSTALL_ERROR_PPR_NOT_ALLOWED && code != ESIM_INSTALL_ERROR_UNKNOWN))
+  if (code < ESIM_INSTALL_ERROR_INCORRECT_INPUT_VALUES
+      || (code > ESIM_INSTALL_ERROR_PPR_NOT_ALLOWED && code != ESIM_INSTALL_ERROR_UNKNOWN))
     code = ESIM_INSTALL_ERROR_UNKNOWN;
   return g_error_new (ESIM_INSTALL_ERROR, (gint) code,
                       "profile installation failed: %s (reason %u, step %u)",
@@ -293,8 +296,8 @@ static gboolean
 install_result_fill (EsimInstallResult *r, const EsimTlv *pir, GError **error)
 {
   EsimTlv data, tlv, meta, final, branch;
-  g_autoptr(GError) local = NULL;
-  g_autoptr(EsimNotificationMetadata) m = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (EsimNotificationMetadata) m = NULL;
 
   if (!esim_tlv_require (pir, 0xBF27, &data, NULL) || !esim_tlv_require (pir, 0x5F37, NULL, NULL))
     return pir_malformed (error, "no signed result data");
@@ -321,8 +324,8 @@ install_result_fill (EsimInstallResult *r, const EsimTlv *pir, GError **error)
   if (esim_tlv_find (&final, 0xA1, &branch)) {
     guint64 cmd = 0, reason = 0;
     EsimTlv c, e;
-    if (!esim_tlv_require (&branch, 0x80, &c, NULL) || !esim_tlv_get_uint (&c, &cmd, NULL) ||
-        !esim_tlv_require (&branch, 0x81, &e, NULL) || !esim_tlv_get_uint (&e, &reason, NULL))
+    if (!esim_tlv_require (&branch, 0x80, &c, NULL) || !esim_tlv_get_uint (&c, &cmd, NULL)
+        || !esim_tlv_require (&branch, 0x81, &e, NULL) || !esim_tlv_get_uint (&e, &reason, NULL))
       return pir_malformed (error, "error result without its codes");
     r->success = FALSE;
     r->bpp_command_id = (guint) MIN (cmd, G_MAXUINT);
@@ -335,8 +338,8 @@ install_result_fill (EsimInstallResult *r, const EsimTlv *pir, GError **error)
 EsimInstallResult *
 esim_install_result_parse (GBytes *pir, GError **error)
 {
-  g_autoptr(EsimInstallResult) r = g_new0 (EsimInstallResult, 1);
-  g_autoptr(GError) local = NULL;
+  g_autoptr (EsimInstallResult) r = g_new0 (EsimInstallResult, 1);
+  g_autoptr (GError) local = NULL;
   EsimTlv tlv;
 
   if (!esim_tlv_decode_expect (pir, 0xBF37, &tlv, &local)) {
@@ -390,8 +393,8 @@ bpp_add_elements (GPtrArray *cmds, const EsimTlv *seq, guint32 tag, GError **err
 GPtrArray *
 esim_bpp_split (GBytes *bpp, GError **error)
 {
-  g_autoptr(GPtrArray) cmds = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GPtrArray) cmds = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GError) local = NULL;
   EsimTlvIter iter;
   EsimTlv root, el;
   guint32 expect[] = { 0xBF23, 0xA0, 0xA1, 0xA2, 0xA3 };
@@ -414,7 +417,7 @@ esim_bpp_split (GBytes *bpp, GError **error)
     switch (el.tag) {
     case 0xBF23: {
       GByteArray *first = g_byte_array_new ();
-      g_autoptr(GBytes) hdr = header_of (&root);
+      g_autoptr (GBytes) hdr = header_of (&root);
       g_byte_array_append (first, g_bytes_get_data (hdr, NULL), g_bytes_get_size (hdr));
       g_byte_array_append (first, el.raw, el.raw_length);
       g_ptr_array_add (cmds, g_byte_array_free_to_bytes (first));
@@ -466,9 +469,9 @@ static void load_send_next (GTask *task);
 static void
 load_transact_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   LoadData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) response = NULL;
+  g_autoptr (GBytes) response = NULL;
   GError *error = NULL;
   EsimInstallResult *result;
 
@@ -485,8 +488,9 @@ load_transact_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       load_send_next (g_steal_pointer (&task));
       return;
     }
-    g_task_return_new_error (task, ESIM_ES10_ERROR, ESIM_ES10_ERROR_MALFORMED_RESPONSE,
-                             "LoadBoundProfilePackage: no installation result after the last segment");
+    g_task_return_new_error (
+      task, ESIM_ES10_ERROR, ESIM_ES10_ERROR_MALFORMED_RESPONSE,
+      "LoadBoundProfilePackage: no installation result after the last segment");
     return;
   }
   /* a result before the end means the card stopped the installation */
@@ -514,9 +518,9 @@ load_send_next (GTask *task)
 
 void
 esim_es10_load_bound_profile_package_async (EsimEs10 *self, GBytes *bpp,
-                                            EsimBppProgressFunc progress,
-                                            gpointer progress_data, GCancellable *cancellable,
-                                            GAsyncReadyCallback callback, gpointer user_data)
+                                            EsimBppProgressFunc progress, gpointer progress_data,
+                                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                                            gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   LoadData *data = g_new0 (LoadData, 1);
@@ -537,8 +541,7 @@ esim_es10_load_bound_profile_package_async (EsimEs10 *self, GBytes *bpp,
 }
 
 EsimInstallResult *
-esim_es10_load_bound_profile_package_finish (EsimEs10 *self, GAsyncResult *result,
-                                             GError **error)
+esim_es10_load_bound_profile_package_finish (EsimEs10 *self, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

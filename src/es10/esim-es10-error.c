@@ -6,7 +6,9 @@
 
 #include "esim-es10-error.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-es10-error-quark, esim_es10_error)
+/* clang-format on */
 
 /* indexed by code; keep in the order of the enum */
 static const gchar *const error_nicks[] = {

@@ -15,7 +15,7 @@
 static GBytes *
 empty_request (guint32 tag)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
 
   esim_tlv_builder_begin (builder, tag);
   esim_tlv_builder_end (builder);
@@ -28,13 +28,12 @@ void
 esim_es10_get_euicc_configured_addresses_async (EsimEs10 *self, GCancellable *cancellable,
                                                 GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GBytes) request = empty_request (0xBF3C);
+  g_autoptr (GBytes) request = empty_request (0xBF3C);
 
-  esim_es10_command_async (self, request, NULL,
-                           (EsimEs10ParseFunc) esim_es10_parse_configured_addresses,
-                           (GDestroyNotify) esim_configured_addresses_free,
-                           esim_es10_get_euicc_configured_addresses_async,
-                           cancellable, callback, user_data);
+  esim_es10_command_async (
+    self, request, NULL, (EsimEs10ParseFunc) esim_es10_parse_configured_addresses,
+    (GDestroyNotify) esim_configured_addresses_free, esim_es10_get_euicc_configured_addresses_async,
+    cancellable, callback, user_data);
 }
 
 EsimConfiguredAddresses *
@@ -49,11 +48,11 @@ esim_es10_get_euicc_configured_addresses_finish (EsimEs10 *self, GAsyncResult *r
 
 void
 esim_es10_set_default_dp_address_async (EsimEs10 *self, const gchar *address,
-                                        GCancellable *cancellable,
-                                        GAsyncReadyCallback callback, gpointer user_data)
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
   GError *error = NULL;
 
   g_return_if_fail (address != NULL);
@@ -67,8 +66,8 @@ esim_es10_set_default_dp_address_async (EsimEs10 *self, const gchar *address,
     request = esim_tlv_builder_finish (builder);
   }
   esim_es10_check_command_async (self, request, error, esim_es10_parse_set_default_dp_address,
-                                 esim_es10_set_default_dp_address_async,
-                                 cancellable, callback, user_data);
+                                 esim_es10_set_default_dp_address_async, cancellable, callback,
+                                 user_data);
 }
 
 gboolean
@@ -84,10 +83,9 @@ void
 esim_es10_get_euicc_challenge_async (EsimEs10 *self, GCancellable *cancellable,
                                      GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GBytes) request = empty_request (0xBF2E);
+  g_autoptr (GBytes) request = empty_request (0xBF2E);
 
-  esim_es10_command_async (self, request, NULL,
-                           (EsimEs10ParseFunc) esim_es10_parse_euicc_challenge,
+  esim_es10_command_async (self, request, NULL, (EsimEs10ParseFunc) esim_es10_parse_euicc_challenge,
                            (GDestroyNotify) g_bytes_unref, esim_es10_get_euicc_challenge_async,
                            cancellable, callback, user_data);
 }
@@ -104,10 +102,9 @@ void
 esim_es10_get_euicc_info1_async (EsimEs10 *self, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GBytes) request = empty_request (0xBF20);
+  g_autoptr (GBytes) request = empty_request (0xBF20);
 
-  esim_es10_command_async (self, request, NULL,
-                           (EsimEs10ParseFunc) esim_es10_parse_euicc_info1,
+  esim_es10_command_async (self, request, NULL, (EsimEs10ParseFunc) esim_es10_parse_euicc_info1,
                            (GDestroyNotify) esim_euicc_info1_free, esim_es10_get_euicc_info1_async,
                            cancellable, callback, user_data);
 }
@@ -124,10 +121,9 @@ void
 esim_es10_get_euicc_info2_async (EsimEs10 *self, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GBytes) request = empty_request (0xBF22);
+  g_autoptr (GBytes) request = empty_request (0xBF22);
 
-  esim_es10_command_async (self, request, NULL,
-                           (EsimEs10ParseFunc) esim_es10_parse_euicc_info2,
+  esim_es10_command_async (self, request, NULL, (EsimEs10ParseFunc) esim_es10_parse_euicc_info2,
                            (GDestroyNotify) esim_euicc_info2_free, esim_es10_get_euicc_info2_async,
                            cancellable, callback, user_data);
 }
@@ -141,14 +137,14 @@ esim_es10_get_euicc_info2_finish (EsimEs10 *self, GAsyncResult *result, GError *
 /* GetRAT */
 
 void
-esim_es10_get_rat_async (EsimEs10 *self, GCancellable *cancellable,
-                         GAsyncReadyCallback callback, gpointer user_data)
+esim_es10_get_rat_async (EsimEs10 *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
 {
-  g_autoptr(GBytes) request = empty_request (0xBF43);
+  g_autoptr (GBytes) request = empty_request (0xBF43);
 
   esim_es10_command_async (self, request, NULL, (EsimEs10ParseFunc) esim_es10_parse_rat,
-                           (GDestroyNotify) g_ptr_array_unref, esim_es10_get_rat_async,
-                           cancellable, callback, user_data);
+                           (GDestroyNotify) g_ptr_array_unref, esim_es10_get_rat_async, cancellable,
+                           callback, user_data);
 }
 
 GPtrArray *
@@ -164,8 +160,8 @@ esim_es10_cancel_session_async (EsimEs10 *self, GBytes *transaction_id,
                                 EsimCancelSessionReason reason, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
   GError *error = NULL;
   gsize len;
 
@@ -195,12 +191,12 @@ esim_es10_cancel_session_finish (EsimEs10 *self, GAsyncResult *result, GError **
 /* GetEID */
 
 void
-esim_es10_get_eid_async (EsimEs10 *self, GCancellable *cancellable,
-                         GAsyncReadyCallback callback, gpointer user_data)
+esim_es10_get_eid_async (EsimEs10 *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
 {
   static const guint8 eid_tag[] = { 0x5A };
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
 
   esim_tlv_builder_begin (builder, 0xBF3E);
   esim_tlv_builder_add (builder, 0x5C, eid_tag, sizeof (eid_tag));
@@ -223,16 +219,16 @@ esim_es10_euicc_memory_reset_async (EsimEs10 *self, EsimMemoryResetOptions optio
                                     GCancellable *cancellable, GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
 
   esim_tlv_builder_begin (builder, 0xBF34);
   esim_tlv_builder_add_bit_string (builder, 0x82, options, 3);
   esim_tlv_builder_end (builder);
   request = esim_tlv_builder_finish (builder);
   esim_es10_check_command_async (self, request, NULL, esim_es10_parse_memory_reset,
-                                 esim_es10_euicc_memory_reset_async,
-                                 cancellable, callback, user_data);
+                                 esim_es10_euicc_memory_reset_async, cancellable, callback,
+                                 user_data);
 }
 
 gboolean

@@ -16,8 +16,8 @@ esim_es10_list_notification_async (EsimEs10 *self, EsimNotificationEvent operati
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
 
   esim_tlv_builder_begin (builder, 0xBF28);
   if (operations != ESIM_NOTIFICATION_EVENT_NONE)
@@ -44,8 +44,8 @@ esim_es10_retrieve_notifications_list_async (EsimEs10 *self, gint64 seq_number,
                                              GCancellable *cancellable,
                                              GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
 
   esim_tlv_builder_begin (builder, 0xBF2B);
   if (seq_number >= 0 || operations != ESIM_NOTIFICATION_EVENT_NONE) {
@@ -58,16 +58,14 @@ esim_es10_retrieve_notifications_list_async (EsimEs10 *self, gint64 seq_number,
   }
   esim_tlv_builder_end (builder);
   request = esim_tlv_builder_finish (builder);
-  esim_es10_command_async (self, request, NULL,
-                           (EsimEs10ParseFunc) esim_es10_parse_retrieve_notifications_list,
-                           (GDestroyNotify) g_ptr_array_unref,
-                           esim_es10_retrieve_notifications_list_async,
-                           cancellable, callback, user_data);
+  esim_es10_command_async (
+    self, request, NULL, (EsimEs10ParseFunc) esim_es10_parse_retrieve_notifications_list,
+    (GDestroyNotify) g_ptr_array_unref, esim_es10_retrieve_notifications_list_async, cancellable,
+    callback, user_data);
 }
 
 GPtrArray *
-esim_es10_retrieve_notifications_list_finish (EsimEs10 *self, GAsyncResult *result,
-                                              GError **error)
+esim_es10_retrieve_notifications_list_finish (EsimEs10 *self, GAsyncResult *result, GError **error)
 {
   return esim_es10_command_finish (self, result, esim_es10_retrieve_notifications_list_async,
                                    error);
@@ -80,8 +78,8 @@ esim_es10_remove_notification_from_list_async (EsimEs10 *self, guint64 seq_numbe
                                                GCancellable *cancellable,
                                                GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
   GError *error = NULL;
 
   if (seq_number > G_MAXINT64) {
@@ -94,8 +92,8 @@ esim_es10_remove_notification_from_list_async (EsimEs10 *self, guint64 seq_numbe
     request = esim_tlv_builder_finish (builder);
   }
   esim_es10_check_command_async (self, request, error, esim_es10_parse_remove_notification,
-                                 esim_es10_remove_notification_from_list_async,
-                                 cancellable, callback, user_data);
+                                 esim_es10_remove_notification_from_list_async, cancellable,
+                                 callback, user_data);
 }
 
 gboolean

@@ -72,7 +72,7 @@ dup_iccid (const EsimTlv *tlv, GError **error)
 static gboolean
 parse_outer (GBytes *response, guint32 tag, EsimTlv *out, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
 
   if (!esim_tlv_decode_bytes (response, out, &local)) {
     g_set_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_MALFORMED_RESPONSE,
@@ -81,8 +81,8 @@ parse_outer (GBytes *response, guint32 tag, EsimTlv *out, GError **error)
   }
   if (out->tag != tag) {
     g_set_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_UNEXPECTED_RESPONSE_TAG,
-                 "%s: response has tag %X, expected %X",
-                 esim_es10_function_name (tag), out->tag, tag);
+                 "%s: response has tag %X, expected %X", esim_es10_function_name (tag), out->tag,
+                 tag);
     return FALSE;
   }
   return TRUE;
@@ -140,15 +140,15 @@ static gboolean
 parse_result_response (GBytes *response, guint32 tag, const ResultCode *codes, gsize n_codes,
                        GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   EsimTlv outer;
   EsimTlv result;
   gint64 value = 0;
 
   if (!parse_outer (response, tag, &outer, error))
     return FALSE;
-  if (!esim_tlv_require (&outer, 0x80, &result, &local) ||
-      !esim_tlv_get_int (&result, &value, &local))
+  if (!esim_tlv_require (&outer, 0x80, &result, &local)
+      || !esim_tlv_get_int (&result, &value, &local))
     return malformed (error, tag, g_steal_pointer (&local)) != NULL;
   return check_result (tag, value, codes, n_codes, error);
 }
@@ -159,7 +159,7 @@ static gboolean
 parse_choice_response (GBytes *response, guint32 tag, const ResultCode *codes, gsize n_codes,
                        EsimTlv *outer, EsimTlv *ok, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   EsimTlv err;
   gint64 value = 0;
 
@@ -183,7 +183,7 @@ parse_choice_response (GBytes *response, guint32 tag, const ResultCode *codes, g
 EsimOperatorId *
 esim_operator_id_parse (const EsimTlv *tlv, GError **error)
 {
-  g_autoptr(EsimOperatorId) self = esim_operator_id_new ();
+  g_autoptr (EsimOperatorId) self = esim_operator_id_new ();
   EsimTlv child;
 
   if (!esim_tlv_require (tlv, 0x80, &child, error))
@@ -200,12 +200,12 @@ esim_operator_id_parse (const EsimTlv *tlv, GError **error)
 static EsimNotificationConfig *
 notification_config_parse (const EsimTlv *tlv, GError **error)
 {
-  g_autoptr(EsimNotificationConfig) self = esim_notification_config_new ();
+  g_autoptr (EsimNotificationConfig) self = esim_notification_config_new ();
   EsimTlv child;
   guint32 bits = 0;
 
-  if (!esim_tlv_require (tlv, 0x80, &child, error) ||
-      !esim_tlv_get_bit_string (&child, &bits, error))
+  if (!esim_tlv_require (tlv, 0x80, &child, error)
+      || !esim_tlv_get_bit_string (&child, &bits, error))
     return NULL;
   self->events = bits & ESIM_NOTIFICATION_EVENT_ALL;
   self->address = require_string (tlv, 0x81, error);
@@ -299,7 +299,7 @@ profile_info_parse_child (EsimProfileInfo *self, const EsimTlv *child, GError **
 EsimProfileInfo *
 esim_profile_info_parse (const EsimTlv *e3, GError **error)
 {
-  g_autoptr(EsimProfileInfo) self = esim_profile_info_new ();
+  g_autoptr (EsimProfileInfo) self = esim_profile_info_new ();
   EsimTlvIter iter;
   EsimTlv child;
 
@@ -319,7 +319,7 @@ esim_profile_info_parse (const EsimTlv *e3, GError **error)
 EsimNotificationMetadata *
 esim_notification_metadata_parse (const EsimTlv *bf2f, GError **error)
 {
-  g_autoptr(EsimNotificationMetadata) self = esim_notification_metadata_new ();
+  g_autoptr (EsimNotificationMetadata) self = esim_notification_metadata_new ();
   EsimTlv child;
   guint32 bits = 0;
 
@@ -328,11 +328,11 @@ esim_notification_metadata_parse (const EsimTlv *bf2f, GError **error)
                  "expected NotificationMetadata (BF2F), got 0x%X", bf2f->tag);
     return NULL;
   }
-  if (!esim_tlv_require (bf2f, 0x80, &child, error) ||
-      !esim_tlv_get_uint (&child, &self->seq_number, error))
+  if (!esim_tlv_require (bf2f, 0x80, &child, error)
+      || !esim_tlv_get_uint (&child, &self->seq_number, error))
     return NULL;
-  if (!esim_tlv_require (bf2f, 0x81, &child, error) ||
-      !esim_tlv_get_bit_string (&child, &bits, error))
+  if (!esim_tlv_require (bf2f, 0x81, &child, error)
+      || !esim_tlv_get_bit_string (&child, &bits, error))
     return NULL;
   /* the operation is a single event; anything else cannot be sent on */
   if (bits == 0 || (bits & (bits - 1)) != 0 || (bits & ~ESIM_NOTIFICATION_EVENT_ALL) != 0) {
@@ -354,7 +354,7 @@ esim_notification_metadata_parse (const EsimTlv *bf2f, GError **error)
 EsimPendingNotification *
 esim_pending_notification_parse (const EsimTlv *tlv, GError **error)
 {
-  g_autoptr(EsimPendingNotification) self = esim_pending_notification_new ();
+  g_autoptr (EsimPendingNotification) self = esim_pending_notification_new ();
   EsimTlv data;
   EsimTlv metadata;
 
@@ -362,15 +362,15 @@ esim_pending_notification_parse (const EsimTlv *tlv, GError **error)
   case 0xBF37:
     /* ProfileInstallationResult: the metadata is inside the signed data */
     self->kind = ESIM_PENDING_NOTIFICATION_INSTALL;
-    if (!esim_tlv_require (tlv, 0xBF27, &data, error) ||
-        !esim_tlv_require (&data, 0xBF2F, &metadata, error) ||
-        !esim_tlv_require (tlv, 0x5F37, NULL, error))
+    if (!esim_tlv_require (tlv, 0xBF27, &data, error)
+        || !esim_tlv_require (&data, 0xBF2F, &metadata, error)
+        || !esim_tlv_require (tlv, 0x5F37, NULL, error))
       return NULL;
     break;
   case 0x30:
     self->kind = ESIM_PENDING_NOTIFICATION_OTHER;
-    if (!esim_tlv_require (tlv, 0xBF2F, &metadata, error) ||
-        !esim_tlv_require (tlv, 0x5F37, NULL, error))
+    if (!esim_tlv_require (tlv, 0xBF2F, &metadata, error)
+        || !esim_tlv_require (tlv, 0x5F37, NULL, error))
       return NULL;
     break;
   default:
@@ -450,8 +450,8 @@ parse_pkid_list (const EsimTlv *parent, guint32 tag, GPtrArray *out, GError **er
 EsimConfiguredAddresses *
 esim_es10_parse_configured_addresses (GBytes *response, GError **error)
 {
-  g_autoptr(EsimConfiguredAddresses) self = esim_configured_addresses_new ();
-  g_autoptr(GError) local = NULL;
+  g_autoptr (EsimConfiguredAddresses) self = esim_configured_addresses_new ();
+  g_autoptr (GError) local = NULL;
   EsimTlv outer;
 
   if (!parse_outer (response, 0xBF3C, &outer, error))
@@ -473,7 +473,7 @@ esim_es10_parse_set_default_dp_address (GBytes *response, GError **error)
 GBytes *
 esim_es10_parse_euicc_challenge (GBytes *response, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   EsimTlv outer;
   EsimTlv challenge;
 
@@ -491,17 +491,17 @@ esim_es10_parse_euicc_challenge (GBytes *response, GError **error)
 EsimEuiccInfo1 *
 esim_es10_parse_euicc_info1 (GBytes *response, GError **error)
 {
-  g_autoptr(EsimEuiccInfo1) self = esim_euicc_info1_new ();
-  g_autoptr(GError) local = NULL;
+  g_autoptr (EsimEuiccInfo1) self = esim_euicc_info1_new ();
+  g_autoptr (GError) local = NULL;
   EsimTlv outer;
   EsimTlv child;
 
   if (!parse_outer (response, 0xBF20, &outer, error))
     return NULL;
-  if (!esim_tlv_require (&outer, 0x82, &child, &local) ||
-      (self->svn = dup_version (&child, &local)) == NULL ||
-      !parse_pkid_list (&outer, 0xA9, self->ci_pkids_for_verification, &local) ||
-      !parse_pkid_list (&outer, 0xAA, self->ci_pkids_for_signing, &local))
+  if (!esim_tlv_require (&outer, 0x82, &child, &local)
+      || (self->svn = dup_version (&child, &local)) == NULL
+      || !parse_pkid_list (&outer, 0xA9, self->ci_pkids_for_verification, &local)
+      || !parse_pkid_list (&outer, 0xAA, self->ci_pkids_for_signing, &local))
     return malformed (error, outer.tag, g_steal_pointer (&local));
   self->raw = g_bytes_ref (response);
   return g_steal_pointer (&self);
@@ -514,51 +514,52 @@ euicc_info2_parse (EsimEuiccInfo2 *self, const EsimTlv *outer, GError **error)
   gint64 value = 0;
   guint32 bits = 0;
 
-  if (!esim_tlv_require (outer, 0x81, &child, error) ||
-      (self->profile_version = dup_version (&child, error)) == NULL)
+  if (!esim_tlv_require (outer, 0x81, &child, error)
+      || (self->profile_version = dup_version (&child, error)) == NULL)
     return FALSE;
-  if (!esim_tlv_require (outer, 0x82, &child, error) ||
-      (self->svn = dup_version (&child, error)) == NULL)
+  if (!esim_tlv_require (outer, 0x82, &child, error)
+      || (self->svn = dup_version (&child, error)) == NULL)
     return FALSE;
-  if (!esim_tlv_require (outer, 0x83, &child, error) ||
-      (self->firmware_version = dup_version (&child, error)) == NULL)
+  if (!esim_tlv_require (outer, 0x83, &child, error)
+      || (self->firmware_version = dup_version (&child, error)) == NULL)
     return FALSE;
   if (!esim_tlv_require (outer, 0x84, &child, error))
     return FALSE;
   self->ext_card_resource = esim_tlv_dup_value (&child);
   if (!esim_ext_card_resource_parse (self->ext_card_resource, &self->installed_applications,
-                                     &self->free_nonvolatile_memory,
-                                     &self->free_volatile_memory, error))
+                                     &self->free_nonvolatile_memory, &self->free_volatile_memory,
+                                     error))
     return FALSE;
-  if (!esim_tlv_require (outer, 0x85, &child, error) ||
-      !esim_tlv_get_bit_string (&child, &self->uicc_capability, error))
+  if (!esim_tlv_require (outer, 0x85, &child, error)
+      || !esim_tlv_get_bit_string (&child, &self->uicc_capability, error))
     return FALSE;
-  if (esim_tlv_find (outer, 0x86, &child) &&
-      (self->javacard_version = dup_version (&child, error)) == NULL)
+  if (esim_tlv_find (outer, 0x86, &child)
+      && (self->javacard_version = dup_version (&child, error)) == NULL)
     return FALSE;
-  if (esim_tlv_find (outer, 0x87, &child) &&
-      (self->globalplatform_version = dup_version (&child, error)) == NULL)
+  if (esim_tlv_find (outer, 0x87, &child)
+      && (self->globalplatform_version = dup_version (&child, error)) == NULL)
     return FALSE;
-  if (!esim_tlv_require (outer, 0x88, &child, error) ||
-      !esim_tlv_get_bit_string (&child, &self->rsp_capability, error))
+  if (!esim_tlv_require (outer, 0x88, &child, error)
+      || !esim_tlv_get_bit_string (&child, &self->rsp_capability, error))
     return FALSE;
-  if (!parse_pkid_list (outer, 0xA9, self->ci_pkids_for_verification, error) ||
-      !parse_pkid_list (outer, 0xAA, self->ci_pkids_for_signing, error))
+  if (!parse_pkid_list (outer, 0xA9, self->ci_pkids_for_verification, error)
+      || !parse_pkid_list (outer, 0xAA, self->ci_pkids_for_signing, error))
     return FALSE;
   if (esim_tlv_find (outer, 0x8B, &child)) {
     if (!esim_tlv_get_int (&child, &value, error))
       return FALSE;
     /* categories a later version adds are "other" to us */
-    self->category = (value >= 0 && value <= ESIM_EUICC_CATEGORY_CONTACTLESS) ?
-                       (EsimEuiccCategory) value : ESIM_EUICC_CATEGORY_OTHER;
+    self->category = (value >= 0 && value <= ESIM_EUICC_CATEGORY_CONTACTLESS)
+                       ? (EsimEuiccCategory) value
+                       : ESIM_EUICC_CATEGORY_OTHER;
   }
   if (esim_tlv_find (outer, 0x99, &child)) {
     if (!esim_tlv_get_bit_string (&child, &bits, error))
       return FALSE;
     self->forbidden_profile_policy_rules = bits & ((1u << ESIM_PPR_N_BITS) - 1);
   }
-  if (!esim_tlv_require (outer, 0x04, &child, error) ||
-      (self->pp_version = dup_version (&child, error)) == NULL)
+  if (!esim_tlv_require (outer, 0x04, &child, error)
+      || (self->pp_version = dup_version (&child, error)) == NULL)
     return FALSE;
   self->sas_accreditation_number = require_string (outer, 0x0C, error);
   if (self->sas_accreditation_number == NULL)
@@ -577,8 +578,8 @@ euicc_info2_parse (EsimEuiccInfo2 *self, const EsimTlv *outer, GError **error)
 EsimEuiccInfo2 *
 esim_es10_parse_euicc_info2 (GBytes *response, GError **error)
 {
-  g_autoptr(EsimEuiccInfo2) self = esim_euicc_info2_new ();
-  g_autoptr(GError) local = NULL;
+  g_autoptr (EsimEuiccInfo2) self = esim_euicc_info2_new ();
+  g_autoptr (GError) local = NULL;
   EsimTlv outer;
 
   if (!parse_outer (response, 0xBF22, &outer, error))
@@ -592,9 +593,9 @@ esim_es10_parse_euicc_info2 (GBytes *response, GError **error)
 GPtrArray *
 esim_es10_parse_list_notification (GBytes *response, GError **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) esim_notification_metadata_free);
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GPtrArray) list
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_notification_metadata_free);
+  g_autoptr (GError) local = NULL;
   EsimTlvIter iter;
   EsimTlv outer;
   EsimTlv ok;
@@ -622,9 +623,9 @@ static const ResultCode retrieve_notifications_codes[] = {
 GPtrArray *
 esim_es10_parse_retrieve_notifications_list (GBytes *response, GError **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) esim_pending_notification_free);
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GPtrArray) list
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_pending_notification_free);
+  g_autoptr (GError) local = NULL;
   EsimTlvIter iter;
   EsimTlv outer;
   EsimTlv ok;
@@ -663,14 +664,14 @@ esim_es10_parse_remove_notification (GBytes *response, GError **error)
 static EsimRatRule *
 rat_rule_parse (const EsimTlv *tlv, GError **error)
 {
-  g_autoptr(EsimRatRule) self = esim_rat_rule_new ();
+  g_autoptr (EsimRatRule) self = esim_rat_rule_new ();
   EsimTlvIter iter;
   EsimTlv child;
   EsimTlv item;
   guint32 bits = 0;
 
-  if (!esim_tlv_require (tlv, 0x80, &child, error) ||
-      !esim_tlv_get_bit_string (&child, &bits, error))
+  if (!esim_tlv_require (tlv, 0x80, &child, error)
+      || !esim_tlv_get_bit_string (&child, &bits, error))
     return NULL;
   self->ppr_ids = bits & ((1u << ESIM_PPR_N_BITS) - 1);
   if (!esim_tlv_require (tlv, 0xA1, &child, error))
@@ -685,8 +686,8 @@ rat_rule_parse (const EsimTlv *tlv, GError **error)
       return NULL;
     g_ptr_array_add (self->allowed_operators, op);
   }
-  if (!esim_tlv_require (tlv, 0x82, &child, error) ||
-      !esim_tlv_get_bit_string (&child, &bits, error))
+  if (!esim_tlv_require (tlv, 0x82, &child, error)
+      || !esim_tlv_get_bit_string (&child, &bits, error))
     return NULL;
   self->consent_required = (bits & 1) != 0;
   return g_steal_pointer (&self);
@@ -695,8 +696,9 @@ rat_rule_parse (const EsimTlv *tlv, GError **error)
 GPtrArray *
 esim_es10_parse_rat (GBytes *response, GError **error)
 {
-  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_rat_rule_free);
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GPtrArray) rules
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_rat_rule_free);
+  g_autoptr (GError) local = NULL;
   EsimTlvIter iter;
   EsimTlv outer;
   EsimTlv rat;
@@ -726,7 +728,7 @@ static const ResultCode cancel_session_codes[] = {
 GBytes *
 esim_es10_parse_cancel_session (GBytes *response, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   EsimTlv outer;
   EsimTlv ok;
 
@@ -734,8 +736,7 @@ esim_es10_parse_cancel_session (GBytes *response, GError **error)
                               G_N_ELEMENTS (cancel_session_codes), &outer, &ok, error))
     return NULL;
   /* the signed part and its signature must be there for the SM-DP+ */
-  if (!esim_tlv_require (&ok, 0x30, NULL, &local) ||
-      !esim_tlv_require (&ok, 0x5F37, NULL, &local))
+  if (!esim_tlv_require (&ok, 0x30, NULL, &local) || !esim_tlv_require (&ok, 0x5F37, NULL, &local))
     return malformed (error, outer.tag, g_steal_pointer (&local));
   return g_bytes_ref (response);
 }
@@ -747,9 +748,9 @@ static const ResultCode profiles_info_codes[] = {
 GPtrArray *
 esim_es10_parse_profiles_info (GBytes *response, GError **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) esim_profile_info_free);
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GPtrArray) list
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_profile_info_free);
+  g_autoptr (GError) local = NULL;
   EsimTlvIter iter;
   EsimTlv outer;
   EsimTlv ok;
@@ -825,15 +826,15 @@ esim_es10_parse_memory_reset (GBytes *response, GError **error)
 gchar *
 esim_es10_parse_eid (GBytes *response, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   EsimTlv outer;
   EsimTlv eid;
   gchar *hex = NULL;
 
   if (!parse_outer (response, 0xBF3E, &outer, error))
     return NULL;
-  if (!esim_tlv_require (&outer, 0x5A, &eid, &local) ||
-      (hex = esim_eid_to_string (eid.value, eid.length, &local)) == NULL)
+  if (!esim_tlv_require (&outer, 0x5A, &eid, &local)
+      || (hex = esim_eid_to_string (eid.value, eid.length, &local)) == NULL)
     return malformed (error, outer.tag, g_steal_pointer (&local));
   return hex;
 }

@@ -16,7 +16,7 @@ static GBytes *
 build_profiles_info_request (const gchar *iccid, GBytes *isdp_aid, gint profile_class,
                              GBytes *tag_list, GError **error)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
   guint criteria = (iccid != NULL) + (isdp_aid != NULL) + (profile_class >= 0);
 
   if (criteria > 1) {
@@ -25,8 +25,8 @@ build_profiles_info_request (const gchar *iccid, GBytes *isdp_aid, gint profile_
     return NULL;
   }
   if (profile_class > ESIM_PROFILE_CLASS_OPERATIONAL) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "no profile class %d", profile_class);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no profile class %d",
+                 profile_class);
     return NULL;
   }
   esim_tlv_builder_begin (builder, 0xBF2D);
@@ -46,16 +46,14 @@ build_profiles_info_request (const gchar *iccid, GBytes *isdp_aid, gint profile_
 
 void
 esim_es10_get_profiles_info_async (EsimEs10 *self, const gchar *iccid, GBytes *isdp_aid,
-                                   gint profile_class, GBytes *tag_list,
-                                   GCancellable *cancellable, GAsyncReadyCallback callback,
-                                   gpointer user_data)
+                                   gint profile_class, GBytes *tag_list, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data)
 {
   GError *error = NULL;
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (GBytes) request = NULL;
 
   request = build_profiles_info_request (iccid, isdp_aid, profile_class, tag_list, &error);
-  esim_es10_command_async (self, request, error,
-                           (EsimEs10ParseFunc) esim_es10_parse_profiles_info,
+  esim_es10_command_async (self, request, error, (EsimEs10ParseFunc) esim_es10_parse_profiles_info,
                            (GDestroyNotify) g_ptr_array_unref, esim_es10_get_profiles_info_async,
                            cancellable, callback, user_data);
 }
@@ -72,7 +70,7 @@ static GBytes *
 build_switch_request (guint32 tag, const gchar *iccid, GBytes *isdp_aid, gboolean refresh,
                       GError **error)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
 
   esim_tlv_builder_begin (builder, tag);
   esim_tlv_builder_begin (builder, 0xA0);
@@ -90,7 +88,7 @@ esim_es10_enable_profile_async (EsimEs10 *self, const gchar *iccid, GBytes *isdp
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   GError *error = NULL;
-  g_autoptr(GBytes) request = build_switch_request (0xBF31, iccid, isdp_aid, refresh, &error);
+  g_autoptr (GBytes) request = build_switch_request (0xBF31, iccid, isdp_aid, refresh, &error);
 
   esim_es10_check_command_async (self, request, error, esim_es10_parse_enable_profile,
                                  esim_es10_enable_profile_async, cancellable, callback, user_data);
@@ -108,11 +106,10 @@ esim_es10_disable_profile_async (EsimEs10 *self, const gchar *iccid, GBytes *isd
                                  GAsyncReadyCallback callback, gpointer user_data)
 {
   GError *error = NULL;
-  g_autoptr(GBytes) request = build_switch_request (0xBF32, iccid, isdp_aid, refresh, &error);
+  g_autoptr (GBytes) request = build_switch_request (0xBF32, iccid, isdp_aid, refresh, &error);
 
   esim_es10_check_command_async (self, request, error, esim_es10_parse_disable_profile,
-                                 esim_es10_disable_profile_async, cancellable, callback,
-                                 user_data);
+                                 esim_es10_disable_profile_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -128,8 +125,8 @@ esim_es10_delete_profile_async (EsimEs10 *self, const gchar *iccid, GBytes *isdp
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
   GError *error = NULL;
 
   esim_tlv_builder_begin (builder, 0xBF33);
@@ -152,7 +149,7 @@ esim_es10_delete_profile_finish (EsimEs10 *self, GAsyncResult *result, GError **
 static GBytes *
 build_set_nickname_request (const gchar *iccid, const gchar *nickname, GError **error)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
   guint8 bcd[ESIM_ICCID_BCD_SIZE];
 
   if (iccid == NULL || nickname == NULL) {
@@ -169,8 +166,8 @@ build_set_nickname_request (const gchar *iccid, const gchar *nickname, GError **
   }
   if (strlen (nickname) > ESIM_ES10_NICKNAME_MAX) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "a nickname has at most %d bytes, not %" G_GSIZE_FORMAT,
-                 ESIM_ES10_NICKNAME_MAX, strlen (nickname));
+                 "a nickname has at most %d bytes, not %" G_GSIZE_FORMAT, ESIM_ES10_NICKNAME_MAX,
+                 strlen (nickname));
     return NULL;
   }
   esim_tlv_builder_begin (builder, 0xBF29);
@@ -186,7 +183,7 @@ esim_es10_set_nickname_async (EsimEs10 *self, const gchar *iccid, const gchar *n
                               gpointer user_data)
 {
   GError *error = NULL;
-  g_autoptr(GBytes) request = build_set_nickname_request (iccid, nickname, &error);
+  g_autoptr (GBytes) request = build_set_nickname_request (iccid, nickname, &error);
 
   esim_es10_check_command_async (self, request, error, esim_es10_parse_set_nickname,
                                  esim_es10_set_nickname_async, cancellable, callback, user_data);

@@ -27,7 +27,7 @@ struct _EsimEs10 {
   /* a STORE DATA sequence was left unfinished (cancelled or failed) */
   gboolean abandoned_sequence;
 
-  GQueue queue;  /* of GTask, waiting for their turn */
+  GQueue queue;   /* of GTask, waiting for their turn */
   GTask *current; /* the job talking to the card, owned */
 
   guint64 apdu_count;
@@ -49,7 +49,7 @@ typedef struct {
   /* transact */
   GBytes *request;
   const gchar *function;
-  gsize offset;       /* of the block being sent */
+  gsize offset; /* of the block being sent */
   gsize block_len;
   guint block;
   gboolean last_sent; /* the card has the whole command and has acted */
@@ -161,8 +161,8 @@ esim_es10_enqueue (EsimEs10 *self, GTask *task, EsimEs10Job *job, EsimEs10JobSta
   g_task_set_task_data (task, job, (GDestroyNotify) esim_es10_job_free);
   if (cancellable != NULL) {
     job->cancel_source = g_cancellable_source_new (cancellable);
-    g_source_set_callback (job->cancel_source, G_SOURCE_FUNC (esim_es10_queued_cancelled_cb),
-                           task, NULL);
+    g_source_set_callback (job->cancel_source, G_SOURCE_FUNC (esim_es10_queued_cancelled_cb), task,
+                           NULL);
     g_source_attach (job->cancel_source, g_task_get_context (task));
   }
   g_queue_push_tail (&self->queue, task);
@@ -195,7 +195,7 @@ esim_es10_queue_next (EsimEs10 *self)
 static void
 esim_es10_job_done (GTask *task)
 {
-  g_autoptr(EsimEs10) self = g_object_ref (g_task_get_source_object (task));
+  g_autoptr (EsimEs10) self = g_object_ref (g_task_get_source_object (task));
 
   g_assert (self->current == task);
   self->current = NULL;
@@ -236,7 +236,7 @@ static void
 esim_es10_transport_gone_cb (EsimTransport *transport, gpointer user_data)
 {
   /* a failed caller may drop its last reference to us */
-  g_autoptr(EsimEs10) self = g_object_ref (ESIM_ES10 (user_data));
+  g_autoptr (EsimEs10) self = g_object_ref (ESIM_ES10 (user_data));
   GTask *task;
 
   self->open = FALSE;
@@ -260,7 +260,7 @@ esim_es10_open_channel_cb (GObject *source, GAsyncResult *res, gpointer user_dat
   GTask *task = G_TASK (user_data);
   EsimEs10 *self = g_task_get_source_object (task);
   GError *error = NULL;
-  g_autoptr(GBytes) select_response = NULL;
+  g_autoptr (GBytes) select_response = NULL;
   guint channel = 0;
 
   if (!esim_transport_open_channel_finish (self->transport, res, &channel, &select_response,
@@ -289,8 +289,7 @@ esim_es10_open_transport_cb (GObject *source, GAsyncResult *res, gpointer user_d
     esim_es10_job_return_error (task, error);
     return;
   }
-  esim_transport_open_channel_async (self->transport, self->isdr_aid,
-                                     g_task_get_cancellable (task),
+  esim_transport_open_channel_async (self->transport, self->isdr_aid, g_task_get_cancellable (task),
                                      esim_es10_open_channel_cb, task);
 }
 
@@ -308,14 +307,13 @@ esim_es10_open_start (GTask *task)
                                esim_es10_open_transport_cb, task);
     return;
   }
-  esim_transport_open_channel_async (self->transport, self->isdr_aid,
-                                     g_task_get_cancellable (task),
+  esim_transport_open_channel_async (self->transport, self->isdr_aid, g_task_get_cancellable (task),
                                      esim_es10_open_channel_cb, task);
 }
 
 void
-esim_es10_open_async (EsimEs10 *self, GCancellable *cancellable,
-                      GAsyncReadyCallback callback, gpointer user_data)
+esim_es10_open_async (EsimEs10 *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
 {
   GTask *task;
 
@@ -367,8 +365,8 @@ esim_es10_close_start (GTask *task)
 }
 
 void
-esim_es10_close_async (EsimEs10 *self, GCancellable *cancellable,
-                       GAsyncReadyCallback callback, gpointer user_data)
+esim_es10_close_async (EsimEs10 *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
 {
   GTask *task;
 
@@ -411,8 +409,7 @@ esim_es10_transact_fail (GTask *task, GError *error)
   esim_es10_transact_abandon (task, error);
 }
 
-static void
-esim_es10_transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data);
+static void esim_es10_transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data);
 
 /* le: -1 for none */
 static void
@@ -421,18 +418,18 @@ esim_es10_transmit (GTask *task, guint8 cla_base, guint8 ins, guint8 p1, guint8 
 {
   EsimEs10 *self = g_task_get_source_object (task);
   EsimEs10Job *job = g_task_get_task_data (task);
-  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr (GBytes) apdu = NULL;
 
   job->ins = ins;
   job->p1 = p1;
   job->p2 = p2;
-  apdu = esim_apdu_encode (esim_apdu_cla_for_channel (cla_base, self->channel), ins, p1, p2,
-                           data, lc, le);
+  apdu = esim_apdu_encode (esim_apdu_cla_for_channel (cla_base, self->channel), ins, p1, p2, data,
+                           lc, le);
   self->apdu_count++;
   /* no cancellable: an exchange cut in half leaves the link out of step,
    * which the transports treat as a card that went away */
-  esim_transport_transmit_async (self->transport, self->channel, apdu, NULL,
-                                 esim_es10_transmit_cb, task);
+  esim_transport_transmit_async (self->transport, self->channel, apdu, NULL, esim_es10_transmit_cb,
+                                 task);
 }
 
 static void
@@ -466,8 +463,8 @@ esim_es10_transact_send_block (GTask *task)
   last = job->offset + job->block_len == total;
   job->last_sent = last;
   self->segment_count++;
-  esim_es10_transmit (task, 0x80, ESIM_APDU_INS_STORE_DATA, last ? 0x91 : 0x11,
-                      (guint8) job->block, data + job->offset, job->block_len, -1);
+  esim_es10_transmit (task, 0x80, ESIM_APDU_INS_STORE_DATA, last ? 0x91 : 0x11, (guint8) job->block,
+                      data + job->offset, job->block_len, -1);
 }
 
 static void
@@ -479,8 +476,8 @@ esim_es10_transact_retry_le (GTask *task, gint le)
   if (job->ins == ESIM_APDU_INS_GET_RESPONSE)
     esim_es10_transact_get_response (task, le);
   else
-    esim_es10_transmit (task, 0x80, job->ins, job->p1, job->p2, data + job->offset,
-                        job->block_len, le);
+    esim_es10_transmit (task, 0x80, job->ins, job->p1, job->p2, data + job->offset, job->block_len,
+                        le);
 }
 
 static void
@@ -490,8 +487,8 @@ esim_es10_transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   EsimEs10 *self = g_task_get_source_object (task);
   EsimEs10Job *job = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) rapdu = NULL;
+  g_autoptr (GBytes) body = NULL;
   guint16 sw = 0;
   gsize body_len;
 
@@ -524,10 +521,10 @@ esim_es10_transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
     if ((sw & 0xff00) == 0x6100 || (esim_apdu_check_sw (sw, NULL) && body_len > 0)) {
-      esim_es10_transact_fail (task,
-                               g_error_new (ESIM_ES10_ERROR, ESIM_ES10_ERROR_PROTOCOL,
-                                            "card answered STORE DATA block %u of a longer "
-                                            "command with data (%04X)", job->block, sw));
+      esim_es10_transact_fail (task, g_error_new (ESIM_ES10_ERROR, ESIM_ES10_ERROR_PROTOCOL,
+                                                  "card answered STORE DATA block %u of a longer "
+                                                  "command with data (%04X)",
+                                                  job->block, sw));
       return;
     }
     if (!esim_apdu_check_sw (sw, &error)) {
@@ -544,9 +541,8 @@ esim_es10_transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   /* wrong Le: the command was not executed, send it again as told */
   if ((sw & 0xff00) == 0x6C00) {
     if (++job->le_retries > ESIM_ES10_MAX_LE_RETRIES) {
-      esim_es10_transact_fail (task,
-                               g_error_new (ESIM_ES10_ERROR, ESIM_ES10_ERROR_PROTOCOL,
-                                            "card keeps asking for another Le (%04X)", sw));
+      esim_es10_transact_fail (task, g_error_new (ESIM_ES10_ERROR, ESIM_ES10_ERROR_PROTOCOL,
+                                                  "card keeps asking for another Le (%04X)", sw));
       return;
     }
     esim_es10_transact_retry_le (task, (sw & 0xff) == 0 ? 256 : (sw & 0xff));
@@ -590,7 +586,7 @@ void
 esim_es10_transact_async (EsimEs10 *self, GBytes *request, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(EsimEs10Job) job = NULL;
+  g_autoptr (EsimEs10Job) job = NULL;
   GTask *task;
   gsize len;
 
@@ -614,8 +610,8 @@ esim_es10_transact_async (EsimEs10 *self, GBytes *request, GCancellable *cancell
   {
     EsimTlv header;
     job->function = esim_es10_function_name (
-      esim_tlv_parse_header (g_bytes_get_data (request, NULL), len, &header, NULL) ?
-        header.tag : 0);
+      esim_tlv_parse_header (g_bytes_get_data (request, NULL), len, &header, NULL) ? header.tag
+                                                                                   : 0);
   }
   esim_es10_enqueue (self, task, g_steal_pointer (&job), esim_es10_transact_start);
 }
@@ -638,10 +634,10 @@ typedef struct {
 static void
 esim_es10_command_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimEs10Command *cmd = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GBytes) response = NULL;
+  g_autoptr (GBytes) response = NULL;
   gpointer result;
 
   response = esim_es10_transact_finish (ESIM_ES10 (source), res, &error);
@@ -691,13 +687,12 @@ esim_es10_command_async (EsimEs10 *self, GBytes *request, GError *request_error,
 
   cmd->parse = parse;
   cmd->free_func = free_func;
-  esim_es10_command_start (self, request, request_error, cmd, source_tag, cancellable,
-                           callback, user_data);
+  esim_es10_command_start (self, request, request_error, cmd, source_tag, cancellable, callback,
+                           user_data);
 }
 
 gpointer
-esim_es10_command_finish (EsimEs10 *self, GAsyncResult *result, gpointer source_tag,
-                          GError **error)
+esim_es10_command_finish (EsimEs10 *self, GAsyncResult *result, gpointer source_tag, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
@@ -713,8 +708,8 @@ esim_es10_check_command_async (EsimEs10 *self, GBytes *request, GError *request_
   EsimEs10Command *cmd = g_new0 (EsimEs10Command, 1);
 
   cmd->check = check;
-  esim_es10_command_start (self, request, request_error, cmd, source_tag, cancellable,
-                           callback, user_data);
+  esim_es10_command_start (self, request, request_error, cmd, source_tag, cancellable, callback,
+                           user_data);
 }
 
 gboolean
@@ -798,8 +793,8 @@ esim_es10_constructed (GObject *object)
   G_OBJECT_CLASS (esim_es10_parent_class)->constructed (object);
   if (self->isdr_aid == NULL)
     self->isdr_aid = esim_hex_decode (ESIM_ES10_ISDR_AID, NULL);
-  self->gone_id = g_signal_connect (self->transport, "gone",
-                                    G_CALLBACK (esim_es10_transport_gone_cb), self);
+  self->gone_id
+    = g_signal_connect (self->transport, "gone", G_CALLBACK (esim_es10_transport_gone_cb), self);
 }
 
 static void
@@ -841,12 +836,12 @@ esim_es10_class_init (EsimEs10Class *klass)
   object_class->dispose = esim_es10_dispose;
   object_class->finalize = esim_es10_finalize;
 
-  props[PROP_TRANSPORT] = g_param_spec_object ("transport", NULL, NULL, ESIM_TYPE_TRANSPORT,
-                                               G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                               G_PARAM_STATIC_STRINGS);
+  props[PROP_TRANSPORT]
+    = g_param_spec_object ("transport", NULL, NULL, ESIM_TYPE_TRANSPORT,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /* NULL for the standard ISD-R AID */
-  props[PROP_ISDR_AID] = g_param_spec_boxed ("isdr-aid", NULL, NULL, G_TYPE_BYTES,
-                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                             G_PARAM_STATIC_STRINGS);
+  props[PROP_ISDR_AID]
+    = g_param_spec_boxed ("isdr-aid", NULL, NULL, G_TYPE_BYTES,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }

@@ -51,8 +51,7 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (EsimEs10, esim_es10, ESIM, ES10, GObject)
 
 /* isdr_aid may be NULL for ESIM_ES10_ISDR_AID */
-EsimEs10 *esim_es10_new (EsimTransport *transport,
-                         GBytes *isdr_aid);
+EsimEs10 *esim_es10_new (EsimTransport *transport, GBytes *isdr_aid);
 EsimTransport *esim_es10_get_transport (EsimEs10 *self);
 GBytes *esim_es10_get_isdr_aid (EsimEs10 *self);
 gboolean esim_es10_is_open (EsimEs10 *self);
@@ -66,193 +65,114 @@ guint64 esim_es10_get_apdu_count (EsimEs10 *self);
 guint64 esim_es10_get_segment_count (EsimEs10 *self);
 
 /* opens the transport when needed, then a logical channel selecting the ISD-R */
-void esim_es10_open_async (EsimEs10 *self,
-                           GCancellable *cancellable,
-                           GAsyncReadyCallback callback,
+void esim_es10_open_async (EsimEs10 *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer user_data);
-gboolean esim_es10_open_finish (EsimEs10 *self,
-                                GAsyncResult *result,
-                                GError **error);
+gboolean esim_es10_open_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
 /* closes the logical channel; the transport stays as it is */
-void esim_es10_close_async (EsimEs10 *self,
-                            GCancellable *cancellable,
-                            GAsyncReadyCallback callback,
+void esim_es10_close_async (EsimEs10 *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                             gpointer user_data);
-gboolean esim_es10_close_finish (EsimEs10 *self,
-                                 GAsyncResult *result,
-                                 GError **error);
+gboolean esim_es10_close_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
 
 /* one ES10 command (a whole BER-TLV) sent with STORE DATA, its whole
  * response fetched; no check of the response content */
-void esim_es10_transact_async (EsimEs10 *self,
-                               GBytes *request,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data);
-GBytes *esim_es10_transact_finish (EsimEs10 *self,
-                                   GAsyncResult *result,
-                                   GError **error);
+void esim_es10_transact_async (EsimEs10 *self, GBytes *request, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+GBytes *esim_es10_transact_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
 
 /* ES10a */
-void esim_es10_get_euicc_configured_addresses_async (EsimEs10 *self,
-                                                     GCancellable *cancellable,
+void esim_es10_get_euicc_configured_addresses_async (EsimEs10 *self, GCancellable *cancellable,
                                                      GAsyncReadyCallback callback,
                                                      gpointer user_data);
 EsimConfiguredAddresses *esim_es10_get_euicc_configured_addresses_finish (EsimEs10 *self,
                                                                           GAsyncResult *result,
                                                                           GError **error);
 /* an empty address removes the default SM-DP+ address */
-void esim_es10_set_default_dp_address_async (EsimEs10 *self,
-                                             const gchar *address,
+void esim_es10_set_default_dp_address_async (EsimEs10 *self, const gchar *address,
                                              GCancellable *cancellable,
-                                             GAsyncReadyCallback callback,
-                                             gpointer user_data);
-gboolean esim_es10_set_default_dp_address_finish (EsimEs10 *self,
-                                                  GAsyncResult *result,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_es10_set_default_dp_address_finish (EsimEs10 *self, GAsyncResult *result,
                                                   GError **error);
 
 /* ES10b */
 /* 16 bytes */
-void esim_es10_get_euicc_challenge_async (EsimEs10 *self,
-                                          GCancellable *cancellable,
-                                          GAsyncReadyCallback callback,
-                                          gpointer user_data);
-GBytes *esim_es10_get_euicc_challenge_finish (EsimEs10 *self,
-                                              GAsyncResult *result,
-                                              GError **error);
+void esim_es10_get_euicc_challenge_async (EsimEs10 *self, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+GBytes *esim_es10_get_euicc_challenge_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
 /* info->raw keeps the response for ES9+ InitiateAuthentication */
-void esim_es10_get_euicc_info1_async (EsimEs10 *self,
-                                      GCancellable *cancellable,
-                                      GAsyncReadyCallback callback,
-                                      gpointer user_data);
-EsimEuiccInfo1 *esim_es10_get_euicc_info1_finish (EsimEs10 *self,
-                                                  GAsyncResult *result,
+void esim_es10_get_euicc_info1_async (EsimEs10 *self, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+EsimEuiccInfo1 *esim_es10_get_euicc_info1_finish (EsimEs10 *self, GAsyncResult *result,
                                                   GError **error);
-void esim_es10_get_euicc_info2_async (EsimEs10 *self,
-                                      GCancellable *cancellable,
-                                      GAsyncReadyCallback callback,
-                                      gpointer user_data);
-EsimEuiccInfo2 *esim_es10_get_euicc_info2_finish (EsimEs10 *self,
-                                                  GAsyncResult *result,
+void esim_es10_get_euicc_info2_async (EsimEs10 *self, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+EsimEuiccInfo2 *esim_es10_get_euicc_info2_finish (EsimEs10 *self, GAsyncResult *result,
                                                   GError **error);
 /* operations: ESIM_NOTIFICATION_EVENT_* to filter by, 0 for all;
  * returns EsimNotificationMetadata */
-void esim_es10_list_notification_async (EsimEs10 *self,
-                                        EsimNotificationEvent operations,
-                                        GCancellable *cancellable,
-                                        GAsyncReadyCallback callback,
+void esim_es10_list_notification_async (EsimEs10 *self, EsimNotificationEvent operations,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
                                         gpointer user_data);
-GPtrArray *esim_es10_list_notification_finish (EsimEs10 *self,
-                                               GAsyncResult *result,
+GPtrArray *esim_es10_list_notification_finish (EsimEs10 *self, GAsyncResult *result,
                                                GError **error);
 /* seq_number >= 0 asks for that notification, else operations (0 for all)
  * filters; returns EsimPendingNotification; none found is an empty array
  * or ESIM_ES10_ERROR_NO_RESULT_AVAILABLE, as the card says */
-void esim_es10_retrieve_notifications_list_async (EsimEs10 *self,
-                                                  gint64 seq_number,
+void esim_es10_retrieve_notifications_list_async (EsimEs10 *self, gint64 seq_number,
                                                   EsimNotificationEvent operations,
                                                   GCancellable *cancellable,
-                                                  GAsyncReadyCallback callback,
-                                                  gpointer user_data);
-GPtrArray *esim_es10_retrieve_notifications_list_finish (EsimEs10 *self,
-                                                         GAsyncResult *result,
+                                                  GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *esim_es10_retrieve_notifications_list_finish (EsimEs10 *self, GAsyncResult *result,
                                                          GError **error);
-void esim_es10_remove_notification_from_list_async (EsimEs10 *self,
-                                                    guint64 seq_number,
+void esim_es10_remove_notification_from_list_async (EsimEs10 *self, guint64 seq_number,
                                                     GCancellable *cancellable,
                                                     GAsyncReadyCallback callback,
                                                     gpointer user_data);
-gboolean esim_es10_remove_notification_from_list_finish (EsimEs10 *self,
-                                                         GAsyncResult *result,
+gboolean esim_es10_remove_notification_from_list_finish (EsimEs10 *self, GAsyncResult *result,
                                                          GError **error);
 /* returns EsimRatRule */
-void esim_es10_get_rat_async (EsimEs10 *self,
-                              GCancellable *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer user_data);
-GPtrArray *esim_es10_get_rat_finish (EsimEs10 *self,
-                                     GAsyncResult *result,
-                                     GError **error);
+void esim_es10_get_rat_async (EsimEs10 *self, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *esim_es10_get_rat_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
 /* returns the whole CancelSessionResponse (BF41) for ES9+ CancelSession */
-void esim_es10_cancel_session_async (EsimEs10 *self,
-                                     GBytes *transaction_id,
-                                     EsimCancelSessionReason reason,
-                                     GCancellable *cancellable,
-                                     GAsyncReadyCallback callback,
-                                     gpointer user_data);
-GBytes *esim_es10_cancel_session_finish (EsimEs10 *self,
-                                         GAsyncResult *result,
-                                         GError **error);
+void esim_es10_cancel_session_async (EsimEs10 *self, GBytes *transaction_id,
+                                     EsimCancelSessionReason reason, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+GBytes *esim_es10_cancel_session_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
 
 /* ES10c */
 /* at most one of iccid, isdp_aid, profile_class (>= 0, an EsimProfileClass)
  * narrows the search; tag_list, the tags wanted (e.g. 5A 9F70), may be NULL
  * for all; returns EsimProfileInfo */
-void esim_es10_get_profiles_info_async (EsimEs10 *self,
-                                        const gchar *iccid,
-                                        GBytes *isdp_aid,
-                                        gint profile_class,
-                                        GBytes *tag_list,
-                                        GCancellable *cancellable,
-                                        GAsyncReadyCallback callback,
+void esim_es10_get_profiles_info_async (EsimEs10 *self, const gchar *iccid, GBytes *isdp_aid,
+                                        gint profile_class, GBytes *tag_list,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
                                         gpointer user_data);
-GPtrArray *esim_es10_get_profiles_info_finish (EsimEs10 *self,
-                                               GAsyncResult *result,
+GPtrArray *esim_es10_get_profiles_info_finish (EsimEs10 *self, GAsyncResult *result,
                                                GError **error);
 /* a profile is named by exactly one of iccid (digits) and isdp_aid */
-void esim_es10_enable_profile_async (EsimEs10 *self,
-                                     const gchar *iccid,
-                                     GBytes *isdp_aid,
-                                     gboolean refresh,
-                                     GCancellable *cancellable,
-                                     GAsyncReadyCallback callback,
+void esim_es10_enable_profile_async (EsimEs10 *self, const gchar *iccid, GBytes *isdp_aid,
+                                     gboolean refresh, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_es10_enable_profile_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
+void esim_es10_disable_profile_async (EsimEs10 *self, const gchar *iccid, GBytes *isdp_aid,
+                                      gboolean refresh, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_es10_disable_profile_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
+void esim_es10_delete_profile_async (EsimEs10 *self, const gchar *iccid, GBytes *isdp_aid,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
                                      gpointer user_data);
-gboolean esim_es10_enable_profile_finish (EsimEs10 *self,
-                                          GAsyncResult *result,
-                                          GError **error);
-void esim_es10_disable_profile_async (EsimEs10 *self,
-                                      const gchar *iccid,
-                                      GBytes *isdp_aid,
-                                      gboolean refresh,
-                                      GCancellable *cancellable,
-                                      GAsyncReadyCallback callback,
-                                      gpointer user_data);
-gboolean esim_es10_disable_profile_finish (EsimEs10 *self,
-                                           GAsyncResult *result,
-                                           GError **error);
-void esim_es10_delete_profile_async (EsimEs10 *self,
-                                     const gchar *iccid,
-                                     GBytes *isdp_aid,
-                                     GCancellable *cancellable,
-                                     GAsyncReadyCallback callback,
-                                     gpointer user_data);
-gboolean esim_es10_delete_profile_finish (EsimEs10 *self,
-                                          GAsyncResult *result,
-                                          GError **error);
-void esim_es10_euicc_memory_reset_async (EsimEs10 *self,
-                                         EsimMemoryResetOptions options,
-                                         GCancellable *cancellable,
-                                         GAsyncReadyCallback callback,
+gboolean esim_es10_delete_profile_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
+void esim_es10_euicc_memory_reset_async (EsimEs10 *self, EsimMemoryResetOptions options,
+                                         GCancellable *cancellable, GAsyncReadyCallback callback,
                                          gpointer user_data);
-gboolean esim_es10_euicc_memory_reset_finish (EsimEs10 *self,
-                                              GAsyncResult *result,
-                                              GError **error);
+gboolean esim_es10_euicc_memory_reset_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
 /* 32 upper-case hex digits */
-void esim_es10_get_eid_async (EsimEs10 *self,
-                              GCancellable *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer user_data);
-gchar *esim_es10_get_eid_finish (EsimEs10 *self,
-                                 GAsyncResult *result,
-                                 GError **error);
-void esim_es10_set_nickname_async (EsimEs10 *self,
-                                   const gchar *iccid,
-                                   const gchar *nickname,
-                                   GCancellable *cancellable,
-                                   GAsyncReadyCallback callback,
+void esim_es10_get_eid_async (EsimEs10 *self, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+gchar *esim_es10_get_eid_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
+void esim_es10_set_nickname_async (EsimEs10 *self, const gchar *iccid, const gchar *nickname,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
-gboolean esim_es10_set_nickname_finish (EsimEs10 *self,
-                                        GAsyncResult *result,
-                                        GError **error);
+gboolean esim_es10_set_nickname_finish (EsimEs10 *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

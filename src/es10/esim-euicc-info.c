@@ -90,8 +90,8 @@ esim_euicc_info2_copy (const EsimEuiccInfo2 *self)
   copy->profile_version = g_strdup (self->profile_version);
   copy->svn = g_strdup (self->svn);
   copy->firmware_version = g_strdup (self->firmware_version);
-  copy->ext_card_resource = self->ext_card_resource != NULL ?
-                              g_bytes_ref (self->ext_card_resource) : NULL;
+  copy->ext_card_resource
+    = self->ext_card_resource != NULL ? g_bytes_ref (self->ext_card_resource) : NULL;
   copy->javacard_version = g_strdup (self->javacard_version);
   copy->globalplatform_version = g_strdup (self->globalplatform_version);
   copy->ci_pkids_for_verification = bytes_array_copy (self->ci_pkids_for_verification);

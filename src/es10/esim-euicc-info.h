@@ -64,10 +64,10 @@ typedef struct {
   guint installed_applications;
   guint64 free_nonvolatile_memory;
   guint64 free_volatile_memory;
-  guint32 uicc_capability;   /* EsimUiccCapability bits */
-  gchar *javacard_version;   /* NULL when absent */
-  gchar *globalplatform_version; /* NULL when absent */
-  guint32 rsp_capability;    /* EsimRspCapability bits */
+  guint32 uicc_capability;              /* EsimUiccCapability bits */
+  gchar *javacard_version;              /* NULL when absent */
+  gchar *globalplatform_version;        /* NULL when absent */
+  guint32 rsp_capability;               /* EsimRspCapability bits */
   GPtrArray *ci_pkids_for_verification; /* of GBytes, never NULL */
   GPtrArray *ci_pkids_for_signing;      /* of GBytes, never NULL */
   EsimEuiccCategory category;

@@ -10,7 +10,9 @@
 
 #include "esim-iccid.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-iccid-error-quark, esim_iccid_error)
+/* clang-format on */
 
 gboolean
 esim_iccid_to_bcd_buf (const gchar *iccid, guint8 out[ESIM_ICCID_BCD_SIZE], GError **error)
@@ -29,8 +31,8 @@ esim_iccid_to_bcd_buf (const gchar *iccid, guint8 out[ESIM_ICCID_BCD_SIZE], GErr
   }
   if (len < ESIM_ICCID_MIN_DIGITS || len > ESIM_ICCID_MAX_DIGITS) {
     g_set_error (error, ESIM_ICCID_ERROR, ESIM_ICCID_ERROR_INVALID_LENGTH,
-                 "ICCID has %" G_GSIZE_FORMAT " digits, expected %d to %d",
-                 len, ESIM_ICCID_MIN_DIGITS, ESIM_ICCID_MAX_DIGITS);
+                 "ICCID has %" G_GSIZE_FORMAT " digits, expected %d to %d", len,
+                 ESIM_ICCID_MIN_DIGITS, ESIM_ICCID_MAX_DIGITS);
     return FALSE;
   }
   /* EF.ICCID keeps the first digit of each pair in the low nibble; the
@@ -59,13 +61,12 @@ esim_iccid_to_bcd (const gchar *iccid, GError **error)
 gchar *
 esim_iccid_from_bcd (const guint8 *bcd, gsize len, GError **error)
 {
-  g_autoptr(GString) digits = g_string_sized_new (ESIM_ICCID_MAX_DIGITS);
+  g_autoptr (GString) digits = g_string_sized_new (ESIM_ICCID_MAX_DIGITS);
   gboolean padding = FALSE;
 
   if (len != ESIM_ICCID_BCD_SIZE) {
     g_set_error (error, ESIM_ICCID_ERROR, ESIM_ICCID_ERROR_INVALID_LENGTH,
-                 "EF.ICCID has %" G_GSIZE_FORMAT " bytes, expected %d",
-                 len, ESIM_ICCID_BCD_SIZE);
+                 "EF.ICCID has %" G_GSIZE_FORMAT " bytes, expected %d", len, ESIM_ICCID_BCD_SIZE);
     return NULL;
   }
   for (gsize i = 0; i < 2 * len; i++) {
@@ -77,22 +78,21 @@ esim_iccid_from_bcd (const guint8 *bcd, gsize len, GError **error)
     /* padding only ever follows the last digit */
     if (padding) {
       g_set_error (error, ESIM_ICCID_ERROR, ESIM_ICCID_ERROR_INVALID_PADDING,
-                   "EF.ICCID has a digit after 'F' padding in byte %" G_GSIZE_FORMAT,
-                   i / 2 + 1);
+                   "EF.ICCID has a digit after 'F' padding in byte %" G_GSIZE_FORMAT, i / 2 + 1);
       return NULL;
     }
     if (nibble > 9) {
       g_set_error (error, ESIM_ICCID_ERROR, ESIM_ICCID_ERROR_INVALID_BCD,
-                   "EF.ICCID has the non-BCD nibble %X in byte %" G_GSIZE_FORMAT,
-                   nibble, i / 2 + 1);
+                   "EF.ICCID has the non-BCD nibble %X in byte %" G_GSIZE_FORMAT, nibble,
+                   i / 2 + 1);
       return NULL;
     }
     g_string_append_c (digits, (gchar) ('0' + nibble));
   }
   if (digits->len < ESIM_ICCID_MIN_DIGITS) {
     g_set_error (error, ESIM_ICCID_ERROR, ESIM_ICCID_ERROR_INVALID_LENGTH,
-                 "EF.ICCID holds %" G_GSIZE_FORMAT " digits, expected %d to %d",
-                 digits->len, ESIM_ICCID_MIN_DIGITS, ESIM_ICCID_MAX_DIGITS);
+                 "EF.ICCID holds %" G_GSIZE_FORMAT " digits, expected %d to %d", digits->len,
+                 ESIM_ICCID_MIN_DIGITS, ESIM_ICCID_MAX_DIGITS);
     return NULL;
   }
   return g_string_free (g_steal_pointer (&digits), FALSE);

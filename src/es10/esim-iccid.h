@@ -28,33 +28,21 @@ typedef enum {
 #define ESIM_EID_SIZE 16
 
 /* "8944476500001241581" -> 98 44 74 56 00 00 21 14 85 F1 */
-GBytes *esim_iccid_to_bcd (const gchar *iccid,
-                           GError **error);
-gboolean esim_iccid_to_bcd_buf (const gchar *iccid,
-                                guint8 out[ESIM_ICCID_BCD_SIZE],
+GBytes *esim_iccid_to_bcd (const gchar *iccid, GError **error);
+gboolean esim_iccid_to_bcd_buf (const gchar *iccid, guint8 out[ESIM_ICCID_BCD_SIZE],
                                 GError **error);
 /* the reverse; bcd must have ESIM_ICCID_BCD_SIZE bytes */
-gchar *esim_iccid_from_bcd (const guint8 *bcd,
-                            gsize len,
-                            GError **error);
+gchar *esim_iccid_from_bcd (const guint8 *bcd, gsize len, GError **error);
 gboolean esim_iccid_is_valid (const gchar *iccid);
 
 /* upper-case hex of any byte string; the EID is 16 bytes, 32 digits */
-gchar *esim_hex_encode (const guint8 *data,
-                        gsize len);
+gchar *esim_hex_encode (const guint8 *data, gsize len);
 /* hex digits (either case, even count) to bytes; NULL when not hex */
-GBytes *esim_hex_decode (const gchar *hex,
-                         GError **error);
-gchar *esim_eid_to_string (const guint8 *eid,
-                           gsize len,
-                           GError **error);
+GBytes *esim_hex_decode (const gchar *hex, GError **error);
+gchar *esim_eid_to_string (const guint8 *eid, gsize len, GError **error);
 
 /* MCC and MNC from the 3 bytes of 24.008 (MNC digit 3 'F' for two-digit
  * MNCs); FALSE when a nibble is no digit */
-gboolean esim_plmn_decode (const guint8 *plmn,
-                           gsize len,
-                           gchar **mcc,
-                           gchar **mnc,
-                           GError **error);
+gboolean esim_plmn_decode (const guint8 *plmn, gsize len, gchar **mcc, gchar **mnc, GError **error);
 
 G_END_DECLS

@@ -141,8 +141,8 @@ esim_profile_info_new (void)
   self->state = ESIM_PROFILE_STATE_UNKNOWN;
   self->icon_type = ESIM_ICON_TYPE_NONE;
   self->profile_class = ESIM_PROFILE_CLASS_OPERATIONAL;
-  self->notification_configs =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) esim_notification_config_free);
+  self->notification_configs
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_notification_config_free);
   return self;
 }
 
@@ -160,9 +160,9 @@ esim_profile_info_copy (const EsimProfileInfo *self)
   copy->icon_type = self->icon_type;
   copy->icon = bytes_ref0 (self->icon);
   copy->profile_class = self->profile_class;
-  copy->notification_configs =
-    ptr_array_copy_deep (self->notification_configs, notification_config_copy_func,
-                         (GDestroyNotify) esim_notification_config_free);
+  copy->notification_configs
+    = ptr_array_copy_deep (self->notification_configs, notification_config_copy_func,
+                           (GDestroyNotify) esim_notification_config_free);
   if (self->owner != NULL)
     copy->owner = esim_operator_id_copy (self->owner);
   copy->dp_proprietary_data = bytes_ref0 (self->dp_proprietary_data);

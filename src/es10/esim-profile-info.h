@@ -49,9 +49,9 @@ const gchar *esim_profile_class_to_string (EsimProfileClass profile_class);
 /* OperatorID */
 typedef struct {
   gchar *mcc;
-  gchar *mnc;    /* two or three digits */
-  GBytes *gid1;  /* NULL when absent */
-  GBytes *gid2;  /* NULL when absent */
+  gchar *mnc;   /* two or three digits */
+  GBytes *gid1; /* NULL when absent */
+  GBytes *gid2; /* NULL when absent */
 } EsimOperatorId;
 
 #define ESIM_TYPE_OPERATOR_ID (esim_operator_id_get_type ())
@@ -83,7 +83,7 @@ typedef struct {
   gchar *name;
   EsimIconType icon_type;
   GBytes *icon;
-  EsimProfileClass profile_class; /* operational when absent (DEFAULT) */
+  EsimProfileClass profile_class;  /* operational when absent (DEFAULT) */
   GPtrArray *notification_configs; /* of EsimNotificationConfig, never NULL */
   EsimOperatorId *owner;
   GBytes *dp_proprietary_data; /* the whole B8 TLV as the card sent it */

@@ -47,8 +47,8 @@ esim_rsp_event_free (EsimRspEvent *self)
 static GBytes *
 esim_rsp_get_tlv (JsonObject *answer, const gchar *member, guint32 tag, GError **error)
 {
-  g_autoptr(GBytes) value = esim_rsp_json_get_base64 (answer, member, error);
-  g_autoptr(GError) tlv_error = NULL;
+  g_autoptr (GBytes) value = esim_rsp_json_get_base64 (answer, member, error);
+  g_autoptr (GError) tlv_error = NULL;
   EsimTlv tlv;
 
   if (value == NULL)
@@ -65,7 +65,7 @@ esim_rsp_get_tlv (JsonObject *answer, const gchar *member, guint32 tag, GError *
 static GBytes *
 esim_rsp_get_same_transaction (JsonObject *answer, GBytes *expected, GError **error)
 {
-  g_autoptr(GBytes) txid = esim_rsp_json_get_transaction_id (answer, error);
+  g_autoptr (GBytes) txid = esim_rsp_json_get_transaction_id (answer, error);
 
   if (txid == NULL)
     return NULL;
@@ -78,9 +78,7 @@ esim_rsp_get_same_transaction (JsonObject *answer, GBytes *expected, GError **er
 }
 
 /* what a function's answer yields: an extractor, or NULL for none */
-typedef gpointer (*EsimRspExtractFunc) (JsonObject *answer,
-                                        GBytes *transaction_id,
-                                        GError **error);
+typedef gpointer (*EsimRspExtractFunc) (JsonObject *answer, GBytes *transaction_id, GError **error);
 
 typedef struct {
   EsimRspExtractFunc extract;
@@ -98,9 +96,9 @@ call_data_free (CallData *data)
 static void
 esim_rsp_call_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   CallData *data = g_task_get_task_data (task);
-  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr (JsonObject) answer = NULL;
   GError *error = NULL;
   gpointer result;
 
@@ -147,13 +145,16 @@ esim_rsp_call (EsimRspClient *client, const gchar *function, JsonObject *request
 EsimRspAuthentication *
 esim_rsp_authentication_from_json (JsonObject *answer, GError **error)
 {
-  g_autoptr(EsimRspAuthentication) auth = g_new0 (EsimRspAuthentication, 1);
+  g_autoptr (EsimRspAuthentication) auth = g_new0 (EsimRspAuthentication, 1);
 
-  if ((auth->transaction_id = esim_rsp_get_same_transaction (answer, NULL, error)) == NULL ||
-      (auth->server_signed1 = esim_rsp_get_tlv (answer, "serverSigned1", 0x30, error)) == NULL ||
-      (auth->server_signature1 = esim_rsp_get_tlv (answer, "serverSignature1", 0x5F37, error)) == NULL ||
-      (auth->euicc_ci_pkid = esim_rsp_get_tlv (answer, "euiccCiPKIdToBeUsed", 0x04, error)) == NULL ||
-      (auth->server_certificate = esim_rsp_get_tlv (answer, "serverCertificate", 0x30, error)) == NULL)
+  if ((auth->transaction_id = esim_rsp_get_same_transaction (answer, NULL, error)) == NULL
+      || (auth->server_signed1 = esim_rsp_get_tlv (answer, "serverSigned1", 0x30, error)) == NULL
+      || (auth->server_signature1 = esim_rsp_get_tlv (answer, "serverSignature1", 0x5F37, error))
+           == NULL
+      || (auth->euicc_ci_pkid = esim_rsp_get_tlv (answer, "euiccCiPKIdToBeUsed", 0x04, error))
+           == NULL
+      || (auth->server_certificate = esim_rsp_get_tlv (answer, "serverCertificate", 0x30, error))
+           == NULL)
     return NULL;
   return g_steal_pointer (&auth);
 }
@@ -170,14 +171,14 @@ esim_rsp_initiate_authentication_async (EsimRspClient *client, GBytes *euicc_cha
                                         GBytes *euicc_info1, GCancellable *cancellable,
                                         GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr (JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "euiccChallenge", euicc_challenge);
   esim_rsp_json_set_base64 (request, "euiccInfo1", euicc_info1);
   json_object_set_string_member (request, "smdpAddress", esim_rsp_client_get_address (client));
-  esim_rsp_call (client, "initiateAuthentication", request, NULL,
-                 authentication_extract, (GDestroyNotify) esim_rsp_authentication_free,
-                 cancellable, esim_rsp_initiate_authentication_async, callback, user_data);
+  esim_rsp_call (client, "initiateAuthentication", request, NULL, authentication_extract,
+                 (GDestroyNotify) esim_rsp_authentication_free, cancellable,
+                 esim_rsp_initiate_authentication_async, callback, user_data);
 }
 
 EsimRspAuthentication *
@@ -193,13 +194,16 @@ EsimRspClientAuthentication *
 esim_rsp_client_authentication_from_json (JsonObject *answer, GBytes *transaction_id,
                                           GError **error)
 {
-  g_autoptr(EsimRspClientAuthentication) auth = g_new0 (EsimRspClientAuthentication, 1);
+  g_autoptr (EsimRspClientAuthentication) auth = g_new0 (EsimRspClientAuthentication, 1);
 
-  if ((auth->transaction_id = esim_rsp_get_same_transaction (answer, transaction_id, error)) == NULL ||
-      (auth->profile_metadata = esim_rsp_get_tlv (answer, "profileMetadata", 0xBF25, error)) == NULL ||
-      (auth->smdp_signed2 = esim_rsp_get_tlv (answer, "smdpSigned2", 0x30, error)) == NULL ||
-      (auth->smdp_signature2 = esim_rsp_get_tlv (answer, "smdpSignature2", 0x5F37, error)) == NULL ||
-      (auth->smdp_certificate = esim_rsp_get_tlv (answer, "smdpCertificate", 0x30, error)) == NULL)
+  if ((auth->transaction_id = esim_rsp_get_same_transaction (answer, transaction_id, error)) == NULL
+      || (auth->profile_metadata = esim_rsp_get_tlv (answer, "profileMetadata", 0xBF25, error))
+           == NULL
+      || (auth->smdp_signed2 = esim_rsp_get_tlv (answer, "smdpSigned2", 0x30, error)) == NULL
+      || (auth->smdp_signature2 = esim_rsp_get_tlv (answer, "smdpSignature2", 0x5F37, error))
+           == NULL
+      || (auth->smdp_certificate = esim_rsp_get_tlv (answer, "smdpCertificate", 0x30, error))
+           == NULL)
     return NULL;
   return g_steal_pointer (&auth);
 }
@@ -210,7 +214,7 @@ esim_es9p_authenticate_client_async (EsimRspClient *client, GBytes *transaction_
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
                                      gpointer user_data)
 {
-  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr (JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "authenticateServerResponse", authenticate_server_response);
   esim_rsp_call (client, "authenticateClient", request, transaction_id,
@@ -231,7 +235,7 @@ GBytes *
 esim_rsp_bound_profile_package_from_json (JsonObject *answer, GBytes *transaction_id,
                                           GError **error)
 {
-  g_autoptr(GBytes) txid = esim_rsp_get_same_transaction (answer, transaction_id, error);
+  g_autoptr (GBytes) txid = esim_rsp_get_same_transaction (answer, transaction_id, error);
 
   if (txid == NULL)
     return NULL;
@@ -241,10 +245,10 @@ esim_rsp_bound_profile_package_from_json (JsonObject *answer, GBytes *transactio
 void
 esim_es9p_get_bound_profile_package_async (EsimRspClient *client, GBytes *transaction_id,
                                            GBytes *prepare_download_response,
-                                           GCancellable *cancellable,
-                                           GAsyncReadyCallback callback, gpointer user_data)
+                                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                                           gpointer user_data)
 {
-  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr (JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "prepareDownloadResponse", prepare_download_response);
   esim_rsp_call (client, "getBoundProfilePackage", request, transaction_id,
@@ -267,7 +271,7 @@ esim_es9p_handle_notification_async (EsimRspClient *client, GBytes *pending_noti
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
                                      gpointer user_data)
 {
-  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr (JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "pendingNotification", pending_notification);
   esim_rsp_call (client, "handleNotification", request, NULL, NULL, NULL, cancellable,
@@ -285,7 +289,7 @@ esim_es9p_cancel_session_async (EsimRspClient *client, GBytes *transaction_id,
                                 GBytes *cancel_session_response, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr (JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "cancelSessionResponse", cancel_session_response);
   esim_rsp_call (client, "cancelSession", request, transaction_id, NULL, NULL, cancellable,
@@ -303,8 +307,9 @@ esim_es9p_cancel_session_finish (EsimRspClient *client, GAsyncResult *result, GE
 GPtrArray *
 esim_rsp_events_from_json (JsonObject *answer, GBytes *transaction_id, GError **error)
 {
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_rsp_event_free);
-  g_autoptr(GBytes) txid = esim_rsp_get_same_transaction (answer, transaction_id, error);
+  g_autoptr (GPtrArray) events
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_rsp_event_free);
+  g_autoptr (GBytes) txid = esim_rsp_get_same_transaction (answer, transaction_id, error);
   JsonNode *node;
   JsonArray *entries;
 
@@ -324,8 +329,8 @@ esim_rsp_events_from_json (JsonObject *answer, GBytes *transaction_id, GError **
     JsonNode *address = entry != NULL ? json_object_get_member (entry, "rspServerAddress") : NULL;
     EsimRspEvent *event;
 
-    if (id == NULL || address == NULL || json_node_get_value_type (id) != G_TYPE_STRING ||
-        json_node_get_value_type (address) != G_TYPE_STRING) {
+    if (id == NULL || address == NULL || json_node_get_value_type (id) != G_TYPE_STRING
+        || json_node_get_value_type (address) != G_TYPE_STRING) {
       g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
                    "authenticateClient: event entry %u is incomplete", i);
       return NULL;
@@ -344,18 +349,16 @@ esim_es11_authenticate_client_async (EsimRspClient *client, GBytes *transaction_
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
                                      gpointer user_data)
 {
-  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr (JsonObject) request = json_object_new ();
 
   esim_rsp_json_set_base64 (request, "authenticateServerResponse", authenticate_server_response);
   esim_rsp_call (client, "authenticateClient", request, transaction_id,
-                 (EsimRspExtractFunc) esim_rsp_events_from_json,
-                 (GDestroyNotify) g_ptr_array_unref, cancellable,
-                 esim_es11_authenticate_client_async, callback, user_data);
+                 (EsimRspExtractFunc) esim_rsp_events_from_json, (GDestroyNotify) g_ptr_array_unref,
+                 cancellable, esim_es11_authenticate_client_async, callback, user_data);
 }
 
 GPtrArray *
-esim_es11_authenticate_client_finish (EsimRspClient *client, GAsyncResult *result,
-                                      GError **error)
+esim_es11_authenticate_client_finish (EsimRspClient *client, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

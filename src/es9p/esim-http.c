@@ -13,7 +13,9 @@
 
 #include "esim-http.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-http-error-quark, esim_http_error)
+/* clang-format on */
 
 /* SGP.22 responses are small; a bound profile package is tens of KiB */
 #define ESIM_HTTP_MAX_RESPONSE (4 * 1024 * 1024)
@@ -21,7 +23,7 @@ G_DEFINE_QUARK (esim-http-error-quark, esim_http_error)
 struct _EsimHttp {
   GObject parent_instance;
   CURLM *multi;
-  gchar *ca_bundle;  /* private temporary file, removed on finalize */
+  gchar *ca_bundle; /* private temporary file, removed on finalize */
   gchar *user_agent;
   guint connect_timeout_ms;
   guint total_timeout_ms;
@@ -34,7 +36,7 @@ struct _EsimHttp {
 G_DEFINE_TYPE (EsimHttp, esim_http, G_TYPE_OBJECT)
 
 typedef struct {
-  EsimHttp *self;   /* borrowed: the task holds a reference */
+  EsimHttp *self; /* borrowed: the task holds a reference */
   CURL *easy;
   struct curl_slist *headers;
   GBytes *body;
@@ -221,7 +223,7 @@ esim_http_write_cb (char *ptr, size_t size, size_t nmemb, void *userdata)
 static gboolean
 esim_http_cancel_idle_cb (gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   Request *req = g_task_get_task_data (task);
 
   if (req->finished)
@@ -243,9 +245,8 @@ esim_http_cancelled_cb (GCancellable *cancellable, gpointer user_data)
 }
 
 void
-esim_http_post_async (EsimHttp *self, const gchar *url, const gchar *const *headers,
-                      GBytes *body, GCancellable *cancellable, GAsyncReadyCallback callback,
-                      gpointer user_data)
+esim_http_post_async (EsimHttp *self, const gchar *url, const gchar *const *headers, GBytes *body,
+                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   Request *req = g_new0 (Request, 1);
@@ -288,8 +289,8 @@ esim_http_post_async (EsimHttp *self, const gchar *url, const gchar *const *head
   if (cancellable != NULL)
     req->cancellable = g_object_ref (cancellable);
   if (cancellable != NULL)
-    req->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (esim_http_cancelled_cb),
-                                            task, NULL);
+    req->cancel_id
+      = g_cancellable_connect (cancellable, G_CALLBACK (esim_http_cancelled_cb), task, NULL);
   if (g_cancellable_is_cancelled (cancellable))
     return;
   curl_multi_add_handle (self->multi, req->easy);
@@ -337,7 +338,7 @@ esim_http_get_connection_count (EsimHttp *self)
 static gboolean
 esim_http_write_bundle (EsimHttp *self, const gchar *const *ca_files, GError **error)
 {
-  g_autoptr(GString) bundle = g_string_new (NULL);
+  g_autoptr (GString) bundle = g_string_new (NULL);
   gint fd;
 
   for (guint i = 0; ca_files != NULL && ca_files[i] != NULL; i++) {
@@ -370,7 +371,7 @@ esim_http_write_bundle (EsimHttp *self, const gchar *const *ca_files, GError **e
 EsimHttp *
 esim_http_new (const gchar *const *ca_files, GError **error)
 {
-  g_autoptr(EsimHttp) self = g_object_new (ESIM_TYPE_HTTP, NULL);
+  g_autoptr (EsimHttp) self = g_object_new (ESIM_TYPE_HTTP, NULL);
 
   if (!esim_http_write_bundle (self, ca_files, error))
     return NULL;

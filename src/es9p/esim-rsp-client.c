@@ -8,7 +8,9 @@
 
 #include "esim-rsp-client.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-rsp-error-quark, esim_rsp_error)
+/* clang-format on */
 
 struct _EsimRspClient {
   GObject parent_instance;
@@ -125,8 +127,8 @@ esim_rsp_json_get_base64 (JsonObject *object, const gchar *member, GError **erro
 void
 esim_rsp_json_set_base64 (JsonObject *object, const gchar *member, GBytes *value)
 {
-  g_autofree gchar *text = g_base64_encode (g_bytes_get_data (value, NULL),
-                                            g_bytes_get_size (value));
+  g_autofree gchar *text
+    = g_base64_encode (g_bytes_get_data (value, NULL), g_bytes_get_size (value));
 
   json_object_set_string_member (object, member, text);
 }
@@ -164,7 +166,8 @@ esim_rsp_json_get_transaction_id (JsonObject *object, GError **error)
                            "transactionId is not hexadecimal");
       return NULL;
     }
-    data[i / 2] = (guint8) (g_ascii_xdigit_value (text[i]) << 4 | g_ascii_xdigit_value (text[i + 1]));
+    data[i / 2]
+      = (guint8) (g_ascii_xdigit_value (text[i]) << 4 | g_ascii_xdigit_value (text[i + 1]));
   }
   return g_bytes_new (data, len / 2);
 }
@@ -172,8 +175,8 @@ esim_rsp_json_get_transaction_id (JsonObject *object, GError **error)
 static gboolean
 esim_rsp_check_status (JsonObject *answer, const gchar *function, GError **error)
 {
-  JsonObject *status = esim_rsp_json_object (esim_rsp_json_object (answer, "header"),
-                                             "functionExecutionStatus");
+  JsonObject *status
+    = esim_rsp_json_object (esim_rsp_json_object (answer, "header"), "functionExecutionStatus");
   JsonObject *data;
   const gchar *verdict;
   const gchar *subject;
@@ -198,8 +201,8 @@ esim_rsp_check_status (JsonObject *answer, const gchar *function, GError **error
   reason = esim_rsp_json_string (data, "reasonCode", "?");
   message = esim_rsp_json_string (data, "message", "");
   for (guint i = 0; i < G_N_ELEMENTS (rsp_status_codes); i++) {
-    if (g_str_equal (rsp_status_codes[i].subject, subject) &&
-        g_str_equal (rsp_status_codes[i].reason, reason)) {
+    if (g_str_equal (rsp_status_codes[i].subject, subject)
+        && g_str_equal (rsp_status_codes[i].reason, reason)) {
       g_set_error (error, ESIM_RSP_ERROR, rsp_status_codes[i].code,
                    "%s: %s (subject %s, reason %s)%s%s", function, rsp_status_codes[i].text,
                    subject, reason, message[0] != '\0' ? ": " : "", message);
@@ -215,20 +218,20 @@ esim_rsp_check_status (JsonObject *answer, const gchar *function, GError **error
 JsonObject *
 esim_rsp_parse_answer (const gchar *function, guint status, GBytes *body, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
   JsonNode *root;
 
   if (status == 204)
     return json_object_new ();
   if (status != 200) {
-    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_HTTP_STATUS,
-                 "%s: server answered HTTP %u", function, status);
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_HTTP_STATUS, "%s: server answered HTTP %u",
+                 function, status);
     return NULL;
   }
   if (g_bytes_get_size (body) == 0) {
-    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
-                 "%s: empty answer", function);
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE, "%s: empty answer",
+                 function);
     return NULL;
   }
   if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
@@ -251,10 +254,10 @@ esim_rsp_parse_answer (const gchar *function, guint status, GBytes *body, GError
 static void
 esim_rsp_client_post_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   const gchar *function = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
   JsonObject *answer;
   guint status = 0;
 
@@ -277,10 +280,10 @@ esim_rsp_client_call_async (EsimRspClient *self, const gchar *function, JsonObje
                             gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree gchar *url = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
   gsize len = 0;
   gchar *text;
   const gchar *headers[] = {

@@ -21,22 +21,22 @@ GQuark esim_rsp_error_quark (void);
 /* the server's verdicts; the message always carries the SGP.22 subject
  * and reason codes and the server's own text */
 typedef enum {
-  ESIM_RSP_ERROR_FAILED,                      /* a failure without a more specific code */
-  ESIM_RSP_ERROR_MALFORMED_RESPONSE,          /* not the JSON SGP.22 describes */
-  ESIM_RSP_ERROR_HTTP_STATUS,                 /* an HTTP status other than 200/204 */
-  ESIM_RSP_ERROR_INVALID_SMDP_ADDRESS,        /* 8.8.1 3.8 */
-  ESIM_RSP_ERROR_UNSUPPORTED_CI,              /* 8.8.2 3.1 */
-  ESIM_RSP_ERROR_UNSUPPORTED_VERSION,         /* 8.8.3 3.1 */
-  ESIM_RSP_ERROR_INVALID_SIGNATURE,           /* 8.1 6.1 */
-  ESIM_RSP_ERROR_INVALID_CERTIFICATE,         /* 8.1.2 / 8.1.3 */
-  ESIM_RSP_ERROR_EID_MISMATCH,                /* 8.1.1 3.8 */
-  ESIM_RSP_ERROR_MATCHING_ID_REFUSED,         /* 8.2.6 3.8 */
-  ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE,       /* 8.2 / 8.2.5 */
-  ESIM_RSP_ERROR_CONFIRMATION_CODE_MISSING,   /* 8.2.7 2.2 */
-  ESIM_RSP_ERROR_CONFIRMATION_CODE_REFUSED,   /* 8.2.7 3.8 */
+  ESIM_RSP_ERROR_FAILED,                             /* a failure without a more specific code */
+  ESIM_RSP_ERROR_MALFORMED_RESPONSE,                 /* not the JSON SGP.22 describes */
+  ESIM_RSP_ERROR_HTTP_STATUS,                        /* an HTTP status other than 200/204 */
+  ESIM_RSP_ERROR_INVALID_SMDP_ADDRESS,               /* 8.8.1 3.8 */
+  ESIM_RSP_ERROR_UNSUPPORTED_CI,                     /* 8.8.2 3.1 */
+  ESIM_RSP_ERROR_UNSUPPORTED_VERSION,                /* 8.8.3 3.1 */
+  ESIM_RSP_ERROR_INVALID_SIGNATURE,                  /* 8.1 6.1 */
+  ESIM_RSP_ERROR_INVALID_CERTIFICATE,                /* 8.1.2 / 8.1.3 */
+  ESIM_RSP_ERROR_EID_MISMATCH,                       /* 8.1.1 3.8 */
+  ESIM_RSP_ERROR_MATCHING_ID_REFUSED,                /* 8.2.6 3.8 */
+  ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE,              /* 8.2 / 8.2.5 */
+  ESIM_RSP_ERROR_CONFIRMATION_CODE_MISSING,          /* 8.2.7 2.2 */
+  ESIM_RSP_ERROR_CONFIRMATION_CODE_REFUSED,          /* 8.2.7 3.8 */
   ESIM_RSP_ERROR_CONFIRMATION_CODE_RETRIES_EXCEEDED, /* 8.2.7 6.4 */
-  ESIM_RSP_ERROR_UNKNOWN_TRANSACTION,         /* 8.10.1 3.9 */
-  ESIM_RSP_ERROR_EVENT_UNKNOWN,               /* ES11: 8.9.x */
+  ESIM_RSP_ERROR_UNKNOWN_TRANSACTION,                /* 8.10.1 3.9 */
+  ESIM_RSP_ERROR_EVENT_UNKNOWN,                      /* ES11: 8.9.x */
 } EsimRspError;
 
 #define ESIM_RSP_ADMIN_PROTOCOL "gsma/rsp/v2.2.0"
@@ -45,39 +45,25 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (EsimRspClient, esim_rsp_client, ESIM, RSP_CLIENT, GObject)
 
 /* address: host[:port] as in an activation code; iface: "es9plus" or "es11" */
-EsimRspClient *esim_rsp_client_new (EsimHttp *http,
-                                    const gchar *address,
-                                    const gchar *iface);
+EsimRspClient *esim_rsp_client_new (EsimHttp *http, const gchar *address, const gchar *iface);
 const gchar *esim_rsp_client_get_address (EsimRspClient *self);
 EsimHttp *esim_rsp_client_get_http (EsimRspClient *self);
 
 /* returns the answer object, or an empty object for 204 No Content */
-void esim_rsp_client_call_async (EsimRspClient *self,
-                                 const gchar *function,
-                                 JsonObject *request,
-                                 GCancellable *cancellable,
-                                 GAsyncReadyCallback callback,
+void esim_rsp_client_call_async (EsimRspClient *self, const gchar *function, JsonObject *request,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                  gpointer user_data);
-JsonObject *esim_rsp_client_call_finish (EsimRspClient *self,
-                                         GAsyncResult *result,
-                                         GError **error);
+JsonObject *esim_rsp_client_call_finish (EsimRspClient *self, GAsyncResult *result, GError **error);
 
 /* an HTTP answer of a server function as the JSON object SGP.22 says
  * (an empty object for 204), or the specific error */
-JsonObject *esim_rsp_parse_answer (const gchar *function,
-                                   guint status,
-                                   GBytes *body,
+JsonObject *esim_rsp_parse_answer (const gchar *function, guint status, GBytes *body,
                                    GError **error);
 
 /* helpers for the JSON binding: base64 members and hex transaction IDs */
-GBytes *esim_rsp_json_get_base64 (JsonObject *object,
-                                  const gchar *member,
-                                  GError **error);
-void esim_rsp_json_set_base64 (JsonObject *object,
-                               const gchar *member,
-                               GBytes *value);
-GBytes *esim_rsp_json_get_transaction_id (JsonObject *object,
-                                          GError **error);
+GBytes *esim_rsp_json_get_base64 (JsonObject *object, const gchar *member, GError **error);
+void esim_rsp_json_set_base64 (JsonObject *object, const gchar *member, GBytes *value);
+GBytes *esim_rsp_json_get_transaction_id (JsonObject *object, GError **error);
 gchar *esim_rsp_transaction_id_to_string (GBytes *transaction_id);
 
 G_END_DECLS

@@ -39,10 +39,10 @@ esimctl_wait (GAsyncResult **slot)
 gboolean
 esimctl_card_open (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimTransport) transport = NULL;
-  g_autoptr(EsimEs10) es10 = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr (EsimTransport) transport = NULL;
+  g_autoptr (EsimEs10) es10 = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) local = NULL;
 
   transport = esim_transport_new_from_spec (ctl->card, &local);
   if (transport == NULL) {
@@ -52,7 +52,7 @@ esimctl_card_open (EsimCtl *ctl, GError **error)
   es10 = esim_es10_new (transport, NULL);
   esim_es10_open_async (es10, NULL, esimctl_result_cb, &res);
   if (!esim_es10_open_finish (es10, esimctl_wait (&res), &local)) {
-    g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_UNREACHABLE, _("Cannot reach the card: %s"),
+    g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_UNREACHABLE, _ ("Cannot reach the card: %s"),
                  local->message);
     return FALSE;
   }
@@ -63,7 +63,7 @@ esimctl_card_open (EsimCtl *ctl, GError **error)
 void
 esimctl_card_close (EsimCtl *ctl)
 {
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
 
   if (ctl->es10 == NULL)
     return;
@@ -91,7 +91,7 @@ esimctl_hex (GBytes *bytes)
 static GStrv
 esimctl_policy_rules (EsimPprFlags rules)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
 
   if (rules & ESIM_PPR1)
     g_strv_builder_add (builder, "ppr1");
@@ -105,7 +105,7 @@ esimctl_policy_rules (EsimPprFlags rules)
 static GPtrArray *
 esimctl_card_profiles (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
 
   esim_es10_get_profiles_info_async (ctl->es10, NULL, NULL, -1, NULL, NULL, esimctl_result_cb,
                                      &res);
@@ -116,7 +116,7 @@ static void
 esimctl_card_profile_to_json (JsonBuilder *b, EsimProfileInfo *p)
 {
   g_autofree gchar *aid = esimctl_hex (p->isdp_aid);
-  g_auto(GStrv) rules = esimctl_policy_rules (p->policy_rules);
+  g_auto (GStrv) rules = esimctl_policy_rules (p->policy_rules);
 
   esimctl_json_add_string (b, "iccid", p->iccid);
   esimctl_json_add_string (b, "state", esim_profile_state_to_string (p->state));
@@ -131,13 +131,13 @@ esimctl_card_profile_to_json (JsonBuilder *b, EsimProfileInfo *p)
 gboolean
 esimctl_card_list (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GPtrArray) profiles = esimctl_card_profiles (ctl, error);
-  g_autoptr(EsimCtlTable) table = NULL;
+  g_autoptr (GPtrArray) profiles = esimctl_card_profiles (ctl, error);
+  g_autoptr (EsimCtlTable) table = NULL;
 
   if (profiles == NULL)
     return FALSE;
   if (ctl->json) {
-    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr (JsonBuilder) b = json_builder_new ();
     json_builder_begin_array (b);
     for (guint i = 0; i < profiles->len; i++) {
       json_builder_begin_object (b);
@@ -149,11 +149,11 @@ esimctl_card_list (EsimCtl *ctl, GError **error)
     return TRUE;
   }
   if (profiles->len == 0) {
-    g_print ("%s\n", _("No profiles on this eUICC."));
+    g_print ("%s\n", _ ("No profiles on this eUICC."));
     return TRUE;
   }
-  table = esimctl_table_new (_("ICCID"), _("State"), _("Class"), _("Name"), _("Provider"),
-                             _("Nickname"), NULL);
+  table = esimctl_table_new (_ ("ICCID"), _ ("State"), _ ("Class"), _ ("Name"), _ ("Provider"),
+                             _ ("Nickname"), NULL);
   for (guint i = 0; i < profiles->len; i++) {
     EsimProfileInfo *p = g_ptr_array_index (profiles, i);
     esimctl_table_add_row (table, p->iccid,
@@ -168,16 +168,16 @@ esimctl_card_list (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_card_info (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GAsyncResult) res_eid = NULL;
-  g_autoptr(GAsyncResult) res_info = NULL;
-  g_autoptr(GAsyncResult) res_addr = NULL;
+  g_autoptr (GAsyncResult) res_eid = NULL;
+  g_autoptr (GAsyncResult) res_info = NULL;
+  g_autoptr (GAsyncResult) res_addr = NULL;
   g_autofree gchar *eid = NULL;
-  g_autoptr(EsimEuiccInfo2) info = NULL;
-  g_autoptr(EsimConfiguredAddresses) addr = NULL;
-  g_autoptr(GStrvBuilder) pkids_builder = g_strv_builder_new ();
-  g_auto(GStrv) pkids = NULL;
+  g_autoptr (EsimEuiccInfo2) info = NULL;
+  g_autoptr (EsimConfiguredAddresses) addr = NULL;
+  g_autoptr (GStrvBuilder) pkids_builder = g_strv_builder_new ();
+  g_auto (GStrv) pkids = NULL;
   g_autofree gchar *pkids_text = NULL;
-  g_autoptr(EsimCtlFields) f = NULL;
+  g_autoptr (EsimCtlFields) f = NULL;
 
   /* issued together: the client queues them on the one channel */
   esim_es10_get_eid_async (ctl->es10, NULL, esimctl_result_cb, &res_eid);
@@ -197,7 +197,7 @@ esimctl_card_info (EsimCtl *ctl, GError **error)
   pkids = g_strv_builder_end (pkids_builder);
 
   if (ctl->json) {
-    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr (JsonBuilder) b = json_builder_new ();
     json_builder_begin_object (b);
     esimctl_json_add_string (b, "eid", eid);
     esimctl_json_add_string (b, "sgp22_version", info->svn);
@@ -214,18 +214,17 @@ esimctl_card_info (EsimCtl *ctl, GError **error)
   }
   pkids_text = g_strjoinv (", ", pkids);
   f = esimctl_fields_new ();
-  esimctl_fields_add (f, _("EID"), eid);
-  esimctl_fields_add (f, _("SGP.22 version"), info->svn);
-  esimctl_fields_add (f, _("Profile package version"), info->profile_version);
-  esimctl_fields_add (f, _("Firmware version"), info->firmware_version);
-  esimctl_fields_add_printf (f, _("Free memory"), "%" G_GUINT64_FORMAT,
+  esimctl_fields_add (f, _ ("EID"), eid);
+  esimctl_fields_add (f, _ ("SGP.22 version"), info->svn);
+  esimctl_fields_add (f, _ ("Profile package version"), info->profile_version);
+  esimctl_fields_add (f, _ ("Firmware version"), info->firmware_version);
+  esimctl_fields_add_printf (f, _ ("Free memory"), "%" G_GUINT64_FORMAT,
                              info->free_nonvolatile_memory);
-  esimctl_fields_add_printf (f, _("Installed applications"), "%u",
-                             info->installed_applications);
-  esimctl_fields_add (f, _("Default SM-DP+"),
-                      addr->default_dp_address != NULL ? addr->default_dp_address : _("(none)"));
-  esimctl_fields_add (f, _("Root SM-DS"), addr->root_ds_address);
-  esimctl_fields_add (f, _("CI key IDs"), pkids_text);
+  esimctl_fields_add_printf (f, _ ("Installed applications"), "%u", info->installed_applications);
+  esimctl_fields_add (f, _ ("Default SM-DP+"),
+                      addr->default_dp_address != NULL ? addr->default_dp_address : _ ("(none)"));
+  esimctl_fields_add (f, _ ("Root SM-DS"), addr->root_ds_address);
+  esimctl_fields_add (f, _ ("CI key IDs"), pkids_text);
   esimctl_fields_print (f);
   return TRUE;
 }
@@ -234,7 +233,7 @@ esimctl_card_info (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_card_show (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr (GPtrArray) profiles = NULL;
 
   if (ctl->n_args == 0 || strlen (ctl->args[0]) == 32)
     return esimctl_card_info (ctl, error);
@@ -244,14 +243,14 @@ esimctl_card_show (EsimCtl *ctl, GError **error)
   for (guint i = 0; i < profiles->len; i++) {
     EsimProfileInfo *p = g_ptr_array_index (profiles, i);
     g_autofree gchar *aid = NULL;
-    g_auto(GStrv) rules = NULL;
+    g_auto (GStrv) rules = NULL;
     g_autofree gchar *rules_text = NULL;
-    g_autoptr(EsimCtlFields) f = NULL;
+    g_autoptr (EsimCtlFields) f = NULL;
 
     if (g_ascii_strcasecmp (p->iccid, ctl->args[0]) != 0)
       continue;
     if (ctl->json) {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
       esimctl_card_profile_to_json (b, p);
       json_builder_end_object (b);
@@ -262,19 +261,20 @@ esimctl_card_show (EsimCtl *ctl, GError **error)
     rules = esimctl_policy_rules (p->policy_rules);
     rules_text = g_strjoinv (", ", rules);
     f = esimctl_fields_new ();
-    esimctl_fields_add (f, _("ICCID"), p->iccid);
-    esimctl_fields_add (f, _("State"), esimctl_state_label (esim_profile_state_to_string (p->state)));
-    esimctl_fields_add (f, _("Class"),
+    esimctl_fields_add (f, _ ("ICCID"), p->iccid);
+    esimctl_fields_add (f, _ ("State"),
+                        esimctl_state_label (esim_profile_state_to_string (p->state)));
+    esimctl_fields_add (f, _ ("Class"),
                         esimctl_class_label (esim_profile_class_to_string (p->profile_class)));
-    esimctl_fields_add (f, _("Name"), p->name);
-    esimctl_fields_add (f, _("Service provider"), p->service_provider);
-    esimctl_fields_add (f, _("Nickname"), p->nickname != NULL ? p->nickname : _("(none)"));
-    esimctl_fields_add (f, _("Policy rules"), *rules_text != '\0' ? rules_text : _("(none)"));
-    esimctl_fields_add (f, _("ISD-P AID"), aid);
+    esimctl_fields_add (f, _ ("Name"), p->name);
+    esimctl_fields_add (f, _ ("Service provider"), p->service_provider);
+    esimctl_fields_add (f, _ ("Nickname"), p->nickname != NULL ? p->nickname : _ ("(none)"));
+    esimctl_fields_add (f, _ ("Policy rules"), *rules_text != '\0' ? rules_text : _ ("(none)"));
+    esimctl_fields_add (f, _ ("ISD-P AID"), aid);
     esimctl_fields_print (f);
     return TRUE;
   }
-  g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED, _("There is no profile %s"),
+  g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED, _ ("There is no profile %s"),
                ctl->args[0]);
   return FALSE;
 }
@@ -282,48 +282,48 @@ esimctl_card_show (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_card_enable (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
 
   esim_es10_enable_profile_async (ctl->es10, ctl->args[0], NULL, TRUE, NULL, esimctl_result_cb,
                                   &res);
   if (!esim_es10_enable_profile_finish (ctl->es10, esimctl_wait (&res), error))
     return FALSE;
   if (!ctl->json)
-    g_print (_("Profile %s enabled.\n"), ctl->args[0]);
+    g_print (_ ("Profile %s enabled.\n"), ctl->args[0]);
   return TRUE;
 }
 
 gboolean
 esimctl_card_disable (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
 
   esim_es10_disable_profile_async (ctl->es10, ctl->args[0], NULL, TRUE, NULL, esimctl_result_cb,
                                    &res);
   if (!esim_es10_disable_profile_finish (ctl->es10, esimctl_wait (&res), error))
     return FALSE;
   if (!ctl->json)
-    g_print (_("Profile %s disabled.\n"), ctl->args[0]);
+    g_print (_ ("Profile %s disabled.\n"), ctl->args[0]);
   return TRUE;
 }
 
 gboolean
 esimctl_card_delete (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
 
   esim_es10_delete_profile_async (ctl->es10, ctl->args[0], NULL, NULL, esimctl_result_cb, &res);
   if (!esim_es10_delete_profile_finish (ctl->es10, esimctl_wait (&res), error))
     return FALSE;
   if (!ctl->json)
-    g_print (_("Profile %s deleted.\n"), ctl->args[0]);
+    g_print (_ ("Profile %s deleted.\n"), ctl->args[0]);
   return TRUE;
 }
 
 gboolean
 esimctl_card_nickname (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
 
   esim_es10_set_nickname_async (ctl->es10, ctl->args[0], ctl->args[1], NULL, esimctl_result_cb,
                                 &res);
@@ -333,7 +333,7 @@ esimctl_card_nickname (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_card_set_default_smdp (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
 
   esim_es10_set_default_dp_address_async (ctl->es10, ctl->args[0], NULL, esimctl_result_cb, &res);
   return esim_es10_set_default_dp_address_finish (ctl->es10, esimctl_wait (&res), error);
@@ -342,8 +342,8 @@ esimctl_card_set_default_smdp (EsimCtl *ctl, GError **error)
 static EsimHttp *
 esimctl_http_new (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) local = NULL;
   EsimHttp *http;
 
   if (ctl->ca_files != NULL) {
@@ -365,10 +365,10 @@ esimctl_http_new (EsimCtl *ctl, GError **error)
 static gboolean
 esimctl_card_notifications_list (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(EsimCtlTable) table = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (EsimCtlTable) table = NULL;
 
   esim_es10_list_notification_async (ctl->es10, ESIM_NOTIFICATION_EVENT_NONE, NULL,
                                      esimctl_result_cb, &res);
@@ -376,7 +376,7 @@ esimctl_card_notifications_list (EsimCtl *ctl, GError **error)
   if (list == NULL)
     return FALSE;
   /* TRANSLATORS: table headers of “esimctl --card … notifications list” */
-  table = esimctl_table_new (_("Seq"), _("Event"), _("ICCID"), _("Address"), NULL);
+  table = esimctl_table_new (_ ("Seq"), _ ("Event"), _ ("ICCID"), _ ("Address"), NULL);
   json_builder_begin_array (b);
   for (guint i = 0; i < list->len; i++) {
     EsimNotificationMetadata *m = g_ptr_array_index (list, i);
@@ -395,7 +395,7 @@ esimctl_card_notifications_list (EsimCtl *ctl, GError **error)
   if (ctl->json)
     esimctl_json_print (b);
   else if (list->len == 0)
-    g_print ("%s\n", _("No pending notifications."));
+    g_print ("%s\n", _ ("No pending notifications."));
   else
     esimctl_table_print (table);
   return TRUE;
@@ -404,9 +404,9 @@ esimctl_card_notifications_list (EsimCtl *ctl, GError **error)
 static gboolean
 esimctl_card_notifications_process (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimHttp) http = esimctl_http_new (ctl, error);
-  g_autoptr(EsimNotificationSender) sender = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (EsimHttp) http = esimctl_http_new (ctl, error);
+  g_autoptr (EsimNotificationSender) sender = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
   guint delivered = 0, failed = 0;
 
   if (http == NULL)
@@ -422,7 +422,7 @@ esimctl_card_notifications_process (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_card_notifications (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
   guint64 seq = 0;
 
   if (g_str_equal (ctl->args[0], "list"))
@@ -438,21 +438,21 @@ esimctl_card_notifications (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_card_reset (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GString) question = g_string_new (_("Reset the eUICC:"));
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GString) question = g_string_new (_ ("Reset the eUICC:"));
   EsimMemoryResetOptions options = 0;
 
   if (ctl->reset_operational) {
     options |= ESIM_MEMORY_RESET_DELETE_OPERATIONAL_PROFILES;
-    g_string_append_printf (question, "\n  %s", _("delete every operational profile"));
+    g_string_append_printf (question, "\n  %s", _ ("delete every operational profile"));
   }
   if (ctl->reset_test) {
     options |= ESIM_MEMORY_RESET_DELETE_FIELD_LOADED_TEST_PROFILES;
-    g_string_append_printf (question, "\n  %s", _("delete every field-loaded test profile"));
+    g_string_append_printf (question, "\n  %s", _ ("delete every field-loaded test profile"));
   }
   if (ctl->reset_default_smdp) {
     options |= ESIM_MEMORY_RESET_RESET_DEFAULT_SMDP_ADDRESS;
-    g_string_append_printf (question, "\n  %s", _("forget the default SM-DP+ address"));
+    g_string_append_printf (question, "\n  %s", _ ("forget the default SM-DP+ address"));
   }
   if (!esimctl_confirm (ctl, question->str, error))
     return FALSE;
@@ -460,7 +460,7 @@ esimctl_card_reset (EsimCtl *ctl, GError **error)
   if (!esim_es10_euicc_memory_reset_finish (ctl->es10, esimctl_wait (&res), error))
     return FALSE;
   if (!ctl->json)
-    g_print ("%s\n", _("eUICC memory reset."));
+    g_print ("%s\n", _ ("eUICC memory reset."));
   return TRUE;
 }
 
@@ -476,12 +476,12 @@ esimctl_card_progress_cb (GObject *object, GParamSpec *pspec, gpointer user_data
 gboolean
 esimctl_card_install (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimActivationCode) ac = NULL;
-  g_autoptr(EsimHttp) http = NULL;
-  g_autoptr(EsimDownload) download = NULL;
-  g_autoptr(EsimInstallResult) result = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(EsimCtlProgress) progress = esimctl_progress_new ();
+  g_autoptr (EsimActivationCode) ac = NULL;
+  g_autoptr (EsimHttp) http = NULL;
+  g_autoptr (EsimDownload) download = NULL;
+  g_autoptr (EsimInstallResult) result = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (EsimCtlProgress) progress = esimctl_progress_new ();
 
   /* without an activation code the eUICC's default SM-DP+ is asked; the
    * argument check has parsed it once already */
@@ -497,8 +497,7 @@ esimctl_card_install (EsimCtl *ctl, GError **error)
                                 ac != NULL ? ac->matching_id : NULL);
   if (ctl->confirmation_code != NULL)
     esim_download_set_confirmation_code (download, ctl->confirmation_code);
-  g_signal_connect (download, "notify::progress", G_CALLBACK (esimctl_card_progress_cb),
-                    progress);
+  g_signal_connect (download, "notify::progress", G_CALLBACK (esimctl_card_progress_cb), progress);
   esim_download_run_async (download, NULL, esimctl_result_cb, &res);
   result = esim_download_run_finish (download, esimctl_wait (&res), error);
   g_signal_handlers_disconnect_by_data (download, progress);
@@ -507,13 +506,13 @@ esimctl_card_install (EsimCtl *ctl, GError **error)
     return FALSE;
   if (ctl->enable && result->iccid != NULL) {
     g_clear_object (&res);
-    esim_es10_enable_profile_async (ctl->es10, result->iccid, NULL, TRUE, NULL,
-                                    esimctl_result_cb, &res);
+    esim_es10_enable_profile_async (ctl->es10, result->iccid, NULL, TRUE, NULL, esimctl_result_cb,
+                                    &res);
     if (!esim_es10_enable_profile_finish (ctl->es10, esimctl_wait (&res), error))
       return FALSE;
   }
   if (ctl->json) {
-    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr (JsonBuilder) b = json_builder_new ();
     g_autofree gchar *aid = esimctl_hex (result->isdp_aid);
     json_builder_begin_object (b);
     esimctl_json_add_string (b, "iccid", result->iccid);
@@ -522,9 +521,9 @@ esimctl_card_install (EsimCtl *ctl, GError **error)
     json_builder_end_object (b);
     esimctl_json_print (b);
   } else if (ctl->enable) {
-    g_print (_("Profile %s installed and enabled.\n"), result->iccid != NULL ? result->iccid : "");
+    g_print (_ ("Profile %s installed and enabled.\n"), result->iccid != NULL ? result->iccid : "");
   } else {
-    g_print (_("Profile %s installed.\n"), result->iccid != NULL ? result->iccid : "");
+    g_print (_ ("Profile %s installed.\n"), result->iccid != NULL ? result->iccid : "");
   }
   return TRUE;
 }
@@ -532,11 +531,11 @@ esimctl_card_install (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_card_discover (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimHttp) http = NULL;
-  g_autoptr(EsimDiscovery) discovery = NULL;
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr (EsimHttp) http = NULL;
+  g_autoptr (EsimDiscovery) discovery = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
 
   http = esimctl_http_new (ctl, error);
   if (http == NULL)
@@ -564,6 +563,6 @@ esimctl_card_discover (EsimCtl *ctl, GError **error)
   if (ctl->json)
     esimctl_json_print (b);
   else if (events->len == 0)
-    g_print ("%s\n", _("No profiles are waiting for this eUICC."));
+    g_print ("%s\n", _ ("No profiles are waiting for this eUICC."));
   return TRUE;
 }

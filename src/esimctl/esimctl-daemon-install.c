@@ -29,7 +29,7 @@ typedef struct {
   GVariant *result; /* (bsso) of our job */
   gboolean cancel_requested;
   gboolean cancel_sent;
-  gboolean abandoned;  /* a second Ctrl-C: stop waiting */
+  gboolean abandoned; /* a second Ctrl-C: stop waiting */
   gboolean daemon_gone;
 } EsimCtlInstall;
 
@@ -57,12 +57,8 @@ esimctl_install_take_result (EsimCtlInstall *self)
 }
 
 static void
-esimctl_install_completed_cb (GDBusConnection *bus,
-                              const gchar *sender,
-                              const gchar *path,
-                              const gchar *interface,
-                              const gchar *signal,
-                              GVariant *params,
+esimctl_install_completed_cb (GDBusConnection *bus, const gchar *sender, const gchar *path,
+                              const gchar *interface, const gchar *signal, GVariant *params,
                               gpointer user_data)
 {
   EsimCtlInstall *self = user_data;
@@ -91,10 +87,8 @@ esimctl_install_draw (EsimCtlInstall *self)
 }
 
 static void
-esimctl_install_properties_cb (GDBusProxy *proxy,
-                               GVariant *changed,
-                               const gchar *const *invalidated,
-                               gpointer user_data)
+esimctl_install_properties_cb (GDBusProxy *proxy, GVariant *changed,
+                               const gchar *const *invalidated, gpointer user_data)
 {
   esimctl_install_draw (user_data);
 }
@@ -103,17 +97,17 @@ static void
 esimctl_install_cancel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   EsimCtlInstall *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) mapped = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
-                                                             &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) mapped = NULL;
+  g_autoptr (GVariant) reply
+    = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, &error);
 
   if (reply != NULL)
     return;
   /* the job may have ended on its own meanwhile: Completed tells */
   esimctl_daemon_propagate_error (&mapped, g_steal_pointer (&error));
   if (self->progress != NULL) {
-    g_autofree gchar *text = g_strdup_printf (_("Could not cancel: %s"), mapped->message);
+    g_autofree gchar *text = g_strdup_printf (_ ("Could not cancel: %s"), mapped->message);
     esimctl_progress_message (self->progress, text);
   }
 }
@@ -126,7 +120,7 @@ esimctl_install_send_cancel (EsimCtlInstall *self)
   if (self->cancel_sent || self->job_path == NULL)
     return;
   self->cancel_sent = TRUE;
-  esimctl_progress_message (self->progress, _("Cancelling…"));
+  esimctl_progress_message (self->progress, _ ("Cancelling…"));
   g_dbus_connection_call (d->bus, d->owner, self->job_path, ESIMCTL_JOB_INTERFACE, "Cancel", NULL,
                           G_VARIANT_TYPE ("()"), d->call_flags, -1, NULL, esimctl_install_cancel_cb,
                           self);
@@ -151,7 +145,7 @@ esimctl_install_start (EsimCtlInstall *self, EsimDbusEuicc *euicc, GError **erro
 {
   EsimCtl *ctl = self->ctl;
   GVariantBuilder options;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
   GError *local = NULL;
 
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
@@ -204,7 +198,7 @@ esimctl_install_report (EsimCtlInstall *self, GError **error)
   EsimCtl *ctl = self->ctl;
   gboolean success = FALSE;
   const gchar *error_name = NULL, *error_message = NULL, *result_path = NULL;
-  g_autoptr(EsimDbusProfile) profile = NULL;
+  g_autoptr (EsimDbusProfile) profile = NULL;
   const gchar *iccid;
 
   g_variant_get (self->result, "(b&s&s&o)", &success, &error_name, &error_message, &result_path);
@@ -215,14 +209,14 @@ esimctl_install_report (EsimCtlInstall *self, GError **error)
   g_clear_pointer (&self->progress, esimctl_progress_free);
   if (g_strcmp0 (result_path, "/") == 0) {
     g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
-                         _("The eSIM daemon reported success but no profile"));
+                         _ ("The eSIM daemon reported success but no profile"));
     return FALSE;
   }
   profile = esimctl_daemon_profile_for_path (ctl, result_path, error);
   if (profile == NULL)
     return FALSE;
   if (ctl->json) {
-    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr (JsonBuilder) b = json_builder_new ();
     json_builder_begin_object (b);
     esimctl_daemon_profile_to_json (ctl, b, profile, FALSE);
     json_builder_end_object (b);
@@ -231,17 +225,17 @@ esimctl_install_report (EsimCtlInstall *self, GError **error)
   }
   iccid = esim_dbus_profile_get_iccid (profile);
   if (g_strcmp0 (esim_dbus_profile_get_state (profile), "enabled") == 0)
-    g_print (_("Profile %s installed and enabled.\n"), iccid != NULL ? iccid : "");
+    g_print (_ ("Profile %s installed and enabled.\n"), iccid != NULL ? iccid : "");
   else
-    g_print (_("Profile %s installed.\n"), iccid != NULL ? iccid : "");
+    g_print (_ ("Profile %s installed.\n"), iccid != NULL ? iccid : "");
   return TRUE;
 }
 
 gboolean
 esimctl_daemon_install (EsimCtl *ctl, GError **error)
 {
-  g_auto(EsimCtlInstall) self = { 0 };
-  g_autoptr(EsimDbusEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
+  g_auto (EsimCtlInstall) self = { 0 };
+  g_autoptr (EsimDbusEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
   guint subscription, watch, sigint;
   gboolean ok;
 
@@ -249,8 +243,8 @@ esimctl_daemon_install (EsimCtl *ctl, GError **error)
     return FALSE;
   self.ctl = ctl;
   self.progress = esimctl_progress_new ();
-  self.completed =
-    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
+  self.completed
+    = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
   /* listen before asking, so that a job quicker than its reply is seen */
   subscription = g_dbus_connection_signal_subscribe (
     ctl->daemon->bus, ctl->daemon->owner, ESIMCTL_JOB_INTERFACE, "Completed", NULL, NULL,
@@ -279,10 +273,10 @@ esimctl_daemon_install (EsimCtl *ctl, GError **error)
     return esimctl_install_report (&self, error);
   if (self.abandoned) {
     g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
-                         _("Interrupted; the eSIM daemon goes on cancelling the download"));
+                         _ ("Interrupted; the eSIM daemon goes on cancelling the download"));
     return FALSE;
   }
   g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_UNREACHABLE,
-                       _("The eSIM daemon quit during the download"));
+                       _ ("The eSIM daemon quit during the download"));
   return FALSE;
 }

@@ -34,12 +34,8 @@ void esimctl_daemon_propagate_error (GError **error, GError *local_error);
 
 /* a method call on one of the daemon's proxies, allowing an interactive
  * polkit dialog when esimctl runs on a terminal */
-GVariant *esimctl_daemon_call (EsimCtl *ctl,
-                               gpointer proxy,
-                               const gchar *method,
-                               GVariant *parameters,
-                               const gchar *reply_type,
-                               GError **error);
+GVariant *esimctl_daemon_call (EsimCtl *ctl, gpointer proxy, const gchar *method,
+                               GVariant *parameters, const gchar *reply_type, GError **error);
 
 /* N of .../Euicc/N; G_MAXUINT when the path has no number */
 guint esimctl_path_number (const gchar *path);

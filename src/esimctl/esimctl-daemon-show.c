@@ -28,11 +28,11 @@ esimctl_daemon_euicc_title (EsimDbusEuicc *euicc)
   if (modem != NULL && g_strcmp0 (modem, "/") != 0)
     /* TRANSLATORS: an eUICC by its number and EID, and the ModemManager
      * modem and SIM slot it is in */
-    return g_strdup_printf (_("eUICC %u (EID %s) in modem %s, SIM slot %u"),
+    return g_strdup_printf (_ ("eUICC %u (EID %s) in modem %s, SIM slot %u"),
                             esimctl_proxy_number (euicc), esim_dbus_euicc_get_eid (euicc), modem,
                             esim_dbus_euicc_get_sim_slot (euicc));
   /* TRANSLATORS: an eUICC by its number and EID, e.g. “eUICC 0 (EID 8904…)” */
-  return g_strdup_printf (_("eUICC %u (EID %s)"), esimctl_proxy_number (euicc),
+  return g_strdup_printf (_ ("eUICC %u (EID %s)"), esimctl_proxy_number (euicc),
                           esim_dbus_euicc_get_eid (euicc));
 }
 
@@ -40,7 +40,7 @@ esimctl_daemon_euicc_title (EsimDbusEuicc *euicc)
 static GBytes *
 esimctl_profile_icon (EsimDbusProfile *profile)
 {
-  g_autoptr(GVariant) value = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (profile), "Icon");
+  g_autoptr (GVariant) value = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (profile), "Icon");
   gsize len = 0;
   const guint8 *data;
 
@@ -54,8 +54,8 @@ void
 esimctl_daemon_profile_to_json (EsimCtl *ctl, JsonBuilder *b, EsimDbusProfile *profile,
                                 gboolean details)
 {
-  g_autoptr(EsimDbusEuicc) euicc =
-    esimctl_daemon_euicc_for_path (ctl, esim_dbus_profile_get_euicc (profile));
+  g_autoptr (EsimDbusEuicc) euicc
+    = esimctl_daemon_euicc_for_path (ctl, esim_dbus_profile_get_euicc (profile));
 
   esimctl_json_add_string (b, "iccid", esim_dbus_profile_get_iccid (profile));
   esimctl_json_add_string (b, "state", esim_dbus_profile_get_state (profile));
@@ -75,7 +75,7 @@ esimctl_daemon_profile_to_json (EsimCtl *ctl, JsonBuilder *b, EsimDbusProfile *p
     esimctl_json_add_string (b, "eid", NULL);
   }
   if (details) {
-    g_autoptr(GBytes) icon = esimctl_profile_icon (profile);
+    g_autoptr (GBytes) icon = esimctl_profile_icon (profile);
     g_autofree gchar *base64 = NULL;
     gsize len = 0;
     const guint8 *data = g_bytes_get_data (icon, &len);
@@ -92,8 +92,8 @@ void
 esimctl_daemon_euicc_to_json (EsimCtl *ctl, JsonBuilder *b, EsimDbusEuicc *euicc)
 {
   const gchar *modem = esim_dbus_euicc_get_modem (euicc);
-  g_autoptr(GPtrArray) profiles =
-    esimctl_daemon_profiles (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
+  g_autoptr (GPtrArray) profiles
+    = esimctl_daemon_profiles (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
 
   esimctl_json_add_int (b, "euicc", esimctl_proxy_number (euicc));
   esimctl_json_add_string (b, "eid", esim_dbus_euicc_get_eid (euicc));
@@ -114,8 +114,8 @@ esimctl_daemon_euicc_to_json (EsimCtl *ctl, JsonBuilder *b, EsimDbusEuicc *euicc
   json_builder_set_member_name (b, "profiles");
   json_builder_begin_array (b);
   for (guint i = 0; i < profiles->len; i++)
-    json_builder_add_string_value (
-      b, esim_dbus_profile_get_iccid (g_ptr_array_index (profiles, i)));
+    json_builder_add_string_value (b,
+                                   esim_dbus_profile_get_iccid (g_ptr_array_index (profiles, i)));
   json_builder_end_array (b);
   esimctl_json_add_string (b, "object_path", g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
 }
@@ -124,26 +124,26 @@ static const gchar *
 esimctl_or_none (const gchar *value)
 {
   /* TRANSLATORS: shown for an empty property */
-  return value != NULL && *value != '\0' ? value : _("(none)");
+  return value != NULL && *value != '\0' ? value : _ ("(none)");
 }
 
 static gchar *
 esimctl_policy_text (const gchar *const *rules)
 {
-  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  g_autoptr (GPtrArray) parts = g_ptr_array_new ();
 
   for (guint i = 0; rules != NULL && rules[i] != NULL; i++) {
     if (g_str_equal (rules[i], "ppr1"))
-      g_ptr_array_add (parts, (gpointer) _("may not be disabled"));
+      g_ptr_array_add (parts, (gpointer) _ ("may not be disabled"));
     else if (g_str_equal (rules[i], "ppr2"))
-      g_ptr_array_add (parts, (gpointer) _("may not be deleted"));
+      g_ptr_array_add (parts, (gpointer) _ ("may not be deleted"));
     else if (g_str_equal (rules[i], "ppr3"))
-      g_ptr_array_add (parts, (gpointer) _("deleted when disabled"));
+      g_ptr_array_add (parts, (gpointer) _ ("deleted when disabled"));
     else
       g_ptr_array_add (parts, (gpointer) rules[i]);
   }
   if (parts->len == 0)
-    return g_strdup (_("(none)"));
+    return g_strdup (_ ("(none)"));
   g_ptr_array_add (parts, NULL);
   return g_strjoinv (", ", (gchar **) parts->pdata);
 }
@@ -151,44 +151,45 @@ esimctl_policy_text (const gchar *const *rules)
 void
 esimctl_daemon_print_profile (EsimCtl *ctl, EsimDbusProfile *profile)
 {
-  g_autoptr(EsimCtlFields) f = esimctl_fields_new ();
-  g_autoptr(EsimDbusEuicc) euicc =
-    esimctl_daemon_euicc_for_path (ctl, esim_dbus_profile_get_euicc (profile));
-  g_autoptr(GBytes) icon = esimctl_profile_icon (profile);
+  g_autoptr (EsimCtlFields) f = esimctl_fields_new ();
+  g_autoptr (EsimDbusEuicc) euicc
+    = esimctl_daemon_euicc_for_path (ctl, esim_dbus_profile_get_euicc (profile));
+  g_autoptr (GBytes) icon = esimctl_profile_icon (profile);
   g_autofree gchar *policy = esimctl_policy_text (esim_dbus_profile_get_policy_rules (profile));
   g_autofree gchar *euicc_title = euicc != NULL ? esimctl_daemon_euicc_title (euicc) : NULL;
 
-  esimctl_fields_add (f, _("ICCID"), esim_dbus_profile_get_iccid (profile));
-  esimctl_fields_add (f, _("State"), esimctl_state_label (esim_dbus_profile_get_state (profile)));
-  esimctl_fields_add (f, _("Class"), esimctl_class_label (esim_dbus_profile_get_class (profile)));
-  esimctl_fields_add (f, _("Name"), esimctl_or_none (esim_dbus_profile_get_name (profile)));
-  esimctl_fields_add (f, _("Service provider"),
+  esimctl_fields_add (f, _ ("ICCID"), esim_dbus_profile_get_iccid (profile));
+  esimctl_fields_add (f, _ ("State"), esimctl_state_label (esim_dbus_profile_get_state (profile)));
+  esimctl_fields_add (f, _ ("Class"), esimctl_class_label (esim_dbus_profile_get_class (profile)));
+  esimctl_fields_add (f, _ ("Name"), esimctl_or_none (esim_dbus_profile_get_name (profile)));
+  esimctl_fields_add (f, _ ("Service provider"),
                       esimctl_or_none (esim_dbus_profile_get_service_provider (profile)));
-  esimctl_fields_add (f, _("Nickname"), esimctl_or_none (esim_dbus_profile_get_nickname (profile)));
-  esimctl_fields_add (f, _("Operator ID"),
+  esimctl_fields_add (f, _ ("Nickname"),
+                      esimctl_or_none (esim_dbus_profile_get_nickname (profile)));
+  esimctl_fields_add (f, _ ("Operator ID"),
                       esimctl_or_none (esim_dbus_profile_get_operator_id (profile)));
-  esimctl_fields_add (f, _("Policy rules"), policy);
+  esimctl_fields_add (f, _ ("Policy rules"), policy);
   if (g_bytes_get_size (icon) > 0)
-    esimctl_fields_add_printf (f, _("Icon"), _("%s, %lu bytes"),
+    esimctl_fields_add_printf (f, _ ("Icon"), _ ("%s, %lu bytes"),
                                esim_dbus_profile_get_icon_type (profile),
                                (gulong) g_bytes_get_size (icon));
   else
-    esimctl_fields_add (f, _("Icon"), _("(none)"));
-  esimctl_fields_add (f, _("ISD-P AID"), esim_dbus_profile_get_isdp_aid (profile));
-  esimctl_fields_add (f, _("eUICC"), esimctl_or_none (euicc_title));
-  esimctl_fields_add (f, _("Object"), g_dbus_proxy_get_object_path (G_DBUS_PROXY (profile)));
+    esimctl_fields_add (f, _ ("Icon"), _ ("(none)"));
+  esimctl_fields_add (f, _ ("ISD-P AID"), esim_dbus_profile_get_isdp_aid (profile));
+  esimctl_fields_add (f, _ ("eUICC"), esimctl_or_none (euicc_title));
+  esimctl_fields_add (f, _ ("Object"), g_dbus_proxy_get_object_path (G_DBUS_PROXY (profile)));
   esimctl_fields_print (f);
 }
 
 static void
 esimctl_daemon_print_euicc (EsimCtl *ctl, EsimDbusEuicc *euicc)
 {
-  g_autoptr(EsimCtlFields) f = esimctl_fields_new ();
-  g_autoptr(GPtrArray) profiles =
-    esimctl_daemon_profiles (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
-  g_autoptr(GPtrArray) iccids = g_ptr_array_new ();
-  g_autofree gchar *size = g_format_size_full (esim_dbus_euicc_get_free_memory (euicc),
-                                               G_FORMAT_SIZE_LONG_FORMAT);
+  g_autoptr (EsimCtlFields) f = esimctl_fields_new ();
+  g_autoptr (GPtrArray) profiles
+    = esimctl_daemon_profiles (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
+  g_autoptr (GPtrArray) iccids = g_ptr_array_new ();
+  g_autofree gchar *size
+    = g_format_size_full (esim_dbus_euicc_get_free_memory (euicc), G_FORMAT_SIZE_LONG_FORMAT);
   g_autofree gchar *ci = NULL;
   g_autofree gchar *iccid_text = NULL;
   const gchar *const *ci_ids = esim_dbus_euicc_get_ci_key_ids (euicc);
@@ -202,51 +203,50 @@ esimctl_daemon_print_euicc (EsimCtl *ctl, EsimDbusEuicc *euicc)
   iccid_text = g_strjoinv (", ", (gchar **) iccids->pdata);
   ci = ci_ids != NULL ? g_strjoinv (", ", (gchar **) ci_ids) : NULL;
 
-  esimctl_fields_add_printf (f, _("eUICC"), "%u", esimctl_proxy_number (euicc));
-  esimctl_fields_add (f, _("EID"), esim_dbus_euicc_get_eid (euicc));
-  esimctl_fields_add (f, _("Transport"), esim_dbus_euicc_get_transport (euicc));
-  esimctl_fields_add (f, _("Device"), esimctl_or_none (esim_dbus_euicc_get_device (euicc)));
-  esimctl_fields_add (f, _("Modem"), esimctl_or_none (g_strcmp0 (modem, "/") != 0 ? modem : NULL));
+  esimctl_fields_add_printf (f, _ ("eUICC"), "%u", esimctl_proxy_number (euicc));
+  esimctl_fields_add (f, _ ("EID"), esim_dbus_euicc_get_eid (euicc));
+  esimctl_fields_add (f, _ ("Transport"), esim_dbus_euicc_get_transport (euicc));
+  esimctl_fields_add (f, _ ("Device"), esimctl_or_none (esim_dbus_euicc_get_device (euicc)));
+  esimctl_fields_add (f, _ ("Modem"), esimctl_or_none (g_strcmp0 (modem, "/") != 0 ? modem : NULL));
   if (slot > 0)
-    esimctl_fields_add_printf (f, _("SIM slot"), "%u", slot);
+    esimctl_fields_add_printf (f, _ ("SIM slot"), "%u", slot);
   else
-    esimctl_fields_add (f, _("SIM slot"), _("(unknown)"));
-  esimctl_fields_add (f, _("SGP.22 version"), esim_dbus_euicc_get_sgp22_version (euicc));
-  esimctl_fields_add (f, _("Profile package version"),
+    esimctl_fields_add (f, _ ("SIM slot"), _ ("(unknown)"));
+  esimctl_fields_add (f, _ ("SGP.22 version"), esim_dbus_euicc_get_sgp22_version (euicc));
+  esimctl_fields_add (f, _ ("Profile package version"),
                       esim_dbus_euicc_get_profile_version (euicc));
-  esimctl_fields_add (f, _("Firmware version"), esim_dbus_euicc_get_firmware_version (euicc));
-  esimctl_fields_add (f, _("Free memory"), size);
-  esimctl_fields_add (f, _("CI key IDs"), esimctl_or_none (ci));
-  esimctl_fields_add (f, _("Default SM-DP+"),
+  esimctl_fields_add (f, _ ("Firmware version"), esim_dbus_euicc_get_firmware_version (euicc));
+  esimctl_fields_add (f, _ ("Free memory"), size);
+  esimctl_fields_add (f, _ ("CI key IDs"), esimctl_or_none (ci));
+  esimctl_fields_add (f, _ ("Default SM-DP+"),
                       esimctl_or_none (esim_dbus_euicc_get_default_smdp_address (euicc)));
-  esimctl_fields_add (f, _("Root SM-DS"),
+  esimctl_fields_add (f, _ ("Root SM-DS"),
                       esimctl_or_none (esim_dbus_euicc_get_root_smds_address (euicc)));
-  esimctl_fields_add_printf (f, _("Pending notifications"), "%u",
+  esimctl_fields_add_printf (f, _ ("Pending notifications"), "%u",
                              esim_dbus_euicc_get_pending_notifications (euicc));
-  esimctl_fields_add (f, _("Profiles"), esimctl_or_none (iccid_text));
-  esimctl_fields_add (f, _("Object"), g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
+  esimctl_fields_add (f, _ ("Profiles"), esimctl_or_none (iccid_text));
+  esimctl_fields_add (f, _ ("Object"), g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
   esimctl_fields_print (f);
 }
 
 static void
 esimctl_daemon_print_profile_table (EsimCtl *ctl, GPtrArray *profiles)
 {
-  g_autoptr(EsimCtlTable) table = NULL;
+  g_autoptr (EsimCtlTable) table = NULL;
 
   if (profiles->len == 0) {
-    g_print ("%s\n", _("No profiles on this eUICC."));
+    g_print ("%s\n", _ ("No profiles on this eUICC."));
     return;
   }
   /* TRANSLATORS: table headers of “esimctl list” */
-  table = esimctl_table_new (_("ICCID"), _("State"), _("Class"), _("Name"), _("Provider"),
-                             _("Nickname"), NULL);
+  table = esimctl_table_new (_ ("ICCID"), _ ("State"), _ ("Class"), _ ("Name"), _ ("Provider"),
+                             _ ("Nickname"), NULL);
   for (guint i = 0; i < profiles->len; i++) {
     EsimDbusProfile *p = g_ptr_array_index (profiles, i);
-    esimctl_table_add_row (table, esim_dbus_profile_get_iccid (p),
-                           esimctl_state_label (esim_dbus_profile_get_state (p)),
-                           esimctl_class_label (esim_dbus_profile_get_class (p)),
-                           esim_dbus_profile_get_name (p), esim_dbus_profile_get_service_provider (p),
-                           esim_dbus_profile_get_nickname (p));
+    esimctl_table_add_row (
+      table, esim_dbus_profile_get_iccid (p), esimctl_state_label (esim_dbus_profile_get_state (p)),
+      esimctl_class_label (esim_dbus_profile_get_class (p)), esim_dbus_profile_get_name (p),
+      esim_dbus_profile_get_service_provider (p), esim_dbus_profile_get_nickname (p));
   }
   esimctl_table_print (table);
 }
@@ -254,8 +254,8 @@ esimctl_daemon_print_profile_table (EsimCtl *ctl, GPtrArray *profiles)
 gboolean
 esimctl_daemon_list (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GPtrArray) euiccs = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr (GPtrArray) euiccs = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
 
   if (!esimctl_daemon_selected_euiccs (ctl, &euiccs, error))
     return FALSE;
@@ -263,7 +263,7 @@ esimctl_daemon_list (EsimCtl *ctl, GError **error)
     /* one flat array: each profile names its eUICC */
     json_builder_begin_array (b);
     for (guint i = 0; i < euiccs->len; i++) {
-      g_autoptr(GPtrArray) profiles = esimctl_daemon_profiles (
+      g_autoptr (GPtrArray) profiles = esimctl_daemon_profiles (
         ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (g_ptr_array_index (euiccs, i))));
       for (guint j = 0; j < profiles->len; j++) {
         json_builder_begin_object (b);
@@ -276,13 +276,13 @@ esimctl_daemon_list (EsimCtl *ctl, GError **error)
     return TRUE;
   }
   if (euiccs->len == 0) {
-    g_print ("%s\n", _("No eUICC found."));
+    g_print ("%s\n", _ ("No eUICC found."));
     return TRUE;
   }
   for (guint i = 0; i < euiccs->len; i++) {
     EsimDbusEuicc *euicc = g_ptr_array_index (euiccs, i);
-    g_autoptr(GPtrArray) profiles =
-      esimctl_daemon_profiles (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
+    g_autoptr (GPtrArray) profiles
+      = esimctl_daemon_profiles (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
     /* with one eUICC its name would only be noise, unless it is in a modem */
     if (euiccs->len > 1 || g_strcmp0 (esim_dbus_euicc_get_modem (euicc), "/") != 0) {
       g_autofree gchar *title = esimctl_daemon_euicc_title (euicc);
@@ -296,23 +296,23 @@ esimctl_daemon_list (EsimCtl *ctl, GError **error)
 static EsimDbusEuicc *
 esimctl_daemon_find_euicc_by_eid (EsimCtl *ctl, const gchar *eid, GError **error)
 {
-  g_autoptr(GPtrArray) euiccs = esimctl_daemon_euiccs (ctl);
+  g_autoptr (GPtrArray) euiccs = esimctl_daemon_euiccs (ctl);
 
   for (guint i = 0; i < euiccs->len; i++) {
     EsimDbusEuicc *euicc = g_ptr_array_index (euiccs, i);
     if (g_strcmp0 (esim_dbus_euicc_get_eid (euicc), eid) == 0)
       return g_object_ref (euicc);
   }
-  g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED, _("There is no eUICC with EID %s"), eid);
+  g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED, _ ("There is no eUICC with EID %s"), eid);
   return NULL;
 }
 
 gboolean
 esimctl_daemon_show (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimDbusEuicc) euicc = NULL;
-  g_autoptr(EsimDbusProfile) profile = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr (EsimDbusEuicc) euicc = NULL;
+  g_autoptr (EsimDbusProfile) profile = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
 
   /* the argument check let through an ICCID (18-20 digits) or an EID (32) */
   if (ctl->n_args == 1 && strlen (ctl->args[0]) == 32)

@@ -30,65 +30,64 @@ static const struct {
 } esimctl_daemon_errors[] = {
   /* the bus: the daemon is not there or cannot be started */
   { "org.freedesktop.DBus.Error.ServiceUnknown", ESIMCTL_EXIT_UNREACHABLE,
-    N_("The eSIM daemon (esimd) is not running") },
+    N_ ("The eSIM daemon (esimd) is not running") },
   { "org.freedesktop.DBus.Error.NameHasNoOwner", ESIMCTL_EXIT_UNREACHABLE,
-    N_("The eSIM daemon (esimd) is not running") },
+    N_ ("The eSIM daemon (esimd) is not running") },
   { "org.freedesktop.DBus.Error.Spawn.ChildExited", ESIMCTL_EXIT_UNREACHABLE,
-    N_("The eSIM daemon (esimd) could not be started") },
+    N_ ("The eSIM daemon (esimd) could not be started") },
   { "org.freedesktop.DBus.Error.Spawn.Failed", ESIMCTL_EXIT_UNREACHABLE,
-    N_("The eSIM daemon (esimd) could not be started") },
+    N_ ("The eSIM daemon (esimd) could not be started") },
   { "org.freedesktop.DBus.Error.NoReply", ESIMCTL_EXIT_UNREACHABLE,
-    N_("The eSIM daemon did not answer") },
+    N_ ("The eSIM daemon did not answer") },
   { "org.freedesktop.DBus.Error.Timeout", ESIMCTL_EXIT_UNREACHABLE,
-    N_("The eSIM daemon did not answer") },
+    N_ ("The eSIM daemon did not answer") },
   { "org.freedesktop.DBus.Error.Disconnected", ESIMCTL_EXIT_UNREACHABLE,
-    N_("The connection to the system bus was lost") },
+    N_ ("The connection to the system bus was lost") },
   { "org.freedesktop.DBus.Error.UnknownObject", ESIMCTL_EXIT_FAILED,
-    N_("The object went away (was it removed meanwhile?)") },
+    N_ ("The object went away (was it removed meanwhile?)") },
   { "org.freedesktop.DBus.Error.UnknownMethod", ESIMCTL_EXIT_FAILED,
-    N_("The eSIM daemon does not know this method (is it older than esimctl?)") },
+    N_ ("The eSIM daemon does not know this method (is it older than esimctl?)") },
   { "org.freedesktop.DBus.Error.AccessDenied", ESIMCTL_EXIT_NOT_AUTHORIZED,
-    N_("Access denied by the bus") },
+    N_ ("Access denied by the bus") },
   { "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired", ESIMCTL_EXIT_NOT_AUTHORIZED,
-    N_("Not authorized: this needs authentication, which is only possible on a terminal") },
+    N_ ("Not authorized: this needs authentication, which is only possible on a terminal") },
   /* esimd's own errors */
-  { ESIMCTL_ERROR_PREFIX "NotAuthorized", ESIMCTL_EXIT_NOT_AUTHORIZED, N_("Not authorized") },
-  { ESIMCTL_ERROR_PREFIX "CardGone", ESIMCTL_EXIT_UNREACHABLE, N_("The eUICC is gone") },
+  { ESIMCTL_ERROR_PREFIX "NotAuthorized", ESIMCTL_EXIT_NOT_AUTHORIZED, N_ ("Not authorized") },
+  { ESIMCTL_ERROR_PREFIX "CardGone", ESIMCTL_EXIT_UNREACHABLE, N_ ("The eUICC is gone") },
   { ESIMCTL_ERROR_PREFIX "ServerUnreachable", ESIMCTL_EXIT_UNREACHABLE,
-    N_("The server could not be reached") },
-  { ESIMCTL_ERROR_PREFIX "Timeout", ESIMCTL_EXIT_UNREACHABLE, N_("Timed out") },
-  { ESIMCTL_ERROR_PREFIX "InvalidArgument", ESIMCTL_EXIT_USAGE, N_("Invalid argument") },
+    N_ ("The server could not be reached") },
+  { ESIMCTL_ERROR_PREFIX "Timeout", ESIMCTL_EXIT_UNREACHABLE, N_ ("Timed out") },
+  { ESIMCTL_ERROR_PREFIX "InvalidArgument", ESIMCTL_EXIT_USAGE, N_ ("Invalid argument") },
   { ESIMCTL_ERROR_PREFIX "InvalidActivationCode", ESIMCTL_EXIT_USAGE,
-    N_("Invalid activation code") },
-  { ESIMCTL_ERROR_PREFIX "Failed", ESIMCTL_EXIT_FAILED, N_("Failed") },
-  { ESIMCTL_ERROR_PREFIX "UnknownProfile", ESIMCTL_EXIT_FAILED, N_("Unknown profile") },
+    N_ ("Invalid activation code") },
+  { ESIMCTL_ERROR_PREFIX "Failed", ESIMCTL_EXIT_FAILED, N_ ("Failed") },
+  { ESIMCTL_ERROR_PREFIX "UnknownProfile", ESIMCTL_EXIT_FAILED, N_ ("Unknown profile") },
   { ESIMCTL_ERROR_PREFIX "ProfileNotDisabled", ESIMCTL_EXIT_FAILED,
-    N_("The profile is not disabled") },
+    N_ ("The profile is not disabled") },
   { ESIMCTL_ERROR_PREFIX "ProfileNotEnabled", ESIMCTL_EXIT_FAILED,
-    N_("The profile is not enabled") },
+    N_ ("The profile is not enabled") },
   { ESIMCTL_ERROR_PREFIX "DisallowedByPolicy", ESIMCTL_EXIT_FAILED,
-    N_("The profile's policy rules do not allow this") },
-  { ESIMCTL_ERROR_PREFIX "NothingToDelete", ESIMCTL_EXIT_FAILED, N_("Nothing to delete") },
+    N_ ("The profile's policy rules do not allow this") },
+  { ESIMCTL_ERROR_PREFIX "NothingToDelete", ESIMCTL_EXIT_FAILED, N_ ("Nothing to delete") },
   { ESIMCTL_ERROR_PREFIX "ConfirmationCodeRequired", ESIMCTL_EXIT_FAILED,
-    N_("The SM-DP+ needs a confirmation code (use --confirmation-code)") },
+    N_ ("The SM-DP+ needs a confirmation code (use --confirmation-code)") },
   { ESIMCTL_ERROR_PREFIX "ConfirmationCodeRefused", ESIMCTL_EXIT_FAILED,
-    N_("The SM-DP+ refused the confirmation code") },
+    N_ ("The SM-DP+ refused the confirmation code") },
   { ESIMCTL_ERROR_PREFIX "MatchingIdRefused", ESIMCTL_EXIT_FAILED,
-    N_("The SM-DP+ refused the activation code") },
-  { ESIMCTL_ERROR_PREFIX "ServerRefused", ESIMCTL_EXIT_FAILED, N_("The server refused") },
+    N_ ("The SM-DP+ refused the activation code") },
+  { ESIMCTL_ERROR_PREFIX "ServerRefused", ESIMCTL_EXIT_FAILED, N_ ("The server refused") },
   { ESIMCTL_ERROR_PREFIX "ServerUntrusted", ESIMCTL_EXIT_FAILED,
-    N_("The server's certificate is not trusted") },
-  { ESIMCTL_ERROR_PREFIX "Cancelled", ESIMCTL_EXIT_FAILED, N_("Cancelled") },
-  { ESIMCTL_ERROR_PREFIX "CardError", ESIMCTL_EXIT_FAILED, N_("The eUICC reported an error") },
+    N_ ("The server's certificate is not trusted") },
+  { ESIMCTL_ERROR_PREFIX "Cancelled", ESIMCTL_EXIT_FAILED, N_ ("Cancelled") },
+  { ESIMCTL_ERROR_PREFIX "CardError", ESIMCTL_EXIT_FAILED, N_ ("The eUICC reported an error") },
   { ESIMCTL_ERROR_PREFIX "InstallFailed", ESIMCTL_EXIT_FAILED,
-    N_("The eUICC could not install the profile") },
+    N_ ("The eUICC could not install the profile") },
   { ESIMCTL_ERROR_PREFIX "IccidAlreadyInstalled", ESIMCTL_EXIT_FAILED,
-    N_("A profile with this ICCID is already installed") },
+    N_ ("A profile with this ICCID is already installed") },
   { ESIMCTL_ERROR_PREFIX "InsufficientMemory", ESIMCTL_EXIT_FAILED,
-    N_("Not enough memory on the eUICC") },
-  { ESIMCTL_ERROR_PREFIX "NotSupported", ESIMCTL_EXIT_FAILED,
-    N_("Not supported by this eUICC") },
-  { ESIMCTL_ERROR_PREFIX "Busy", ESIMCTL_EXIT_FAILED, N_("The eUICC is busy") },
+    N_ ("Not enough memory on the eUICC") },
+  { ESIMCTL_ERROR_PREFIX "NotSupported", ESIMCTL_EXIT_FAILED, N_ ("Not supported by this eUICC") },
+  { ESIMCTL_ERROR_PREFIX "Busy", ESIMCTL_EXIT_FAILED, N_ ("The eUICC is busy") },
 };
 
 void
@@ -98,7 +97,7 @@ esimctl_daemon_set_error (GError **error, const gchar *name, const gchar *messag
     const gchar *text;
     if (!g_str_equal (esimctl_daemon_errors[i].name, name))
       continue;
-    text = _(esimctl_daemon_errors[i].text);
+    text = _ (esimctl_daemon_errors[i].text);
     /* the daemon's message carries the SGP.22 reason: keep it */
     if (message == NULL || *message == '\0' || g_str_equal (message, text))
       g_set_error_literal (error, ESIMCTL_ERROR, esimctl_daemon_errors[i].code, text);
@@ -107,13 +106,13 @@ esimctl_daemon_set_error (GError **error, const gchar *name, const gchar *messag
     return;
   }
   g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED, "%s (%s)",
-               message != NULL && *message != '\0' ? message : _("Failed"), name);
+               message != NULL && *message != '\0' ? message : _ ("Failed"), name);
 }
 
 void
 esimctl_daemon_propagate_error (GError **error, GError *local_error)
 {
-  g_autoptr(GError) local = local_error;
+  g_autoptr (GError) local = local_error;
   g_autofree gchar *name = g_dbus_error_get_remote_error (local);
 
   if (name != NULL) {
@@ -123,14 +122,14 @@ esimctl_daemon_propagate_error (GError **error, GError *local_error)
   }
   if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
     g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_UNREACHABLE, "%s: %s",
-                 _("The eSIM daemon did not answer"), local->message);
+                 _ ("The eSIM daemon did not answer"), local->message);
     return;
   }
   if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CLOSED)
       || g_error_matches (local, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
       || g_error_matches (local, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
     g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_UNREACHABLE, "%s: %s",
-                 _("The eSIM daemon (esimd) is not reachable"), local->message);
+                 _ ("The eSIM daemon (esimd) is not reachable"), local->message);
     return;
   }
   if (g_error_matches (local, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED)) {
@@ -141,23 +140,18 @@ esimctl_daemon_propagate_error (GError **error, GError *local_error)
 }
 
 GVariant *
-esimctl_daemon_call (EsimCtl *ctl,
-                     gpointer proxy,
-                     const gchar *method,
-                     GVariant *parameters,
-                     const gchar *reply_type,
-                     GError **error)
+esimctl_daemon_call (EsimCtl *ctl, gpointer proxy, const gchar *method, GVariant *parameters,
+                     const gchar *reply_type, GError **error)
 {
   EsimCtlDaemon *d = ctl->daemon;
   GError *local = NULL;
   GVariant *reply;
 
-  reply = g_dbus_connection_call_sync (d->bus, d->owner,
-                                       g_dbus_proxy_get_object_path (G_DBUS_PROXY (proxy)),
-                                       g_dbus_proxy_get_interface_name (G_DBUS_PROXY (proxy)),
-                                       method, parameters,
-                                       reply_type != NULL ? G_VARIANT_TYPE (reply_type) : NULL,
-                                       d->call_flags, ESIMCTL_CALL_TIMEOUT_MS, NULL, &local);
+  reply = g_dbus_connection_call_sync (
+    d->bus, d->owner, g_dbus_proxy_get_object_path (G_DBUS_PROXY (proxy)),
+    g_dbus_proxy_get_interface_name (G_DBUS_PROXY (proxy)), method, parameters,
+    reply_type != NULL ? G_VARIANT_TYPE (reply_type) : NULL, d->call_flags, ESIMCTL_CALL_TIMEOUT_MS,
+    NULL, &local);
   if (reply == NULL)
     esimctl_daemon_propagate_error (error, local);
   return reply;
@@ -177,14 +171,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimCtlDaemon, esimctl_daemon_free)
 gboolean
 esimctl_daemon_open (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimCtlDaemon) d = g_new0 (EsimCtlDaemon, 1);
+  g_autoptr (EsimCtlDaemon) d = g_new0 (EsimCtlDaemon, 1);
   GError *local = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
 
   d->bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &local);
   if (d->bus == NULL) {
     g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_UNREACHABLE, "%s: %s",
-                 _("Cannot connect to the system bus"), local->message);
+                 _ ("Cannot connect to the system bus"), local->message);
     g_error_free (local);
     return FALSE;
   }
@@ -204,11 +198,11 @@ esimctl_daemon_open (EsimCtl *ctl, GError **error)
     esimctl_daemon_propagate_error (error, local);
     return FALSE;
   }
-  d->owner = g_dbus_object_manager_client_get_name_owner (
-    G_DBUS_OBJECT_MANAGER_CLIENT (d->manager));
+  d->owner
+    = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (d->manager));
   if (d->owner == NULL) {
     g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_UNREACHABLE,
-                         _("The eSIM daemon (esimd) quit while esimctl connected"));
+                         _ ("The eSIM daemon (esimd) quit while esimctl connected"));
     return FALSE;
   }
   /* the root object is not below the object manager: its own proxy */
@@ -293,7 +287,7 @@ esimctl_daemon_profiles (EsimCtl *ctl, const gchar *euicc_path)
 EsimDbusEuicc *
 esimctl_daemon_euicc_for_path (EsimCtl *ctl, const gchar *path)
 {
-  g_autoptr(GDBusObject) object = NULL;
+  g_autoptr (GDBusObject) object = NULL;
 
   if (path == NULL || !g_variant_is_object_path (path))
     return NULL;
@@ -319,12 +313,12 @@ esimctl_is_digits (const gchar *text)
 static EsimDbusEuicc *
 esimctl_daemon_lookup_euicc (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GPtrArray) euiccs = esimctl_daemon_euiccs (ctl);
+  g_autoptr (GPtrArray) euiccs = esimctl_daemon_euiccs (ctl);
   const gchar *want = ctl->euicc;
   gboolean by_eid = strlen (want) == 32;
 
   if (!esimctl_is_digits (want) || (!by_eid && strlen (want) > 9)) {
-    esimctl_usage_error (error, _("--euicc takes an eUICC number or a 32-digit EID, not “%s”"),
+    esimctl_usage_error (error, _ ("--euicc takes an eUICC number or a 32-digit EID, not “%s”"),
                          want);
     return NULL;
   }
@@ -336,14 +330,14 @@ esimctl_daemon_lookup_euicc (EsimCtl *ctl, GError **error)
       return g_object_ref (euicc);
   }
   g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
-               _("There is no eUICC “%s” (see “esimctl list”)"), want);
+               _ ("There is no eUICC “%s” (see “esimctl list”)"), want);
   return NULL;
 }
 
 EsimDbusEuicc *
 esimctl_daemon_select_euicc (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GPtrArray) euiccs = NULL;
+  g_autoptr (GPtrArray) euiccs = NULL;
 
   if (ctl->euicc != NULL)
     return esimctl_daemon_lookup_euicc (ctl, error);
@@ -352,10 +346,10 @@ esimctl_daemon_select_euicc (EsimCtl *ctl, GError **error)
     return g_object_ref (g_ptr_array_index (euiccs, 0));
   if (euiccs->len == 0) {
     g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_UNREACHABLE,
-                         _("The eSIM daemon knows no eUICC"));
+                         _ ("The eSIM daemon knows no eUICC"));
     return NULL;
   }
-  esimctl_usage_error (error, _("There are %u eUICCs: choose one with --euicc N or --euicc EID"),
+  esimctl_usage_error (error, _ ("There are %u eUICCs: choose one with --euicc N or --euicc EID"),
                        euiccs->len);
   return NULL;
 }
@@ -363,7 +357,7 @@ esimctl_daemon_select_euicc (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_daemon_selected_euiccs (EsimCtl *ctl, GPtrArray **out, GError **error)
 {
-  g_autoptr(EsimDbusEuicc) euicc = NULL;
+  g_autoptr (EsimDbusEuicc) euicc = NULL;
 
   if (ctl->euicc == NULL) {
     *out = esimctl_daemon_euiccs (ctl);
@@ -380,8 +374,8 @@ esimctl_daemon_selected_euiccs (EsimCtl *ctl, GPtrArray **out, GError **error)
 EsimDbusProfile *
 esimctl_daemon_find_profile (EsimCtl *ctl, const gchar *iccid, GError **error)
 {
-  g_autoptr(EsimDbusEuicc) euicc = NULL;
-  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr (EsimDbusEuicc) euicc = NULL;
+  g_autoptr (GPtrArray) profiles = NULL;
   EsimDbusProfile *found = NULL;
 
   if (ctl->euicc != NULL) {
@@ -397,14 +391,14 @@ esimctl_daemon_find_profile (EsimCtl *ctl, const gchar *iccid, GError **error)
     if (g_ascii_strcasecmp (esim_dbus_profile_get_iccid (profile), iccid) != 0)
       continue;
     if (found != NULL) {
-      esimctl_usage_error (error, _("Profile %s is on several eUICCs: choose one with --euicc"),
+      esimctl_usage_error (error, _ ("Profile %s is on several eUICCs: choose one with --euicc"),
                            iccid);
       return NULL;
     }
     found = profile;
   }
   if (found == NULL) {
-    g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED, _("There is no profile %s"), iccid);
+    g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED, _ ("There is no profile %s"), iccid);
     return NULL;
   }
   return g_object_ref (found);
@@ -413,7 +407,7 @@ esimctl_daemon_find_profile (EsimCtl *ctl, const gchar *iccid, GError **error)
 EsimDbusProfile *
 esimctl_daemon_profile_for_path (EsimCtl *ctl, const gchar *path, GError **error)
 {
-  g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object (ctl->daemon->manager, path);
+  g_autoptr (GDBusObject) object = g_dbus_object_manager_get_object (ctl->daemon->manager, path);
   GError *local = NULL;
   EsimDbusProfile *profile;
 
@@ -422,9 +416,8 @@ esimctl_daemon_profile_for_path (EsimCtl *ctl, const gchar *path, GError **error
     if (profile != NULL)
       return profile;
   }
-  profile = esim_dbus_profile_proxy_new_sync (ctl->daemon->bus,
-                                              G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                              ctl->daemon->owner, path, NULL, &local);
+  profile = esim_dbus_profile_proxy_new_sync (
+    ctl->daemon->bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, ctl->daemon->owner, path, NULL, &local);
   if (profile == NULL)
     esimctl_daemon_propagate_error (error, local);
   return profile;
@@ -434,8 +427,8 @@ esimctl_daemon_profile_for_path (EsimCtl *ctl, const gchar *path, GError **error
 static gboolean
 esimctl_daemon_profile_method (EsimCtl *ctl, const gchar *method, GError **error)
 {
-  g_autoptr(EsimDbusProfile) profile = esimctl_daemon_find_profile (ctl, ctl->args[0], error);
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (EsimDbusProfile) profile = esimctl_daemon_find_profile (ctl, ctl->args[0], error);
+  g_autoptr (GVariant) reply = NULL;
 
   if (profile == NULL)
     return FALSE;
@@ -449,7 +442,7 @@ esimctl_daemon_enable (EsimCtl *ctl, GError **error)
   if (!esimctl_daemon_profile_method (ctl, "Enable", error))
     return FALSE;
   if (!ctl->json)
-    g_print (_("Profile %s enabled.\n"), ctl->args[0]);
+    g_print (_ ("Profile %s enabled.\n"), ctl->args[0]);
   return TRUE;
 }
 
@@ -459,7 +452,7 @@ esimctl_daemon_disable (EsimCtl *ctl, GError **error)
   if (!esimctl_daemon_profile_method (ctl, "Disable", error))
     return FALSE;
   if (!ctl->json)
-    g_print (_("Profile %s disabled.\n"), ctl->args[0]);
+    g_print (_ ("Profile %s disabled.\n"), ctl->args[0]);
   return TRUE;
 }
 
@@ -469,15 +462,15 @@ esimctl_daemon_delete (EsimCtl *ctl, GError **error)
   if (!esimctl_daemon_profile_method (ctl, "Delete", error))
     return FALSE;
   if (!ctl->json)
-    g_print (_("Profile %s deleted.\n"), ctl->args[0]);
+    g_print (_ ("Profile %s deleted.\n"), ctl->args[0]);
   return TRUE;
 }
 
 gboolean
 esimctl_daemon_nickname (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimDbusProfile) profile = esimctl_daemon_find_profile (ctl, ctl->args[0], error);
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (EsimDbusProfile) profile = esimctl_daemon_find_profile (ctl, ctl->args[0], error);
+  g_autoptr (GVariant) reply = NULL;
 
   if (profile == NULL)
     return FALSE;
@@ -489,10 +482,10 @@ esimctl_daemon_nickname (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_daemon_discover (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimDbusEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GVariantIter) iter = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr (EsimDbusEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariantIter) iter = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
   const gchar *address, *matching_id, *code;
   guint n = 0;
 
@@ -521,15 +514,15 @@ esimctl_daemon_discover (EsimCtl *ctl, GError **error)
   if (ctl->json)
     esimctl_json_print (b);
   else if (n == 0)
-    g_print ("%s\n", _("No profiles are waiting for this eUICC."));
+    g_print ("%s\n", _ ("No profiles are waiting for this eUICC."));
   return TRUE;
 }
 
 gboolean
 esimctl_daemon_set_default_smdp (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimDbusEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (EsimDbusEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
+  g_autoptr (GVariant) reply = NULL;
 
   if (euicc == NULL)
     return FALSE;
@@ -541,14 +534,14 @@ esimctl_daemon_set_default_smdp (EsimCtl *ctl, GError **error)
 static gboolean
 esimctl_daemon_notifications_list (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GPtrArray) euiccs = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(EsimCtlTable) table = NULL;
+  g_autoptr (GPtrArray) euiccs = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (EsimCtlTable) table = NULL;
 
   if (!esimctl_daemon_selected_euiccs (ctl, &euiccs, error))
     return FALSE;
   /* TRANSLATORS: table headers of “esimctl notifications list” */
-  table = esimctl_table_new (_("eUICC"), _("EID"), _("Pending notifications"), NULL);
+  table = esimctl_table_new (_ ("eUICC"), _ ("EID"), _ ("Pending notifications"), NULL);
   json_builder_begin_array (b);
   for (guint i = 0; i < euiccs->len; i++) {
     EsimDbusEuicc *euicc = g_ptr_array_index (euiccs, i);
@@ -568,7 +561,7 @@ esimctl_daemon_notifications_list (EsimCtl *ctl, GError **error)
   if (ctl->json)
     esimctl_json_print (b);
   else if (euiccs->len == 0)
-    g_print ("%s\n", _("No eUICC found."));
+    g_print ("%s\n", _ ("No eUICC found."));
   else
     esimctl_table_print (table);
   return TRUE;
@@ -577,14 +570,14 @@ esimctl_daemon_notifications_list (EsimCtl *ctl, GError **error)
 static gboolean
 esimctl_daemon_notifications_process (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GPtrArray) euiccs = NULL;
+  g_autoptr (GPtrArray) euiccs = NULL;
   guint delivered = 0, failed = 0;
 
   /* delivering is harmless: without --euicc every eUICC sends its own */
   if (!esimctl_daemon_selected_euiccs (ctl, &euiccs, error))
     return FALSE;
   for (guint i = 0; i < euiccs->len; i++) {
-    g_autoptr(GVariant) reply = NULL;
+    g_autoptr (GVariant) reply = NULL;
     guint d = 0, f = 0;
 
     reply = esimctl_daemon_call (ctl, g_ptr_array_index (euiccs, i), "ProcessNotifications", NULL,
@@ -609,27 +602,27 @@ esimctl_daemon_notifications (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_daemon_reset (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimDbusEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GPtrArray) what = g_ptr_array_new ();
-  g_autoptr(GString) question = g_string_new (NULL);
+  g_autoptr (EsimDbusEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GPtrArray) what = g_ptr_array_new ();
+  g_autoptr (GString) question = g_string_new (NULL);
   g_autofree gchar *title = NULL;
 
   if (euicc == NULL)
     return FALSE;
   title = esimctl_daemon_euicc_title (euicc);
-  g_string_append_printf (question, _("Reset %s:"), title);
+  g_string_append_printf (question, _ ("Reset %s:"), title);
   if (ctl->reset_operational) {
     g_ptr_array_add (what, (gpointer) "operational");
-    g_string_append_printf (question, "\n  %s", _("delete every operational profile"));
+    g_string_append_printf (question, "\n  %s", _ ("delete every operational profile"));
   }
   if (ctl->reset_test) {
     g_ptr_array_add (what, (gpointer) "test");
-    g_string_append_printf (question, "\n  %s", _("delete every field-loaded test profile"));
+    g_string_append_printf (question, "\n  %s", _ ("delete every field-loaded test profile"));
   }
   if (ctl->reset_default_smdp) {
     g_ptr_array_add (what, (gpointer) "default-smdp");
-    g_string_append_printf (question, "\n  %s", _("forget the default SM-DP+ address"));
+    g_string_append_printf (question, "\n  %s", _ ("forget the default SM-DP+ address"));
   }
   g_ptr_array_add (what, NULL);
   if (!esimctl_confirm (ctl, question->str, error))
@@ -639,26 +632,26 @@ esimctl_daemon_reset (EsimCtl *ctl, GError **error)
   if (reply == NULL)
     return FALSE;
   if (!ctl->json)
-    g_print ("%s\n", _("eUICC memory reset."));
+    g_print ("%s\n", _ ("eUICC memory reset."));
   return TRUE;
 }
 
 gboolean
 esimctl_daemon_test_mode (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
   gboolean on;
 
   if (ctl->n_args == 0) {
     on = esim_dbus_manager_get_test_mode (ctl->daemon->root);
     if (ctl->json) {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
       esimctl_json_add_bool (b, "test_mode", on);
       json_builder_end_object (b);
       esimctl_json_print (b);
     } else {
-      g_print ("%s\n", on ? _("Test mode is on.") : _("Test mode is off."));
+      g_print ("%s\n", on ? _ ("Test mode is on.") : _ ("Test mode is off."));
     }
     return TRUE;
   }
@@ -668,14 +661,14 @@ esimctl_daemon_test_mode (EsimCtl *ctl, GError **error)
   if (reply == NULL)
     return FALSE;
   if (!ctl->json)
-    g_print ("%s\n", on ? _("Test mode is on.") : _("Test mode is off."));
+    g_print ("%s\n", on ? _ ("Test mode is on.") : _ ("Test mode is off."));
   return TRUE;
 }
 
 gboolean
 esimctl_daemon_rescan (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
 
   reply = esimctl_daemon_call (ctl, ctl->daemon->root, "Rescan", NULL, "()", error);
   return reply != NULL;
@@ -684,14 +677,14 @@ esimctl_daemon_rescan (EsimCtl *ctl, GError **error)
 gboolean
 esimctl_daemon_version (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GError) daemon_error = NULL;
+  g_autoptr (GError) daemon_error = NULL;
   const gchar *daemon_version = NULL;
 
   /* the client's version is worth printing even without a daemon */
   if (esimctl_daemon_open (ctl, &daemon_error))
     daemon_version = esim_dbus_manager_get_version (ctl->daemon->root);
   if (ctl->json) {
-    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr (JsonBuilder) b = json_builder_new ();
     json_builder_begin_object (b);
     esimctl_json_add_string (b, "esimctl", PACKAGE_VERSION);
     esimctl_json_add_optional (b, "esimd", daemon_version);
@@ -703,6 +696,6 @@ esimctl_daemon_version (EsimCtl *ctl, GError **error)
   if (daemon_version != NULL)
     g_print ("esimd %s\n", daemon_version);
   else
-    g_print ("esimd: %s\n", daemon_error != NULL ? daemon_error->message : _("unknown"));
+    g_print ("esimd: %s\n", daemon_error != NULL ? daemon_error->message : _ ("unknown"));
   return TRUE;
 }

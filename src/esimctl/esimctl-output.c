@@ -18,8 +18,8 @@
 void
 esimctl_json_print (JsonBuilder *builder)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
   g_autofree gchar *text = NULL;
 
   json_generator_set_pretty (gen, TRUE);
@@ -157,7 +157,7 @@ esimctl_table_print (EsimCtlTable *self)
   }
   for (guint r = 0; r < self->rows->len; r++) {
     gchar **row = g_ptr_array_index (self->rows, r);
-    g_autoptr(GString) line = g_string_new (NULL);
+    g_autoptr (GString) line = g_string_new (NULL);
     for (guint c = 0; c < self->n_columns; c++) {
       g_string_append (line, row[c]);
       for (gsize i = esimctl_text_width (row[c]); c + 1 < self->n_columns && i < widths[c] + 2; i++)
@@ -239,7 +239,7 @@ esimctl_lookup_label (const gchar *const (*table)[2], gsize n, const gchar *word
     return "";
   for (gsize i = 0; i < n; i++) {
     if (g_str_equal (table[i][0], word))
-      return _(table[i][1]);
+      return _ (table[i][1]);
   }
   /* a word a newer daemon uses: better shown raw than hidden */
   return word;
@@ -249,14 +249,14 @@ const gchar *
 esimctl_stage_label (const gchar *stage)
 {
   static const gchar *const stages[][2] = {
-    { "idle", N_("Starting") },
-    { "queued", N_("Waiting for the eUICC") },
-    { "authenticating", N_("Authenticating") },
-    { "preparing", N_("Preparing the profile") },
-    { "installing", N_("Installing") },
-    { "notifying", N_("Notifying the SM-DP+") },
-    { "cancelling", N_("Cancelling") },
-    { "done", N_("Done") },
+    { "idle", N_ ("Starting") },
+    { "queued", N_ ("Waiting for the eUICC") },
+    { "authenticating", N_ ("Authenticating") },
+    { "preparing", N_ ("Preparing the profile") },
+    { "installing", N_ ("Installing") },
+    { "notifying", N_ ("Notifying the SM-DP+") },
+    { "cancelling", N_ ("Cancelling") },
+    { "done", N_ ("Done") },
   };
   return esimctl_lookup_label (stages, G_N_ELEMENTS (stages), stage);
 }
@@ -266,9 +266,9 @@ esimctl_state_label (const gchar *state)
 {
   static const gchar *const states[][2] = {
     /* TRANSLATORS: the state of a profile */
-    { "enabled", N_("enabled") },
+    { "enabled", N_ ("enabled") },
     /* TRANSLATORS: the state of a profile */
-    { "disabled", N_("disabled") },
+    { "disabled", N_ ("disabled") },
   };
   return esimctl_lookup_label (states, G_N_ELEMENTS (states), state);
 }
@@ -278,11 +278,11 @@ esimctl_class_label (const gchar *profile_class)
 {
   static const gchar *const classes[][2] = {
     /* TRANSLATORS: the class of a profile (SGP.22 ProfileClass) */
-    { "test", N_("test") },
+    { "test", N_ ("test") },
     /* TRANSLATORS: the class of a profile (SGP.22 ProfileClass) */
-    { "provisioning", N_("provisioning") },
+    { "provisioning", N_ ("provisioning") },
     /* TRANSLATORS: the class of a profile (SGP.22 ProfileClass) */
-    { "operational", N_("operational") },
+    { "operational", N_ ("operational") },
   };
   return esimctl_lookup_label (classes, G_N_ELEMENTS (classes), profile_class);
 }
@@ -313,7 +313,7 @@ esimctl_progress_update (EsimCtlProgress *self, gdouble fraction, const gchar *s
 {
   const gchar *label = esimctl_stage_label (stage);
   guint filled;
-  g_autoptr(GString) bar = g_string_new (NULL);
+  g_autoptr (GString) bar = g_string_new (NULL);
 
   fraction = CLAMP (fraction, 0.0, 1.0);
   if (!self->tty) {
@@ -360,14 +360,14 @@ gboolean
 esimctl_report_delivery (gboolean json, guint delivered, guint failed, GError **error)
 {
   if (json) {
-    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr (JsonBuilder) b = json_builder_new ();
     json_builder_begin_object (b);
     esimctl_json_add_int (b, "delivered", delivered);
     esimctl_json_add_int (b, "failed", failed);
     json_builder_end_object (b);
     esimctl_json_print (b);
   } else {
-    g_print (_("%u notifications delivered, %u left for later.\n"), delivered, failed);
+    g_print (_ ("%u notifications delivered, %u left for later.\n"), delivered, failed);
   }
   if (failed > 0) {
     g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,

@@ -54,16 +54,16 @@ esimctl_qr_greyscale (GdkPixbuf *pixbuf)
 gchar *
 esimctl_qr_decode_file (const gchar *path, GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GdkPixbuf) loaded = gdk_pixbuf_new_from_file (path, &local_error);
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(zbar_image_t) image = NULL;
-  g_autoptr(zbar_image_scanner_t) scanner = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GdkPixbuf) loaded = gdk_pixbuf_new_from_file (path, &local_error);
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_autoptr (zbar_image_t) image = NULL;
+  g_autoptr (zbar_image_scanner_t) scanner = NULL;
   g_autofree guint8 *grey = NULL;
   gint width, height;
 
   if (loaded == NULL) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Cannot read the image “%s”: %s"),
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _ ("Cannot read the image “%s”: %s"),
                  path, local_error->message);
     return NULL;
   }
@@ -72,7 +72,7 @@ esimctl_qr_decode_file (const gchar *path, GError **error)
   if (gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB
       || gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 || gdk_pixbuf_get_n_channels (pixbuf) < 3) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 _("The image “%s” has a pixel format that cannot be scanned"), path);
+                 _ ("The image “%s” has a pixel format that cannot be scanned"), path);
     return NULL;
   }
   width = gdk_pixbuf_get_width (pixbuf);
@@ -100,7 +100,7 @@ esimctl_qr_decode_file (const gchar *path, GError **error)
       return g_strstrip (g_strndup (data, zbar_symbol_get_data_length (symbol)));
     }
   }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("No QR code found in “%s”"), path);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _ ("No QR code found in “%s”"), path);
   return NULL;
 }
 
@@ -116,7 +116,7 @@ gchar *
 esimctl_qr_decode_file (const gchar *path, GError **error)
 {
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _("This esimctl was built without QR code support (zbar)"));
+                       _ ("This esimctl was built without QR code support (zbar)"));
   return NULL;
 }
 

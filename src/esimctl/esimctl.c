@@ -28,7 +28,9 @@
 #include "esimctl-qr.h"
 #include "esimctl.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esimctl-error-quark, esimctl_error)
+/* clang-format on */
 
 typedef struct {
   const gchar *name;
@@ -64,16 +66,17 @@ esimctl_confirm (EsimCtl *ctl, const gchar *question, GError **error)
   if (ctl->yes || !isatty (STDIN_FILENO))
     return TRUE;
   /* TRANSLATORS: the y and N are the answers of the next string */
-  g_printerr ("%s\n%s ", question, _("Continue? [y/N]"));
+  g_printerr ("%s\n%s ", question, _ ("Continue? [y/N]"));
   if (fgets (answer, sizeof (answer), stdin) != NULL) {
     g_strstrip (answer);
     /* TRANSLATORS: the answer “yes” to “Continue? [y/N]”, lower case */
     if (g_ascii_strcasecmp (answer, "y") == 0 || g_ascii_strcasecmp (answer, "yes") == 0
-        || g_utf8_collate (answer, C_("answer", "y")) == 0
-        || g_utf8_collate (answer, C_("answer", "yes")) == 0)
+        || g_utf8_collate (answer, C_ ("answer", "y")) == 0
+        || g_utf8_collate (answer, C_ ("answer", "yes")) == 0)
       return TRUE;
   }
-  g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED, _("Not confirmed; nothing done"));
+  g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
+                       _ ("Not confirmed; nothing done"));
   return FALSE;
 }
 
@@ -82,7 +85,7 @@ esimctl_check_iccid (const gchar *iccid, GError **error)
 {
   if (esim_iccid_is_valid (iccid))
     return TRUE;
-  return esimctl_usage_error (error, _("“%s” is not an ICCID (18 to 20 digits)"), iccid);
+  return esimctl_usage_error (error, _ ("“%s” is not an ICCID (18 to 20 digits)"), iccid);
 }
 
 static gboolean
@@ -101,23 +104,25 @@ esimctl_check_show (EsimCtl *ctl, GError **error)
     return TRUE;
   if (len == 32 && strspn (arg, "0123456789") == len)
     return TRUE;
-  return esimctl_usage_error (error, _("“%s” is neither an ICCID (18 to 20 digits) nor an EID "
-                                       "(32 digits)"),
+  return esimctl_usage_error (error,
+                              _ ("“%s” is neither an ICCID (18 to 20 digits) nor an EID "
+                                 "(32 digits)"),
                               arg);
 }
 
 static gboolean
 esimctl_check_install (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(EsimActivationCode) ac = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr (EsimActivationCode) ac = NULL;
+  g_autoptr (GError) local = NULL;
   g_autofree gchar *text = NULL;
 
   if (ctl->qr != NULL && ctl->n_args > 0)
-    return esimctl_usage_error (error, _("Give either an activation code or --qr IMAGE, not both"));
+    return esimctl_usage_error (error,
+                                _ ("Give either an activation code or --qr IMAGE, not both"));
   if (ctl->qr != NULL) {
     if (!esimctl_qr_supported ())
-      return esimctl_usage_error (error, _("This esimctl was built without QR code support"));
+      return esimctl_usage_error (error, _ ("This esimctl was built without QR code support"));
     text = esimctl_qr_decode_file (ctl->qr, &local);
     if (text == NULL)
       return esimctl_usage_error (error, "%s", local->message);
@@ -129,10 +134,10 @@ esimctl_check_install (EsimCtl *ctl, GError **error)
     return TRUE;
   ac = esim_activation_code_parse (text, &local);
   if (ac == NULL)
-    return esimctl_usage_error (error, _("“%s” is not an activation code: %s"), text,
+    return esimctl_usage_error (error, _ ("“%s” is not an activation code: %s"), text,
                                 local->message);
   if (ac->confirmation_code_required && ctl->confirmation_code == NULL)
-    return esimctl_usage_error (error, _("This activation code needs --confirmation-code"));
+    return esimctl_usage_error (error, _ ("This activation code needs --confirmation-code"));
   ctl->activation_code = g_steal_pointer (&text);
   return TRUE;
 }
@@ -149,23 +154,23 @@ esimctl_check_notifications (EsimCtl *ctl, GError **error)
   if (ctl->card != NULL && g_str_equal (sub, "remove") && ctl->n_args == 2) {
     if (g_ascii_string_to_unsigned (ctl->args[1], 10, 0, G_MAXINT64, &seq, NULL))
       return TRUE;
-    return esimctl_usage_error (error, _("“%s” is not a notification sequence number"),
+    return esimctl_usage_error (error, _ ("“%s” is not a notification sequence number"),
                                 ctl->args[1]);
   }
   if (ctl->card != NULL)
-    return esimctl_usage_error (error, _("Usage: esimctl notifications list|process|remove SEQ"));
-  return esimctl_usage_error (error, _("Usage: esimctl notifications list|process"));
+    return esimctl_usage_error (error, _ ("Usage: esimctl notifications list|process|remove SEQ"));
+  return esimctl_usage_error (error, _ ("Usage: esimctl notifications list|process"));
 }
 
 static gboolean
 esimctl_check_set_default_smdp (EsimCtl *ctl, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
 
   /* "" clears the address */
   if (*ctl->args[0] == '\0' || esim_smdp_address_validate (ctl->args[0], &local))
     return TRUE;
-  return esimctl_usage_error (error, _("“%s” is not an SM-DP+ address: %s"), ctl->args[0],
+  return esimctl_usage_error (error, _ ("“%s” is not an SM-DP+ address: %s"), ctl->args[0],
                               local->message);
 }
 
@@ -174,8 +179,8 @@ esimctl_check_reset (EsimCtl *ctl, GError **error)
 {
   if (ctl->reset_operational || ctl->reset_test || ctl->reset_default_smdp)
     return TRUE;
-  return esimctl_usage_error (error, _("Say what to reset: --operational, --test and/or "
-                                       "--default-smdp"));
+  return esimctl_usage_error (error, _ ("Say what to reset: --operational, --test and/or "
+                                        "--default-smdp"));
 }
 
 static gboolean
@@ -183,61 +188,57 @@ esimctl_check_test_mode (EsimCtl *ctl, GError **error)
 {
   if (ctl->n_args == 0 || g_str_equal (ctl->args[0], "on") || g_str_equal (ctl->args[0], "off"))
     return TRUE;
-  return esimctl_usage_error (error, _("Usage: esimctl test-mode [on|off]"));
+  return esimctl_usage_error (error, _ ("Usage: esimctl test-mode [on|off]"));
 }
 
 static const EsimCtlCommand esimctl_commands[] = {
   { "list", esimctl_daemon_list, esimctl_card_list, NULL, ESIMCTL_OPT_EUICC, 0, 0, "",
-    N_("List the profiles (of every eUICC, or of --euicc)") },
+    N_ ("List the profiles (of every eUICC, or of --euicc)") },
   { "show", esimctl_daemon_show, esimctl_card_show, esimctl_check_show, ESIMCTL_OPT_EUICC, 0, 1,
-    "[ICCID|EID]", N_("Show every property of a profile or of an eUICC") },
+    "[ICCID|EID]", N_ ("Show every property of a profile or of an eUICC") },
   { "info", esimctl_daemon_show, esimctl_card_info, NULL, ESIMCTL_OPT_EUICC, 0, 0, "",
-    N_("Show the eUICC (the same as show without an argument)") },
+    N_ ("Show the eUICC (the same as show without an argument)") },
   { "install", esimctl_daemon_install, esimctl_card_install, esimctl_check_install,
     ESIMCTL_OPT_EUICC | ESIMCTL_OPT_CONFIRMATION_CODE | ESIMCTL_OPT_ENABLE | ESIMCTL_OPT_QR
       | ESIMCTL_OPT_CA,
     0, 1, "[CODE | --qr IMAGE] [--confirmation-code CC] [--enable]",
-    N_("Download and install a profile from an activation code") },
+    N_ ("Download and install a profile from an activation code") },
   { "discover", esimctl_daemon_discover, esimctl_card_discover, NULL,
     ESIMCTL_OPT_EUICC | ESIMCTL_OPT_SMDS | ESIMCTL_OPT_CA, 0, 0, "[--smds ADDRESS]",
-    N_("Ask an SM-DS for profiles waiting for the eUICC") },
+    N_ ("Ask an SM-DS for profiles waiting for the eUICC") },
   { "enable", esimctl_daemon_enable, esimctl_card_enable, esimctl_check_first_iccid,
-    ESIMCTL_OPT_EUICC, 1, 1, "ICCID", N_("Enable a profile") },
+    ESIMCTL_OPT_EUICC, 1, 1, "ICCID", N_ ("Enable a profile") },
   { "disable", esimctl_daemon_disable, esimctl_card_disable, esimctl_check_first_iccid,
-    ESIMCTL_OPT_EUICC, 1, 1, "ICCID", N_("Disable a profile") },
+    ESIMCTL_OPT_EUICC, 1, 1, "ICCID", N_ ("Disable a profile") },
   { "delete", esimctl_daemon_delete, esimctl_card_delete, esimctl_check_first_iccid,
-    ESIMCTL_OPT_EUICC, 1, 1, "ICCID", N_("Delete a disabled profile") },
+    ESIMCTL_OPT_EUICC, 1, 1, "ICCID", N_ ("Delete a disabled profile") },
   { "nickname", esimctl_daemon_nickname, esimctl_card_nickname, esimctl_check_first_iccid,
-    ESIMCTL_OPT_EUICC, 2, 2, "ICCID NAME", N_("Set the nickname of a profile (\"\" clears it)") },
+    ESIMCTL_OPT_EUICC, 2, 2, "ICCID NAME", N_ ("Set the nickname of a profile (\"\" clears it)") },
   { "notifications", esimctl_daemon_notifications, esimctl_card_notifications,
     esimctl_check_notifications, ESIMCTL_OPT_EUICC | ESIMCTL_OPT_CA, 1, 2, "list|process",
-    N_("List or deliver the pending notifications") },
+    N_ ("List or deliver the pending notifications") },
   { "set-default-smdp", esimctl_daemon_set_default_smdp, esimctl_card_set_default_smdp,
     esimctl_check_set_default_smdp, ESIMCTL_OPT_EUICC, 1, 1, "ADDRESS",
-    N_("Set the default SM-DP+ address of the eUICC") },
+    N_ ("Set the default SM-DP+ address of the eUICC") },
   { "reset", esimctl_daemon_reset, esimctl_card_reset, esimctl_check_reset,
     ESIMCTL_OPT_EUICC | ESIMCTL_OPT_RESET | ESIMCTL_OPT_YES, 0, 0,
-    "[--operational] [--test] [--default-smdp] [--yes]", N_("Reset the eUICC memory") },
+    "[--operational] [--test] [--default-smdp] [--yes]", N_ ("Reset the eUICC memory") },
   { "test-mode", esimctl_daemon_test_mode, NULL, esimctl_check_test_mode, 0, 0, 1, "[on|off]",
-    N_("Show or switch the daemon's test mode (SGP.26 test servers)") },
+    N_ ("Show or switch the daemon's test mode (SGP.26 test servers)") },
   { "rescan", esimctl_daemon_rescan, NULL, NULL, 0, 0, 0, "",
-    N_("Look for eUICCs again and re-read their profiles") },
+    N_ ("Look for eUICCs again and re-read their profiles") },
   { "version", esimctl_daemon_version, NULL, NULL, 0, 0, 0, "",
-    N_("Show the versions of esimctl and esimd") },
+    N_ ("Show the versions of esimctl and esimd") },
 };
 
 static const struct {
   EsimCtlOption option;
   const gchar *name;
 } esimctl_option_names[] = {
-  { ESIMCTL_OPT_EUICC, "--euicc" },
-  { ESIMCTL_OPT_CONFIRMATION_CODE, "--confirmation-code" },
-  { ESIMCTL_OPT_ENABLE, "--enable" },
-  { ESIMCTL_OPT_QR, "--qr" },
-  { ESIMCTL_OPT_SMDS, "--smds" },
-  { ESIMCTL_OPT_RESET, "--operational/--test/--default-smdp" },
-  { ESIMCTL_OPT_YES, "--yes" },
-  { ESIMCTL_OPT_CA, "--ca" },
+  { ESIMCTL_OPT_EUICC, "--euicc" },   { ESIMCTL_OPT_CONFIRMATION_CODE, "--confirmation-code" },
+  { ESIMCTL_OPT_ENABLE, "--enable" }, { ESIMCTL_OPT_QR, "--qr" },
+  { ESIMCTL_OPT_SMDS, "--smds" },     { ESIMCTL_OPT_RESET, "--operational/--test/--default-smdp" },
+  { ESIMCTL_OPT_YES, "--yes" },       { ESIMCTL_OPT_CA, "--ca" },
 };
 
 static guint
@@ -271,9 +272,9 @@ esimctl_check_command_line (EsimCtl *ctl, const EsimCtlCommand *cmd, GError **er
   guint stray = esimctl_options_given (ctl) & ~cmd->options;
 
   if (ctl->card == NULL && cmd->daemon == NULL)
-    return esimctl_usage_error (error, _("“%s” needs --card"), cmd->name);
+    return esimctl_usage_error (error, _ ("“%s” needs --card"), cmd->name);
   if (ctl->card != NULL && cmd->card == NULL)
-    return esimctl_usage_error (error, _("“%s” is a daemon command; it does not work with --card"),
+    return esimctl_usage_error (error, _ ("“%s” is a daemon command; it does not work with --card"),
                                 cmd->name);
   /* the daemon trusts its own roots, and there is one card with --card */
   if (ctl->card == NULL)
@@ -282,12 +283,12 @@ esimctl_check_command_line (EsimCtl *ctl, const EsimCtlCommand *cmd, GError **er
     stray |= esimctl_options_given (ctl) & ESIMCTL_OPT_EUICC;
   for (guint i = 0; i < G_N_ELEMENTS (esimctl_option_names); i++) {
     if (stray & esimctl_option_names[i].option)
-      return esimctl_usage_error (error, _("%s does not go with “%s”%s"),
+      return esimctl_usage_error (error, _ ("%s does not go with “%s”%s"),
                                   esimctl_option_names[i].name, cmd->name,
                                   ctl->card != NULL ? " --card" : "");
   }
   if (ctl->n_args < cmd->min_args || ctl->n_args > cmd->max_args)
-    return esimctl_usage_error (error, _("Usage: esimctl %s %s"), cmd->name, cmd->usage);
+    return esimctl_usage_error (error, _ ("Usage: esimctl %s %s"), cmd->name, cmd->usage);
   return cmd->check == NULL || cmd->check (ctl, error);
 }
 
@@ -316,16 +317,17 @@ esimctl_run (EsimCtl *ctl, const EsimCtlCommand *cmd, GError **error)
 static gchar *
 esimctl_commands_summary (void)
 {
-  GString *s = g_string_new (_("Commands:"));
+  GString *s = g_string_new (_ ("Commands:"));
 
   for (guint i = 0; i < G_N_ELEMENTS (esimctl_commands); i++) {
     const EsimCtlCommand *cmd = &esimctl_commands[i];
     g_autofree gchar *syntax = g_strdup_printf ("%s %s", cmd->name, cmd->usage);
-    g_string_append_printf (s, "\n  %s\n      %s", g_strstrip (syntax), _(cmd->help));
+    g_string_append_printf (s, "\n  %s\n      %s", g_strstrip (syntax), _ (cmd->help));
   }
-  g_string_append_printf (s, "\n\n%s", _("Exit status: 0 success, 1 the operation failed,\n"
-                                         "2 usage error, 3 daemon, card or server unreachable,\n"
-                                         "4 not authorized."));
+  g_string_append_printf (s, "\n\n%s",
+                          _ ("Exit status: 0 success, 1 the operation failed,\n"
+                             "2 usage error, 3 daemon, card or server unreachable,\n"
+                             "4 not authorized."));
   return g_string_free (s, FALSE);
 }
 
@@ -345,37 +347,37 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsimCtl, esimctl_clear)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *summary = NULL;
-  g_auto(EsimCtl) ctl = { 0 };
+  g_auto (EsimCtl) ctl = { 0 };
   const EsimCtlCommand *cmd = NULL;
   const GOptionEntry entries[] = {
     { "euicc", 'e', 0, G_OPTION_ARG_STRING, &ctl.euicc,
-      N_("The eUICC to work on, by number (see list) or EID"), "N|EID" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &ctl.json, N_("Machine-readable JSON output"), NULL },
+      N_ ("The eUICC to work on, by number (see list) or EID"), "N|EID" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &ctl.json, N_ ("Machine-readable JSON output"), NULL },
     { "confirmation-code", 0, 0, G_OPTION_ARG_STRING, &ctl.confirmation_code,
-      N_("The confirmation code the operator gave (install)"), "CODE" },
+      N_ ("The confirmation code the operator gave (install)"), "CODE" },
     { "enable", 0, 0, G_OPTION_ARG_NONE, &ctl.enable,
-      N_("Enable the profile once installed (install)"), NULL },
+      N_ ("Enable the profile once installed (install)"), NULL },
     { "qr", 0, 0, G_OPTION_ARG_FILENAME, &ctl.qr,
-      N_("Read the activation code from a QR code image, PNG or JPEG (install)"), "IMAGE" },
+      N_ ("Read the activation code from a QR code image, PNG or JPEG (install)"), "IMAGE" },
     { "smds", 0, 0, G_OPTION_ARG_STRING, &ctl.smds,
-      N_("The SM-DS to ask instead of the eUICC's root SM-DS (discover)"), "ADDRESS" },
+      N_ ("The SM-DS to ask instead of the eUICC's root SM-DS (discover)"), "ADDRESS" },
     { "operational", 0, 0, G_OPTION_ARG_NONE, &ctl.reset_operational,
-      N_("Delete the operational profiles (reset)"), NULL },
+      N_ ("Delete the operational profiles (reset)"), NULL },
     { "test", 0, 0, G_OPTION_ARG_NONE, &ctl.reset_test,
-      N_("Delete the field-loaded test profiles (reset)"), NULL },
+      N_ ("Delete the field-loaded test profiles (reset)"), NULL },
     { "default-smdp", 0, 0, G_OPTION_ARG_NONE, &ctl.reset_default_smdp,
-      N_("Forget the default SM-DP+ address (reset)"), NULL },
-    { "yes", 'y', 0, G_OPTION_ARG_NONE, &ctl.yes, N_("Do not ask for confirmation (reset)"),
+      N_ ("Forget the default SM-DP+ address (reset)"), NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &ctl.yes, N_ ("Do not ask for confirmation (reset)"),
       NULL },
     { "card", 'c', 0, G_OPTION_ARG_STRING, &ctl.card,
-      N_("Talk to this card directly, without the daemon (KIND:DEVICE, e.g. socket:PATH, "
-         "qmi:/dev/cdc-wdm0)"),
+      N_ ("Talk to this card directly, without the daemon (KIND:DEVICE, e.g. socket:PATH, "
+          "qmi:/dev/cdc-wdm0)"),
       "CARD" },
     { "ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ctl.ca_files,
-      N_("With --card: trust only this CA for SM-DP+/SM-DS TLS (repeatable)"), "PEM" },
+      N_ ("With --card: trust only this CA for SM-DP+/SM-DS TLS (repeatable)"), "PEM" },
     { NULL },
   };
 
@@ -385,9 +387,9 @@ main (int argc, char **argv)
   textdomain (GETTEXT_PACKAGE);
 
   summary = esimctl_commands_summary ();
-  context = g_option_context_new (_("COMMAND [ARGUMENTS…]"));
+  context = g_option_context_new (_ ("COMMAND [ARGUMENTS…]"));
   g_option_context_set_summary (context, summary);
-  g_option_context_set_description (context, _("See esimctl(1) for the details."));
+  g_option_context_set_description (context, _ ("See esimctl(1) for the details."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   /* options may come before or after the command, as in “install CODE
    * --enable”; a NAME starting with '-' goes after “--” */
@@ -404,7 +406,7 @@ main (int argc, char **argv)
     break;
   }
   if (argc < 2) {
-    g_printerr ("esimctl: %s\n", _("no command given; see esimctl --help"));
+    g_printerr ("esimctl: %s\n", _ ("no command given; see esimctl --help"));
     return ESIMCTL_EXIT_USAGE;
   }
   for (guint i = 0; i < G_N_ELEMENTS (esimctl_commands); i++) {
@@ -413,7 +415,7 @@ main (int argc, char **argv)
   }
   if (cmd == NULL) {
     g_printerr ("esimctl: ");
-    g_printerr (_("unknown command “%s”; see esimctl --help"), argv[1]);
+    g_printerr (_ ("unknown command “%s”; see esimctl --help"), argv[1]);
     g_printerr ("\n");
     return ESIMCTL_EXIT_USAGE;
   }

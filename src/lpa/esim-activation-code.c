@@ -10,10 +10,12 @@
 
 #include "esim-activation-code.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-activation-code-error-quark, esim_activation_code_error)
+/* clang-format on */
 
-G_DEFINE_BOXED_TYPE (EsimActivationCode, esim_activation_code,
-                     esim_activation_code_copy, esim_activation_code_free)
+G_DEFINE_BOXED_TYPE (EsimActivationCode, esim_activation_code, esim_activation_code_copy,
+                     esim_activation_code_free)
 
 void
 esim_activation_code_free (EsimActivationCode *self)
@@ -64,7 +66,7 @@ esim_smdp_address_validate (const gchar *address, GError **error)
   }
   if (address[0] == '[') {
     const gchar *end = strchr (address, ']');
-    g_autoptr(GInetAddress) inet = NULL;
+    g_autoptr (GInetAddress) inet = NULL;
     if (end == NULL) {
       g_set_error_literal (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_ADDRESS,
                            "the SM-DP+ address has an unterminated [IPv6] literal");
@@ -127,17 +129,18 @@ esim_matching_id_validate (const gchar *id, GError **error)
 
   if (len > ESIM_MATCHING_ID_MAX_LENGTH) {
     g_set_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,
-                 "the matching ID has %" G_GSIZE_FORMAT " characters, at most %d are allowed",
-                 len, ESIM_MATCHING_ID_MAX_LENGTH);
+                 "the matching ID has %" G_GSIZE_FORMAT " characters, at most %d are allowed", len,
+                 ESIM_MATCHING_ID_MAX_LENGTH);
     return FALSE;
   }
   /* SGP.22 4.1: upper-case alphanumerics and '-' only; the character is
    * not echoed, it may be part of a secret */
   for (gsize i = 0; i < len; i++) {
     if (!g_ascii_isdigit (id[i]) && !g_ascii_isupper (id[i]) && id[i] != '-') {
-      g_set_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,
-                   "the matching ID has a character other than 0-9, A-Z and '-' at position %"
-                   G_GSIZE_FORMAT, i + 1);
+      g_set_error (
+        error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,
+        "the matching ID has a character other than 0-9, A-Z and '-' at position %" G_GSIZE_FORMAT,
+        i + 1);
       return FALSE;
     }
   }
@@ -147,7 +150,7 @@ esim_matching_id_validate (const gchar *id, GError **error)
 static gboolean
 esim_oid_arcs_valid (const gchar *oid)
 {
-  g_auto(GStrv) arcs = g_strsplit (oid, ".", -1);
+  g_auto (GStrv) arcs = g_strsplit (oid, ".", -1);
   guint n = g_strv_length (arcs);
 
   if (n < 2)
@@ -178,9 +181,9 @@ esim_oid_validate (const gchar *oid, GError **error)
 EsimActivationCode *
 esim_activation_code_parse (const gchar *text, GError **error)
 {
-  g_autoptr(EsimActivationCode) ac = NULL;
+  g_autoptr (EsimActivationCode) ac = NULL;
   g_autofree gchar *copy = NULL;
-  g_auto(GStrv) fields = NULL;
+  g_auto (GStrv) fields = NULL;
   gchar *body;
   guint n;
 
@@ -272,12 +275,13 @@ esim_activation_code_to_string (const EsimActivationCode *self)
 GBytes *
 esim_confirmation_code_hash (const gchar *confirmation_code, GBytes *transaction_id)
 {
-  g_autoptr(GChecksum) inner = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GChecksum) outer = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GChecksum) inner = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GChecksum) outer = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
   gsize digest_len = sizeof (digest);
 
-  g_checksum_update (inner, (const guchar *) confirmation_code, (gssize) strlen (confirmation_code));
+  g_checksum_update (inner, (const guchar *) confirmation_code,
+                     (gssize) strlen (confirmation_code));
   g_checksum_get_digest (inner, digest, &digest_len);
   g_checksum_update (outer, digest, (gssize) digest_len);
   g_checksum_update (outer, g_bytes_get_data (transaction_id, NULL),

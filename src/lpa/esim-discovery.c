@@ -41,7 +41,7 @@ esim_discovery_set_device_info (EsimDiscovery *self, const EsimDeviceInfo *devic
 static void
 authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   GPtrArray *events;
   GError *error = NULL;
 
@@ -53,7 +53,7 @@ authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   /* an event names an SM-DP+; one that is not a valid address is useless */
   for (guint i = events->len; i > 0; i--) {
     EsimRspEvent *event = g_ptr_array_index (events, i - 1);
-    g_autoptr(GError) local = NULL;
+    g_autoptr (GError) local = NULL;
     if (!esim_smdp_address_validate (event->rsp_server_address, &local)) {
       g_debug ("ignoring an SM-DS event: %s", local->message);
       g_ptr_array_remove_index (events, i - 1);
@@ -65,11 +65,11 @@ authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 authenticate_server_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   /* read before the task is handed on */
   GCancellable *cancellable = g_task_get_cancellable (task);
   EsimDiscovery *self = g_task_get_source_object (task);
-  g_autoptr(GBytes) response = NULL;
+  g_autoptr (GBytes) response = NULL;
   GError *error = NULL;
 
   response = esim_es10_authenticate_server_finish (ESIM_ES10 (source), res, &error);
@@ -85,11 +85,11 @@ authenticate_server_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   /* read before the task is handed on */
   GCancellable *cancellable = g_task_get_cancellable (task);
   EsimDiscovery *self = g_task_get_source_object (task);
-  g_autoptr(GBytes) ctx = NULL;
+  g_autoptr (GBytes) ctx = NULL;
   GError *error = NULL;
 
   self->auth = esim_rsp_initiate_authentication_finish (ESIM_RSP_CLIENT (source), res, &error);
@@ -101,19 +101,18 @@ initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_da
   ctx = esim_es10_build_ctx_params1 (NULL, &self->device);
   esim_es10_authenticate_server_async (self->es10, self->auth->server_signed1,
                                        self->auth->server_signature1, self->auth->euicc_ci_pkid,
-                                       self->auth->server_certificate, ctx,
-                                       cancellable, authenticate_server_cb,
-                                       g_steal_pointer (&task));
+                                       self->auth->server_certificate, ctx, cancellable,
+                                       authenticate_server_cb, g_steal_pointer (&task));
 }
 
 static void
 challenge_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   /* read before the task is handed on */
   GCancellable *cancellable = g_task_get_cancellable (task);
   EsimDiscovery *self = g_task_get_source_object (task);
-  g_autoptr(GBytes) challenge = NULL;
+  g_autoptr (GBytes) challenge = NULL;
   GError *error = NULL;
 
   challenge = esim_es10_get_euicc_challenge_finish (ESIM_ES10 (source), res, &error);
@@ -122,19 +121,18 @@ challenge_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   self->client = esim_rsp_client_new (self->http, self->smds_address, "es11");
-  esim_rsp_initiate_authentication_async (self->client, challenge, self->info1,
-                                          cancellable,
+  esim_rsp_initiate_authentication_async (self->client, challenge, self->info1, cancellable,
                                           initiate_authentication_cb, g_steal_pointer (&task));
 }
 
 static void
 info1_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   /* read before the task is handed on */
   GCancellable *cancellable = g_task_get_cancellable (task);
   EsimDiscovery *self = g_task_get_source_object (task);
-  g_autoptr(EsimEuiccInfo1) info1 = NULL;
+  g_autoptr (EsimEuiccInfo1) info1 = NULL;
   GError *error = NULL;
 
   info1 = esim_es10_get_euicc_info1_finish (ESIM_ES10 (source), res, &error);
@@ -167,12 +165,12 @@ addresses_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
   EsimDiscovery *self = g_task_get_source_object (task);
-  g_autoptr(EsimConfiguredAddresses) addresses = NULL;
+  g_autoptr (EsimConfiguredAddresses) addresses = NULL;
   GError *error = NULL;
 
   addresses = esim_es10_get_euicc_configured_addresses_finish (ESIM_ES10 (source), res, &error);
-  if (addresses == NULL || addresses->root_ds_address == NULL ||
-      addresses->root_ds_address[0] == '\0') {
+  if (addresses == NULL || addresses->root_ds_address == NULL
+      || addresses->root_ds_address[0] == '\0') {
     if (error == NULL)
       error = g_error_new_literal (ESIM_LPA_ERROR, ESIM_LPA_ERROR_NO_ROOT_SMDS,
                                    "the eUICC names no root SM-DS");

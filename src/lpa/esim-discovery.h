@@ -18,19 +18,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EsimDiscovery, esim_discovery, ESIM, DISCOVERY, GObject)
 
 /* smds_address NULL: the root SM-DS configured on the eUICC */
-EsimDiscovery *esim_discovery_new (EsimEs10 *es10,
-                                   EsimHttp *http,
-                                   const gchar *smds_address);
-void esim_discovery_set_device_info (EsimDiscovery *self,
-                                     const EsimDeviceInfo *device);
+EsimDiscovery *esim_discovery_new (EsimEs10 *es10, EsimHttp *http, const gchar *smds_address);
+void esim_discovery_set_device_info (EsimDiscovery *self, const EsimDeviceInfo *device);
 
 /* returns a GPtrArray of EsimRspEvent, maybe empty */
-void esim_discovery_run_async (EsimDiscovery *self,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data);
-GPtrArray *esim_discovery_run_finish (EsimDiscovery *self,
-                                      GAsyncResult *result,
-                                      GError **error);
+void esim_discovery_run_async (EsimDiscovery *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *esim_discovery_run_finish (EsimDiscovery *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -11,7 +11,9 @@
 #include "esim-transport.h"
 #include "esim-tlv.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-lpa-error-quark, esim_lpa_error)
+/* clang-format on */
 
 /* cleanup after a failure must not hang on a dead server */
 #define ESIM_DOWNLOAD_CLEANUP_TIMEOUT_S 30
@@ -36,7 +38,7 @@ struct _EsimDownload {
   GBytes *transaction_id;
   gboolean card_session; /* the eUICC holds a session for transaction_id */
   EsimInstallResult *result;
-  GError *failure;       /* reported once cleanup is over */
+  GError *failure; /* reported once cleanup is over */
   GCancellable *cleanup_cancellable;
   guint cleanup_timeout_id;
 };
@@ -142,7 +144,7 @@ esim_download_set_stage (EsimDownload *self, EsimDownloadStage stage, gdouble pr
 static void
 esim_download_return (EsimDownload *self)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  g_autoptr (GTask) task = g_steal_pointer (&self->task);
 
   g_clear_handle_id (&self->cleanup_timeout_id, g_source_remove);
   g_clear_object (&self->cleanup_cancellable);
@@ -159,8 +161,8 @@ esim_download_return (EsimDownload *self)
 static void
 cleanup_server_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (GError) error = NULL;
 
   if (!esim_es9p_cancel_session_finish (ESIM_RSP_CLIENT (source), res, &error))
     g_debug ("SM-DP+ cancelSession failed: %s", error->message);
@@ -170,9 +172,9 @@ cleanup_server_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 cleanup_card_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) signed_cancel = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) signed_cancel = NULL;
 
   signed_cancel = esim_es10_cancel_session_finish (ESIM_ES10 (source), res, &error);
   self->card_session = FALSE;
@@ -213,8 +215,8 @@ esim_download_fail (EsimDownload *self, GError *error)
   g_clear_error (&self->failure);
   self->failure = error;
   /* a card that went away cannot be asked to cancel anything */
-  if (!self->card_session || self->transaction_id == NULL ||
-      g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE)) {
+  if (!self->card_session || self->transaction_id == NULL
+      || g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE)) {
     esim_download_return (self);
     return;
   }
@@ -222,8 +224,8 @@ esim_download_fail (EsimDownload *self, GError *error)
   /* the user's cancellable may be the reason we are here: cleanup gets its
    * own, bounded in time */
   self->cleanup_cancellable = g_cancellable_new ();
-  self->cleanup_timeout_id = g_timeout_add_seconds (ESIM_DOWNLOAD_CLEANUP_TIMEOUT_S,
-                                                    cleanup_timeout_cb, self);
+  self->cleanup_timeout_id
+    = g_timeout_add_seconds (ESIM_DOWNLOAD_CLEANUP_TIMEOUT_S, cleanup_timeout_cb, self);
   esim_es10_cancel_session_async (self->es10, self->transaction_id,
                                   esim_download_cancel_reason (error), self->cleanup_cancellable,
                                   cleanup_card_cb, g_object_ref (self));
@@ -240,8 +242,8 @@ esim_download_cancellable (EsimDownload *self)
 static void
 notify_removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (GError) error = NULL;
 
   /* the server has it already; a leftover is retried by the notification
    * processing and answered as a duplicate */
@@ -253,8 +255,8 @@ notify_removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 notify_sent_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (GError) error = NULL;
   EsimInstallResult *result = self->result;
 
   if (!esim_es9p_handle_notification_finish (ESIM_RSP_CLIENT (source), res, &error)) {
@@ -272,12 +274,12 @@ static void
 esim_download_notify (EsimDownload *self)
 {
   EsimInstallResult *result = self->result;
-  g_autoptr(EsimRspClient) client = NULL;
+  g_autoptr (EsimRspClient) client = NULL;
 
   esim_download_set_stage (self, ESIM_DOWNLOAD_STAGE_NOTIFYING, 0.95);
   /* mostly the SM-DP+ itself, on the connection already open */
-  if (result->notification_address == NULL ||
-      g_ascii_strcasecmp (result->notification_address, self->smdp_address) == 0)
+  if (result->notification_address == NULL
+      || g_ascii_strcasecmp (result->notification_address, self->smdp_address) == 0)
     client = g_object_ref (self->client);
   else
     client = esim_rsp_client_new (self->http, result->notification_address, "es9plus");
@@ -300,7 +302,7 @@ load_progress_cb (guint done, guint total, gpointer user_data)
 static void
 load_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
   GError *error = NULL;
 
   self->result = esim_es10_load_bound_profile_package_finish (ESIM_ES10 (source), res, &error);
@@ -320,8 +322,8 @@ load_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 get_bpp_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(GBytes) bpp = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (GBytes) bpp = NULL;
   GError *error = NULL;
 
   bpp = esim_es9p_get_bound_profile_package_finish (ESIM_RSP_CLIENT (source), res, &error);
@@ -340,8 +342,8 @@ get_bpp_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 prepare_download_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(GBytes) response = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (GBytes) response = NULL;
   GError *error = NULL;
 
   response = esim_es10_prepare_download_finish (ESIM_ES10 (source), res, &error);
@@ -359,19 +361,19 @@ prepare_download_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static gboolean
 esim_download_check_signed2 (EsimDownload *self, gboolean *cc_required, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   EsimTlv signed2, txid, flag;
 
-  if (!esim_tlv_decode_bytes (self->client_auth->smdp_signed2, &signed2, &local) ||
-      !esim_tlv_require (&signed2, 0x80, &txid, &local) ||
-      !esim_tlv_require (&signed2, 0x01, &flag, &local) ||
-      !esim_tlv_get_bool (&flag, cc_required, &local)) {
-    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
-                 "smdpSigned2: %s", local->message);
+  if (!esim_tlv_decode_bytes (self->client_auth->smdp_signed2, &signed2, &local)
+      || !esim_tlv_require (&signed2, 0x80, &txid, &local)
+      || !esim_tlv_require (&signed2, 0x01, &flag, &local)
+      || !esim_tlv_get_bool (&flag, cc_required, &local)) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE, "smdpSigned2: %s",
+                 local->message);
     return FALSE;
   }
-  if (txid.length != g_bytes_get_size (self->transaction_id) ||
-      memcmp (txid.value, g_bytes_get_data (self->transaction_id, NULL), txid.length) != 0) {
+  if (txid.length != g_bytes_get_size (self->transaction_id)
+      || memcmp (txid.value, g_bytes_get_data (self->transaction_id, NULL), txid.length) != 0) {
     g_set_error_literal (error, ESIM_LPA_ERROR, ESIM_LPA_ERROR_SERVER_MISMATCH,
                          "the SM-DP+ signed for another transaction");
     return FALSE;
@@ -384,8 +386,8 @@ esim_download_check_signed2 (EsimDownload *self, gboolean *cc_required, GError *
 static void
 authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(GBytes) hash_cc = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (GBytes) hash_cc = NULL;
   gboolean cc_required = FALSE;
   GError *error = NULL;
 
@@ -405,11 +407,10 @@ authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     hash_cc = esim_confirmation_code_hash (self->confirmation_code, self->transaction_id);
   }
   esim_download_set_stage (self, ESIM_DOWNLOAD_STAGE_PREPARING, 0.18);
-  esim_es10_prepare_download_async (self->es10, self->client_auth->smdp_signed2,
-                                    self->client_auth->smdp_signature2, hash_cc,
-                                    self->client_auth->smdp_certificate,
-                                    esim_download_cancellable (self), prepare_download_cb,
-                                    g_object_ref (self));
+  esim_es10_prepare_download_async (
+    self->es10, self->client_auth->smdp_signed2, self->client_auth->smdp_signature2, hash_cc,
+    self->client_auth->smdp_certificate, esim_download_cancellable (self), prepare_download_cb,
+    g_object_ref (self));
 }
 
 /* 3: the eUICC checks the SM-DP+ */
@@ -417,8 +418,8 @@ authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 authenticate_server_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(GBytes) response = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (GBytes) response = NULL;
   GError *error = NULL;
 
   response = esim_es10_authenticate_server_finish (ESIM_ES10 (source), res, &error);
@@ -437,16 +438,16 @@ authenticate_server_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static gboolean
 esim_download_check_signed1 (EsimDownload *self, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   g_autofree gchar *address = NULL;
   EsimTlv signed1, txid, addr;
 
-  if (!esim_tlv_decode_bytes (self->auth->server_signed1, &signed1, &local) ||
-      !esim_tlv_require (&signed1, 0x80, &txid, &local) ||
-      !esim_tlv_require (&signed1, 0x83, &addr, &local) ||
-      (address = esim_tlv_dup_string (&addr, &local)) == NULL) {
-    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
-                 "serverSigned1: %s", local->message);
+  if (!esim_tlv_decode_bytes (self->auth->server_signed1, &signed1, &local)
+      || !esim_tlv_require (&signed1, 0x80, &txid, &local)
+      || !esim_tlv_require (&signed1, 0x83, &addr, &local)
+      || (address = esim_tlv_dup_string (&addr, &local)) == NULL) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE, "serverSigned1: %s",
+                 local->message);
     return FALSE;
   }
   if (g_ascii_strcasecmp (address, self->smdp_address) != 0) {
@@ -454,8 +455,9 @@ esim_download_check_signed1 (EsimDownload *self, GError **error)
                          "the server signed for another SM-DP+ address");
     return FALSE;
   }
-  if (txid.length != g_bytes_get_size (self->auth->transaction_id) ||
-      memcmp (txid.value, g_bytes_get_data (self->auth->transaction_id, NULL), txid.length) != 0) {
+  if (txid.length != g_bytes_get_size (self->auth->transaction_id)
+      || memcmp (txid.value, g_bytes_get_data (self->auth->transaction_id, NULL), txid.length)
+           != 0) {
     g_set_error_literal (error, ESIM_LPA_ERROR, ESIM_LPA_ERROR_SERVER_MISMATCH,
                          "the server signed for another transaction");
     return FALSE;
@@ -468,8 +470,8 @@ esim_download_check_signed1 (EsimDownload *self, GError **error)
 static void
 initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(GBytes) ctx = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (GBytes) ctx = NULL;
   GError *error = NULL;
 
   self->auth = esim_rsp_initiate_authentication_finish (ESIM_RSP_CLIENT (source), res, &error);
@@ -479,14 +481,13 @@ initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_da
   }
   self->transaction_id = g_bytes_ref (self->auth->transaction_id);
   esim_download_set_stage (self, ESIM_DOWNLOAD_STAGE_AUTHENTICATING, 0.06);
-  ctx = esim_es10_build_ctx_params1 (self->matching_id != NULL && self->matching_id[0] != '\0'
-                                       ? self->matching_id : NULL,
-                                     &self->device);
-  esim_es10_authenticate_server_async (self->es10, self->auth->server_signed1,
-                                       self->auth->server_signature1, self->auth->euicc_ci_pkid,
-                                       self->auth->server_certificate, ctx,
-                                       esim_download_cancellable (self), authenticate_server_cb,
-                                       g_object_ref (self));
+  ctx = esim_es10_build_ctx_params1 (
+    self->matching_id != NULL && self->matching_id[0] != '\0' ? self->matching_id : NULL,
+    &self->device);
+  esim_es10_authenticate_server_async (
+    self->es10, self->auth->server_signed1, self->auth->server_signature1,
+    self->auth->euicc_ci_pkid, self->auth->server_certificate, ctx,
+    esim_download_cancellable (self), authenticate_server_cb, g_object_ref (self));
 }
 
 /* 1: what the eUICC brings to the authentication */
@@ -494,7 +495,7 @@ initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_da
 static void
 challenge_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
   GError *error = NULL;
 
   self->challenge = esim_es10_get_euicc_challenge_finish (ESIM_ES10 (source), res, &error);
@@ -512,8 +513,8 @@ challenge_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 info1_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(EsimEuiccInfo1) info1 = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (EsimEuiccInfo1) info1 = NULL;
   GError *error = NULL;
 
   info1 = esim_es10_get_euicc_info1_finish (ESIM_ES10 (source), res, &error);
@@ -539,8 +540,8 @@ esim_download_start (EsimDownload *self)
 static void
 addresses_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimDownload) self = ESIM_DOWNLOAD (user_data);
-  g_autoptr(EsimConfiguredAddresses) addresses = NULL;
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  g_autoptr (EsimConfiguredAddresses) addresses = NULL;
   GError *error = NULL;
 
   addresses = esim_es10_get_euicc_configured_addresses_finish (ESIM_ES10 (source), res, &error);
@@ -648,14 +649,14 @@ esim_download_class_init (EsimDownloadClass *klass)
 
   object_class->get_property = esim_download_get_property;
   object_class->finalize = esim_download_finalize;
-  props[PROP_STAGE] = g_param_spec_uint ("stage", NULL, NULL, 0, ESIM_DOWNLOAD_STAGE_DONE, 0,
-                                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
-                                         G_PARAM_EXPLICIT_NOTIFY);
-  props[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0,
-                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
-                                              G_PARAM_EXPLICIT_NOTIFY);
-  props[PROP_PROFILE_METADATA] = g_param_spec_boxed ("profile-metadata", NULL, NULL, G_TYPE_BYTES,
-                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
-                                                     G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_STAGE]
+    = g_param_spec_uint ("stage", NULL, NULL, 0, ESIM_DOWNLOAD_STAGE_DONE, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_PROGRESS]
+    = g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0,
+                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_PROFILE_METADATA]
+    = g_param_spec_boxed ("profile-metadata", NULL, NULL, G_TYPE_BYTES,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }

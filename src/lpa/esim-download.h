@@ -33,14 +33,10 @@ G_DECLARE_FINAL_TYPE (EsimDownload, esim_download, ESIM, DOWNLOAD, GObject)
 
 /* smdp_address NULL: use the eUICC's default SM-DP+ (then matching_id is
  * usually NULL too) */
-EsimDownload *esim_download_new (EsimEs10 *es10,
-                                 EsimHttp *http,
-                                 const gchar *smdp_address,
+EsimDownload *esim_download_new (EsimEs10 *es10, EsimHttp *http, const gchar *smdp_address,
                                  const gchar *matching_id);
-void esim_download_set_confirmation_code (EsimDownload *self,
-                                          const gchar *code);
-void esim_download_set_device_info (EsimDownload *self,
-                                    const EsimDeviceInfo *device);
+void esim_download_set_confirmation_code (EsimDownload *self, const gchar *code);
+void esim_download_set_device_info (EsimDownload *self, const EsimDeviceInfo *device);
 
 EsimDownloadStage esim_download_get_stage (EsimDownload *self);
 /* 0..1, monotonic while the download runs */
@@ -48,12 +44,9 @@ gdouble esim_download_get_progress (EsimDownload *self);
 /* the StoreMetadata the SM-DP+ sent (name, provider, ICCID), or NULL */
 GBytes *esim_download_get_profile_metadata (EsimDownload *self);
 
-void esim_download_run_async (EsimDownload *self,
-                              GCancellable *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer user_data);
-EsimInstallResult *esim_download_run_finish (EsimDownload *self,
-                                             GAsyncResult *result,
+void esim_download_run_async (EsimDownload *self, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+EsimInstallResult *esim_download_run_finish (EsimDownload *self, GAsyncResult *result,
                                              GError **error);
 
 /* a sensible DeviceInfo for a Linux host without a modem to ask */

@@ -74,7 +74,7 @@ esim_notification_sender_client (EsimNotificationSender *self, const gchar *addr
 static void
 retrieved_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   GError *error = NULL;
   GPtrArray *pending;
 
@@ -119,7 +119,7 @@ handled_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = G_TASK (user_data);
   DeliverData *data = g_task_get_task_data (task);
   EsimPendingNotification *n = g_ptr_array_index (data->pending, data->next);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_es9p_handle_notification_finish (ESIM_RSP_CLIENT (source), res, &error)) {
     if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
@@ -197,13 +197,13 @@ removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
   RemoveData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* delivered either way; a leftover is sent again and the server sees a
    * duplicate, which it must accept; one removed meanwhile (a memory
    * reset) is what we wanted */
-  if (!esim_es10_remove_notification_from_list_finish (ESIM_ES10 (source), res, &error) &&
-      !g_error_matches (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_NOTHING_TO_DELETE))
+  if (!esim_es10_remove_notification_from_list_finish (ESIM_ES10 (source), res, &error)
+      && !g_error_matches (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_NOTHING_TO_DELETE))
     g_debug ("removing a delivered notification failed: %s", error->message);
   data->next++;
   remove_next (task);
@@ -255,7 +255,7 @@ esim_notification_sender_remove_finish (EsimNotificationSender *self, GAsyncResu
 static void
 run_removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   GError *error = NULL;
 
   if (!esim_notification_sender_remove_finish (ESIM_NOTIFICATION_SENDER (source), res, &error)) {
@@ -268,12 +268,12 @@ run_removed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 run_delivered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimNotificationSender *self = ESIM_NOTIFICATION_SENDER (source);
   RunData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
-  g_autoptr(GArray) acked = NULL;
+  g_autoptr (GArray) acked = NULL;
 
   acked = esim_notification_sender_deliver_finish (self, res, &data->failed, &error);
   if (acked == NULL) {
@@ -288,11 +288,11 @@ run_delivered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 run_retrieved_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimNotificationSender *self = ESIM_NOTIFICATION_SENDER (source);
   GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
-  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr (GPtrArray) pending = NULL;
 
   pending = esim_notification_sender_retrieve_finish (self, res, &error);
   if (pending == NULL) {

@@ -25,57 +25,42 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EsimNotificationSender, esim_notification_sender, ESIM, NOTIFICATION_SENDER,
                       GObject)
 
-EsimNotificationSender *esim_notification_sender_new (EsimEs10 *es10,
-                                                      EsimHttp *http);
+EsimNotificationSender *esim_notification_sender_new (EsimEs10 *es10, EsimHttp *http);
 
 /* one pass over everything pending; a server that fails leaves its
  * notifications on the card for the next pass */
-void esim_notification_sender_run_async (EsimNotificationSender *self,
-                                         GCancellable *cancellable,
-                                         GAsyncReadyCallback callback,
-                                         gpointer user_data);
+void esim_notification_sender_run_async (EsimNotificationSender *self, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
 /* FALSE only when the card could not be read; delivery failures are counted */
-gboolean esim_notification_sender_run_finish (EsimNotificationSender *self,
-                                              GAsyncResult *result,
-                                              guint *delivered,
-                                              guint *failed,
-                                              GError **error);
+gboolean esim_notification_sender_run_finish (EsimNotificationSender *self, GAsyncResult *result,
+                                              guint *delivered, guint *failed, GError **error);
 
 /* card step: every pending notification, of EsimPendingNotification; an
  * empty array when there is none */
 void esim_notification_sender_retrieve_async (EsimNotificationSender *self,
                                               GCancellable *cancellable,
-                                              GAsyncReadyCallback callback,
-                                              gpointer user_data);
+                                              GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *esim_notification_sender_retrieve_finish (EsimNotificationSender *self,
-                                                     GAsyncResult *result,
-                                                     GError **error);
+                                                     GAsyncResult *result, GError **error);
 
 /* network step, no card access: sends each of pending (as retrieved) to
  * its server; returns the sequence numbers (guint64) the servers
  * acknowledged, failed counts the others; FALSE only when cancelled */
-void esim_notification_sender_deliver_async (EsimNotificationSender *self,
-                                             GPtrArray *pending,
+void esim_notification_sender_deliver_async (EsimNotificationSender *self, GPtrArray *pending,
                                              GCancellable *cancellable,
-                                             GAsyncReadyCallback callback,
-                                             gpointer user_data);
-GArray *esim_notification_sender_deliver_finish (EsimNotificationSender *self,
-                                                 GAsyncResult *result,
-                                                 guint *failed,
-                                                 GError **error);
+                                             GAsyncReadyCallback callback, gpointer user_data);
+GArray *esim_notification_sender_deliver_finish (EsimNotificationSender *self, GAsyncResult *result,
+                                                 guint *failed, GError **error);
 
 /* card step: removes the acknowledged notifications (seq_numbers, of
  * guint64, as deliver returned them); one already gone (nothingToDelete,
  * after a memory reset for example) counts as removed, any other card
  * error only leaves it for a duplicate delivery, which servers accept;
  * FALSE only when cancelled between two removals */
-void esim_notification_sender_remove_async (EsimNotificationSender *self,
-                                            GArray *seq_numbers,
-                                            GCancellable *cancellable,
-                                            GAsyncReadyCallback callback,
+void esim_notification_sender_remove_async (EsimNotificationSender *self, GArray *seq_numbers,
+                                            GCancellable *cancellable, GAsyncReadyCallback callback,
                                             gpointer user_data);
-gboolean esim_notification_sender_remove_finish (EsimNotificationSender *self,
-                                                 GAsyncResult *result,
+gboolean esim_notification_sender_remove_finish (EsimNotificationSender *self, GAsyncResult *result,
                                                  GError **error);
 
 G_END_DECLS

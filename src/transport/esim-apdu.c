@@ -6,11 +6,13 @@
 
 #include "esim-apdu.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-apdu-error-quark, esim_apdu_error)
+/* clang-format on */
 
 GBytes *
-esim_apdu_encode (guint8 cla, guint8 ins, guint8 p1, guint8 p2,
-                  const guint8 *data, gsize lc, gint le)
+esim_apdu_encode (guint8 cla, guint8 ins, guint8 p1, guint8 p2, const guint8 *data, gsize lc,
+                  gint le)
 {
   GByteArray *buf = g_byte_array_sized_new (5 + lc + 1);
   guint8 hdr[4] = { cla, ins, p1, p2 };
@@ -100,12 +102,11 @@ esim_apdu_check_sw (guint16 sw, GError **error)
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (status_words); i++) {
     if (status_words[i].sw == sw) {
-      g_set_error (error, ESIM_APDU_ERROR, status_words[i].code,
-                   "card answered %04X: %s", sw, status_words[i].text);
+      g_set_error (error, ESIM_APDU_ERROR, status_words[i].code, "card answered %04X: %s", sw,
+                   status_words[i].text);
       return FALSE;
     }
   }
-  g_set_error (error, ESIM_APDU_ERROR, ESIM_APDU_ERROR_UNKNOWN_STATUS,
-               "card answered %04X", sw);
+  g_set_error (error, ESIM_APDU_ERROR, ESIM_APDU_ERROR_UNKNOWN_STATUS, "card answered %04X", sw);
   return FALSE;
 }

@@ -24,8 +24,7 @@
 static const gchar *const kinds[] = {
   "socket",
 #ifdef ESIM_TRANSPORT_HAVE_QMI
-  "qmi",
-  "qrtr",
+  "qmi",    "qrtr",
 #endif
 #ifdef ESIM_TRANSPORT_HAVE_MBIM
   "mbim",
@@ -53,7 +52,7 @@ static void
 esim_transport_apply_qmi_proxy_path (EsimTransport *transport, const gchar *device)
 {
   const gchar *env = g_getenv ("ESIM_QMI_PROXY_PATH");
-  g_autoptr(GString) path = NULL;
+  g_autoptr (GString) path = NULL;
   g_autofree gchar *base = NULL;
 
   if (env == NULL || env[0] == '\0')
@@ -79,8 +78,8 @@ esim_transport_split_slot (const gchar *rest, gchar **device, guint *slot, GErro
     return TRUE;
   }
   if (!g_ascii_string_to_unsigned (at + 1, 10, 1, 8, &value, NULL)) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "“%s” is not a SIM slot (1 to 8)", at + 1);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "“%s” is not a SIM slot (1 to 8)",
+                 at + 1);
     return FALSE;
   }
   *device = g_strndup (rest, (gsize) (at - rest));

@@ -17,8 +17,7 @@
 
 G_BEGIN_DECLS
 
-EsimTransport *esim_transport_new_from_spec (const gchar *spec,
-                                             GError **error);
+EsimTransport *esim_transport_new_from_spec (const gchar *spec, GError **error);
 /* the kinds this build supports, e.g. { "socket", "qmi", NULL } */
 const gchar *const *esim_transport_get_kinds (void);
 

@@ -50,8 +50,7 @@ esim_transport_socket_fail (EsimTransportSocket *self, GTask *task, GError *erro
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
     GError *gone = g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE,
                                 "simulated eUICC at %s went away: %s",
-                                esim_transport_get_device (ESIM_TRANSPORT (self)),
-                                error->message);
+                                esim_transport_get_device (ESIM_TRANSPORT (self)), error->message);
     g_error_free (error);
     error = gone;
   }
@@ -91,8 +90,8 @@ exchange_read_payload_cb (GObject *source, GAsyncResult *res, gpointer user_data
   }
   if (data->reply[0] != data->expect_type) {
     g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
-                             "reply type 0x%02x, expected 0x%02x",
-                             data->reply[0], data->expect_type);
+                             "reply type 0x%02x, expected 0x%02x", data->reply[0],
+                             data->expect_type);
     g_object_unref (task);
     return;
   }
@@ -116,25 +115,23 @@ exchange_read_header_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   if (got != 4) {
-    esim_transport_socket_fail (self, task,
-                                g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-                                                     "connection closed"));
+    esim_transport_socket_fail (
+      self, task,
+      g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "connection closed"));
     return;
   }
-  len = ((guint32) data->header[0] << 24) | ((guint32) data->header[1] << 16) |
-        ((guint32) data->header[2] << 8) | data->header[3];
+  len = ((guint32) data->header[0] << 24) | ((guint32) data->header[1] << 16)
+        | ((guint32) data->header[2] << 8) | data->header[3];
   if (len < 1 || len > ESIM_SOCKET_MAX_FRAME) {
-    esim_transport_socket_fail (self, task,
-                                g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                             "frame of %u bytes", len));
+    esim_transport_socket_fail (
+      self, task, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "frame of %u bytes", len));
     return;
   }
   data->reply = g_malloc (len);
   data->reply_len = len;
   g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)),
                                  data->reply, len, G_PRIORITY_DEFAULT,
-                                 g_task_get_cancellable (task),
-                                 exchange_read_payload_cb, task);
+                                 g_task_get_cancellable (task), exchange_read_payload_cb, task);
 }
 
 static void
@@ -150,15 +147,13 @@ exchange_write_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)),
-                                 data->header, 4, G_PRIORITY_DEFAULT,
-                                 g_task_get_cancellable (task),
+                                 data->header, 4, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
                                  exchange_read_header_cb, task);
 }
 
 static void
-esim_transport_socket_exchange_async (EsimTransportSocket *self, guint8 type,
-                                      const guint8 *payload, gsize len,
-                                      GCancellable *cancellable,
+esim_transport_socket_exchange_async (EsimTransportSocket *self, guint8 type, const guint8 *payload,
+                                      gsize len, GCancellable *cancellable,
                                       GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
@@ -171,11 +166,11 @@ esim_transport_socket_exchange_async (EsimTransportSocket *self, guint8 type,
   data->expect_type = type | 0x80;
 
   if (self->connection == NULL) {
-    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR,
-                             esim_transport_is_open (ESIM_TRANSPORT (self)) ?
-                               ESIM_TRANSPORT_ERROR_GONE : ESIM_TRANSPORT_ERROR_NOT_OPEN,
-                             "no link to the simulated eUICC at %s",
-                             esim_transport_get_device (ESIM_TRANSPORT (self)));
+    g_task_return_new_error (
+      task, ESIM_TRANSPORT_ERROR,
+      esim_transport_is_open (ESIM_TRANSPORT (self)) ? ESIM_TRANSPORT_ERROR_GONE
+                                                     : ESIM_TRANSPORT_ERROR_NOT_OPEN,
+      "no link to the simulated eUICC at %s", esim_transport_get_device (ESIM_TRANSPORT (self)));
     g_object_unref (task);
     return;
   }
@@ -211,7 +206,7 @@ esim_transport_socket_exchange_finish (EsimTransportSocket *self, GAsyncResult *
 static void
 open_connect_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimTransportSocket *self = g_task_get_source_object (task);
   GError *error = NULL;
   GSocketConnection *conn;
@@ -238,8 +233,8 @@ esim_transport_socket_open_async (EsimTransport *transport, GCancellable *cancel
                                   GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (transport, cancellable, callback, user_data);
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketAddress) address = NULL;
 
   address = g_unix_socket_address_new (esim_transport_get_device (transport));
   g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address), cancellable,
@@ -257,7 +252,7 @@ esim_transport_socket_open_finish (EsimTransport *transport, GAsyncResult *res, 
 static void
 transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   GError *error = NULL;
   GBytes *rapdu;
 

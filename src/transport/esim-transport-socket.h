@@ -25,14 +25,15 @@ G_BEGIN_DECLS
 
 #define ESIM_SOCKET_MAX_FRAME 65544
 
-#define ESIM_SOCKET_MSG_APDU  0x01
+#define ESIM_SOCKET_MSG_APDU 0x01
 #define ESIM_SOCKET_MSG_RESET 0x02
 #define ESIM_SOCKET_MSG_RAPDU 0x81
-#define ESIM_SOCKET_MSG_ATR   0x82
+#define ESIM_SOCKET_MSG_ATR 0x82
 #define ESIM_SOCKET_MSG_ERROR 0xFF
 
 #define ESIM_TYPE_TRANSPORT_SOCKET (esim_transport_socket_get_type ())
-G_DECLARE_FINAL_TYPE (EsimTransportSocket, esim_transport_socket, ESIM, TRANSPORT_SOCKET, EsimTransport)
+G_DECLARE_FINAL_TYPE (EsimTransportSocket, esim_transport_socket, ESIM, TRANSPORT_SOCKET,
+                      EsimTransport)
 
 EsimTransport *esim_transport_socket_new (const gchar *path);
 

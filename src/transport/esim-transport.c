@@ -12,7 +12,9 @@
 /* far more GET RESPONSE rounds than any FCI needs */
 #define MAX_SELECT_ROUNDS 32
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-transport-error-quark, esim_transport_error)
+/* clang-format on */
 
 typedef struct {
   gchar *kind;
@@ -157,8 +159,8 @@ esim_transport_transmit_async (EsimTransport *self, guint channel, GBytes *apdu,
 {
   g_return_if_fail (ESIM_IS_TRANSPORT (self));
   GET_PRIV (self)->apdu_count++;
-  ESIM_TRANSPORT_GET_CLASS (self)->transmit_async (self, channel, apdu, cancellable,
-                                                   callback, user_data);
+  ESIM_TRANSPORT_GET_CLASS (self)->transmit_async (self, channel, apdu, cancellable, callback,
+                                                   user_data);
 }
 
 GBytes *
@@ -173,8 +175,8 @@ esim_transport_close_channel_async (EsimTransport *self, guint channel, GCancell
                                     GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (ESIM_IS_TRANSPORT (self));
-  ESIM_TRANSPORT_GET_CLASS (self)->close_channel_async (self, channel, cancellable,
-                                                        callback, user_data);
+  ESIM_TRANSPORT_GET_CLASS (self)->close_channel_async (self, channel, cancellable, callback,
+                                                        user_data);
 }
 
 gboolean
@@ -198,8 +200,8 @@ gboolean
 esim_transport_has_apdu_channel (EsimTransport *self, guint channel)
 {
   g_return_val_if_fail (ESIM_IS_TRANSPORT (self), FALSE);
-  return channel >= 1 && channel <= MAX_CHANNEL &&
-         (GET_PRIV (self)->apdu_channels & (1u << channel)) != 0;
+  return channel >= 1 && channel <= MAX_CHANNEL
+         && (GET_PRIV (self)->apdu_channels & (1u << channel)) != 0;
 }
 
 guint32
@@ -228,7 +230,7 @@ static gboolean
 esim_transport_receive_apdu (EsimTransport *self, GAsyncResult *res, GBytes **body, guint16 *sw,
                              GError **error)
 {
-  g_autoptr(GBytes) rapdu = ESIM_TRANSPORT_GET_CLASS (self)->transmit_finish (self, res, error);
+  g_autoptr (GBytes) rapdu = ESIM_TRANSPORT_GET_CLASS (self)->transmit_finish (self, res, error);
 
   return rapdu != NULL && esim_apdu_parse_response (rapdu, body, sw, error);
 }
@@ -236,17 +238,17 @@ esim_transport_receive_apdu (EsimTransport *self, GAsyncResult *res, GBytes **bo
 static GBytes *
 esim_transport_manage_channel_close_apdu (guint channel)
 {
-  return esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel),
-                           ESIM_APDU_INS_MANAGE_CHANNEL, 0x80, (guint8) channel, NULL, 0, -1);
+  return esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), ESIM_APDU_INS_MANAGE_CHANNEL,
+                           0x80, (guint8) channel, NULL, 0, -1);
 }
 
 typedef struct {
   GBytes *aid;
   guint channel;
-  GBytes *apdu;   /* the SELECT or GET RESPONSE in flight */
+  GBytes *apdu; /* the SELECT or GET RESPONSE in flight */
   guint rounds;
   GByteArray *fci;
-  GError *error;  /* the failure to report once the channel is given back */
+  GError *error; /* the failure to report once the channel is given back */
 } OpenChannelData;
 
 static void
@@ -281,10 +283,10 @@ open_channel_abandon (GTask *task, GError *error)
 {
   EsimTransport *self = g_task_get_source_object (task);
   OpenChannelData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr (GBytes) apdu = NULL;
 
-  if (g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE) ||
-      g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_OPEN)) {
+  if (g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE)
+      || g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_OPEN)) {
     GET_PRIV (self)->apdu_channels &= ~(1u << data->channel);
     g_task_return_error (task, error);
     g_object_unref (task);
@@ -317,7 +319,7 @@ open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = G_TASK (user_data);
   EsimTransport *self = ESIM_TRANSPORT (source);
   OpenChannelData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
   GError *error = NULL;
   guint16 sw = 0;
 
@@ -341,7 +343,7 @@ open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data)
                                      (sw & 0xff) == 0 ? 256 : (sw & 0xff));
     } else {
       /* the same command again with the length the card asks for */
-      g_autoptr(GByteArray) again = g_bytes_unref_to_array (g_steal_pointer (&data->apdu));
+      g_autoptr (GByteArray) again = g_bytes_unref_to_array (g_steal_pointer (&data->apdu));
 
       again->data[again->len - 1] = sw & 0xff;
       data->apdu = g_byte_array_free_to_bytes (g_steal_pointer (&again));
@@ -369,7 +371,7 @@ open_channel_manage_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = G_TASK (user_data);
   EsimTransport *self = ESIM_TRANSPORT (source);
   OpenChannelData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
   GError *error = NULL;
   guint16 sw = 0;
   guint channel = 0;
@@ -381,8 +383,8 @@ open_channel_manage_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   if (g_bytes_get_size (body) == 1)
     channel = ((const guint8 *) g_bytes_get_data (body, NULL))[0];
-  if (sw != ESIM_APDU_SW_OK || channel == 0 || channel > MAX_CHANNEL ||
-      esim_transport_has_apdu_channel (self, channel)) {
+  if (sw != ESIM_APDU_SW_OK || channel == 0 || channel > MAX_CHANNEL
+      || esim_transport_has_apdu_channel (self, channel)) {
     g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL,
                              "MANAGE CHANNEL open failed (%04X)", sw);
     g_object_unref (task);
@@ -391,9 +393,9 @@ open_channel_manage_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   /* ours from here on: close() gives it back if nobody else does */
   data->channel = channel;
   GET_PRIV (self)->apdu_channels |= 1u << channel;
-  data->apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), ESIM_APDU_INS_SELECT,
-                                 0x04, 0x00, g_bytes_get_data (data->aid, NULL),
-                                 g_bytes_get_size (data->aid), 0);
+  data->apdu
+    = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), ESIM_APDU_INS_SELECT, 0x04, 0x00,
+                        g_bytes_get_data (data->aid, NULL), g_bytes_get_size (data->aid), 0);
   open_channel_send (task);
 }
 
@@ -403,7 +405,7 @@ esim_transport_real_open_channel_async (EsimTransport *self, GBytes *aid, GCance
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   OpenChannelData *data = g_new0 (OpenChannelData, 1);
-  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr (GBytes) apdu = NULL;
 
   g_task_set_source_tag (task, esim_transport_real_open_channel_async);
   g_task_set_task_data (task, data, (GDestroyNotify) open_channel_data_free);
@@ -440,15 +442,15 @@ esim_transport_real_open_channel_finish (EsimTransport *self, GAsyncResult *res,
 static void
 close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimTransport *self = ESIM_TRANSPORT (source);
   guint channel = GPOINTER_TO_UINT (g_task_get_task_data (task));
   GError *error = NULL;
   guint16 sw = 0;
   gboolean ok;
 
-  ok = esim_transport_receive_apdu (self, res, NULL, &sw, &error) &&
-       esim_apdu_check_sw (sw, &error);
+  ok
+    = esim_transport_receive_apdu (self, res, NULL, &sw, &error) && esim_apdu_check_sw (sw, &error);
   /* whatever the card answers, the channel is no longer ours; a request
    * refused as busy never reached it */
   if (!g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_BUSY))
@@ -466,7 +468,7 @@ esim_transport_real_close_channel_async (EsimTransport *self, guint channel,
                                          gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr (GBytes) apdu = NULL;
 
   g_task_set_source_tag (task, esim_transport_real_close_channel_async);
   g_task_set_task_data (task, GUINT_TO_POINTER (channel), NULL);
@@ -553,23 +555,21 @@ esim_transport_class_init (EsimTransportClass *klass)
   klass->close_channel_async = esim_transport_real_close_channel_async;
   klass->close_channel_finish = esim_transport_real_close_channel_finish;
 
-  props[PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, NULL,
-                                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                          G_PARAM_STATIC_STRINGS);
-  props[PROP_DEVICE] = g_param_spec_string ("device", NULL, NULL, NULL,
-                                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                            G_PARAM_STATIC_STRINGS);
-  props[PROP_CAN_SIGNAL_REFRESH] =
-    g_param_spec_boolean ("can-signal-refresh", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  props[PROP_KIND] = g_param_spec_string (
+    "kind", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  props[PROP_DEVICE]
+    = g_param_spec_string ("device", NULL, NULL, NULL,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  props[PROP_CAN_SIGNAL_REFRESH]
+    = g_param_spec_boolean ("can-signal-refresh", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /* the card, reader or modem disappeared; every later call fails with GONE */
-  signals[SIGNAL_GONE] = g_signal_new ("gone", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_GONE] = g_signal_new ("gone", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* the modem's own word that the card restarted and is ready again, e.g.
    * after a profile switch; only when can-signal-refresh */
   signals[SIGNAL_REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                            0);
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }

@@ -17,13 +17,13 @@ G_BEGIN_DECLS
 GQuark esim_transport_error_quark (void);
 
 typedef enum {
-  ESIM_TRANSPORT_ERROR_FAILED,        /* the backend failed for another reason */
-  ESIM_TRANSPORT_ERROR_NOT_OPEN,      /* used before open() or after close() */
-  ESIM_TRANSPORT_ERROR_BUSY,          /* an operation is already in flight */
-  ESIM_TRANSPORT_ERROR_GONE,          /* the card, reader or modem went away */
-  ESIM_TRANSPORT_ERROR_PROTOCOL,      /* the link spoke something unexpected */
-  ESIM_TRANSPORT_ERROR_NO_CHANNEL,    /* no logical channel could be opened */
-  ESIM_TRANSPORT_ERROR_NOT_FOUND,     /* the AID to select does not exist */
+  ESIM_TRANSPORT_ERROR_FAILED,     /* the backend failed for another reason */
+  ESIM_TRANSPORT_ERROR_NOT_OPEN,   /* used before open() or after close() */
+  ESIM_TRANSPORT_ERROR_BUSY,       /* an operation is already in flight */
+  ESIM_TRANSPORT_ERROR_GONE,       /* the card, reader or modem went away */
+  ESIM_TRANSPORT_ERROR_PROTOCOL,   /* the link spoke something unexpected */
+  ESIM_TRANSPORT_ERROR_NO_CHANNEL, /* no logical channel could be opened */
+  ESIM_TRANSPORT_ERROR_NOT_FOUND,  /* the AID to select does not exist */
 } EsimTransportError;
 
 #define ESIM_TYPE_TRANSPORT (esim_transport_get_type ())
@@ -32,47 +32,27 @@ G_DECLARE_DERIVABLE_TYPE (EsimTransport, esim_transport, ESIM, TRANSPORT, GObjec
 struct _EsimTransportClass {
   GObjectClass parent_class;
 
-  void (*open_async) (EsimTransport *self,
-                      GCancellable *cancellable,
-                      GAsyncReadyCallback callback,
+  void (*open_async) (EsimTransport *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                       gpointer user_data);
-  gboolean (*open_finish) (EsimTransport *self,
-                           GAsyncResult *result,
-                           GError **error);
+  gboolean (*open_finish) (EsimTransport *self, GAsyncResult *result, GError **error);
   /* the select response (FCI) may be NULL when the backend has none;
    * the default sends MANAGE CHANNEL open on the basic channel and SELECT
    * by AID (with GET RESPONSE) on the new one through transmit_async, so
    * only backends that open channels natively override it */
-  void (*open_channel_async) (EsimTransport *self,
-                              GBytes *aid,
-                              GCancellable *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer user_data);
-  gboolean (*open_channel_finish) (EsimTransport *self,
-                                   GAsyncResult *result,
-                                   guint *channel,
-                                   GBytes **select_response,
-                                   GError **error);
+  void (*open_channel_async) (EsimTransport *self, GBytes *aid, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+  gboolean (*open_channel_finish) (EsimTransport *self, GAsyncResult *result, guint *channel,
+                                   GBytes **select_response, GError **error);
   /* apdu: a whole command APDU whose CLA already names the channel;
    * returns the response data followed by SW1 SW2 */
-  void (*transmit_async) (EsimTransport *self,
-                          guint channel,
-                          GBytes *apdu,
-                          GCancellable *cancellable,
-                          GAsyncReadyCallback callback,
+  void (*transmit_async) (EsimTransport *self, guint channel, GBytes *apdu,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data);
-  GBytes *(*transmit_finish) (EsimTransport *self,
-                              GAsyncResult *result,
-                              GError **error);
+  GBytes *(*transmit_finish) (EsimTransport *self, GAsyncResult *result, GError **error);
   /* the default sends MANAGE CHANNEL close through transmit_async */
-  void (*close_channel_async) (EsimTransport *self,
-                               guint channel,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data);
-  gboolean (*close_channel_finish) (EsimTransport *self,
-                                    GAsyncResult *result,
-                                    GError **error);
+  void (*close_channel_async) (EsimTransport *self, guint channel, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+  gboolean (*close_channel_finish) (EsimTransport *self, GAsyncResult *result, GError **error);
   /* synchronous and idempotent: drops the link */
   void (*close) (EsimTransport *self);
 
@@ -92,55 +72,35 @@ guint64 esim_transport_get_apdu_count (EsimTransport *self);
  * restart under a switch or nobody tells */
 gboolean esim_transport_can_signal_refresh (EsimTransport *self);
 
-void esim_transport_open_async (EsimTransport *self,
-                                GCancellable *cancellable,
-                                GAsyncReadyCallback callback,
-                                gpointer user_data);
-gboolean esim_transport_open_finish (EsimTransport *self,
-                                     GAsyncResult *result,
-                                     GError **error);
-void esim_transport_open_channel_async (EsimTransport *self,
-                                        GBytes *aid,
-                                        GCancellable *cancellable,
-                                        GAsyncReadyCallback callback,
-                                        gpointer user_data);
-gboolean esim_transport_open_channel_finish (EsimTransport *self,
-                                             GAsyncResult *result,
-                                             guint *channel,
-                                             GBytes **select_response,
+void esim_transport_open_async (EsimTransport *self, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_transport_open_finish (EsimTransport *self, GAsyncResult *result, GError **error);
+void esim_transport_open_channel_async (EsimTransport *self, GBytes *aid, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_transport_open_channel_finish (EsimTransport *self, GAsyncResult *result,
+                                             guint *channel, GBytes **select_response,
                                              GError **error);
-void esim_transport_transmit_async (EsimTransport *self,
-                                    guint channel,
-                                    GBytes *apdu,
-                                    GCancellable *cancellable,
-                                    GAsyncReadyCallback callback,
+void esim_transport_transmit_async (EsimTransport *self, guint channel, GBytes *apdu,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                     gpointer user_data);
-GBytes *esim_transport_transmit_finish (EsimTransport *self,
-                                        GAsyncResult *result,
-                                        GError **error);
-void esim_transport_close_channel_async (EsimTransport *self,
-                                         guint channel,
-                                         GCancellable *cancellable,
-                                         GAsyncReadyCallback callback,
+GBytes *esim_transport_transmit_finish (EsimTransport *self, GAsyncResult *result, GError **error);
+void esim_transport_close_channel_async (EsimTransport *self, guint channel,
+                                         GCancellable *cancellable, GAsyncReadyCallback callback,
                                          gpointer user_data);
-gboolean esim_transport_close_channel_finish (EsimTransport *self,
-                                              GAsyncResult *result,
+gboolean esim_transport_close_channel_finish (EsimTransport *self, GAsyncResult *result,
                                               GError **error);
 void esim_transport_close (EsimTransport *self);
 
 /* for backends: report that the link is gone (emits ::gone once) */
 void esim_transport_set_gone (EsimTransport *self);
-void esim_transport_set_open (EsimTransport *self,
-                              gboolean open);
+void esim_transport_set_open (EsimTransport *self, gboolean open);
 /* for backends: the channels the default open_channel opened and nobody
  * closed yet (bit n for channel n), which a backend gives back when it
  * drops the link; forgotten once the link opens, goes or closes */
 guint32 esim_transport_get_apdu_channels (EsimTransport *self);
-gboolean esim_transport_has_apdu_channel (EsimTransport *self,
-                                          guint channel);
+gboolean esim_transport_has_apdu_channel (EsimTransport *self, guint channel);
 /* for backends: whether they will emit ::refreshed (FALSE by default) */
-void esim_transport_set_can_signal_refresh (EsimTransport *self,
-                                            gboolean can_signal_refresh);
+void esim_transport_set_can_signal_refresh (EsimTransport *self, gboolean can_signal_refresh);
 /* for backends: the modem said that the card refreshed or that its slot
  * is ready again (emits ::refreshed) */
 void esim_transport_emit_refreshed (EsimTransport *self);

@@ -43,8 +43,8 @@ cpu_seconds (void)
   struct rusage ru;
 
   getrusage (RUSAGE_SELF, &ru);
-  return (gdouble) ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-         (gdouble) ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  return (gdouble) ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (gdouble) ru.ru_stime.tv_sec
+         + ru.ru_stime.tv_usec / 1e6;
 }
 
 /* the fewest APDUs that carry the same ES10 commands and answers */
@@ -73,7 +73,9 @@ floor_apdus (GPtrArray *commands, GPtrArray *responses, guint *segments)
       response += rlen - 2;
     }
     /* a response is complete when the card says 9000 */
-    if (rlen >= 2 && ((const guint8 *) g_bytes_get_data (g_ptr_array_index (responses, i), NULL))[rlen - 2] == 0x90) {
+    if (rlen >= 2
+        && ((const guint8 *) g_bytes_get_data (g_ptr_array_index (responses, i), NULL))[rlen - 2]
+             == 0x90) {
       floor += (guint) ((response + 255) / 256);
       response = 0;
     }
@@ -84,19 +86,19 @@ floor_apdus (GPtrArray *commands, GPtrArray *responses, guint *segments)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("- benchmark one profile download");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTestSmdp) smdp = NULL;
-  g_autoptr(EsimTestSim) sim = NULL;
-  g_autoptr(EsimTransport) socket_transport = NULL;
-  g_autoptr(EsimTransport) tap = NULL;
-  g_autoptr(EsimEs10) es10 = NULL;
-  g_autoptr(EsimHttp) http = NULL;
-  g_autoptr(EsimDownload) download = NULL;
-  g_autoptr(EsimInstallResult) result = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GAsyncResult) res_open = NULL;
-  g_autoptr(JsonObject) stats = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("- benchmark one profile download");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTestSmdp) smdp = NULL;
+  g_autoptr (EsimTestSim) sim = NULL;
+  g_autoptr (EsimTransport) socket_transport = NULL;
+  g_autoptr (EsimTransport) tap = NULL;
+  g_autoptr (EsimEs10) es10 = NULL;
+  g_autoptr (EsimHttp) http = NULL;
+  g_autoptr (EsimDownload) download = NULL;
+  g_autoptr (EsimInstallResult) result = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res_open = NULL;
+  g_autoptr (JsonObject) stats = NULL;
   g_autofree gchar *package = NULL;
   g_autofree gchar *ca = NULL;
   g_autofree gchar *profile_spec = NULL;
@@ -119,8 +121,8 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     g_error ("%s", error->message);
   {
-    g_autofree gchar *relative = g_strdup_printf ("fixtures/upp/%s", upp_name != NULL ? upp_name
-                                                                                    : "TS48V1-A-UNIQUE.der");
+    g_autofree gchar *relative
+      = g_strdup_printf ("fixtures/upp/%s", upp_name != NULL ? upp_name : "TS48V1-A-UNIQUE.der");
     package = esim_test_shared_path (relative);
   }
   ca = esim_test_shared_path ("fixtures/sgp26/CertificateIssuer/CERT_CI_ECDSA_NIST.pem");

@@ -33,11 +33,11 @@ iccid_to_ef (const gchar *digits, guint8 out[10])
 
     if (!g_ascii_isdigit (digits[i]))
       return FALSE;
-    d = (guint8)(digits[i] - '0');
+    d = (guint8) (digits[i] - '0');
     if (i % 2 == 0)
-      out[i / 2] = (guint8)((out[i / 2] & 0xf0) | d);
+      out[i / 2] = (guint8) ((out[i / 2] & 0xf0) | d);
     else
-      out[i / 2] = (guint8)((out[i / 2] & 0x0f) | (d << 4));
+      out[i / 2] = (guint8) ((out[i / 2] & 0x0f) | (d << 4));
   }
   return TRUE;
 }
@@ -106,7 +106,7 @@ esim_bpp_upp_iccid (GBytes *upp, GError **error)
       bpp_fail (error, "the ProfileHeader iccid is not BCD");
       return NULL;
     }
-    g_string_append_c (digits, (gchar)('0' + n));
+    g_string_append_c (digits, (gchar) ('0' + n));
   }
   return g_string_free (g_steal_pointer (&digits), FALSE);
 }
@@ -152,9 +152,9 @@ build_initialise_secure_channel (const EsimBppParams *p, EsimRspKey *otk, GBytes
   esim_tlv_builder_add_bytes (b, 0x5F49, otpk);
   body = esim_tlv_builder_finish (b);
 
-  g_byte_array_append (signed_data, g_bytes_get_data (body, NULL), (guint)g_bytes_get_size (body));
+  g_byte_array_append (signed_data, g_bytes_get_data (body, NULL), (guint) g_bytes_get_size (body));
   g_byte_array_append (signed_data, g_bytes_get_data (p->euicc_signature2, NULL),
-                       (guint)g_bytes_get_size (p->euicc_signature2));
+                       (guint) g_bytes_get_size (p->euicc_signature2));
   sign = esim_rsp_key_sign (p->dppb_key, signed_data->data, signed_data->len, error);
   if (sign == NULL)
     return NULL;
@@ -279,7 +279,7 @@ add_header_and_children (GPtrArray *out, const EsimTlv *seq)
   EsimTlvIter iter;
   EsimTlv child;
 
-  add_piece (out, seq->raw, (gsize)(seq->value - seq->raw));
+  add_piece (out, seq->raw, (gsize) (seq->value - seq->raw));
   esim_tlv_iter_init (&iter, seq);
   while (esim_tlv_iter_next (&iter, &child))
     add_piece (out, child.raw, child.raw_length);
@@ -288,7 +288,7 @@ add_header_and_children (GPtrArray *out, const EsimTlv *seq)
 GPtrArray *
 esim_bpp_builder_split (GBytes *bpp, GError **error)
 {
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   EsimTlv root, isc, a0, a1, a2, a3;
   g_autoptr (GByteArray) first = g_byte_array_new ();
 
@@ -297,8 +297,8 @@ esim_bpp_builder_split (GBytes *bpp, GError **error)
       || !esim_tlv_require (&root, 0xA0, &a0, error) || !esim_tlv_require (&root, 0xA1, &a1, error)
       || !esim_tlv_require (&root, 0xA3, &a3, error))
     return NULL;
-  g_byte_array_append (first, root.raw, (guint)(root.value - root.raw));
-  g_byte_array_append (first, isc.raw, (guint)isc.raw_length);
+  g_byte_array_append (first, root.raw, (guint) (root.value - root.raw));
+  g_byte_array_append (first, isc.raw, (guint) isc.raw_length);
   add_piece (out, first->data, first->len);
   add_piece (out, a0.raw, a0.raw_length);
   add_header_and_children (out, &a1);

@@ -15,7 +15,9 @@
 #include "esim-bsp.h"
 #include "esim-tlv.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-bsp-error-quark, esim_bsp_error)
+/* clang-format on */
 
 struct _EsimBsp {
   struct aes128_ctx enc;
@@ -26,14 +28,12 @@ struct _EsimBsp {
 };
 
 void
-esim_bsp_derive_keys (const guint8 *shared_secret, gsize shared_secret_len,
-                      guint8 key_type, guint8 key_length,
-                      const guint8 *host_id, gsize host_id_len,
-                      const guint8 *eid, gsize eid_len,
-                      guint8 s_enc[ESIM_BSP_KEY_SIZE], guint8 s_mac[ESIM_BSP_KEY_SIZE],
-                      guint8 mac_chaining[ESIM_BSP_KEY_SIZE])
+esim_bsp_derive_keys (const guint8 *shared_secret, gsize shared_secret_len, guint8 key_type,
+                      guint8 key_length, const guint8 *host_id, gsize host_id_len,
+                      const guint8 *eid, gsize eid_len, guint8 s_enc[ESIM_BSP_KEY_SIZE],
+                      guint8 s_mac[ESIM_BSP_KEY_SIZE], guint8 mac_chaining[ESIM_BSP_KEY_SIZE])
 {
-  g_autoptr(GByteArray) info = g_byte_array_new ();
+  g_autoptr (GByteArray) info = g_byte_array_new ();
   guint8 out[3 * SHA256_DIGEST_SIZE];
   guint8 b;
 
@@ -90,8 +90,8 @@ esim_bsp_free (EsimBsp *self)
 /* C-MAC over the chaining value and the TLV header and value; the full
  * CMAC becomes the next chaining value, its first 8 bytes the MAC */
 static void
-esim_bsp_cmac (EsimBsp *self, const guint8 *header, gsize header_len,
-               const guint8 *value, gsize value_len, guint8 mac[ESIM_BSP_MAC_SIZE])
+esim_bsp_cmac (EsimBsp *self, const guint8 *header, gsize header_len, const guint8 *value,
+               gsize value_len, guint8 mac[ESIM_BSP_MAC_SIZE])
 {
   struct cmac_aes128_ctx ctx;
   guint8 full[16];
@@ -146,8 +146,8 @@ esim_bsp_encrypt_and_mac (EsimBsp *self, guint8 tag, const guint8 *plain, gsize 
   buf[len] = 0x80;
   self->block_counter++;
   esim_bsp_icv (self, iv);
-  cbc_encrypt (&self->enc, (nettle_cipher_func *) aes128_encrypt, AES_BLOCK_SIZE, iv,
-               padded, buf, buf);
+  cbc_encrypt (&self->enc, (nettle_cipher_func *) aes128_encrypt, AES_BLOCK_SIZE, iv, padded, buf,
+               buf);
   return esim_bsp_finish_tlv (self, tag, buf, padded);
 }
 
@@ -218,8 +218,8 @@ esim_bsp_verify_and_decrypt (EsimBsp *self, const guint8 *tlv, gsize len, GError
   buf = g_memdup2 (seg.value, body);
   self->block_counter++;
   esim_bsp_icv (self, iv);
-  cbc_decrypt (&self->dec, (nettle_cipher_func *) aes128_decrypt, AES_BLOCK_SIZE, iv,
-               body, buf, buf);
+  cbc_decrypt (&self->dec, (nettle_cipher_func *) aes128_decrypt, AES_BLOCK_SIZE, iv, body, buf,
+               buf);
   /* strip 80 00..00 */
   plain_len = body;
   while (plain_len > 0 && buf[plain_len - 1] == 0x00)

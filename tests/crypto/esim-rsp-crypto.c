@@ -18,7 +18,9 @@
 #include "esim-rsp-crypto.h"
 #include "esim-tlv.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-rsp-crypto-error-quark, esim_rsp_crypto_error)
+/* clang-format on */
 
 #define COORD_SIZE 32
 
@@ -131,8 +133,8 @@ esim_rsp_key_load_pem (const gchar *path, GError **error)
 
   if (!g_file_get_contents (path, &contents, &len, error))
     return NULL;
-  datum.data = (guchar *)contents;
-  datum.size = (guint)len;
+  datum.data = (guchar *) contents;
+  datum.size = (guint) len;
   gnutls_privkey_init (&priv);
   /* takes "EC PRIVATE KEY" and unencrypted PKCS#8 alike */
   rc = gnutls_privkey_import_x509_raw (priv, &datum, GNUTLS_X509_FMT_PEM, NULL, 0);
@@ -181,8 +183,8 @@ static gnutls_pubkey_t
 pubkey_from_point (const guint8 *point, GError **error)
 {
   gnutls_pubkey_t pub = NULL;
-  gnutls_datum_t x = { (guchar *)point + 1, COORD_SIZE };
-  gnutls_datum_t y = { (guchar *)point + 1 + COORD_SIZE, COORD_SIZE };
+  gnutls_datum_t x = { (guchar *) point + 1, COORD_SIZE };
+  gnutls_datum_t y = { (guchar *) point + 1 + COORD_SIZE, COORD_SIZE };
   int rc;
 
   gnutls_pubkey_init (&pub);
@@ -219,7 +221,7 @@ esim_rsp_key_get_public_point (EsimRspKey *self)
 GBytes *
 esim_rsp_key_sign (EsimRspKey *self, const guint8 *data, gsize len, GError **error)
 {
-  gnutls_datum_t in = { (guchar *)data, (guint)len };
+  gnutls_datum_t in = { (guchar *) data, (guint) len };
   gnutls_datum_t sig = { NULL, 0 }, r = { NULL, 0 }, s = { NULL, 0 };
   guint8 out[ESIM_RSP_SIGNATURE_SIZE];
   gboolean ok;
@@ -321,7 +323,8 @@ EsimRspCert *
 esim_rsp_cert_new_from_der (GBytes *der, GError **error)
 {
   g_autoptr (EsimRspCert) self = g_new0 (EsimRspCert, 1);
-  gnutls_datum_t datum = { (guchar *)g_bytes_get_data (der, NULL), (guint)g_bytes_get_size (der) };
+  gnutls_datum_t datum
+    = { (guchar *) g_bytes_get_data (der, NULL), (guint) g_bytes_get_size (der) };
   int rc;
 
   gnutls_x509_crt_init (&self->crt);
@@ -345,12 +348,12 @@ esim_rsp_cert_load (const gchar *path, GError **error)
 
   if (!g_file_get_contents (path, &contents, &len, error))
     return NULL;
-  if (g_strstr_len (contents, (gssize)len, "-----BEGIN CERTIFICATE-----") == NULL) {
+  if (g_strstr_len (contents, (gssize) len, "-----BEGIN CERTIFICATE-----") == NULL) {
     bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
     return esim_rsp_cert_new_from_der (bytes, error);
   }
-  pem.data = (guchar *)contents;
-  pem.size = (guint)len;
+  pem.data = (guchar *) contents;
+  pem.size = (guint) len;
   rc = gnutls_pem_base64_decode2 ("CERTIFICATE", &pem, &der);
   if (rc < 0) {
     g_set_error (error, ESIM_RSP_CRYPTO_ERROR, ESIM_RSP_CRYPTO_ERROR_BAD_CERT, "%s: bad PEM: %s",
@@ -499,7 +502,7 @@ verify_tbs_signature (EsimRspCert *self, EsimRspCert *issuer, GError **error)
   if (algo != GNUTLS_SIGN_ECDSA_SHA256) {
     g_set_error (error, ESIM_RSP_CRYPTO_ERROR, ESIM_RSP_CRYPTO_ERROR_BAD_CERT,
                  "unexpected certificate signature algorithm %s",
-                 gnutls_sign_get_name ((gnutls_sign_algorithm_t)algo));
+                 gnutls_sign_get_name ((gnutls_sign_algorithm_t) algo));
     return FALSE;
   }
   gnutls_pubkey_init (&pub);
@@ -509,10 +512,10 @@ verify_tbs_signature (EsimRspCert *self, EsimRspCert *issuer, GError **error)
     set_gnutls_error (error, ESIM_RSP_CRYPTO_ERROR_BAD_CERT, rc, "the issuer key is unusable");
     return FALSE;
   }
-  data.data = (guchar *)tbs.raw;
-  data.size = (guint)tbs.raw_length;
-  sig.data = (guchar *)bits.value + 1;
-  sig.size = (guint)bits.length - 1;
+  data.data = (guchar *) tbs.raw;
+  data.size = (guint) tbs.raw_length;
+  sig.data = (guchar *) bits.value + 1;
+  sig.size = (guint) bits.length - 1;
   rc = gnutls_pubkey_verify_data2 (pub, GNUTLS_SIGN_ECDSA_SHA256, 0, &data, &sig);
   gnutls_pubkey_deinit (pub);
   if (rc < 0) {
@@ -553,7 +556,7 @@ esim_rsp_cert_verify_signature (EsimRspCert *self, const guint8 *data, gsize len
                                 GError **error)
 {
   gnutls_pubkey_t pub = NULL;
-  gnutls_datum_t in = { (guchar *)data, (guint)len };
+  gnutls_datum_t in = { (guchar *) data, (guint) len };
   gnutls_datum_t r, s, der = { NULL, 0 };
   const guint8 *rs;
   int rc;
@@ -564,9 +567,9 @@ esim_rsp_cert_verify_signature (EsimRspCert *self, const guint8 *data, gsize len
     return FALSE;
   }
   rs = g_bytes_get_data (sig_rs, NULL);
-  r.data = (guchar *)rs;
+  r.data = (guchar *) rs;
   r.size = COORD_SIZE;
-  s.data = (guchar *)rs + COORD_SIZE;
+  s.data = (guchar *) rs + COORD_SIZE;
   s.size = COORD_SIZE;
   rc = gnutls_encode_rs_value (&der, &r, &s);
   if (rc < 0) {
@@ -618,7 +621,7 @@ esim_rsp_oid_encode (const gchar *dotted)
       return NULL;
     /* base 128, most significant group first, continuation bit set */
     do {
-      tmp[n++] = (guint8)(v & 0x7f);
+      tmp[n++] = (guint8) (v & 0x7f);
       v >>= 7;
     } while (v != 0);
     while (n > 0) {
@@ -643,9 +646,9 @@ add_host (gnutls_x509_crt_t crt, const gchar *host, GError **error)
   if (address != NULL) {
     rc = gnutls_x509_crt_set_subject_alt_name (
       crt, GNUTLS_SAN_IPADDRESS, g_inet_address_to_bytes (address),
-      (guint)g_inet_address_get_native_size (address), GNUTLS_FSAN_APPEND);
+      (guint) g_inet_address_get_native_size (address), GNUTLS_FSAN_APPEND);
   } else {
-    rc = gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, host, (guint)strlen (host),
+    rc = gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, host, (guint) strlen (host),
                                                GNUTLS_FSAN_APPEND);
   }
   if (rc < 0) {
@@ -669,20 +672,20 @@ fill_tls_cert (gnutls_x509_crt_t crt, gnutls_x509_privkey_t key, EsimRspKey *ca_
   /* a positive serial number of 16 random bytes */
   gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof (serial));
   serial[0] = (serial[0] & 0x7f) | 0x01;
-  policy.oid = (char *)ESIM_RSP_ROLE_DP_TLS;
+  policy.oid = (char *) ESIM_RSP_ROLE_DP_TLS;
   rc = gnutls_x509_crt_set_version (crt, 3);
   if (rc >= 0)
     rc = gnutls_x509_crt_set_serial (crt, serial, sizeof (serial));
   if (rc >= 0)
-    rc = gnutls_x509_crt_set_activation_time (crt, (time_t)not_before);
+    rc = gnutls_x509_crt_set_activation_time (crt, (time_t) not_before);
   if (rc >= 0)
-    rc = gnutls_x509_crt_set_expiration_time (crt, (time_t)not_after);
+    rc = gnutls_x509_crt_set_expiration_time (crt, (time_t) not_after);
   if (rc >= 0)
     rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, "esimd test",
                                         strlen ("esimd test"));
   if (rc >= 0)
     rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, hosts[0],
-                                        (guint)strlen (hosts[0]));
+                                        (guint) strlen (hosts[0]));
   if (rc >= 0)
     rc = gnutls_x509_crt_set_key (crt, key);
   if (rc >= 0)
@@ -752,8 +755,8 @@ esim_rsp_issue_tls_cert (EsimRspKey *ca_key, EsimRspCert *ca_cert, const gchar *
     }
   }
   if (ok) {
-    *cert_pem = g_strndup ((const gchar *)crt_out.data, crt_out.size);
-    *key_pem = g_strndup ((const gchar *)key_out.data, key_out.size);
+    *cert_pem = g_strndup ((const gchar *) crt_out.data, crt_out.size);
+    *key_pem = g_strndup ((const gchar *) key_out.data, key_out.size);
   }
   gnutls_free (crt_out.data);
   if (key_out.data != NULL)

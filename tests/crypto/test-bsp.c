@@ -46,7 +46,7 @@ key (JsonObject *obj, const gchar *name, GPtrArray *keep)
 static EsimBsp *
 bsp_from (JsonObject *keys, const gchar *enc, const gchar *mac, const gchar *mcv)
 {
-  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 
   return esim_bsp_new (key (keys, enc, keep), key (keys, mac, keep), key (keys, mcv, keep));
 }
@@ -54,7 +54,7 @@ bsp_from (JsonObject *keys, const gchar *enc, const gchar *mac, const gchar *mcv
 static void
 assert_bytes_eq_hex (GBytes *bytes, const gchar *hex)
 {
-  g_autoptr(GBytes) expected = unhex (hex);
+  g_autoptr (GBytes) expected = unhex (hex);
 
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                    g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
@@ -65,25 +65,24 @@ test_bsp_kdf (void)
 {
   JsonObject *params = json_object_get_object_member (vectors, "kdf_parameters");
   JsonArray *kdf = json_object_get_array_member (vectors, "kdf");
-  g_autoptr(GBytes) host_id = unhex (json_object_get_string_member (params, "host_id"));
-  guint8 key_type = (guint8) g_ascii_strtoull (json_object_get_string_member (params, "key_type"),
-                                               NULL, 16);
+  g_autoptr (GBytes) host_id = unhex (json_object_get_string_member (params, "host_id"));
+  guint8 key_type
+    = (guint8) g_ascii_strtoull (json_object_get_string_member (params, "key_type"), NULL, 16);
   guint8 key_length = (guint8) json_object_get_int_member (params, "key_length");
 
   g_assert_cmpuint (json_array_get_length (kdf), >=, 2);
   for (guint i = 0; i < json_array_get_length (kdf); i++) {
     JsonObject *v = json_array_get_object_element (kdf, i);
-    g_autoptr(GBytes) shs = unhex (json_object_get_string_member (v, "shared_secret"));
-    g_autoptr(GBytes) eid = unhex (json_object_get_string_member (v, "eid"));
-    g_autoptr(GBytes) s_enc = NULL;
-    g_autoptr(GBytes) s_mac = NULL;
-    g_autoptr(GBytes) mcv = NULL;
+    g_autoptr (GBytes) shs = unhex (json_object_get_string_member (v, "shared_secret"));
+    g_autoptr (GBytes) eid = unhex (json_object_get_string_member (v, "eid"));
+    g_autoptr (GBytes) s_enc = NULL;
+    g_autoptr (GBytes) s_mac = NULL;
+    g_autoptr (GBytes) mcv = NULL;
     guint8 enc[16], mac[16], chain[16];
 
     esim_bsp_derive_keys (g_bytes_get_data (shs, NULL), g_bytes_get_size (shs), key_type,
-                          key_length, g_bytes_get_data (host_id, NULL),
-                          g_bytes_get_size (host_id), g_bytes_get_data (eid, NULL),
-                          g_bytes_get_size (eid), enc, mac, chain);
+                          key_length, g_bytes_get_data (host_id, NULL), g_bytes_get_size (host_id),
+                          g_bytes_get_data (eid, NULL), g_bytes_get_size (eid), enc, mac, chain);
     s_enc = g_bytes_new (enc, 16);
     s_mac = g_bytes_new (mac, 16);
     mcv = g_bytes_new (chain, 16);
@@ -99,34 +98,34 @@ run_steps (JsonObject *set, const gchar *enc, const gchar *mac, const gchar *mcv
 {
   JsonObject *keys = json_object_get_object_member (set, "keys");
   JsonArray *steps = json_object_get_array_member (set, "steps");
-  g_autoptr(EsimBsp) server = bsp_from (keys, enc, mac, mcv);
-  g_autoptr(EsimBsp) card = bsp_from (keys, enc, mac, mcv);
+  g_autoptr (EsimBsp) server = bsp_from (keys, enc, mac, mcv);
+  g_autoptr (EsimBsp) card = bsp_from (keys, enc, mac, mcv);
 
   g_assert_cmpuint (json_array_get_length (steps), >, 0);
   for (guint i = 0; i < json_array_get_length (steps); i++) {
     JsonObject *st = json_array_get_object_element (steps, i);
     const gchar *op = json_object_get_string_member (st, "op");
     guint8 tag = (guint8) g_ascii_strtoull (json_object_get_string_member (st, "tag"), NULL, 16);
-    g_autoptr(GBytes) plain = unhex (json_object_get_string_member (st, "plain"));
-    g_autoptr(GBytes) out = NULL;
-    g_autoptr(GBytes) back = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GBytes) plain = unhex (json_object_get_string_member (st, "plain"));
+    g_autoptr (GBytes) out = NULL;
+    g_autoptr (GBytes) back = NULL;
+    g_autoptr (GError) error = NULL;
     gboolean encrypt = g_str_has_prefix (op, "encrypt");
 
     if (encrypt)
       out = esim_bsp_encrypt_and_mac (server, tag, g_bytes_get_data (plain, NULL),
                                       g_bytes_get_size (plain));
     else
-      out = esim_bsp_mac_only (server, tag, g_bytes_get_data (plain, NULL),
-                               g_bytes_get_size (plain));
+      out
+        = esim_bsp_mac_only (server, tag, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
     assert_bytes_eq_hex (out, json_object_get_string_member (st, "out"));
 
     if (encrypt)
       back = esim_bsp_verify_and_decrypt (card, g_bytes_get_data (out, NULL),
                                           g_bytes_get_size (out), &error);
     else
-      back = esim_bsp_verify_mac_only (card, g_bytes_get_data (out, NULL),
-                                       g_bytes_get_size (out), &error);
+      back = esim_bsp_verify_mac_only (card, g_bytes_get_data (out, NULL), g_bytes_get_size (out),
+                                       &error);
     g_assert_no_error (error);
     g_assert_true (g_bytes_equal (back, plain));
   }
@@ -151,15 +150,15 @@ test_bsp_tamper (void)
 {
   JsonObject *set = json_object_get_object_member (vectors, "segments");
   JsonObject *keys = json_object_get_object_member (set, "keys");
-  g_autoptr(EsimBsp) server = bsp_from (keys, "s_enc", "s_mac", "initial_mac_chaining_value");
-  g_autoptr(EsimBsp) card = bsp_from (keys, "s_enc", "s_mac", "initial_mac_chaining_value");
+  g_autoptr (EsimBsp) server = bsp_from (keys, "s_enc", "s_mac", "initial_mac_chaining_value");
+  g_autoptr (EsimBsp) card = bsp_from (keys, "s_enc", "s_mac", "initial_mac_chaining_value");
   const guint8 plain[] = { 0xBF, 0x24, 0x00 };
-  g_autoptr(GBytes) out = esim_bsp_encrypt_and_mac (server, 0x87, plain, sizeof (plain));
+  g_autoptr (GBytes) out = esim_bsp_encrypt_and_mac (server, 0x87, plain, sizeof (plain));
   g_autofree guint8 *bad = g_memdup2 (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) r1 = NULL;
-  g_autoptr(GBytes) r2 = NULL;
-  g_autoptr(GBytes) r3 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) r1 = NULL;
+  g_autoptr (GBytes) r2 = NULL;
+  g_autoptr (GBytes) r3 = NULL;
 
   /* one flipped ciphertext bit fails the MAC and leaves the card's state as
    * it was, so the genuine segment still verifies afterwards */
@@ -189,8 +188,8 @@ decrypt_sequence (EsimBsp *bsp, const EsimTlv *seq, guint8 tag, gboolean encrypt
 
   esim_tlv_iter_init (&iter, seq);
   while (esim_tlv_iter_next (&iter, &seg)) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GBytes) part = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GBytes) part = NULL;
 
     g_assert_cmphex (seg.tag, ==, tag);
     /* this published trace wraps every protected TLV in a second TLV of the
@@ -221,17 +220,17 @@ test_bsp_whole_package (void)
   JsonObject *sk = json_object_get_object_member (v, "session_keys");
   JsonObject *ppk = json_object_get_object_member (v, "profile_protection_keys");
   gsize bpp_len = 0, upp_len = 0;
-  g_autofree guint8 *bpp_data =
-    g_base64_decode (json_object_get_string_member (v, "bpp_base64"), &bpp_len);
-  g_autofree guint8 *upp_data =
-    g_base64_decode (json_object_get_string_member (v, "sequence_of_86_plain_upp_base64"), &upp_len);
-  g_autoptr(GBytes) bpp = g_bytes_new (bpp_data, bpp_len);
-  g_autoptr(EsimBsp) session = bsp_from (sk, "s_enc", "s_mac", "initial_mac_chaining_value");
-  g_autoptr(EsimBsp) profile = bsp_from (ppk, "ppk_enc", "ppk_mac", "initial_mac_chaining_value");
-  g_autoptr(GBytes) configure = NULL;
-  g_autoptr(GBytes) metadata = NULL;
-  g_autoptr(GBytes) upp = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *bpp_data
+    = g_base64_decode (json_object_get_string_member (v, "bpp_base64"), &bpp_len);
+  g_autofree guint8 *upp_data = g_base64_decode (
+    json_object_get_string_member (v, "sequence_of_86_plain_upp_base64"), &upp_len);
+  g_autoptr (GBytes) bpp = g_bytes_new (bpp_data, bpp_len);
+  g_autoptr (EsimBsp) session = bsp_from (sk, "s_enc", "s_mac", "initial_mac_chaining_value");
+  g_autoptr (EsimBsp) profile = bsp_from (ppk, "ppk_enc", "ppk_mac", "initial_mac_chaining_value");
+  g_autoptr (GBytes) configure = NULL;
+  g_autoptr (GBytes) metadata = NULL;
+  g_autoptr (GBytes) upp = NULL;
+  g_autoptr (GError) error = NULL;
   EsimTlv root, init, a0, a1, a2, a3;
 
   g_assert_true (esim_tlv_decode_expect (bpp, 0xBF36, &root, &error));
@@ -248,7 +247,7 @@ test_bsp_whole_package (void)
 
   /* ReplaceSessionKeys, when present, hands over the keys of the 86s */
   if (esim_tlv_find (&root, 0xA2, &a2)) {
-    g_autoptr(GBytes) replace = decrypt_sequence (session, &a2, 0x87, TRUE);
+    g_autoptr (GBytes) replace = decrypt_sequence (session, &a2, 0x87, TRUE);
     EsimTlv rsk, k;
     g_assert_true (esim_tlv_decode_expect (replace, 0xBF26, &rsk, &error));
     g_assert_no_error (error);
@@ -263,8 +262,8 @@ int
 main (int argc, char **argv)
 {
   g_autofree gchar *path = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
 
   g_test_init (&argc, &argv, NULL);
   path = esim_test_shared_path ("fixtures/vectors/bsp.json");

@@ -59,7 +59,7 @@ test_sign_verify (void)
   guint8 tampered[64];
 
   for (guint i = 0; i < sizeof (data); i++)
-    data[i] = (guint8)i;
+    data[i] = (guint8) i;
   g_assert_true (g_bytes_equal (point, cert_point));
   sig = esim_rsp_key_sign (key, data, sizeof (data), &error);
   g_assert_no_error (error);
@@ -227,7 +227,7 @@ test_ecdh (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (pa), ==, 65);
-  g_assert_cmpuint (((const guint8 *)g_bytes_get_data (pa, NULL))[0], ==, 0x04);
+  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (pa, NULL))[0], ==, 0x04);
   g_assert_false (g_bytes_equal (pa, pb));
   g_assert_cmpuint (g_bytes_get_size (ab), ==, 32);
   g_assert_true (g_bytes_equal (ab, ba));
@@ -305,8 +305,8 @@ test_tls_cert (void)
   g_assert_nonnull (strstr (key_pem, "PRIVATE KEY-----"));
 
   gnutls_x509_crt_init (&crt);
-  datum.data = (guchar *)cert_pem;
-  datum.size = (guint)strlen (cert_pem);
+  datum.data = (guchar *) cert_pem;
+  datum.size = (guint) strlen (cert_pem);
   g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_PEM), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_get_subject_alt_name (crt, 0, ip, &ip_len, NULL), ==,
                    GNUTLS_SAN_IPADDRESS);
@@ -335,7 +335,7 @@ test_tls_cert (void)
     g_autoptr (GBytes) ca_der = esim_rsp_cert_get_der (ca);
     gnutls_x509_crt_t ca_crt = NULL;
     gnutls_datum_t ca_datum
-      = { (guchar *)g_bytes_get_data (ca_der, NULL), (guint)g_bytes_get_size (ca_der) };
+      = { (guchar *) g_bytes_get_data (ca_der, NULL), (guint) g_bytes_get_size (ca_der) };
 
     gnutls_x509_crt_init (&ca_crt);
     g_assert_cmpint (gnutls_x509_crt_import (ca_crt, &ca_datum, GNUTLS_X509_FMT_DER), ==, 0);
@@ -357,9 +357,9 @@ test_tls_cert (void)
     g_assert_true (g_file_set_contents (key_path, key_pem, -1, &error));
     key = esim_rsp_key_load_pem (key_path, &error);
     g_assert_no_error (error);
-    sig = esim_rsp_key_sign (key, (const guint8 *)"x", 1, &error);
+    sig = esim_rsp_key_sign (key, (const guint8 *) "x", 1, &error);
     g_assert_no_error (error);
-    g_assert_true (esim_rsp_cert_verify_signature (cert, (const guint8 *)"x", 1, sig, &error));
+    g_assert_true (esim_rsp_cert_verify_signature (cert, (const guint8 *) "x", 1, sig, &error));
     g_assert_no_error (error);
     g_unlink (key_path);
     g_rmdir (tmp);

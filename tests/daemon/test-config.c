@@ -14,7 +14,7 @@
 static void
 test_config_defaults (void)
 {
-  g_autoptr(EsimConfig) config = esim_config_new_from_data ("", "test.conf", NULL);
+  g_autoptr (EsimConfig) config = esim_config_new_from_data ("", "test.conf", NULL);
 
   g_assert_nonnull (config);
   g_assert_false (config->test_mode);
@@ -32,10 +32,10 @@ test_config_defaults (void)
 static void
 test_config_missing_file (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimConfig) config = esim_config_new_from_file ("/nonexistent/esimd.conf", TRUE,
-                                                            &error);
-  g_autoptr(EsimConfig) config2 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimConfig) config
+    = esim_config_new_from_file ("/nonexistent/esimd.conf", TRUE, &error);
+  g_autoptr (EsimConfig) config2 = NULL;
 
   g_assert_no_error (error);
   g_assert_nonnull (config);
@@ -47,8 +47,8 @@ test_config_missing_file (void)
 static void
 test_config_full (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimConfig) config = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimConfig) config = NULL;
   const gchar *datadir = g_getenv ("ESIMD_DATADIR");
   g_autofree gchar *pem = NULL;
   g_autofree gchar *text = NULL;
@@ -60,24 +60,23 @@ test_config_full (void)
     return;
   }
   pem = g_build_filename (datadir, "ci", "gsma-ci.pem", NULL);
-  text =
-    g_strdup_printf ("[daemon]\n"
-                     "TestMode=true\n"
-                     "TrustAnchors=%s;%s\n"
-                     "TestCi=%s\n"
-                     "JobLingerSeconds=0\n"
-                     "NotificationRetrySeconds=5\n"
-                     "NotificationRetryMaxSeconds=50\n"
-                     "HttpConnectTimeoutSeconds=3\n"
-                     "HttpTimeoutSeconds=9\n"
-                     "RefreshTimeoutSeconds=2\n"
-                     "ModemManager=false\n"
-                     "[euicc:one]\n"
-                     "Transport=socket:/run/one.sock\n"
-                     "[euicc:two]\n"
-                     "Transport=socket:/run/two.sock\n"
-                     "IsdrAid=a0000005591010ffffffff8900000100\n",
-                     pem, pem, pem);
+  text = g_strdup_printf ("[daemon]\n"
+                          "TestMode=true\n"
+                          "TrustAnchors=%s;%s\n"
+                          "TestCi=%s\n"
+                          "JobLingerSeconds=0\n"
+                          "NotificationRetrySeconds=5\n"
+                          "NotificationRetryMaxSeconds=50\n"
+                          "HttpConnectTimeoutSeconds=3\n"
+                          "HttpTimeoutSeconds=9\n"
+                          "RefreshTimeoutSeconds=2\n"
+                          "ModemManager=false\n"
+                          "[euicc:one]\n"
+                          "Transport=socket:/run/one.sock\n"
+                          "[euicc:two]\n"
+                          "Transport=socket:/run/two.sock\n"
+                          "IsdrAid=a0000005591010ffffffff8900000100\n",
+                          pem, pem, pem);
 
   config = esim_config_new_from_data (text, "full.conf", &error);
   g_assert_no_error (error);
@@ -126,7 +125,8 @@ static const struct {
   { "[euicc:a]\n", "[euicc:a] Transport: missing" },
   { "[euicc:a]\nTransport=\n", "[euicc:a] Transport: missing" },
   { "[euicc:a]\nTransport=/dev/cdc-wdm0\n", "[euicc:a] Transport: not KIND:DEVICE" },
-  { "[euicc:a]\nTransport=pigeon:/dev/x\n", "[euicc:a] Transport: unknown transport kind “pigeon”" },
+  { "[euicc:a]\nTransport=pigeon:/dev/x\n",
+    "[euicc:a] Transport: unknown transport kind “pigeon”" },
   { "[euicc:a]\nTransport=socket:/x\nIsdrAid=zz\n", "[euicc:a] IsdrAid: not an AID" },
   { "[euicc:a]\nTransport=socket:/x\nIsdrAid=A000\n", "[euicc:a] IsdrAid: not an AID" },
   { "[euicc:a]\nTransport=socket:/x\nSlot=1\n", "[euicc:a] Slot: unknown key" },
@@ -136,9 +136,9 @@ static void
 test_config_errors (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (bad_configs); i++) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(EsimConfig) config = esim_config_new_from_data (bad_configs[i].text, "bad.conf",
-                                                              &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EsimConfig) config
+      = esim_config_new_from_data (bad_configs[i].text, "bad.conf", &error);
 
     g_test_message ("%s", bad_configs[i].text);
     g_assert_null (config);
@@ -151,7 +151,7 @@ test_config_errors (void)
 static void
 test_config_directories (void)
 {
-  g_autoptr(EsimConfig) config = esim_config_new ();
+  g_autoptr (EsimConfig) config = esim_config_new ();
   g_autofree gchar *ca = NULL;
   g_autofree gchar *test_ci = NULL;
 

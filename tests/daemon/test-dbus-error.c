@@ -21,19 +21,38 @@ static void
 test_dbus_error_names (void)
 {
   const gchar *names[] = {
-    "Failed", "NotAuthorized", "InvalidArgument", "InvalidActivationCode", "UnknownProfile",
-    "ProfileNotDisabled", "ProfileNotEnabled", "DisallowedByPolicy", "NothingToDelete",
-    "ConfirmationCodeRequired", "ConfirmationCodeRefused", "MatchingIdRefused", "ServerRefused",
-    "ServerUnreachable", "ServerUntrusted", "Timeout", "Cancelled", "CardError", "CardGone",
-    "InstallFailed", "IccidAlreadyInstalled", "InsufficientMemory", "NotSupported", "Busy",
+    "Failed",
+    "NotAuthorized",
+    "InvalidArgument",
+    "InvalidActivationCode",
+    "UnknownProfile",
+    "ProfileNotDisabled",
+    "ProfileNotEnabled",
+    "DisallowedByPolicy",
+    "NothingToDelete",
+    "ConfirmationCodeRequired",
+    "ConfirmationCodeRefused",
+    "MatchingIdRefused",
+    "ServerRefused",
+    "ServerUnreachable",
+    "ServerUntrusted",
+    "Timeout",
+    "Cancelled",
+    "CardError",
+    "CardGone",
+    "InstallFailed",
+    "IccidAlreadyInstalled",
+    "InsufficientMemory",
+    "NotSupported",
+    "Busy",
   };
 
   g_assert_cmpuint (G_N_ELEMENTS (names), ==, ESIM_DBUS_ERROR_LAST + 1);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
     g_autofree gchar *expected = g_strconcat (ESIM_DBUS_ERROR_PREFIX, names[i], NULL);
-    g_autoptr(GError) error = g_error_new_literal (ESIM_DBUS_ERROR, i, "why");
+    g_autoptr (GError) error = g_error_new_literal (ESIM_DBUS_ERROR, i, "why");
     g_autofree gchar *encoded = g_dbus_error_encode_gerror (error);
-    g_autoptr(GError) decoded = g_dbus_error_new_for_dbus_error (expected, "why");
+    g_autoptr (GError) decoded = g_dbus_error_new_for_dbus_error (expected, "why");
 
     g_assert_cmpstr (esim_dbus_error_to_name (i), ==, expected);
     /* registered: GDBus sends and receives the name itself */
@@ -102,12 +121,18 @@ test_domain (const gchar *name)
     const gchar *name;
     GQuark quark;
   } domains[] = {
-    { "es10", ESIM_ES10_ERROR },       { "download", ESIM_DOWNLOAD_ERROR },
-    { "install", ESIM_INSTALL_ERROR }, { "rsp", ESIM_RSP_ERROR },
-    { "http", ESIM_HTTP_ERROR },       { "transport", ESIM_TRANSPORT_ERROR },
-    { "apdu", ESIM_APDU_ERROR },       { "lpa", ESIM_LPA_ERROR },
-    { "ac", ESIM_ACTIVATION_CODE_ERROR }, { "iccid", ESIM_ICCID_ERROR },
-    { "io", G_IO_ERROR },              { "dbus", ESIM_DBUS_ERROR },
+    { "es10", ESIM_ES10_ERROR },
+    { "download", ESIM_DOWNLOAD_ERROR },
+    { "install", ESIM_INSTALL_ERROR },
+    { "rsp", ESIM_RSP_ERROR },
+    { "http", ESIM_HTTP_ERROR },
+    { "transport", ESIM_TRANSPORT_ERROR },
+    { "apdu", ESIM_APDU_ERROR },
+    { "lpa", ESIM_LPA_ERROR },
+    { "ac", ESIM_ACTIVATION_CODE_ERROR },
+    { "iccid", ESIM_ICCID_ERROR },
+    { "io", G_IO_ERROR },
+    { "dbus", ESIM_DBUS_ERROR },
     { "other", G_FILE_ERROR },
   };
 
@@ -122,9 +147,9 @@ static void
 test_dbus_error_mapping (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (mappings); i++) {
-    g_autoptr(GError) error = g_error_new (test_domain (mappings[i].domain), mappings[i].code,
-                                           "case %u (subject 8.2.6, reason 3.8)", i);
-    g_autoptr(GError) mapped = esim_dbus_error_from_error (error);
+    g_autoptr (GError) error = g_error_new (test_domain (mappings[i].domain), mappings[i].code,
+                                            "case %u (subject 8.2.6, reason 3.8)", i);
+    g_autoptr (GError) mapped = esim_dbus_error_from_error (error);
 
     g_test_message ("%s %d", mappings[i].domain, mappings[i].code);
     g_assert_error (mapped, ESIM_DBUS_ERROR, (gint) mappings[i].expected);

@@ -23,7 +23,7 @@ static void
 acquired_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Waiter *w = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_queue_acquire_finish (ESIM_QUEUE (source), res, &error)) {
     g_ptr_array_add (w->log->errors, GINT_TO_POINTER (w->n));
@@ -54,7 +54,7 @@ spin (void)
 static void
 test_queue_fifo (void)
 {
-  g_autoptr(EsimQueue) queue = esim_queue_new ();
+  g_autoptr (EsimQueue) queue = esim_queue_new ();
   QueueLog log = { g_ptr_array_new (), g_ptr_array_new () };
 
   for (gint i = 0; i < 4; i++)
@@ -80,8 +80,8 @@ test_queue_fifo (void)
 static void
 test_queue_cancel (void)
 {
-  g_autoptr(EsimQueue) queue = esim_queue_new ();
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (EsimQueue) queue = esim_queue_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   QueueLog log = { g_ptr_array_new (), g_ptr_array_new () };
 
   enqueue (queue, &log, 0, NULL);
@@ -119,7 +119,7 @@ drained_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 test_queue_close (void)
 {
-  g_autoptr(EsimQueue) queue = esim_queue_new ();
+  g_autoptr (EsimQueue) queue = esim_queue_new ();
   QueueLog log = { g_ptr_array_new (), g_ptr_array_new () };
   gboolean drained = FALSE;
 

@@ -46,9 +46,9 @@ static void
 test_retry_persistence (void)
 {
   g_autofree gchar *dir = g_dir_make_tmp ("esim-retry-XXXXXX", NULL);
-  g_autofree gchar *path = g_build_filename (dir, "notify-89049032123451234512345678901235.json",
-                                             NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree gchar *path
+    = g_build_filename (dir, "notify-89049032123451234512345678901235.json", NULL);
+  g_autoptr (GError) error = NULL;
   EsimRetry retry = { 0 };
   EsimRetry loaded = { 7, 7 };
   GStatBuf st;
@@ -96,7 +96,7 @@ test_retry_corrupt (void)
   g_autofree gchar *path = g_build_filename (dir, "notify.json", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     EsimRetry loaded = { 3, 3 };
 
     g_assert_true (g_file_set_contents (path, bad[i], -1, NULL));

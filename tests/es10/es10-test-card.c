@@ -40,10 +40,11 @@ card_default_args (void)
 
   g_ptr_array_add (args, g_strdup ("--profile"));
   g_ptr_array_add (args, g_strdup_printf ("%s,iccid=" ICCID_A ",state=enabled,name=Alpha,"
-                                          "spn=Operator A,nickname=Work,mccmnc=310410", upp_a));
+                                          "spn=Operator A,nickname=Work,mccmnc=310410",
+                                          upp_a));
   g_ptr_array_add (args, g_strdup ("--profile"));
-  g_ptr_array_add (args, g_strdup_printf ("%s,iccid=" ICCID_B ",class=test,ppr=2,name=Beta",
-                                          upp_b));
+  g_ptr_array_add (args,
+                   g_strdup_printf ("%s,iccid=" ICCID_B ",class=test,ppr=2,name=Beta", upp_b));
   g_ptr_array_add (args, g_strdup ("--profile"));
   g_ptr_array_add (args, g_strdup_printf ("%s,iccid=" ICCID_C ",name=Gamma", upp_a));
   g_ptr_array_add (args, g_strdup ("--default-smdp"));
@@ -79,10 +80,10 @@ card_open (Card *card, GError **error)
 Card *
 card_new_full (gboolean defaults, const gchar *first_arg, ...)
 {
-  g_autoptr(Card) card = g_new0 (Card, 1);
-  g_autoptr(GPtrArray) args = defaults ? card_default_args () :
-                                         g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Card) card = g_new0 (Card, 1);
+  g_autoptr (GPtrArray) args
+    = defaults ? card_default_args () : g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
   const gchar *arg;
   va_list ap;
 
@@ -113,8 +114,8 @@ profiles_sync (Card *card, const gchar *iccid, GBytes *aid, gint profile_class, 
   Waiter w = { 0 };
   GPtrArray *out;
 
-  esim_es10_get_profiles_info_async (card->es10, iccid, aid, profile_class, tags, NULL,
-                                     waiter_cb, &w);
+  esim_es10_get_profiles_info_async (card->es10, iccid, aid, profile_class, tags, NULL, waiter_cb,
+                                     &w);
   out = esim_es10_get_profiles_info_finish (card->es10, waiter_wait (&w), error);
   waiter_clear (&w);
   return out;
@@ -135,8 +136,8 @@ find_profile (GPtrArray *list, const gchar *iccid)
 EsimProfileState
 profile_state (Card *card, const gchar *iccid)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = profiles_sync (card, NULL, NULL, -1, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = profiles_sync (card, NULL, NULL, -1, NULL, &error);
 
   g_assert_no_error (error);
   return find_profile (list, iccid)->state;

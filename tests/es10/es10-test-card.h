@@ -35,66 +35,36 @@ typedef struct {
   GAsyncResult *result;
 } Waiter;
 
-void waiter_cb (GObject *source,
-                GAsyncResult *res,
-                gpointer user_data);
+void waiter_cb (GObject *source, GAsyncResult *res, gpointer user_data);
 GAsyncResult *waiter_wait (Waiter *w);
 void waiter_clear (Waiter *w);
 
 /* a card with the default profiles (when defaults) plus extra arguments
  * (NULL-terminated), opened */
-Card *card_new_full (gboolean defaults,
-                     const gchar *first_arg,
-                     ...);
+Card *card_new_full (gboolean defaults, const gchar *first_arg, ...);
 #define card_new(...) card_new_full (TRUE, ##__VA_ARGS__, NULL)
 void card_free (Card *card);
-gboolean card_open (Card *card,
-                    GError **error);
+gboolean card_open (Card *card, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Card, card_free)
 
 /* synchronous wrappers, for the tests only */
-GPtrArray *profiles_sync (Card *card,
-                          const gchar *iccid,
-                          GBytes *aid,
-                          gint profile_class,
-                          GBytes *tags,
-                          GError **error);
+GPtrArray *profiles_sync (Card *card, const gchar *iccid, GBytes *aid, gint profile_class,
+                          GBytes *tags, GError **error);
 /* aborts when list has no profile iccid */
-EsimProfileInfo *find_profile (GPtrArray *list,
-                               const gchar *iccid);
-EsimProfileState profile_state (Card *card,
-                                const gchar *iccid);
+EsimProfileInfo *find_profile (GPtrArray *list, const gchar *iccid);
+EsimProfileState profile_state (Card *card, const gchar *iccid);
 
 typedef enum { OP_ENABLE, OP_DISABLE, OP_DELETE } ProfileOp;
 
-gboolean profile_op_sync (Card *card,
-                          ProfileOp op,
-                          const gchar *iccid,
-                          GBytes *aid,
+gboolean profile_op_sync (Card *card, ProfileOp op, const gchar *iccid, GBytes *aid,
                           GError **error);
-GBytes *transact_sync (Card *card,
-                       GBytes *request,
-                       GCancellable *cancellable,
-                       GError **error);
-gchar *eid_sync (Card *card,
-                 GError **error);
-GPtrArray *list_notification_sync (Card *card,
-                                   EsimNotificationEvent filter,
-                                   GError **error);
-GPtrArray *retrieve_sync (Card *card,
-                          gint64 seq,
-                          EsimNotificationEvent filter,
-                          GError **error);
-gboolean remove_notification_sync (Card *card,
-                                   guint64 seq,
-                                   GError **error);
-gboolean nickname_sync (Card *card,
-                        const gchar *iccid,
-                        const gchar *nickname,
-                        GError **error);
-gboolean memory_reset_sync (Card *card,
-                            EsimMemoryResetOptions options,
-                            GError **error);
+GBytes *transact_sync (Card *card, GBytes *request, GCancellable *cancellable, GError **error);
+gchar *eid_sync (Card *card, GError **error);
+GPtrArray *list_notification_sync (Card *card, EsimNotificationEvent filter, GError **error);
+GPtrArray *retrieve_sync (Card *card, gint64 seq, EsimNotificationEvent filter, GError **error);
+gboolean remove_notification_sync (Card *card, guint64 seq, GError **error);
+gboolean nickname_sync (Card *card, const gchar *iccid, const gchar *nickname, GError **error);
+gboolean memory_reset_sync (Card *card, EsimMemoryResetOptions options, GError **error);
 
 G_END_DECLS

@@ -87,7 +87,7 @@ es10_test_tap_header (Es10TestTap *self, guint n)
 static void
 es10_test_tap_open_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   GError *error = NULL;
 
   if (!esim_transport_open_finish (ESIM_TRANSPORT (source), res, &error)) {
@@ -129,7 +129,7 @@ channel_data_free (ChannelData *data)
 static void
 es10_test_tap_open_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   ChannelData *data = g_new0 (ChannelData, 1);
   GError *error = NULL;
 
@@ -143,9 +143,8 @@ es10_test_tap_open_channel_cb (GObject *source, GAsyncResult *res, gpointer user
 }
 
 static void
-es10_test_tap_open_channel_async (EsimTransport *transport, GBytes *aid,
-                                  GCancellable *cancellable, GAsyncReadyCallback callback,
-                                  gpointer user_data)
+es10_test_tap_open_channel_async (EsimTransport *transport, GBytes *aid, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
 {
   Es10TestTap *self = ES10_TEST_TAP (transport);
 
@@ -171,7 +170,7 @@ es10_test_tap_open_channel_finish (EsimTransport *transport, GAsyncResult *res, 
 static void
 es10_test_tap_transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   Es10TestTap *self = g_task_get_source_object (task);
   GBytes *command = g_task_get_task_data (task);
   GError *error = NULL;
@@ -198,8 +197,8 @@ es10_test_tap_transmit_async (EsimTransport *transport, guint channel, GBytes *a
 
   g_task_set_task_data (task, g_bytes_ref (apdu), (GDestroyNotify) g_bytes_unref);
   g_ptr_array_add (self->commands, g_bytes_ref (apdu));
-  esim_transport_transmit_async (self->inner, channel, apdu, cancellable,
-                                 es10_test_tap_transmit_cb, task);
+  esim_transport_transmit_async (self->inner, channel, apdu, cancellable, es10_test_tap_transmit_cb,
+                                 task);
 }
 
 static GBytes *
@@ -211,7 +210,7 @@ es10_test_tap_transmit_finish (EsimTransport *transport, GAsyncResult *res, GErr
 static void
 es10_test_tap_close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   GError *error = NULL;
 
   if (!esim_transport_close_channel_finish (ESIM_TRANSPORT (source), res, &error))

@@ -16,9 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (Es10TestTap, es10_test_tap, ES10_TEST, TAP, EsimTransport)
 
 /* called after each recorded response, before the caller sees it */
-typedef void (*Es10TestTapHook) (Es10TestTap *tap,
-                                 GBytes *command,
-                                 GBytes *response,
+typedef void (*Es10TestTapHook) (Es10TestTap *tap, GBytes *command, GBytes *response,
                                  gpointer user_data);
 
 EsimTransport *es10_test_tap_new (EsimTransport *inner);
@@ -26,11 +24,8 @@ EsimTransport *es10_test_tap_new (EsimTransport *inner);
 GPtrArray *es10_test_tap_get_commands (Es10TestTap *self);
 GPtrArray *es10_test_tap_get_responses (Es10TestTap *self);
 void es10_test_tap_clear (Es10TestTap *self);
-void es10_test_tap_set_hook (Es10TestTap *self,
-                             Es10TestTapHook hook,
-                             gpointer user_data);
+void es10_test_tap_set_hook (Es10TestTap *self, Es10TestTapHook hook, gpointer user_data);
 /* "80E21100FF" style header of the n-th command: CLA INS P1 P2 (P3) */
-gchar *es10_test_tap_header (Es10TestTap *self,
-                             guint n);
+gchar *es10_test_tap_header (Es10TestTap *self, guint n);
 
 G_END_DECLS

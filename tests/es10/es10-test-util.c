@@ -66,7 +66,7 @@ es10_test_hex (GBytes *bytes)
 const gchar *
 T (const gchar *tag, ...)
 {
-  g_autoptr(GString) value = g_string_new (NULL);
+  g_autoptr (GString) value = g_string_new (NULL);
   GString *out = g_string_new (tag);
   const gchar *part;
   gsize len;

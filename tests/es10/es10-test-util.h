@@ -17,13 +17,11 @@ gchar *es10_test_hex (GBytes *bytes);
 
 /* a TLV in hex: tag in hex, then the value as hex parts ending with NULL;
  * the returned strings live until es10_test_free_all() */
-const gchar *T (const gchar *tag,
-                ...) G_GNUC_NULL_TERMINATED;
+const gchar *T (const gchar *tag, ...) G_GNUC_NULL_TERMINATED;
 /* a UTF-8 string as hex */
 const gchar *S (const gchar *text);
 /* n times the byte b, as hex */
-const gchar *R (guint8 b,
-                gsize n);
+const gchar *R (guint8 b, gsize n);
 void es10_test_free_all (void);
 
 G_END_DECLS

@@ -26,9 +26,9 @@ static GBytes *
 padded_profiles_request (gsize total)
 {
   for (gsize n = 0; n < total; n++) {
-    g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
+    g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
     g_autofree guint8 *tags = g_malloc (n + 1);
-    g_autoptr(GBytes) request = NULL;
+    g_autoptr (GBytes) request = NULL;
 
     memset (tags, 0x5A, n + 1);
     esim_tlv_builder_begin (builder, 0xBF2D);
@@ -47,7 +47,7 @@ padded_profiles_request (gsize total)
 static void
 test_segmentation (void)
 {
-  g_autoptr(Card) card = card_new ();
+  g_autoptr (Card) card = card_new ();
   const struct {
     gsize total;
     guint segments;
@@ -55,11 +55,11 @@ test_segmentation (void)
   guint8 cla = esim_apdu_cla_for_channel (0x80, esim_es10_get_channel (card->es10));
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr(GBytes) request = padded_profiles_request (cases[i].total);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GBytes) response = NULL;
-    g_autoptr(GPtrArray) profiles = NULL;
-    g_autoptr(GByteArray) sent = g_byte_array_new ();
+    g_autoptr (GBytes) request = padded_profiles_request (cases[i].total);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GBytes) response = NULL;
+    g_autoptr (GPtrArray) profiles = NULL;
+    g_autoptr (GByteArray) sent = g_byte_array_new ();
     guint64 before = esim_es10_get_segment_count (card->es10);
     GPtrArray *commands = es10_test_tap_get_commands (card->tap);
 
@@ -102,9 +102,9 @@ test_segmentation (void)
 static void
 test_long_response (void)
 {
-  g_autoptr(Card) card = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr (Card) card = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
   g_autofree gchar *upp = esim_test_shared_path ("fixtures/upp/TS48v1_A.der");
   g_autofree gchar *dir = g_dir_make_tmp ("es10-icon-XXXXXX", &error);
   g_autofree gchar *icon_path = g_build_filename (dir, "icon.png", NULL);
@@ -154,8 +154,8 @@ test_wrong_le (void)
 {
   /* the first GET RESPONSE is told 6C10; a strict card then wants the
    * exact length, which it tells with 6Cxx again */
-  g_autoptr(Card) card = card_new ("--strict-le", "--fault", "sw:5:6C10");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Card) card = card_new ("--strict-le", "--fault", "sw:5:6C10");
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *eid = eid_sync (card, &error);
   GPtrArray *commands = es10_test_tap_get_commands (card->tap);
   GPtrArray *responses = es10_test_tap_get_responses (card->tap);
@@ -182,10 +182,10 @@ test_wrong_le (void)
 static void
 test_status_word (void)
 {
-  g_autoptr(Card) card = card_new ("--fault", "sw:4:6A88", "--fault", "sw:6:6581");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Card) card = card_new ("--fault", "sw:4:6A88", "--fault", "sw:6:6581");
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *eid = eid_sync (card, &error);
-  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr (GPtrArray) list = NULL;
   g_autofree gchar *again = NULL;
 
   g_assert_null (eid);
@@ -208,12 +208,12 @@ static void
 test_vanish (void)
 {
   /* the card goes at the GET RESPONSE of the first command */
-  g_autoptr(Card) card = card_new ("--fault", "vanish:5", "--fault", "delay:*:20");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) queued_error = NULL;
+  g_autoptr (Card) card = card_new ("--fault", "vanish:5", "--fault", "delay:*:20");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) queued_error = NULL;
   g_autofree gchar *eid = NULL;
   g_autofree gchar *later = NULL;
-  g_autoptr(GPtrArray) queued = NULL;
+  g_autoptr (GPtrArray) queued = NULL;
   Waiter w1 = { 0 };
   Waiter w2 = { 0 };
 
@@ -260,8 +260,8 @@ call_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 test_concurrent (void)
 {
-  g_autoptr(Card) card = card_new ("--fault", "delay:*:2");
-  g_autoptr(GBytes) big = padded_profiles_request (600);
+  g_autoptr (Card) card = card_new ("--fault", "delay:*:2");
+  g_autoptr (GBytes) big = padded_profiles_request (600);
   guint order[12] = { 0 };
   guint n_done = 0;
   gboolean all_done = FALSE;
@@ -269,7 +269,7 @@ test_concurrent (void)
 
   /* all issued at once; each must complete, in the order issued */
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++) {
-    calls[i] = (Call) { i, order, &n_done, &all_done, G_N_ELEMENTS (calls), NULL, NULL };
+    calls[i] = (Call){ i, order, &n_done, &all_done, G_N_ELEMENTS (calls), NULL, NULL };
     switch (i % 4) {
     case 0:
       esim_es10_get_eid_async (card->es10, NULL, call_cb, &calls[i]);
@@ -288,7 +288,7 @@ test_concurrent (void)
   }
   esim_test_wait (&all_done);
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++) {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
 
     g_assert_cmpuint (order[i], ==, i);
     switch (i % 4) {
@@ -298,22 +298,20 @@ test_concurrent (void)
       break;
     }
     case 1: {
-      g_autoptr(GPtrArray) list = esim_es10_get_profiles_info_finish (card->es10,
-                                                                      calls[i].result, &error);
+      g_autoptr (GPtrArray) list
+        = esim_es10_get_profiles_info_finish (card->es10, calls[i].result, &error);
       g_assert_cmpuint (list->len, ==, 3);
       break;
     }
     case 2: {
-      g_autoptr(GBytes) response = esim_es10_transact_finish (card->es10, calls[i].result,
-                                                              &error);
-      g_autoptr(GPtrArray) list = esim_es10_parse_profiles_info (response, &error);
+      g_autoptr (GBytes) response = esim_es10_transact_finish (card->es10, calls[i].result, &error);
+      g_autoptr (GPtrArray) list = esim_es10_parse_profiles_info (response, &error);
       g_assert_cmpuint (list->len, ==, 3);
       break;
     }
     default: {
-      g_autoptr(GBytes) challenge = esim_es10_get_euicc_challenge_finish (card->es10,
-                                                                          calls[i].result,
-                                                                          &error);
+      g_autoptr (GBytes) challenge
+        = esim_es10_get_euicc_challenge_finish (card->es10, calls[i].result, &error);
       g_assert_cmpuint (g_bytes_get_size (challenge), ==, 16);
       break;
     }
@@ -328,11 +326,11 @@ test_concurrent (void)
 static void
 test_cancel_before (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GBytes) request = padded_profiles_request (100);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) response = NULL;
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GBytes) request = padded_profiles_request (100);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) response = NULL;
 
   g_cancellable_cancel (cancellable);
   response = transact_sync (card, request, cancellable, &error);
@@ -345,18 +343,17 @@ test_cancel_before (void)
 static void
 test_cancel_queued (void)
 {
-  g_autoptr(Card) card = card_new ("--fault", "delay:*:100");
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) queued_error = NULL;
+  g_autoptr (Card) card = card_new ("--fault", "delay:*:100");
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) queued_error = NULL;
   g_autofree gchar *eid = NULL;
-  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr (GPtrArray) list = NULL;
   Waiter w1 = { 0 };
   Waiter w2 = { 0 };
 
   esim_es10_get_eid_async (card->es10, NULL, waiter_cb, &w1);
-  esim_es10_get_profiles_info_async (card->es10, NULL, NULL, -1, NULL, cancellable, waiter_cb,
-                                     &w2);
+  esim_es10_get_profiles_info_async (card->es10, NULL, NULL, -1, NULL, cancellable, waiter_cb, &w2);
   g_cancellable_cancel (cancellable);
   /* the waiting call ends first, without waiting for its turn */
   waiter_wait (&w2);
@@ -374,8 +371,7 @@ test_cancel_queued (void)
 }
 
 static void
-cancel_after_first_block (Es10TestTap *tap, GBytes *command, GBytes *response,
-                          gpointer user_data)
+cancel_after_first_block (Es10TestTap *tap, GBytes *command, GBytes *response, gpointer user_data)
 {
   const guint8 *d = g_bytes_get_data (command, NULL);
 
@@ -386,11 +382,11 @@ cancel_after_first_block (Es10TestTap *tap, GBytes *command, GBytes *response,
 static void
 test_cancel_mid_sequence (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GBytes) request = padded_profiles_request (600);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) response = NULL;
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GBytes) request = padded_profiles_request (600);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) response = NULL;
   g_autofree gchar *eid = NULL;
   g_autofree gchar *again = NULL;
 
@@ -416,12 +412,12 @@ test_cancel_mid_sequence (void)
 static void
 test_transact_bad_request (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
-  g_autoptr(GBytes) huge = g_bytes_new_take (g_malloc0 (256 * 255 + 1), 256 * 255 + 1);
-  g_autoptr(GBytes) unknown = es10_test_bytes ("BF7F00");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) response = NULL;
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr (GBytes) huge = g_bytes_new_take (g_malloc0 (256 * 255 + 1), 256 * 255 + 1);
+  g_autoptr (GBytes) unknown = es10_test_bytes ("BF7F00");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) response = NULL;
 
   response = transact_sync (card, empty, NULL, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);

@@ -21,8 +21,8 @@
 static void
 test_open_eid (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *eid = NULL;
   g_autofree gchar *header = NULL;
   g_autofree gchar *expected = NULL;
@@ -38,8 +38,8 @@ test_open_eid (void)
   /* STORE DATA BF3E 03 5C 01 5A, one block, then GET RESPONSE */
   g_assert_cmpuint (es10_test_tap_get_commands (card->tap)->len, ==, 2);
   header = es10_test_tap_header (card->tap, 0);
-  expected = g_strdup_printf ("%02XE2910006", esim_apdu_cla_for_channel (
-                                                0x80, esim_es10_get_channel (card->es10)));
+  expected = g_strdup_printf ("%02XE2910006",
+                              esim_apdu_cla_for_channel (0x80, esim_es10_get_channel (card->es10)));
   g_assert_cmpstr (header, ==, expected);
   g_assert_cmpuint (esim_es10_get_apdu_count (card->es10), ==, 2);
   g_assert_cmpuint (esim_es10_get_segment_count (card->es10), ==, 1);
@@ -48,8 +48,8 @@ test_open_eid (void)
 static void
 test_close_reopen (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *eid = NULL;
   g_autofree gchar *again = NULL;
   Waiter w = { 0 };
@@ -78,17 +78,17 @@ test_close_reopen (void)
 static void
 test_profiles_info (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = profiles_sync (card, NULL, NULL, -1, NULL, &error);
-  g_autoptr(GPtrArray) by_iccid = NULL;
-  g_autoptr(GPtrArray) by_aid = NULL;
-  g_autoptr(GPtrArray) by_class = NULL;
-  g_autoptr(GPtrArray) tagged = NULL;
-  g_autoptr(GPtrArray) unknown = NULL;
-  g_autoptr(GBytes) tags = es10_test_bytes ("5A9F70");
-  g_autoptr(GBytes) bad_class = es10_test_bytes ("BF2D05A003950105");
-  g_autoptr(GBytes) response = NULL;
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = profiles_sync (card, NULL, NULL, -1, NULL, &error);
+  g_autoptr (GPtrArray) by_iccid = NULL;
+  g_autoptr (GPtrArray) by_aid = NULL;
+  g_autoptr (GPtrArray) by_class = NULL;
+  g_autoptr (GPtrArray) tagged = NULL;
+  g_autoptr (GPtrArray) unknown = NULL;
+  g_autoptr (GBytes) tags = es10_test_bytes ("5A9F70");
+  g_autoptr (GBytes) bad_class = es10_test_bytes ("BF2D05A003950105");
+  g_autoptr (GBytes) response = NULL;
   EsimProfileInfo *a;
   EsimProfileInfo *b;
   EsimProfileInfo *p;
@@ -163,9 +163,9 @@ test_profiles_info (void)
 static void
 test_enable_disable (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = profiles_sync (card, NULL, NULL, -1, NULL, &error);
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = profiles_sync (card, NULL, NULL, -1, NULL, &error);
   GBytes *aid_a = find_profile (list, ICCID_A)->isdp_aid;
 
   /* enabling C implicitly disables A */
@@ -204,8 +204,8 @@ test_ppr1_forbids_disable (void)
   g_autofree gchar *upp = esim_test_shared_path ("fixtures/upp/TS48v1_A.der");
   g_autofree gchar *spec_a = g_strdup_printf ("%s,iccid=" ICCID_A ",state=enabled,ppr=1", upp);
   g_autofree gchar *spec_c = g_strdup_printf ("%s,iccid=" ICCID_C, upp);
-  g_autoptr(Card) card = card_new_full (FALSE, "--profile", spec_a, "--profile", spec_c, NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Card) card = card_new_full (FALSE, "--profile", spec_a, "--profile", spec_c, NULL);
+  g_autoptr (GError) error = NULL;
 
   g_assert_false (profile_op_sync (card, OP_DISABLE, ICCID_A, NULL, &error));
   g_assert_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_DISALLOWED_BY_POLICY);
@@ -220,9 +220,9 @@ test_ppr1_forbids_disable (void)
 static void
 test_delete (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) after = NULL;
 
   g_assert_false (profile_op_sync (card, OP_DELETE, ICCID_B, NULL, &error));
   g_assert_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_DISALLOWED_BY_POLICY);
@@ -246,10 +246,10 @@ test_delete (void)
 static void
 test_bad_input_no_apdu (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) aid = es10_test_bytes ("A0000005591010FFFFFFFF8900001000");
-  g_autoptr(GBytes) long_aid = es10_test_bytes (R (0xA0, 17));
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) aid = es10_test_bytes ("A0000005591010FFFFFFFF8900001000");
+  g_autoptr (GBytes) long_aid = es10_test_bytes (R (0xA0, 17));
   guint64 apdus = esim_es10_get_apdu_count (card->es10);
 
   g_assert_false (profile_op_sync (card, OP_ENABLE, "89444765000012415", NULL, &error));
@@ -274,13 +274,13 @@ test_bad_input_no_apdu (void)
 static void
 test_nickname (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
   g_autofree gchar *too_long = g_strnfill (65, 'n');
   g_autofree gchar *longest = g_strnfill (64, 'n');
   /* 33 two-byte characters: 66 bytes */
-  g_autoptr(GString) wide = g_string_new (NULL);
+  g_autoptr (GString) wide = g_string_new (NULL);
 
   g_assert_true (nickname_sync (card, ICCID_C, "Travel \xc3\xa9t\xc3\xa9", &error));
   g_assert_no_error (error);
@@ -316,32 +316,34 @@ test_nickname (void)
 static void
 test_memory_reset (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) left = NULL;
   Waiter w = { 0 };
-  g_autoptr(EsimConfiguredAddresses) addresses = NULL;
+  g_autoptr (EsimConfiguredAddresses) addresses = NULL;
 
-  g_assert_true (memory_reset_sync (card, ESIM_MEMORY_RESET_DELETE_FIELD_LOADED_TEST_PROFILES,
-                                    &error));
+  g_assert_true (
+    memory_reset_sync (card, ESIM_MEMORY_RESET_DELETE_FIELD_LOADED_TEST_PROFILES, &error));
   g_assert_no_error (error);
   left = profiles_sync (card, NULL, NULL, -1, NULL, &error);
   g_assert_cmpuint (left->len, ==, 2);
-  g_assert_false (memory_reset_sync (card, ESIM_MEMORY_RESET_DELETE_FIELD_LOADED_TEST_PROFILES,
-                                     &error));
+  g_assert_false (
+    memory_reset_sync (card, ESIM_MEMORY_RESET_DELETE_FIELD_LOADED_TEST_PROFILES, &error));
   g_assert_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_NOTHING_TO_DELETE);
   g_assert_cmpstr (error->message, ==, "EuiccMemoryReset: nothing to delete (result 1)");
   g_clear_error (&error);
 
-  g_assert_true (memory_reset_sync (card, ESIM_MEMORY_RESET_DELETE_OPERATIONAL_PROFILES |
-                                          ESIM_MEMORY_RESET_RESET_DEFAULT_SMDP_ADDRESS, &error));
+  g_assert_true (memory_reset_sync (card,
+                                    ESIM_MEMORY_RESET_DELETE_OPERATIONAL_PROFILES
+                                      | ESIM_MEMORY_RESET_RESET_DEFAULT_SMDP_ADDRESS,
+                                    &error));
   g_assert_no_error (error);
   g_clear_pointer (&left, g_ptr_array_unref);
   left = profiles_sync (card, NULL, NULL, -1, NULL, &error);
   g_assert_cmpuint (left->len, ==, 0);
   esim_es10_get_euicc_configured_addresses_async (card->es10, NULL, waiter_cb, &w);
-  addresses = esim_es10_get_euicc_configured_addresses_finish (card->es10, waiter_wait (&w),
-                                                               &error);
+  addresses
+    = esim_es10_get_euicc_configured_addresses_finish (card->es10, waiter_wait (&w), &error);
   waiter_clear (&w);
   g_assert_no_error (error);
   g_assert_null (addresses->default_dp_address);
@@ -354,14 +356,14 @@ test_memory_reset (void)
 static void
 test_notifications (void)
 {
-  g_autoptr(Card) card = card_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GPtrArray) enables = NULL;
-  g_autoptr(GPtrArray) pending = NULL;
-  g_autoptr(GPtrArray) one = NULL;
-  g_autoptr(GPtrArray) none = NULL;
-  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr (Card) card = card_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GPtrArray) enables = NULL;
+  g_autoptr (GPtrArray) pending = NULL;
+  g_autoptr (GPtrArray) one = NULL;
+  g_autoptr (GPtrArray) none = NULL;
+  g_autoptr (GPtrArray) left = NULL;
   EsimNotificationMetadata *m;
   EsimPendingNotification *n;
   EsimTlv tlv;
@@ -378,8 +380,8 @@ test_notifications (void)
   g_assert_cmpstr (m->iccid, ==, ICCID_A);
   g_assert_cmpstr (m->address, ==, "smdp.example.test");
 
-  enables = list_notification_sync (card, ESIM_NOTIFICATION_EVENT_ENABLE |
-                                            ESIM_NOTIFICATION_EVENT_INSTALL, &error);
+  enables = list_notification_sync (
+    card, ESIM_NOTIFICATION_EVENT_ENABLE | ESIM_NOTIFICATION_EVENT_INSTALL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (enables->len, ==, 0);
 
@@ -399,8 +401,8 @@ test_notifications (void)
   one = retrieve_sync (card, (gint64) m->seq_number, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (one->len, ==, 1);
-  g_assert_true (g_bytes_equal (((EsimPendingNotification *) g_ptr_array_index (one, 0))->raw,
-                                n->raw));
+  g_assert_true (
+    g_bytes_equal (((EsimPendingNotification *) g_ptr_array_index (one, 0))->raw, n->raw));
   none = retrieve_sync (card, 9999, 0, &error);
   g_assert_null (none);
   g_assert_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_NO_RESULT_AVAILABLE);
@@ -425,23 +427,23 @@ test_notifications (void)
 static void
 test_euicc_info (void)
 {
-  g_autoptr(Card) card = card_new ("--rat", "1:310410:consent");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimConfiguredAddresses) addresses = NULL;
-  g_autoptr(EsimConfiguredAddresses) changed = NULL;
-  g_autoptr(EsimEuiccInfo1) info1 = NULL;
-  g_autoptr(EsimEuiccInfo2) info2 = NULL;
-  g_autoptr(GBytes) c1 = NULL;
-  g_autoptr(GBytes) c2 = NULL;
-  g_autoptr(GPtrArray) rat = NULL;
-  g_autoptr(GBytes) txid = es10_test_bytes ("0102030405060708");
-  g_autoptr(GBytes) cancelled = NULL;
+  g_autoptr (Card) card = card_new ("--rat", "1:310410:consent");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimConfiguredAddresses) addresses = NULL;
+  g_autoptr (EsimConfiguredAddresses) changed = NULL;
+  g_autoptr (EsimEuiccInfo1) info1 = NULL;
+  g_autoptr (EsimEuiccInfo2) info2 = NULL;
+  g_autoptr (GBytes) c1 = NULL;
+  g_autoptr (GBytes) c2 = NULL;
+  g_autoptr (GPtrArray) rat = NULL;
+  g_autoptr (GBytes) txid = es10_test_bytes ("0102030405060708");
+  g_autoptr (GBytes) cancelled = NULL;
   EsimRatRule *rule;
   Waiter w = { 0 };
 
   esim_es10_get_euicc_configured_addresses_async (card->es10, NULL, waiter_cb, &w);
-  addresses = esim_es10_get_euicc_configured_addresses_finish (card->es10, waiter_wait (&w),
-                                                               &error);
+  addresses
+    = esim_es10_get_euicc_configured_addresses_finish (card->es10, waiter_wait (&w), &error);
   waiter_clear (&w);
   g_assert_no_error (error);
   g_assert_cmpstr (addresses->default_dp_address, ==, "smdp.example.com");
@@ -462,8 +464,8 @@ test_euicc_info (void)
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (info1->svn, "2."));
   g_assert_cmpuint (info1->ci_pkids_for_verification->len, >=, 1);
-  g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (info1->ci_pkids_for_verification, 0)),
-                    ==, 20);
+  g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (info1->ci_pkids_for_verification, 0)), ==,
+                    20);
 
   esim_es10_get_euicc_info2_async (card->es10, NULL, waiter_cb, &w);
   info2 = esim_es10_get_euicc_info2_finish (card->es10, waiter_wait (&w), &error);

@@ -14,15 +14,15 @@
 static void
 assert_iccid_roundtrip (const gchar *digits, const gchar *bcd_hex)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bcd = esim_iccid_to_bcd (digits, &error);
-  g_autoptr(GBytes) expected = es10_test_bytes (bcd_hex);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bcd = esim_iccid_to_bcd (digits, &error);
+  g_autoptr (GBytes) expected = es10_test_bytes (bcd_hex);
   g_autofree gchar *back = NULL;
 
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (bcd, expected));
-  back = esim_iccid_from_bcd (g_bytes_get_data (expected, NULL), g_bytes_get_size (expected),
-                              &error);
+  back
+    = esim_iccid_from_bcd (g_bytes_get_data (expected, NULL), g_bytes_get_size (expected), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (back, ==, digits);
   g_assert_true (esim_iccid_is_valid (digits));
@@ -49,8 +49,8 @@ test_iccid_even (void)
 static void
 assert_encode_error (const gchar *digits, EsimIccidError code)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bcd = esim_iccid_to_bcd (digits, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bcd = esim_iccid_to_bcd (digits, &error);
 
   g_assert_null (bcd);
   g_assert_error (error, ESIM_ICCID_ERROR, (gint) code);
@@ -61,8 +61,8 @@ static void
 test_iccid_encode_errors (void)
 {
   assert_encode_error ("", ESIM_ICCID_ERROR_INVALID_LENGTH);
-  assert_encode_error ("89444765000012415", ESIM_ICCID_ERROR_INVALID_LENGTH);       /* 17 */
-  assert_encode_error ("894447650000124158101", ESIM_ICCID_ERROR_INVALID_LENGTH);   /* 21 */
+  assert_encode_error ("89444765000012415", ESIM_ICCID_ERROR_INVALID_LENGTH);     /* 17 */
+  assert_encode_error ("894447650000124158101", ESIM_ICCID_ERROR_INVALID_LENGTH); /* 21 */
   assert_encode_error ("8944a76500001241581", ESIM_ICCID_ERROR_INVALID_CHARACTER);
   assert_encode_error ("894447650000124158F", ESIM_ICCID_ERROR_INVALID_CHARACTER);
   assert_encode_error (" 8944476500001241581", ESIM_ICCID_ERROR_INVALID_CHARACTER);
@@ -72,10 +72,10 @@ test_iccid_encode_errors (void)
 static void
 assert_decode_error (const gchar *hex, EsimIccidError code)
 {
-  g_autoptr(GBytes) bcd = es10_test_bytes (hex);
-  g_autoptr(GError) error = NULL;
-  g_autofree gchar *digits = esim_iccid_from_bcd (g_bytes_get_data (bcd, NULL),
-                                                  g_bytes_get_size (bcd), &error);
+  g_autoptr (GBytes) bcd = es10_test_bytes (hex);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *digits
+    = esim_iccid_from_bcd (g_bytes_get_data (bcd, NULL), g_bytes_get_size (bcd), &error);
 
   g_assert_null (digits);
   g_assert_error (error, ESIM_ICCID_ERROR, (gint) code);
@@ -84,7 +84,7 @@ assert_decode_error (const gchar *hex, EsimIccidError code)
 static void
 test_iccid_decode_errors (void)
 {
-  assert_decode_error ("98447456000021148 5", ESIM_ICCID_ERROR_INVALID_LENGTH);   /* 9 bytes */
+  assert_decode_error ("98447456000021148 5", ESIM_ICCID_ERROR_INVALID_LENGTH); /* 9 bytes */
   assert_decode_error ("98447456000021148 5F1 00", ESIM_ICCID_ERROR_INVALID_LENGTH);
   assert_decode_error ("FFFFFFFFFFFFFFFFFFFF", ESIM_ICCID_ERROR_INVALID_LENGTH);
   /* 'F' then digits again */
@@ -103,11 +103,11 @@ test_hex (void)
 {
   static const guint8 eid[ESIM_EID_SIZE] = { 0x89, 0x04, 0x90, 0x32, 0x12, 0x34, 0x51, 0x23,
                                              0x45, 0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x35 };
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *s = esim_eid_to_string (eid, sizeof (eid), &error);
   g_autofree gchar *short_eid = NULL;
-  g_autoptr(GBytes) decoded = NULL;
-  g_autoptr(GBytes) bad = NULL;
+  g_autoptr (GBytes) decoded = NULL;
+  g_autoptr (GBytes) bad = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (s, ==, "89049032123451234512345678901235");
@@ -136,7 +136,7 @@ test_plmn (void)
   static const guint8 three[] = { 0x13, 0x00, 0x14 };
   static const guint8 two[] = { 0x62, 0xF2, 0x10 };
   static const guint8 bad[] = { 0x1A, 0x00, 0x14 };
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *mcc = NULL;
   g_autofree gchar *mnc = NULL;
 

@@ -25,8 +25,8 @@ typedef gpointer (*ParseFunc) (GBytes *response, GError **error);
 static void
 assert_parse_error (ParseFunc parse, const gchar *hex, EsimEs10Error code)
 {
-  g_autoptr(GBytes) response = es10_test_bytes (hex);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) response = es10_test_bytes (hex);
+  g_autoptr (GError) error = NULL;
   gpointer result = parse (response, &error);
 
   if (result != NULL)
@@ -39,8 +39,8 @@ typedef gboolean (*CheckFunc) (GBytes *response, GError **error);
 static void
 assert_check (CheckFunc check, const gchar *hex, gint code, const gchar *message)
 {
-  g_autoptr(GBytes) response = es10_test_bytes (hex);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) response = es10_test_bytes (hex);
+  g_autoptr (GError) error = NULL;
   gboolean ok = check (response, &error);
 
   if (code < 0) {
@@ -57,13 +57,13 @@ assert_check (CheckFunc check, const gchar *hex, gint code, const gchar *message
 static void
 test_configured_addresses (void)
 {
-  g_autoptr(GBytes) full = es10_test_bytes (
-    T ("BF3C", T ("80", S ("smdp.example.com"), NULL), T ("81", S ("lpa.ds.gsma.com"), NULL),
-       T ("9F7F", "00", NULL), NULL));
-  g_autoptr(GBytes) root_only = es10_test_bytes (T ("BF3C", T ("81", S ("root.ds"), NULL), NULL));
-  g_autoptr(EsimConfiguredAddresses) a = NULL;
-  g_autoptr(EsimConfiguredAddresses) b = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) full
+    = es10_test_bytes (T ("BF3C", T ("80", S ("smdp.example.com"), NULL),
+                          T ("81", S ("lpa.ds.gsma.com"), NULL), T ("9F7F", "00", NULL), NULL));
+  g_autoptr (GBytes) root_only = es10_test_bytes (T ("BF3C", T ("81", S ("root.ds"), NULL), NULL));
+  g_autoptr (EsimConfiguredAddresses) a = NULL;
+  g_autoptr (EsimConfiguredAddresses) b = NULL;
+  g_autoptr (GError) error = NULL;
 
   a = esim_es10_parse_configured_addresses (full, &error);
   g_assert_no_error (error);
@@ -82,8 +82,7 @@ test_configured_addresses (void)
                       T ("BF3D", T ("81", S ("x"), NULL), NULL),
                       ESIM_ES10_ERROR_UNEXPECTED_RESPONSE_TAG);
   assert_parse_error ((ParseFunc) esim_es10_parse_configured_addresses,
-                      T ("BF3C", T ("81", "C328", NULL), NULL),
-                      ESIM_ES10_ERROR_MALFORMED_RESPONSE);
+                      T ("BF3C", T ("81", "C328", NULL), NULL), ESIM_ES10_ERROR_MALFORMED_RESPONSE);
   assert_parse_error ((ParseFunc) esim_es10_parse_configured_addresses, "BF3C068103616263",
                       ESIM_ES10_ERROR_MALFORMED_RESPONSE);
   assert_parse_error ((ParseFunc) esim_es10_parse_configured_addresses, "BF3C0381016100",
@@ -107,10 +106,10 @@ test_set_default_dp_address (void)
 static void
 test_challenge (void)
 {
-  g_autoptr(GBytes) ok = es10_test_bytes (T ("BF2E", T ("80", "000102030405060708090A0B0C0D0E0F",
-                                                        NULL), NULL));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) challenge = esim_es10_parse_euicc_challenge (ok, &error);
+  g_autoptr (GBytes) ok
+    = es10_test_bytes (T ("BF2E", T ("80", "000102030405060708090A0B0C0D0E0F", NULL), NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) challenge = esim_es10_parse_euicc_challenge (ok, &error);
   g_autofree gchar *hex = NULL;
 
   g_assert_no_error (error);
@@ -129,9 +128,9 @@ test_challenge (void)
 static void
 test_eid (void)
 {
-  g_autoptr(GBytes) ok = es10_test_bytes (T ("BF3E", T ("5A", "89049032123451234512345678901235",
-                                                        NULL), NULL));
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) ok
+    = es10_test_bytes (T ("BF3E", T ("5A", "89049032123451234512345678901235", NULL), NULL));
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *eid = esim_es10_parse_eid (ok, &error);
 
   g_assert_no_error (error);
@@ -146,12 +145,11 @@ test_eid (void)
 static void
 test_info1 (void)
 {
-  g_autoptr(GBytes) ok = es10_test_bytes (
-    T ("BF20", T ("82", "020201", NULL),
-       T ("A9", T ("04", PKID1, NULL), T ("04", PKID2, NULL), NULL),
-       T ("AA", T ("04", PKID1, NULL), NULL), NULL));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimEuiccInfo1) info = esim_es10_parse_euicc_info1 (ok, &error);
+  g_autoptr (GBytes) ok = es10_test_bytes (T (
+    "BF20", T ("82", "020201", NULL), T ("A9", T ("04", PKID1, NULL), T ("04", PKID2, NULL), NULL),
+    T ("AA", T ("04", PKID1, NULL), NULL), NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimEuiccInfo1) info = esim_es10_parse_euicc_info1 (ok, &error);
   g_autofree gchar *pkid = NULL;
 
   g_assert_no_error (error);
@@ -197,11 +195,11 @@ info2_vector (const gchar *leave_out)
     { "99", T ("99", "0560", NULL) },
     { "04", T ("04", "000201", NULL) },
     { "0C", T ("0C", S ("GSMA-SAS-UP-0042"), NULL) },
-    { "AC", T ("AC", T ("80", S ("label"), NULL), T ("81", S ("https://dloa.example"), NULL),
-               NULL) },
+    { "AC",
+      T ("AC", T ("80", S ("label"), NULL), T ("81", S ("https://dloa.example"), NULL), NULL) },
     { "9F7F", T ("9F7F", "01", NULL) },
   };
-  g_autoptr(GString) value = g_string_new (NULL);
+  g_autoptr (GString) value = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
     if (g_strcmp0 (parts[i][0], leave_out) != 0)
@@ -213,12 +211,12 @@ info2_vector (const gchar *leave_out)
 static void
 test_info2 (void)
 {
-  g_autoptr(GBytes) ok = es10_test_bytes (info2_vector (NULL));
-  g_autoptr(GBytes) minimal = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimEuiccInfo2) info = esim_es10_parse_euicc_info2 (ok, &error);
-  g_autoptr(EsimEuiccInfo2) copy = NULL;
-  g_autoptr(EsimEuiccInfo2) small = NULL;
+  g_autoptr (GBytes) ok = es10_test_bytes (info2_vector (NULL));
+  g_autoptr (GBytes) minimal = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimEuiccInfo2) info = esim_es10_parse_euicc_info2 (ok, &error);
+  g_autoptr (EsimEuiccInfo2) copy = NULL;
+  g_autoptr (EsimEuiccInfo2) small = NULL;
   const gchar *mandatory[] = { "81", "82", "83", "84", "85", "88", "A9", "AA", "04", "0C" };
 
   g_assert_no_error (error);
@@ -229,13 +227,13 @@ test_info2 (void)
   g_assert_cmpuint (info->free_nonvolatile_memory, ==, 100000);
   g_assert_cmpuint (info->free_volatile_memory, ==, 4096);
   g_assert_cmphex (info->uicc_capability, ==,
-                   ESIM_UICC_CAPABILITY_USIM | ESIM_UICC_CAPABILITY_ISIM |
-                   ESIM_UICC_CAPABILITY_AKA_MILENAGE | ESIM_UICC_CAPABILITY_JAVACARD);
+                   ESIM_UICC_CAPABILITY_USIM | ESIM_UICC_CAPABILITY_ISIM
+                     | ESIM_UICC_CAPABILITY_AKA_MILENAGE | ESIM_UICC_CAPABILITY_JAVACARD);
   g_assert_cmpstr (info->javacard_version, ==, "3.1.1");
   g_assert_cmpstr (info->globalplatform_version, ==, "2.3.0");
   g_assert_cmphex (info->rsp_capability, ==,
-                   ESIM_RSP_CAPABILITY_ADDITIONAL_PROFILE |
-                   ESIM_RSP_CAPABILITY_TEST_PROFILE_SUPPORT);
+                   ESIM_RSP_CAPABILITY_ADDITIONAL_PROFILE
+                     | ESIM_RSP_CAPABILITY_TEST_PROFILE_SUPPORT);
   g_assert_cmpuint (info->ci_pkids_for_verification->len, ==, 1);
   g_assert_cmpuint (info->ci_pkids_for_signing->len, ==, 2);
   g_assert_cmpint (info->category, ==, ESIM_EUICC_CATEGORY_MEDIUM);
@@ -251,10 +249,10 @@ test_info2 (void)
   g_assert_true (g_bytes_equal (copy->raw, ok));
 
   /* the optional ones may all be absent */
-  minimal = es10_test_bytes (
-    T ("BF22", T ("81", "020300", NULL), T ("82", "020201", NULL), T ("83", "010203", NULL),
-       T ("84", NULL), T ("85", "00", NULL), T ("88", "00", NULL), T ("A9", NULL), T ("AA", NULL),
-       T ("04", "000201", NULL), T ("0C", NULL), NULL));
+  minimal = es10_test_bytes (T ("BF22", T ("81", "020300", NULL), T ("82", "020201", NULL),
+                                T ("83", "010203", NULL), T ("84", NULL), T ("85", "00", NULL),
+                                T ("88", "00", NULL), T ("A9", NULL), T ("AA", NULL),
+                                T ("04", "000201", NULL), T ("0C", NULL), NULL));
   small = esim_es10_parse_euicc_info2 (minimal, &error);
   g_assert_no_error (error);
   g_assert_null (small->javacard_version);
@@ -272,8 +270,7 @@ test_info2 (void)
                          T ("83", "010203", NULL), T ("84", "8105", NULL), NULL),
                       ESIM_ES10_ERROR_MALFORMED_RESPONSE);
   assert_parse_error ((ParseFunc) esim_es10_parse_euicc_info2,
-                      T ("BF22", T ("81", "0203", NULL), NULL),
-                      ESIM_ES10_ERROR_MALFORMED_RESPONSE);
+                      T ("BF22", T ("81", "0203", NULL), NULL), ESIM_ES10_ERROR_MALFORMED_RESPONSE);
   assert_parse_error ((ParseFunc) esim_es10_parse_euicc_info2,
                       T ("BF22", T ("81", "020300", NULL), T ("82", "020201", NULL),
                          T ("83", "010203", NULL), T ("84", NULL), T ("85", "00", NULL),
@@ -292,13 +289,15 @@ metadata_vector (const gchar *seq, const gchar *bits, const gchar *address, cons
 static void
 test_list_notification (void)
 {
-  g_autoptr(GBytes) ok = es10_test_bytes (
-    T ("BF28", T ("A0", metadata_vector ("01", "0640", "smdp.example.com", ICCID19_BCD),
-                  metadata_vector ("0100", "0780", "a.example", NULL), NULL), NULL));
-  g_autoptr(GBytes) empty = es10_test_bytes ("BF2802A000");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = esim_es10_parse_list_notification (ok, &error);
-  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr (GBytes) ok
+    = es10_test_bytes (T ("BF28",
+                          T ("A0", metadata_vector ("01", "0640", "smdp.example.com", ICCID19_BCD),
+                             metadata_vector ("0100", "0780", "a.example", NULL), NULL),
+                          NULL));
+  g_autoptr (GBytes) empty = es10_test_bytes ("BF2802A000");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = esim_es10_parse_list_notification (ok, &error);
+  g_autoptr (GPtrArray) none = NULL;
   EsimNotificationMetadata *m;
 
   g_assert_no_error (error);
@@ -327,14 +326,15 @@ test_list_notification (void)
   assert_parse_error ((ParseFunc) esim_es10_parse_list_notification,
                       T ("BF28", T ("A0", metadata_vector ("01", "00", "a", NULL), NULL), NULL),
                       ESIM_ES10_ERROR_MALFORMED_RESPONSE);
-  assert_parse_error ((ParseFunc) esim_es10_parse_list_notification,
-                      T ("BF28", T ("A0", T ("BF2F", T ("80", "01", NULL), T ("81", "0640", NULL),
-                                             NULL), NULL), NULL),
-                      ESIM_ES10_ERROR_MALFORMED_RESPONSE);
-  assert_parse_error ((ParseFunc) esim_es10_parse_list_notification,
-                      T ("BF28", T ("A0", metadata_vector ("01", "0640", "a", "9A000000000000000000"),
-                                    NULL), NULL),
-                      ESIM_ES10_ERROR_MALFORMED_RESPONSE);
+  assert_parse_error (
+    (ParseFunc) esim_es10_parse_list_notification,
+    T ("BF28", T ("A0", T ("BF2F", T ("80", "01", NULL), T ("81", "0640", NULL), NULL), NULL),
+       NULL),
+    ESIM_ES10_ERROR_MALFORMED_RESPONSE);
+  assert_parse_error (
+    (ParseFunc) esim_es10_parse_list_notification,
+    T ("BF28", T ("A0", metadata_vector ("01", "0640", "a", "9A000000000000000000"), NULL), NULL),
+    ESIM_ES10_ERROR_MALFORMED_RESPONSE);
   assert_parse_error ((ParseFunc) esim_es10_parse_list_notification, "BF2800",
                       ESIM_ES10_ERROR_MALFORMED_RESPONSE);
 }
@@ -350,14 +350,14 @@ test_retrieve_notifications (void)
                                metadata_vector ("06", "0780", "dp.example", ICCID19_BCD),
                                T ("06", "2B0601", NULL), T ("A2", T ("A0", NULL), NULL), NULL),
                             T ("5F37", R (0xCD, 64), NULL), NULL);
-  g_autoptr(GBytes) ok = es10_test_bytes (T ("BF2B", T ("A0", other, install, "DF0100", NULL),
-                                             NULL));
-  g_autoptr(GBytes) other_bytes = es10_test_bytes (other);
-  g_autoptr(GBytes) install_bytes = es10_test_bytes (install);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = esim_es10_parse_retrieve_notifications_list (ok, &error);
+  g_autoptr (GBytes) ok
+    = es10_test_bytes (T ("BF2B", T ("A0", other, install, "DF0100", NULL), NULL));
+  g_autoptr (GBytes) other_bytes = es10_test_bytes (other);
+  g_autoptr (GBytes) install_bytes = es10_test_bytes (install);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = esim_es10_parse_retrieve_notifications_list (ok, &error);
   EsimPendingNotification *n;
-  g_autoptr(EsimPendingNotification) copy = NULL;
+  g_autoptr (EsimPendingNotification) copy = NULL;
 
   g_assert_no_error (error);
   /* the unknown DF01 element is skipped */
@@ -383,10 +383,10 @@ test_retrieve_notifications (void)
   assert_parse_error ((ParseFunc) esim_es10_parse_retrieve_notifications_list, "BF2B0381017F",
                       ESIM_ES10_ERROR_UNDEFINED);
   /* a signed notification without its signature */
-  assert_parse_error ((ParseFunc) esim_es10_parse_retrieve_notifications_list,
-                      T ("BF2B", T ("A0", T ("30", metadata_vector ("05", "0520", "a", NULL),
-                                             NULL), NULL), NULL),
-                      ESIM_ES10_ERROR_MALFORMED_RESPONSE);
+  assert_parse_error (
+    (ParseFunc) esim_es10_parse_retrieve_notifications_list,
+    T ("BF2B", T ("A0", T ("30", metadata_vector ("05", "0520", "a", NULL), NULL), NULL), NULL),
+    ESIM_ES10_ERROR_MALFORMED_RESPONSE);
 }
 
 static void
@@ -405,16 +405,17 @@ test_remove_notification (void)
 static void
 test_rat (void)
 {
-  g_autoptr(GBytes) ok = es10_test_bytes (
-    T ("BF43", T ("A0",
-                  T ("30", T ("80", "0640", NULL),
-                     T ("A1", T ("30", T ("80", "130014", NULL), T ("81", "AB", NULL), NULL),
-                        T ("30", T ("80", "62F210", NULL), NULL), NULL),
-                     T ("82", "0780", NULL), NULL),
-                  T ("30", T ("80", "0520", NULL), T ("A1", NULL), T ("82", "00", NULL), NULL),
-                  NULL), NULL));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rules = esim_es10_parse_rat (ok, &error);
+  g_autoptr (GBytes) ok = es10_test_bytes (
+    T ("BF43",
+       T ("A0",
+          T ("30", T ("80", "0640", NULL),
+             T ("A1", T ("30", T ("80", "130014", NULL), T ("81", "AB", NULL), NULL),
+                T ("30", T ("80", "62F210", NULL), NULL), NULL),
+             T ("82", "0780", NULL), NULL),
+          T ("30", T ("80", "0520", NULL), T ("A1", NULL), T ("82", "00", NULL), NULL), NULL),
+       NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rules = esim_es10_parse_rat (ok, &error);
   EsimRatRule *rule;
   EsimOperatorId *op;
   g_autofree gchar *gid1 = NULL;
@@ -441,28 +442,33 @@ test_rat (void)
 
   assert_parse_error ((ParseFunc) esim_es10_parse_rat, "BF4300",
                       ESIM_ES10_ERROR_MALFORMED_RESPONSE);
-  assert_parse_error ((ParseFunc) esim_es10_parse_rat,
-                      T ("BF43", T ("A0", T ("30", T ("80", "0640", NULL), T ("82", "00", NULL),
-                                             NULL), NULL), NULL),
-                      ESIM_ES10_ERROR_MALFORMED_RESPONSE);
+  assert_parse_error (
+    (ParseFunc) esim_es10_parse_rat,
+    T ("BF43", T ("A0", T ("30", T ("80", "0640", NULL), T ("82", "00", NULL), NULL), NULL), NULL),
+    ESIM_ES10_ERROR_MALFORMED_RESPONSE);
   /* an MCC/MNC with a non-digit */
-  assert_parse_error ((ParseFunc) esim_es10_parse_rat,
-                      T ("BF43", T ("A0", T ("30", T ("80", "0640", NULL),
-                                             T ("A1", T ("30", T ("80", "1A0014", NULL), NULL),
-                                                NULL),
-                                             T ("82", "00", NULL), NULL), NULL), NULL),
-                      ESIM_ES10_ERROR_MALFORMED_RESPONSE);
+  assert_parse_error (
+    (ParseFunc) esim_es10_parse_rat,
+    T ("BF43",
+       T ("A0",
+          T ("30", T ("80", "0640", NULL), T ("A1", T ("30", T ("80", "1A0014", NULL), NULL), NULL),
+             T ("82", "00", NULL), NULL),
+          NULL),
+       NULL),
+    ESIM_ES10_ERROR_MALFORMED_RESPONSE);
 }
 
 static void
 test_cancel_session (void)
 {
-  const gchar *hex = T ("BF41", T ("A0", T ("30", T ("80", "0102", NULL), T ("06", "2B06", NULL),
-                                            T ("81", "01", NULL), NULL),
-                                   T ("5F37", R (0x5A, 64), NULL), NULL), NULL);
-  g_autoptr(GBytes) ok = es10_test_bytes (hex);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) signed_response = esim_es10_parse_cancel_session (ok, &error);
+  const gchar *hex = T (
+    "BF41",
+    T ("A0", T ("30", T ("80", "0102", NULL), T ("06", "2B06", NULL), T ("81", "01", NULL), NULL),
+       T ("5F37", R (0x5A, 64), NULL), NULL),
+    NULL);
+  g_autoptr (GBytes) ok = es10_test_bytes (hex);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) signed_response = esim_es10_parse_cancel_session (ok, &error);
 
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (signed_response, ok));
@@ -478,26 +484,24 @@ test_cancel_session (void)
 static const gchar *
 profile_vector (void)
 {
-  return T ("E3", T ("5A", ICCID19_BCD, NULL), T ("4F", "A0000005591010FFFFFFFF8900001000", NULL),
-            T ("9F70", "01", NULL), T ("90", S ("Work"), NULL), T ("91", S ("Operator A"), NULL),
-            T ("92", S ("Profile A"), NULL), T ("93", "01", NULL), T ("94", "89504E47", NULL),
-            T ("95", "01", NULL),
-            T ("B6", T ("30", T ("80", "0560", NULL), T ("81", S ("smdp.example.com"), NULL),
-                        NULL), NULL),
-            T ("B7", T ("80", "130014", NULL), T ("81", "AB", NULL), T ("82", "CDEF", NULL), NULL),
-            T ("B8", T ("06", "2B0601", NULL), NULL), T ("99", "0560", NULL),
-            T ("9F7E", "00", NULL), NULL);
+  return T (
+    "E3", T ("5A", ICCID19_BCD, NULL), T ("4F", "A0000005591010FFFFFFFF8900001000", NULL),
+    T ("9F70", "01", NULL), T ("90", S ("Work"), NULL), T ("91", S ("Operator A"), NULL),
+    T ("92", S ("Profile A"), NULL), T ("93", "01", NULL), T ("94", "89504E47", NULL),
+    T ("95", "01", NULL),
+    T ("B6", T ("30", T ("80", "0560", NULL), T ("81", S ("smdp.example.com"), NULL), NULL), NULL),
+    T ("B7", T ("80", "130014", NULL), T ("81", "AB", NULL), T ("82", "CDEF", NULL), NULL),
+    T ("B8", T ("06", "2B0601", NULL), NULL), T ("99", "0560", NULL), T ("9F7E", "00", NULL), NULL);
 }
 
 static void
 test_profiles_info (void)
 {
-  g_autoptr(GBytes) ok = es10_test_bytes (
-    T ("BF2D", T ("A0", profile_vector (), T ("E3", T ("5A", ICCID20_BCD, NULL), NULL), NULL),
-       NULL));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = esim_es10_parse_profiles_info (ok, &error);
-  g_autoptr(EsimProfileInfo) copy = NULL;
+  g_autoptr (GBytes) ok = es10_test_bytes (T (
+    "BF2D", T ("A0", profile_vector (), T ("E3", T ("5A", ICCID20_BCD, NULL), NULL), NULL), NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = esim_es10_parse_profiles_info (ok, &error);
+  g_autoptr (EsimProfileInfo) copy = NULL;
   EsimProfileInfo *p;
   EsimNotificationConfig *config;
   g_autofree gchar *aid = NULL;
@@ -556,14 +560,14 @@ test_profiles_info (void)
   assert_parse_error ((ParseFunc) esim_es10_parse_profiles_info,
                       T ("BF2D", T ("A0", T ("E3", T ("9F70", "02", NULL), NULL), NULL), NULL),
                       ESIM_ES10_ERROR_MALFORMED_RESPONSE);
-  assert_parse_error ((ParseFunc) esim_es10_parse_profiles_info,
-                      T ("BF2D", T ("A0", T ("E3", T ("5A", "98447456000021148A", NULL), NULL),
-                                    NULL), NULL),
-                      ESIM_ES10_ERROR_MALFORMED_RESPONSE);
-  assert_parse_error ((ParseFunc) esim_es10_parse_profiles_info,
-                      T ("BF2D", T ("A0", T ("E3", T ("B7", T ("81", "00", NULL), NULL), NULL),
-                                    NULL), NULL),
-                      ESIM_ES10_ERROR_MALFORMED_RESPONSE);
+  assert_parse_error (
+    (ParseFunc) esim_es10_parse_profiles_info,
+    T ("BF2D", T ("A0", T ("E3", T ("5A", "98447456000021148A", NULL), NULL), NULL), NULL),
+    ESIM_ES10_ERROR_MALFORMED_RESPONSE);
+  assert_parse_error (
+    (ParseFunc) esim_es10_parse_profiles_info,
+    T ("BF2D", T ("A0", T ("E3", T ("B7", T ("81", "00", NULL), NULL), NULL), NULL), NULL),
+    ESIM_ES10_ERROR_MALFORMED_RESPONSE);
   /* truncated inside a profile */
   assert_parse_error ((ParseFunc) esim_es10_parse_profiles_info, "BF2D06A004E3025A05",
                       ESIM_ES10_ERROR_MALFORMED_RESPONSE);
@@ -587,8 +591,8 @@ test_results (void)
   assert_check (esim_es10_parse_enable_profile, "BF310380017F", ESIM_ES10_ERROR_UNDEFINED, NULL);
   assert_check (esim_es10_parse_enable_profile, "BF3103800109", ESIM_ES10_ERROR_UNKNOWN_RESULT,
                 NULL);
-  assert_check (esim_es10_parse_enable_profile, "BF3103810100",
-                ESIM_ES10_ERROR_MALFORMED_RESPONSE, NULL);
+  assert_check (esim_es10_parse_enable_profile, "BF3103810100", ESIM_ES10_ERROR_MALFORMED_RESPONSE,
+                NULL);
   assert_check (esim_es10_parse_enable_profile, "BF3103800102 00",
                 ESIM_ES10_ERROR_MALFORMED_RESPONSE, NULL);
   assert_check (esim_es10_parse_enable_profile, "BF3203800100",
@@ -634,9 +638,9 @@ test_error_nicks (void)
   /* every code has a nick usable in a D-Bus error name */
   for (gint code = 0; code <= ESIM_ES10_ERROR_LAST; code++) {
     const gchar *nick = esim_es10_error_to_nick (code);
-    g_assert_true (nick != NULL && g_ascii_isupper (nick[0]) &&
-                   strspn (nick, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") ==
-                     strlen (nick));
+    g_assert_true (nick != NULL && g_ascii_isupper (nick[0])
+                   && strspn (nick, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+                        == strlen (nick));
   }
   g_assert_cmpstr (esim_es10_function_name (0xBF2D), ==, "GetProfilesInfo");
   g_assert_cmpstr (esim_es10_function_name (0x30), ==, "ES10");

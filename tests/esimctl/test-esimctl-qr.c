@@ -27,14 +27,14 @@ static gboolean
 qrencode (const gchar *path, const gchar *text, const gchar *extra)
 {
   g_autofree gchar *program = g_find_program_in_path ("qrencode");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gint status = 0;
   const gchar *argv[] = { program, "-s", "4", "-m", "4", "-o", path, text, extra, NULL };
 
   if (program == NULL)
     return FALSE;
-  g_assert_true (g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
-                               NULL, &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                               &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, &error));
   g_assert_no_error (error);
@@ -44,7 +44,7 @@ qrencode (const gchar *path, const gchar *text, const gchar *extra)
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   f->dir = g_dir_make_tmp ("esimctl-qr-XXXXXX", &error);
   g_assert_no_error (error);
@@ -56,7 +56,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
   const gchar *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
@@ -71,7 +71,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static void
 assert_decodes (const gchar *path, const gchar *expected)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *text = esimctl_qr_decode_file (path, &error);
 
   g_assert_no_error (error);
@@ -89,8 +89,8 @@ test_png (Fixture *f, gconstpointer data)
 static void
 test_jpeg (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
   g_autofree gchar *jpeg = g_build_filename (f->dir, "code.jpg", NULL);
 
   if (!g_file_test (f->png, G_FILE_TEST_EXISTS))
@@ -106,10 +106,10 @@ test_jpeg (Fixture *f, gconstpointer data)
 static void
 test_alpha_scaled (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(GdkPixbuf) alpha = NULL;
-  g_autoptr(GdkPixbuf) scaled = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_autoptr (GdkPixbuf) alpha = NULL;
+  g_autoptr (GdkPixbuf) scaled = NULL;
   g_autofree gchar *path = g_build_filename (f->dir, "alpha.png", NULL);
 
   if (!g_file_test (f->png, G_FILE_TEST_EXISTS))
@@ -139,8 +139,8 @@ test_confirmation_flag (Fixture *f, gconstpointer data)
 static void
 test_no_qr (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) blank = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 64);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkPixbuf) blank = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 64);
   g_autofree gchar *path = g_build_filename (f->dir, "blank.png", NULL);
   g_autofree gchar *text = NULL;
 
@@ -156,7 +156,7 @@ test_no_qr (Fixture *f, gconstpointer data)
 static void
 test_not_an_image (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *path = g_build_filename (f->dir, "text.png", NULL);
   g_autofree gchar *text = NULL;
 

@@ -36,10 +36,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimCtlRun, esimctl_run_free)
 static EsimCtlRun *
 esimctl_runv (gchar **envp, const gchar *const *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
   EsimCtlRun *run = g_new0 (EsimCtlRun, 1);
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("ESIMCTL_PATH"));
@@ -48,8 +48,8 @@ esimctl_runv (gchar **envp, const gchar *const *args)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher
+    = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   if (envp != NULL)
     g_subprocess_launcher_set_environ (launcher, envp);
   process = g_subprocess_launcher_spawnv (launcher, (const gchar *const *) argv->pdata, &error);
@@ -65,7 +65,7 @@ esimctl_runv (gchar **envp, const gchar *const *args)
 static EsimCtlRun *
 esimctl_run_env (gchar **envp, const gchar *first_arg, ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
   va_list ap;
 
   va_start (ap, first_arg);
@@ -125,7 +125,7 @@ test_usage (void)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr(EsimCtlRun) run = esimctl_runv (NULL, cases[i].args);
+    g_autoptr (EsimCtlRun) run = esimctl_runv (NULL, cases[i].args);
     assert_usage (run, cases[i].message);
   }
 }
@@ -133,10 +133,11 @@ test_usage (void)
 static void
 test_help (void)
 {
-  g_autoptr(EsimCtlRun) run = esimctl_run ("--help", NULL);
-  const gchar *commands[] = { "list", "show", "install", "discover", "enable", "disable",
-                              "delete", "nickname", "notifications", "set-default-smdp",
-                              "reset", "test-mode", "rescan", "version" };
+  g_autoptr (EsimCtlRun) run = esimctl_run ("--help", NULL);
+  const gchar *commands[]
+    = { "list",    "show",      "install",  "discover",      "enable",
+        "disable", "delete",    "nickname", "notifications", "set-default-smdp",
+        "reset",   "test-mode", "rescan",   "version" };
 
   g_assert_cmpint (run->status, ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
@@ -151,11 +152,11 @@ static void
 test_no_daemon (void)
 {
   const gchar *argv[] = { "dbus-daemon", "--session", "--nofork", "--print-address=1", NULL };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) bus = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) bus = NULL;
+  g_autoptr (GDataInputStream) in = NULL;
   g_autofree gchar *address = NULL;
-  g_auto(GStrv) envp = NULL;
+  g_auto (GStrv) envp = NULL;
   g_autofree gchar *program = g_find_program_in_path ("dbus-daemon");
 
   if (program == NULL) {
@@ -171,20 +172,19 @@ test_no_daemon (void)
 
   envp = g_environ_setenv (g_get_environ (), "DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run_env (envp, "list", NULL);
+    g_autoptr (EsimCtlRun) run = esimctl_run_env (envp, "list", NULL);
     g_assert_cmpint (run->status, ==, 3);
     g_assert_cmpstr (run->out, ==, "");
     g_assert_nonnull (strstr (run->err, "esimctl: The eSIM daemon (esimd) is not running"));
   }
   {
-    g_autoptr(EsimCtlRun) run =
-      esimctl_run_env (envp, "enable", "8949449999999990163", NULL);
+    g_autoptr (EsimCtlRun) run = esimctl_run_env (envp, "enable", "8949449999999990163", NULL);
     g_assert_cmpint (run->status, ==, 3);
   }
   {
     /* version still tells the client's version */
-    g_autoptr(EsimCtlRun) run = esimctl_run_env (envp, "version", "--json", NULL);
-    g_autoptr(JsonNode) node = json_from_string (run->out, &error);
+    g_autoptr (EsimCtlRun) run = esimctl_run_env (envp, "version", "--json", NULL);
+    g_autoptr (JsonNode) node = json_from_string (run->out, &error);
     g_assert_no_error (error);
     g_assert_cmpint (run->status, ==, 0);
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "esimctl"), ==,
@@ -203,7 +203,7 @@ test_no_daemon (void)
         && g_spawn_sync (NULL, (gchar **) qr_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
                          &status, NULL)
         && status == 0) {
-      g_autoptr(EsimCtlRun) run = esimctl_run_env (envp, "install", "--qr", png, NULL);
+      g_autoptr (EsimCtlRun) run = esimctl_run_env (envp, "install", "--qr", png, NULL);
       g_assert_cmpint (run->status, ==, 3);
       g_assert_nonnull (strstr (run->err, "not running"));
     }
@@ -218,7 +218,7 @@ test_no_daemon (void)
   envp = g_environ_setenv (g_get_environ (), "DBUS_SYSTEM_BUS_ADDRESS",
                            "unix:path=/nonexistent/esimctl-test-bus", TRUE);
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run_env (envp, "list", NULL);
+    g_autoptr (EsimCtlRun) run = esimctl_run_env (envp, "list", NULL);
     g_assert_cmpint (run->status, ==, 3);
     g_assert_nonnull (strstr (run->err, "Cannot connect to the system bus"));
   }
@@ -227,7 +227,7 @@ test_no_daemon (void)
 static JsonNode *
 parse_json (const gchar *text)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   JsonNode *node = json_from_string (text, &error);
 
   g_assert_no_error (error);
@@ -239,11 +239,11 @@ static void
 test_card (void)
 {
   g_autofree gchar *upp = esim_test_shared_path ("fixtures/upp/TS48V1-A-UNIQUE.der");
-  g_autofree gchar *profile_arg =
-    g_strdup_printf ("%s,state=enabled,name=TS.48 v1 A,spn=GSMA Test", upp);
+  g_autofree gchar *profile_arg
+    = g_strdup_printf ("%s,state=enabled,name=TS.48 v1 A,spn=GSMA Test", upp);
   const gchar *sim_args[] = { "--profile", profile_arg, NULL };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTestSim) sim = esim_test_sim_start (sim_args, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTestSim) sim = esim_test_sim_start (sim_args, &error);
   g_autofree gchar *card = NULL;
   g_autofree gchar *iccid = NULL;
 
@@ -251,8 +251,8 @@ test_card (void)
   card = g_strdup_printf ("socket:%s", esim_test_sim_get_socket (sim));
 
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "list", "--json", NULL);
-    g_autoptr(JsonNode) node = parse_json (run->out);
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "list", "--json", NULL);
+    g_autoptr (JsonNode) node = parse_json (run->out);
     JsonArray *list;
     JsonObject *p;
 
@@ -272,12 +272,18 @@ test_card (void)
     g_assert_true (json_object_has_member (p, "isdp_aid"));
   }
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "info", "--json", NULL);
-    g_autoptr(JsonNode) node = parse_json (run->out);
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "info", "--json", NULL);
+    g_autoptr (JsonNode) node = parse_json (run->out);
     JsonObject *o = json_node_get_object (node);
-    const gchar *keys[] = { "eid", "sgp22_version", "profile_version", "firmware_version",
-                            "free_memory", "installed_applications", "ci_key_ids",
-                            "default_smdp_address", "root_smds_address" };
+    const gchar *keys[] = { "eid",
+                            "sgp22_version",
+                            "profile_version",
+                            "firmware_version",
+                            "free_memory",
+                            "installed_applications",
+                            "ci_key_ids",
+                            "default_smdp_address",
+                            "root_smds_address" };
 
     g_assert_cmpint (run->status, ==, 0);
     for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
@@ -286,12 +292,13 @@ test_card (void)
     g_assert_cmpint (json_object_get_int_member (o, "free_memory"), >, 0);
   }
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "nickname", iccid, "--", "-Travel", NULL);
+    g_autoptr (EsimCtlRun) run
+      = esimctl_run ("--card", card, "nickname", iccid, "--", "-Travel", NULL);
     g_assert_cmpint (run->status, ==, 0);
   }
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "show", iccid, "--json", NULL);
-    g_autoptr(JsonNode) node = parse_json (run->out);
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "show", iccid, "--json", NULL);
+    g_autoptr (JsonNode) node = parse_json (run->out);
     g_assert_cmpint (run->status, ==, 0);
     /* after “--” a leading dash is the name's */
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "nickname"), ==,
@@ -299,52 +306,50 @@ test_card (void)
   }
   {
     /* people get a table with translated words */
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "list", NULL);
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "list", NULL);
     g_assert_cmpint (run->status, ==, 0);
     g_assert_true (g_str_has_prefix (run->out, "ICCID"));
     g_assert_nonnull (strstr (run->out, iccid));
     g_assert_nonnull (strstr (run->out, "Travel"));
   }
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "disable", iccid, NULL);
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "disable", iccid, NULL);
     g_assert_cmpint (run->status, ==, 0);
     g_assert_nonnull (strstr (run->out, "disabled"));
   }
   {
     /* the card refuses: exit 1 */
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "disable", iccid, NULL);
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "disable", iccid, NULL);
     g_assert_cmpint (run->status, ==, 1);
     g_assert_true (g_str_has_prefix (run->err, "esimctl: "));
   }
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "show", "89000000000000000000",
-                                             NULL);
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "show", "89000000000000000000", NULL);
     g_assert_cmpint (run->status, ==, 1);
     g_assert_nonnull (strstr (run->err, "There is no profile 89000000000000000000"));
   }
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "notifications", "list", "--json",
-                                             NULL);
-    g_autoptr(JsonNode) node = parse_json (run->out);
+    g_autoptr (EsimCtlRun) run
+      = esimctl_run ("--card", card, "notifications", "list", "--json", NULL);
+    g_autoptr (JsonNode) node = parse_json (run->out);
     g_assert_cmpint (run->status, ==, 0);
     g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
   }
   {
     /* without a terminal, reset does not ask */
-    g_autoptr(EsimCtlRun) run =
-      esimctl_run ("--card", card, "reset", "--operational", NULL);
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "reset", "--operational", NULL);
     g_assert_cmpint (run->status, ==, 0);
   }
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "list", "--json", NULL);
-    g_autoptr(JsonNode) node = parse_json (run->out);
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "list", "--json", NULL);
+    g_autoptr (JsonNode) node = parse_json (run->out);
     g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 0);
   }
 
   /* the card is gone: exit 3 */
   esim_test_sim_stop (sim);
   {
-    g_autoptr(EsimCtlRun) run = esimctl_run ("--card", card, "list", NULL);
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "list", NULL);
     g_assert_cmpint (run->status, ==, 3);
     g_assert_nonnull (strstr (run->err, "Cannot reach the card"));
   }

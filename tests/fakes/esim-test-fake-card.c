@@ -54,7 +54,7 @@ esim_test_fake_hex (const guint8 *data, gsize len)
 GBytes *
 esim_test_fake_unhex (const gchar *hex, gsize len)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr (GByteArray) out = g_byte_array_new ();
 
   if (len % 2 != 0)
     return NULL;
@@ -90,9 +90,9 @@ fake_card_check_refresh (EsimTestFakeCard *self, const guint8 *r, gsize len)
   static const guint8 enable_ok[] = { 0xBF, 0x31, 0x03, 0x80, 0x01, 0x00 };
   static const guint8 disable_ok[] = { 0xBF, 0x32, 0x03, 0x80, 0x01, 0x00 };
 
-  if (len >= sizeof (enable_ok) + 2 &&
-      (memcmp (r, enable_ok, sizeof (enable_ok)) == 0 ||
-       memcmp (r, disable_ok, sizeof (disable_ok)) == 0))
+  if (len >= sizeof (enable_ok) + 2
+      && (memcmp (r, enable_ok, sizeof (enable_ok)) == 0
+          || memcmp (r, disable_ok, sizeof (disable_ok)) == 0))
     self->func (ESIM_TEST_FAKE_CARD_REFRESH, self->user_data);
 }
 
@@ -115,12 +115,12 @@ static void
 fake_card_payload_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Request *req = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) rapdu = NULL;
   gsize got = 0;
 
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &got, &error) ||
-      req->card == NULL) {
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &got, &error)
+      || req->card == NULL) {
     if (req->card != NULL)
       fake_card_finish (req, NULL);
     else
@@ -140,20 +140,20 @@ static void
 fake_card_header_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Request *req = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gsize got = 0;
   guint32 len;
 
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &got, &error) ||
-      req->card == NULL || got != 4) {
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &got, &error)
+      || req->card == NULL || got != 4) {
     if (req->card != NULL)
       fake_card_finish (req, NULL);
     else
       request_free (req);
     return;
   }
-  len = ((guint32) req->header[0] << 24) | ((guint32) req->header[1] << 16) |
-        ((guint32) req->header[2] << 8) | req->header[3];
+  len = ((guint32) req->header[0] << 24) | ((guint32) req->header[1] << 16)
+        | ((guint32) req->header[2] << 8) | req->header[3];
   if (len < 1 || len > ESIM_SOCKET_MAX_FRAME) {
     fake_card_finish (req, NULL);
     return;
@@ -192,8 +192,8 @@ fake_card_pump (EsimTestFakeCard *self)
   hdr[4] = ESIM_SOCKET_MSG_APDU;
   out = g_io_stream_get_output_stream (G_IO_STREAM (self->connection));
   /* small frames on a local socket: writing them in one go does not block */
-  if (!g_output_stream_write_all (out, hdr, sizeof (hdr), NULL, NULL, NULL) ||
-      !g_output_stream_write_all (out, apdu, len, NULL, NULL, NULL)) {
+  if (!g_output_stream_write_all (out, hdr, sizeof (hdr), NULL, NULL, NULL)
+      || !g_output_stream_write_all (out, apdu, len, NULL, NULL, NULL)) {
     fake_card_finish (req, NULL);
     return;
   }
@@ -231,7 +231,7 @@ typedef struct {
 static void
 open_data_finish (OpenData *data, guint16 sw)
 {
-  g_autoptr(GBytes) fci = NULL;
+  g_autoptr (GBytes) fci = NULL;
 
   if (data->channel > 0)
     fci = g_bytes_new (data->fci->data, data->fci->len);
@@ -260,9 +260,9 @@ open_select_cb (GBytes *rapdu, gpointer user_data)
   sw = (guint16) (r[len - 2] << 8 | r[len - 1]);
   g_byte_array_append (data->fci, r, (guint) len - 2);
   if ((sw & 0xff00) == 0x6100) {
-    g_autoptr(GBytes) get = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, data->channel),
-                                              ESIM_APDU_INS_GET_RESPONSE, 0, 0, NULL, 0,
-                                              (sw & 0xff) == 0 ? 256 : (sw & 0xff));
+    g_autoptr (GBytes) get = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, data->channel),
+                                               ESIM_APDU_INS_GET_RESPONSE, 0, 0, NULL, 0,
+                                               (sw & 0xff) == 0 ? 256 : (sw & 0xff));
     esim_test_fake_card_apdu (data->card, get, open_select_cb, data);
     return;
   }
@@ -277,7 +277,7 @@ static void
 open_manage_cb (GBytes *rapdu, gpointer user_data)
 {
   OpenData *data = user_data;
-  g_autoptr(GBytes) select = NULL;
+  g_autoptr (GBytes) select = NULL;
   gsize len = 0;
   const guint8 *r;
 
@@ -302,8 +302,8 @@ esim_test_fake_card_open_channel (EsimTestFakeCard *self, GBytes *aid, guint8 se
                                   EsimTestFakeCardOpenFunc func, gpointer user_data)
 {
   OpenData *data = g_new0 (OpenData, 1);
-  g_autoptr(GBytes) manage = esim_apdu_encode (0x00, ESIM_APDU_INS_MANAGE_CHANNEL, 0x00, 0x00,
-                                               NULL, 0, 1);
+  g_autoptr (GBytes) manage
+    = esim_apdu_encode (0x00, ESIM_APDU_INS_MANAGE_CHANNEL, 0x00, 0x00, NULL, 0, 1);
 
   data->card = self;
   data->aid = g_bytes_ref (aid);
@@ -318,9 +318,9 @@ void
 esim_test_fake_card_close_channel (EsimTestFakeCard *self, guint channel,
                                    EsimTestFakeCardApduFunc func, gpointer user_data)
 {
-  g_autoptr(GBytes) apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel),
-                                             ESIM_APDU_INS_MANAGE_CHANNEL, 0x80, (guint8) channel,
-                                             NULL, 0, -1);
+  g_autoptr (GBytes) apdu
+    = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), ESIM_APDU_INS_MANAGE_CHANNEL,
+                        0x80, (guint8) channel, NULL, 0, -1);
 
   esim_test_fake_card_apdu (self, apdu, func, user_data);
 }
@@ -335,16 +335,15 @@ EsimTestFakeCard *
 esim_test_fake_card_new (const gchar *socket_path, EsimTestFakeCardEventFunc func,
                          gpointer user_data, GError **error)
 {
-  g_autoptr(EsimTestFakeCard) self = g_new0 (EsimTestFakeCard, 1);
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (socket_path);
+  g_autoptr (EsimTestFakeCard) self = g_new0 (EsimTestFakeCard, 1);
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (socket_path);
 
   self->func = func;
   self->user_data = user_data;
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->queue);
-  self->connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL,
-                                              error);
+  self->connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, error);
   if (self->connection == NULL)
     return NULL;
   return g_steal_pointer (&self);

@@ -88,7 +88,7 @@ esim_test_fake_pty_write (EsimTestFakePty *self, const void *data, gsize len)
 EsimTestFakePty *
 esim_test_fake_pty_new (EsimTestFakePtyReadFunc func, gpointer user_data, GError **error)
 {
-  g_autoptr(EsimTestFakePty) self = g_new0 (EsimTestFakePty, 1);
+  g_autoptr (EsimTestFakePty) self = g_new0 (EsimTestFakePty, 1);
   struct termios tio;
   char name[128];
 
@@ -97,8 +97,8 @@ esim_test_fake_pty_new (EsimTestFakePtyReadFunc func, gpointer user_data, GError
   self->user_data = user_data;
   self->out = g_byte_array_new ();
   self->master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (self->master < 0 || grantpt (self->master) != 0 || unlockpt (self->master) != 0 ||
-      ptsname_r (self->master, name, sizeof (name)) != 0) {
+  if (self->master < 0 || grantpt (self->master) != 0 || unlockpt (self->master) != 0
+      || ptsname_r (self->master, name, sizeof (name)) != 0) {
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "posix_openpt: %s",
                  g_strerror (errno));
     return NULL;

@@ -17,17 +17,12 @@ G_BEGIN_DECLS
 typedef struct _EsimTestFakePty EsimTestFakePty;
 
 /* bytes the host wrote */
-typedef void (*EsimTestFakePtyReadFunc) (const guint8 *data,
-                                         gsize len,
-                                         gpointer user_data);
+typedef void (*EsimTestFakePtyReadFunc) (const guint8 *data, gsize len, gpointer user_data);
 
-EsimTestFakePty *esim_test_fake_pty_new (EsimTestFakePtyReadFunc func,
-                                         gpointer user_data,
+EsimTestFakePty *esim_test_fake_pty_new (EsimTestFakePtyReadFunc func, gpointer user_data,
                                          GError **error);
 const gchar *esim_test_fake_pty_get_path (EsimTestFakePty *self);
-void esim_test_fake_pty_write (EsimTestFakePty *self,
-                               const void *data,
-                               gsize len);
+void esim_test_fake_pty_write (EsimTestFakePty *self, const void *data, gsize len);
 /* the modem goes away: the host sees a hang-up, later writes are dropped */
 void esim_test_fake_pty_hangup (EsimTestFakePty *self);
 gboolean esim_test_fake_pty_is_up (EsimTestFakePty *self);

@@ -29,7 +29,7 @@ sync_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static GBytes *
 sync_bytes (const gchar *hex)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr (GByteArray) out = g_byte_array_new ();
 
   for (gsize i = 0; hex[i] != '\0' && hex[i + 1] != '\0'; i += 2) {
     guint8 b = (guint8) (g_ascii_xdigit_value (hex[i]) << 4 | g_ascii_xdigit_value (hex[i + 1]));
@@ -54,7 +54,7 @@ sync_open (EsimTransport *t, GError **error)
 static guint
 sync_open_channel_aid (EsimTransport *t, const gchar *aid_hex, GBytes **fci, GError **error)
 {
-  g_autoptr(GBytes) aid = sync_bytes (aid_hex);
+  g_autoptr (GBytes) aid = sync_bytes (aid_hex);
   SyncWaiter w = { 0 };
   guint channel = 0;
 
@@ -105,8 +105,8 @@ sync_get_eid (EsimTransport *t, guint channel, GError **error)
 {
   guint8 cla = (guint8) (channel < 4 ? 0x80 | channel : 0xC0 | (channel - 4));
   g_autofree gchar *store = g_strdup_printf ("%02XE2910006BF3E035C015A", cla);
-  g_autoptr(GBytes) apdu = sync_bytes (store);
-  g_autoptr(GBytes) r = sync_transmit (t, channel, apdu, error);
+  g_autoptr (GBytes) apdu = sync_bytes (store);
+  g_autoptr (GBytes) r = sync_transmit (t, channel, apdu, error);
   gsize len = 0;
   const guint8 *d;
 
@@ -115,8 +115,8 @@ sync_get_eid (EsimTransport *t, guint channel, GError **error)
   d = g_bytes_get_data (r, &len);
   if (d[len - 2] == 0x61) {
     g_autofree gchar *get = g_strdup_printf ("%02XC00000%02X", cla & 0x7F, d[len - 1]);
-    g_autoptr(GBytes) get_apdu = sync_bytes (get);
-    g_autoptr(GBytes) r2 = sync_transmit (t, channel, get_apdu, error);
+    g_autoptr (GBytes) get_apdu = sync_bytes (get);
+    g_autoptr (GBytes) r2 = sync_transmit (t, channel, get_apdu, error);
 
     if (r2 == NULL)
       return 0;

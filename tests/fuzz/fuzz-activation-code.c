@@ -19,9 +19,9 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autofree gchar *text = g_strndup ((const gchar *) data, size);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimActivationCode) ac = esim_activation_code_parse (text, &error);
-  g_autoptr(EsimActivationCode) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimActivationCode) ac = esim_activation_code_parse (text, &error);
+  g_autoptr (EsimActivationCode) again = NULL;
   g_autofree gchar *canonical = NULL;
 
   if (ac == NULL) {
@@ -31,10 +31,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
   canonical = esim_activation_code_to_string (ac);
   again = esim_activation_code_parse (canonical, NULL);
-  if (again == NULL || g_strcmp0 (again->smdp_address, ac->smdp_address) != 0 ||
-      g_strcmp0 (again->matching_id, ac->matching_id) != 0 ||
-      g_strcmp0 (again->smdp_oid, ac->smdp_oid) != 0 ||
-      again->confirmation_code_required != ac->confirmation_code_required)
+  if (again == NULL || g_strcmp0 (again->smdp_address, ac->smdp_address) != 0
+      || g_strcmp0 (again->matching_id, ac->matching_id) != 0
+      || g_strcmp0 (again->smdp_oid, ac->smdp_oid) != 0
+      || again->confirmation_code_required != ac->confirmation_code_required)
     abort ();
   return 0;
 }

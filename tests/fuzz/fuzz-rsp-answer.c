@@ -39,10 +39,10 @@ check_tlv (GBytes *part, guint32 tag)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr(GBytes) body = g_bytes_new (data, size);
-  g_autoptr(GBytes) txid = g_bytes_new ("\x01\x02\x03\x04", 4);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = esim_rsp_parse_answer ("fuzz", 200, body, &error);
+  g_autoptr (GBytes) body = g_bytes_new (data, size);
+  g_autoptr (GBytes) txid = g_bytes_new ("\x01\x02\x03\x04", 4);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) answer = esim_rsp_parse_answer ("fuzz", 200, body, &error);
 
   if (answer == NULL) {
     if (error == NULL)
@@ -50,7 +50,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     return 0;
   }
   {
-    g_autoptr(EsimRspAuthentication) a = esim_rsp_authentication_from_json (answer, NULL);
+    g_autoptr (EsimRspAuthentication) a = esim_rsp_authentication_from_json (answer, NULL);
     if (a != NULL) {
       check_tlv (a->server_signed1, 0x30);
       check_tlv (a->server_signature1, 0x5F37);
@@ -59,17 +59,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
   }
   {
-    g_autoptr(EsimRspClientAuthentication) c =
-      esim_rsp_client_authentication_from_json (answer, NULL, NULL);
+    g_autoptr (EsimRspClientAuthentication) c
+      = esim_rsp_client_authentication_from_json (answer, NULL, NULL);
     if (c != NULL)
       check_tlv (c->profile_metadata, 0xBF25);
   }
   {
-    g_autoptr(GBytes) bpp = esim_rsp_bound_profile_package_from_json (answer, txid, NULL);
+    g_autoptr (GBytes) bpp = esim_rsp_bound_profile_package_from_json (answer, txid, NULL);
     check_tlv (bpp, 0xBF36);
   }
   {
-    g_autoptr(GPtrArray) events = esim_rsp_events_from_json (answer, NULL, NULL);
+    g_autoptr (GPtrArray) events = esim_rsp_events_from_json (answer, NULL, NULL);
     for (guint i = 0; events != NULL && i < events->len; i++) {
       EsimRspEvent *e = g_ptr_array_index (events, i);
       if (e->event_id == NULL || e->rsp_server_address == NULL)

@@ -67,8 +67,8 @@ count (const EsimTlv *tlv)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr(EsimTlvBuilder) builder = esim_tlv_builder_new ();
-  g_autoptr(GBytes) again = NULL;
+  g_autoptr (EsimTlvBuilder) builder = esim_tlv_builder_new ();
+  g_autoptr (GBytes) again = NULL;
   EsimTlv tlv, tlv2;
   guint nodes;
 

@@ -38,13 +38,14 @@ test_ac_valid (void)
     { "LPA:1$[::1]:8443$X", "[::1]:8443", "X", NULL, FALSE, "LPA:1$[::1]:8443$X" },
     /* SGP.22 v3 allows an empty matching ID */
     { "LPA:1$smdp.example.com$", "smdp.example.com", "", NULL, FALSE, "LPA:1$smdp.example.com$" },
-    { "LPA:1$rsp.example.com.$A", "rsp.example.com.", "A", NULL, FALSE, "LPA:1$rsp.example.com.$A" },
+    { "LPA:1$rsp.example.com.$A", "rsp.example.com.", "A", NULL, FALSE,
+      "LPA:1$rsp.example.com.$A" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(EsimActivationCode) ac = esim_activation_code_parse (cases[i].text, &error);
-    g_autoptr(EsimActivationCode) copy = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EsimActivationCode) ac = esim_activation_code_parse (cases[i].text, &error);
+    g_autoptr (EsimActivationCode) copy = NULL;
     g_autofree gchar *canonical = NULL;
 
     g_assert_no_error (error);
@@ -96,8 +97,8 @@ test_ac_invalid (void)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(EsimActivationCode) ac = esim_activation_code_parse (cases[i].text, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EsimActivationCode) ac = esim_activation_code_parse (cases[i].text, &error);
 
     g_test_message ("%s", cases[i].text);
     g_assert_null (ac);
@@ -110,14 +111,14 @@ test_ac_invalid (void)
 static void
 test_ac_limits (void)
 {
-  g_autoptr(GString) long_id = g_string_new ("LPA:1$smdp.example.com$");
-  g_autoptr(GString) too_long = NULL;
-  g_autoptr(GString) host = g_string_new ("LPA:1$");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimActivationCode) ac = NULL;
-  g_autoptr(EsimActivationCode) ac2 = NULL;
-  g_autoptr(EsimActivationCode) ac3 = NULL;
-  g_autoptr(EsimActivationCode) ac4 = NULL;
+  g_autoptr (GString) long_id = g_string_new ("LPA:1$smdp.example.com$");
+  g_autoptr (GString) too_long = NULL;
+  g_autoptr (GString) host = g_string_new ("LPA:1$");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimActivationCode) ac = NULL;
+  g_autoptr (EsimActivationCode) ac2 = NULL;
+  g_autoptr (EsimActivationCode) ac3 = NULL;
+  g_autoptr (EsimActivationCode) ac4 = NULL;
   const gchar bad_utf8[] = { 'L', 'P', 'A', ':', '1', '$', (gchar) 0xC3, '(', '$', 'A', 0 };
 
   for (guint i = 0; i < ESIM_MATCHING_ID_MAX_LENGTH; i++)
@@ -157,9 +158,9 @@ static void
 test_confirmation_code_hash (void)
 {
   guint8 txid[16];
-  g_autoptr(GBytes) tx = NULL;
-  g_autoptr(GBytes) hash = NULL;
-  g_autoptr(GString) hex = g_string_new (NULL);
+  g_autoptr (GBytes) tx = NULL;
+  g_autoptr (GBytes) hash = NULL;
+  g_autoptr (GString) hex = g_string_new (NULL);
   const guint8 *data;
 
   for (guint i = 0; i < sizeof (txid); i++)
@@ -171,7 +172,8 @@ test_confirmation_code_hash (void)
   for (guint i = 0; i < 32; i++)
     g_string_append_printf (hex, "%02X", data[i]);
   /* SHA-256 (SHA-256 ("12345678") || 01..10), computed independently */
-  g_assert_cmpstr (hex->str, ==, "87B0215C5D8F952804B1C92D5F2AE9966568B47CD659519536D862E7A9470D2D");
+  g_assert_cmpstr (hex->str, ==,
+                   "87B0215C5D8F952804B1C92D5F2AE9966568B47CD659519536D862E7A9470D2D");
 }
 
 int

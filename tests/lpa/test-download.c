@@ -51,7 +51,7 @@ expand_args (const gchar *const *args, const gchar *address)
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; args != NULL && args[i] != NULL; i++) {
-    g_auto(GStrv) parts = g_strsplit (args[i], "@SMDP@", -1);
+    g_auto (GStrv) parts = g_strsplit (args[i], "@SMDP@", -1);
     g_ptr_array_add (out, g_strjoinv (address, parts));
   }
   g_ptr_array_add (out, NULL);
@@ -73,8 +73,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peers, peers_free)
 static void
 peers_connect (Peers *p)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_clear_object (&p->es10);
   g_clear_object (&p->transport);
@@ -90,8 +90,8 @@ static Peers *
 peers_start (const gchar *const *smdp_args, const gchar *const *sim_args)
 {
   Peers *p = g_new0 (Peers, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) expanded = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) expanded = NULL;
 
   p->ca = esim_test_shared_path ("fixtures/sgp26/CertificateIssuer/CERT_CI_ECDSA_NIST.pem");
   p->smdp = esim_test_smdp_start (smdp_args, &error);
@@ -107,7 +107,7 @@ static EsimHttp *
 peers_http (Peers *p)
 {
   const gchar *ca[] = { p->ca, NULL };
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   EsimHttp *http = esim_http_new (ca, &error);
 
   g_assert_no_error (error);
@@ -125,8 +125,8 @@ static EsimInstallResult *
 download_with (Peers *p, EsimHttp *http, const gchar *address, const gchar *matching_id,
                const gchar *cc, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(EsimDownload) download = esim_download_new (p->es10, http, address, matching_id);
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (EsimDownload) download = esim_download_new (p->es10, http, address, matching_id);
+  g_autoptr (GAsyncResult) res = NULL;
 
   if (cc != NULL)
     esim_download_set_confirmation_code (download, cc);
@@ -137,7 +137,7 @@ download_with (Peers *p, EsimHttp *http, const gchar *address, const gchar *matc
 static EsimInstallResult *
 download (Peers *p, const gchar *matching_id, const gchar *cc, GError **error)
 {
-  g_autoptr(EsimHttp) http = peers_http (p);
+  g_autoptr (EsimHttp) http = peers_http (p);
 
   return download_with (p, http, esim_test_smdp_get_address (p->smdp), matching_id, cc, NULL,
                         error);
@@ -146,8 +146,8 @@ download (Peers *p, const gchar *matching_id, const gchar *cc, GError **error)
 static GPtrArray *
 card_profiles (Peers *p)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
   GPtrArray *list;
 
   esim_es10_get_profiles_info_async (p->es10, NULL, NULL, -1, NULL, NULL, result_cb, &res);
@@ -159,8 +159,8 @@ card_profiles (Peers *p)
 static GPtrArray *
 card_notifications (Peers *p)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
   GPtrArray *list;
 
   esim_es10_list_notification_async (p->es10, ESIM_NOTIFICATION_EVENT_NONE, NULL, result_cb, &res);
@@ -172,8 +172,8 @@ card_notifications (Peers *p)
 static gint64
 stats_get (Peers *p, const gchar *object, const gchar *member)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) stats = esim_test_smdp_read_stats (p->smdp, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) stats = esim_test_smdp_read_stats (p->smdp, &error);
   JsonObject *o = stats;
 
   g_assert_no_error (error);
@@ -189,7 +189,7 @@ stats_get (Peers *p, const gchar *object, const gchar *member)
 static void
 assert_card_clean (Peers *p, guint expected_profiles)
 {
-  g_autoptr(GPtrArray) profiles = card_profiles (p);
+  g_autoptr (GPtrArray) profiles = card_profiles (p);
 
   g_assert_cmpuint (profiles->len, ==, expected_profiles);
 }
@@ -198,14 +198,18 @@ static void
 test_download_every_package (void)
 {
   const gchar *files[] = {
-    "TS48V1-A-UNIQUE.der", "TS48V5-SAIP2-3-BERTLV-SUCI-UNIQUE.der", "TS48v1_A.der",
-    "TS48v1_B.der", "TS48v2_SAIP2.3_BERTLV.der", "TS48v4_SAIP2.3_NoBERTLV.der",
+    "TS48V1-A-UNIQUE.der",
+    "TS48V5-SAIP2-3-BERTLV-SUCI-UNIQUE.der",
+    "TS48v1_A.der",
+    "TS48v1_B.der",
+    "TS48v2_SAIP2.3_BERTLV.der",
+    "TS48v4_SAIP2.3_NoBERTLV.der",
     "TS48v5_SAIP2.3_BERTLV_SUCI.der",
   };
-  g_autoptr(GPtrArray) smdp_args = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(Peers) p = NULL;
-  g_autoptr(GPtrArray) profiles = NULL;
-  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr (GPtrArray) smdp_args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (Peers) p = NULL;
+  g_autoptr (GPtrArray) profiles = NULL;
+  g_autoptr (GPtrArray) pending = NULL;
   const gchar *sim_args[] = { "--memory", "4000000", NULL };
 
   /* the generic packages share one ICCID; each gets its own here */
@@ -222,8 +226,8 @@ test_download_every_package (void)
   for (guint i = 0; i < G_N_ELEMENTS (files); i++) {
     g_autofree gchar *mid = g_strdup_printf ("MID-%u", i);
     g_autofree gchar *iccid = g_strdup_printf ("894900000000000%04u", i);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(EsimInstallResult) r = download (p, mid, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EsimInstallResult) r = download (p, mid, NULL, &error);
 
     g_assert_no_error (error);
     g_assert_true (r->success);
@@ -249,7 +253,7 @@ static Peers *
 peers_one_profile (const gchar *extra, const gchar *const *more_smdp_args)
 {
   g_autofree gchar *file = upp (TS48);
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
 
   g_ptr_array_add (args, g_strdup ("--profile"));
   g_ptr_array_add (args, g_strdup_printf ("MID-1=%s%s", file, extra != NULL ? extra : ""));
@@ -262,11 +266,11 @@ peers_one_profile (const gchar *extra, const gchar *const *more_smdp_args)
 static void
 test_download_confirmation_code (void)
 {
-  g_autoptr(Peers) p = peers_one_profile (",cc=4711", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimInstallResult) r1 = NULL;
-  g_autoptr(EsimInstallResult) r2 = NULL;
-  g_autoptr(EsimInstallResult) r3 = NULL;
+  g_autoptr (Peers) p = peers_one_profile (",cc=4711", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimInstallResult) r1 = NULL;
+  g_autoptr (EsimInstallResult) r2 = NULL;
+  g_autoptr (EsimInstallResult) r3 = NULL;
 
   r1 = download (p, "MID-1", NULL, &error);
   g_assert_null (r1);
@@ -289,11 +293,11 @@ test_download_confirmation_code (void)
 static void
 test_download_matching_id (void)
 {
-  g_autoptr(Peers) p = peers_one_profile (NULL, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimInstallResult) r1 = NULL;
-  g_autoptr(EsimInstallResult) r2 = NULL;
-  g_autoptr(EsimInstallResult) r3 = NULL;
+  g_autoptr (Peers) p = peers_one_profile (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimInstallResult) r1 = NULL;
+  g_autoptr (EsimInstallResult) r2 = NULL;
+  g_autoptr (EsimInstallResult) r3 = NULL;
 
   r1 = download (p, "NO-SUCH-ID", NULL, &error);
   g_assert_null (r1);
@@ -319,9 +323,9 @@ test_download_tls (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++) {
     const gchar *args[] = { "--tls-mode", modes[i], NULL };
-    g_autoptr(Peers) p = peers_one_profile (NULL, args);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(EsimInstallResult) r = download (p, "MID-1", NULL, &error);
+    g_autoptr (Peers) p = peers_one_profile (NULL, args);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EsimInstallResult) r = download (p, "MID-1", NULL, &error);
 
     g_test_message ("tls mode %s", modes[i]);
     g_assert_null (r);
@@ -351,12 +355,13 @@ test_download_server_faults (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     const gchar *args[] = { "--fault", cases[i].fault, NULL };
-    g_autoptr(Peers) p = peers_one_profile (NULL, args);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(EsimInstallResult) r = NULL;
-    g_autoptr(GPtrArray) pending = NULL;
-    GQuark domain = cases[i].domain == 0 ? ESIM_RSP_ERROR
-                    : cases[i].domain == 1 ? ESIM_DOWNLOAD_ERROR : ESIM_HTTP_ERROR;
+    g_autoptr (Peers) p = peers_one_profile (NULL, args);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EsimInstallResult) r = NULL;
+    g_autoptr (GPtrArray) pending = NULL;
+    GQuark domain = cases[i].domain == 0   ? ESIM_RSP_ERROR
+                    : cases[i].domain == 1 ? ESIM_DOWNLOAD_ERROR
+                                           : ESIM_HTTP_ERROR;
 
     g_test_message ("fault %s", cases[i].fault);
     r = download (p, "MID-1", NULL, &error);
@@ -372,10 +377,10 @@ static void
 test_download_tampered_package (void)
 {
   const gchar *args[] = { "--fault", "bad-signature:getBoundProfilePackage", NULL };
-  g_autoptr(Peers) p = peers_one_profile (NULL, args);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimInstallResult) r = download (p, "MID-1", NULL, &error);
-  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr (Peers) p = peers_one_profile (NULL, args);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimInstallResult) r = download (p, "MID-1", NULL, &error);
+  g_autoptr (GPtrArray) pending = NULL;
 
   /* the card refuses the package and says so in a signed result, which
    * reaches the SM-DP+ like any installation result */
@@ -391,10 +396,10 @@ static void
 test_download_tampered_segment (void)
 {
   const gchar *args[] = { "--fault", "tamper-segment:getBoundProfilePackage", NULL };
-  g_autoptr(Peers) p = peers_one_profile (NULL, args);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimInstallResult) r = download (p, "MID-1", NULL, &error);
-  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr (Peers) p = peers_one_profile (NULL, args);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimInstallResult) r = download (p, "MID-1", NULL, &error);
+  g_autoptr (GPtrArray) pending = NULL;
 
   /* the MAC of the last segment fails on the card: SCP03t security error,
    * nothing of the profile stays, and the signed failure reaches the SM-DP+ */
@@ -414,23 +419,23 @@ record_stage_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
   EsimEs10 *es10 = ESIM_ES10 (user_data);
 
-  if (installing_at == 0 && esim_download_get_stage (ESIM_DOWNLOAD (object)) ==
-                              ESIM_DOWNLOAD_STAGE_INSTALLING)
+  if (installing_at == 0
+      && esim_download_get_stage (ESIM_DOWNLOAD (object)) == ESIM_DOWNLOAD_STAGE_INSTALLING)
     installing_at = esim_transport_get_apdu_count (esim_es10_get_transport (es10));
 }
 
 static void
 test_download_card_error (void)
 {
-  g_autoptr(Peers) dry = peers_one_profile (NULL, NULL);
-  g_autoptr(EsimHttp) http = peers_http (dry);
-  g_autoptr(EsimDownload) d = esim_download_new (dry->es10, http,
-                                                 esim_test_smdp_get_address (dry->smdp), "MID-1");
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimInstallResult) ok = NULL;
-  g_autoptr(Peers) p = NULL;
-  g_autoptr(EsimInstallResult) r = NULL;
+  g_autoptr (Peers) dry = peers_one_profile (NULL, NULL);
+  g_autoptr (EsimHttp) http = peers_http (dry);
+  g_autoptr (EsimDownload) d
+    = esim_download_new (dry->es10, http, esim_test_smdp_get_address (dry->smdp), "MID-1");
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimInstallResult) ok = NULL;
+  g_autoptr (Peers) p = NULL;
+  g_autoptr (EsimInstallResult) r = NULL;
   g_autofree gchar *fault = NULL;
   g_autofree gchar *file = upp (TS48);
   g_autofree gchar *spec = g_strdup_printf ("MID-1=%s", file);
@@ -468,15 +473,15 @@ cancel_when_installing_cb (GObject *object, GParamSpec *pspec, gpointer user_dat
 static void
 test_download_cancel (void)
 {
-  g_autoptr(Peers) p = peers_one_profile (NULL, NULL);
-  g_autoptr(EsimHttp) http = peers_http (p);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(EsimDownload) d = esim_download_new (p->es10, http,
-                                                 esim_test_smdp_get_address (p->smdp), "MID-1");
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimInstallResult) r = NULL;
-  g_autoptr(EsimInstallResult) again = NULL;
+  g_autoptr (Peers) p = peers_one_profile (NULL, NULL);
+  g_autoptr (EsimHttp) http = peers_http (p);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (EsimDownload) d
+    = esim_download_new (p->es10, http, esim_test_smdp_get_address (p->smdp), "MID-1");
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimInstallResult) r = NULL;
+  g_autoptr (EsimInstallResult) again = NULL;
 
   g_signal_connect (d, "notify::progress", G_CALLBACK (cancel_when_installing_cb), cancellable);
   esim_download_run_async (d, cancellable, result_cb, &res);
@@ -500,12 +505,12 @@ test_download_default_smdp (void)
   const gchar *smdp_args[] = { "--profile", spec, NULL };
   const gchar *sim_args[] = { "--default-smdp", "@SMDP@", NULL };
   const gchar *no_default[] = { NULL };
-  g_autoptr(Peers) p = peers_start (smdp_args, sim_args);
-  g_autoptr(Peers) bare = peers_start (smdp_args, no_default);
-  g_autoptr(EsimHttp) http = peers_http (p);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimInstallResult) r = download_with (p, http, NULL, NULL, NULL, NULL, &error);
-  g_autoptr(EsimInstallResult) none = NULL;
+  g_autoptr (Peers) p = peers_start (smdp_args, sim_args);
+  g_autoptr (Peers) bare = peers_start (smdp_args, no_default);
+  g_autoptr (EsimHttp) http = peers_http (p);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimInstallResult) r = download_with (p, http, NULL, NULL, NULL, NULL, &error);
+  g_autoptr (EsimInstallResult) none = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (r->iccid, ==, TS48_ICCID);
@@ -523,13 +528,13 @@ test_discovery (void)
     "--profile", spec, "--event", "89049032123451234512345678901235=EVENT-7", NULL,
   };
   const gchar *sim_args[] = { "--root-smds", "@SMDP@", NULL };
-  g_autoptr(Peers) p = peers_start (smdp_args, sim_args);
-  g_autoptr(EsimHttp) http = peers_http (p);
-  g_autoptr(EsimDiscovery) discovery = esim_discovery_new (p->es10, http, NULL);
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(EsimInstallResult) r = NULL;
+  g_autoptr (Peers) p = peers_start (smdp_args, sim_args);
+  g_autoptr (EsimHttp) http = peers_http (p);
+  g_autoptr (EsimDiscovery) discovery = esim_discovery_new (p->es10, http, NULL);
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (EsimInstallResult) r = NULL;
   EsimRspEvent *event;
 
   esim_discovery_run_async (discovery, NULL, result_cb, &res);
@@ -553,25 +558,26 @@ test_notifications_processing (void)
   g_autofree gchar *spec_a = g_strdup_printf ("%s,state=enabled,notify=@SMDP@", a);
   g_autofree gchar *spec_b = g_strdup_printf ("%s,notify=127.0.0.1:1", b);
   const gchar *sim_args[] = { "--profile", spec_a, "--profile", spec_b, NULL };
-  g_autoptr(Peers) p = peers_start (NULL, sim_args);
-  g_autoptr(EsimHttp) http = peers_http (p);
-  g_autoptr(EsimNotificationSender) sender = esim_notification_sender_new (p->es10, http);
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GAsyncResult) res2 = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr (Peers) p = peers_start (NULL, sim_args);
+  g_autoptr (EsimHttp) http = peers_http (p);
+  g_autoptr (EsimNotificationSender) sender = esim_notification_sender_new (p->es10, http);
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res2 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) left = NULL;
   guint delivered = 0, failed = 0;
 
   /* disabling A and enabling B: one notification for each server */
-  esim_es10_enable_profile_async (p->es10, "8949449999999990163", NULL, TRUE, NULL, result_cb, &res);
+  esim_es10_enable_profile_async (p->es10, "8949449999999990163", NULL, TRUE, NULL, result_cb,
+                                  &res);
   g_assert_true (esim_es10_enable_profile_finish (p->es10, wait_result (&res), &error));
   left = card_notifications (p);
   g_assert_cmpuint (left->len, ==, 2);
   g_clear_pointer (&left, g_ptr_array_unref);
 
   esim_notification_sender_run_async (sender, NULL, result_cb, &res2);
-  g_assert_true (esim_notification_sender_run_finish (sender, wait_result (&res2), &delivered,
-                                                      &failed, &error));
+  g_assert_true (
+    esim_notification_sender_run_finish (sender, wait_result (&res2), &delivered, &failed, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (delivered, ==, 1);
   g_assert_cmpuint (failed, ==, 1);
@@ -592,14 +598,14 @@ test_notifications_steps (void)
   g_autofree gchar *spec_a = g_strdup_printf ("%s,state=enabled,notify=@SMDP@", a);
   g_autofree gchar *spec_b = g_strdup_printf ("%s,notify=127.0.0.1:1", b);
   const gchar *sim_args[] = { "--profile", spec_a, "--profile", spec_b, NULL };
-  g_autoptr(Peers) p = peers_start (NULL, sim_args);
-  g_autoptr(EsimHttp) http = peers_http (p);
-  g_autoptr(EsimNotificationSender) sender = esim_notification_sender_new (p->es10, http);
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) pending = NULL;
-  g_autoptr(GPtrArray) left = NULL;
-  g_autoptr(GArray) acked = NULL;
+  g_autoptr (Peers) p = peers_start (NULL, sim_args);
+  g_autoptr (EsimHttp) http = peers_http (p);
+  g_autoptr (EsimNotificationSender) sender = esim_notification_sender_new (p->es10, http);
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) pending = NULL;
+  g_autoptr (GPtrArray) left = NULL;
+  g_autoptr (GArray) acked = NULL;
   guint failed = 0;
 
   esim_es10_enable_profile_async (p->es10, "8949449999999990163", NULL, TRUE, NULL, result_cb,

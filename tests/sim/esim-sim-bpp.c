@@ -11,7 +11,9 @@
 #include "esim-sim-upp.h"
 #include "esim-tlv.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-sim-bpp-error-quark, esim_sim_bpp_error)
+/* clang-format on */
 
 /* BppCommandId */
 typedef enum {
@@ -224,10 +226,10 @@ bpp_secure_channel (EsimSimBpp *self, const EsimTlv *isc, GError **error)
   esim_tlv_iter_init (&iter, isc);
   while (esim_tlv_iter_next (&iter, &field)) {
     if (field.tag != 0x5F37)
-      g_byte_array_append (signed_data, field.raw, (guint)field.raw_length);
+      g_byte_array_append (signed_data, field.raw, (guint) field.raw_length);
   }
   g_byte_array_append (signed_data, g_bytes_get_data (self->euicc_signature2, NULL),
-                       (guint)g_bytes_get_size (self->euicc_signature2));
+                       (guint) g_bytes_get_size (self->euicc_signature2));
   if (!esim_rsp_cert_verify_signature (self->dppb_cert, signed_data->data, signed_data->len,
                                        signature, &local))
     return bpp_fail (error, ESIM_SIM_BPP_INVALID_SIGNATURE, local->message);
@@ -264,7 +266,7 @@ bpp_unprotect (EsimBsp *bsp, const EsimTlv *seg, gboolean encrypted, GByteArray 
                        : ESIM_SIM_BPP_SCP03T_STRUCTURE_ERROR,
                      local->message);
   }
-  g_byte_array_append (out, g_bytes_get_data (plain, NULL), (guint)g_bytes_get_size (plain));
+  g_byte_array_append (out, g_bytes_get_data (plain, NULL), (guint) g_bytes_get_size (plain));
   return TRUE;
 }
 
@@ -373,7 +375,7 @@ bpp_store_metadata (EsimSimBpp *self, GError **error)
     if (!esim_tlv_get_int (&field, &value, NULL) || value < 0 || value > 1
         || !esim_tlv_find (&request, 0x94, &field) || field.length > 1024)
       return bpp_fail (error, ESIM_SIM_BPP_INCORRECT_INPUT_VALUES, "bad icon");
-    p->icon_type = (gint)value;
+    p->icon_type = (gint) value;
     p->icon = esim_tlv_dup_value (&field);
   }
   if (esim_tlv_find (&request, 0x95, &field)) {
@@ -381,7 +383,7 @@ bpp_store_metadata (EsimSimBpp *self, GError **error)
       return bpp_fail (error, ESIM_SIM_BPP_INCORRECT_INPUT_VALUES, "bad profileClass");
     if (value < 0 || value > 2)
       return bpp_fail (error, ESIM_SIM_BPP_UNSUPPORTED_PROFILE_CLASS, "unknown profileClass");
-    p->profile_class = (EsimSimProfileClass)value;
+    p->profile_class = (EsimSimProfileClass) value;
   }
   self->iccid = g_strdup (p->iccid);
   self->profile = g_steal_pointer (&p);
@@ -578,7 +580,7 @@ bpp_result (EsimSimBpp *self, BppCommand command, EsimSimBppError reason, EsimSi
   esim_tlv_builder_begin (b, 0xBF27);
   esim_tlv_builder_add_bytes (b, 0x80, self->transaction_id);
   esim_tlv_builder_begin (b, 0xBF2F);
-  esim_tlv_builder_add_int (b, 0x80, (gint64)seq);
+  esim_tlv_builder_add_int (b, 0x80, (gint64) seq);
   esim_tlv_builder_add_bit_string (b, 0x81, 1u << ESIM_SIM_EVENT_INSTALL, 4);
   esim_tlv_builder_add_string (b, 0x0C, address);
   if (iccid != NULL && esim_sim_iccid_to_ef (iccid, ef, NULL))
@@ -642,7 +644,7 @@ esim_sim_bpp_feed (EsimSimBpp *self, GBytes *command, GBytes **result)
   g_debug ("profile installation failed (command %u, reason %d): %s", bpp_stage_command (stage),
            error->code, error->message);
   self->stage = STAGE_DONE;
-  *result = bpp_result (self, bpp_stage_command (stage), (EsimSimBppError)error->code, NULL);
+  *result = bpp_result (self, bpp_stage_command (stage), (EsimSimBppError) error->code, NULL);
   return TRUE;
 }
 

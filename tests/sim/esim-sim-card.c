@@ -85,7 +85,7 @@ esim_sim_channel_close (EsimSimChannel *ch)
 static GBytes *
 esim_sim_sw (guint16 sw)
 {
-  guint8 buf[2] = { (guint8)(sw >> 8), (guint8)sw };
+  guint8 buf[2] = { (guint8) (sw >> 8), (guint8) sw };
 
   return g_bytes_new (buf, sizeof (buf));
 }
@@ -94,7 +94,7 @@ static GBytes *
 esim_sim_rapdu (const guint8 *data, gsize len, guint16 sw)
 {
   GByteArray *buf = g_byte_array_sized_new (len + 2);
-  guint8 tail[2] = { (guint8)(sw >> 8), (guint8)sw };
+  guint8 tail[2] = { (guint8) (sw >> 8), (guint8) sw };
 
   if (len > 0)
     g_byte_array_append (buf, data, len);
@@ -106,7 +106,7 @@ static guint16
 esim_sim_more_sw (gsize remaining)
 {
   /* 61 00 means 256 or more */
-  return (guint16)(0x6100 | (remaining >= 256 ? 0 : remaining));
+  return (guint16) (0x6100 | (remaining >= 256 ? 0 : remaining));
 }
 
 /* responses always go through GET RESPONSE, as over T=0 and most modems */
@@ -137,11 +137,11 @@ esim_sim_card_get_response (EsimSimCard *self, EsimSimChannel *ch, guint8 p1, gu
   data = g_bytes_get_data (ch->response, &size);
   remaining = size - ch->response_offset;
   /* an absent Le asks for nothing; a strict card wants the exact length */
-  if (self->strict_le && remaining < 256 && (gsize)le != remaining)
-    return esim_sim_sw ((guint16)(0x6C00 | remaining));
+  if (self->strict_le && remaining < 256 && (gsize) le != remaining)
+    return esim_sim_sw ((guint16) (0x6C00 | remaining));
   if (le < 0)
     le = 256;
-  n = MIN ((gsize)le, remaining);
+  n = MIN ((gsize) le, remaining);
   out = esim_sim_rapdu (data + ch->response_offset, n,
                         remaining - n == 0 ? ESIM_APDU_SW_OK : esim_sim_more_sw (remaining - n));
   ch->response_offset += n;
@@ -165,7 +165,7 @@ esim_sim_card_manage_channel (EsimSimCard *self, guint channel, guint8 p1, guint
     }
     if (n > ESIM_SIM_LAST_CHANNEL || self->channels[n].open)
       return esim_sim_sw (0x6A81);
-    number = (guint8)n;
+    number = (guint8) n;
     esim_sim_channel_close (&self->channels[n]);
     self->channels[n].open = TRUE;
     if (p2 != 0)
@@ -189,7 +189,7 @@ esim_sim_card_manage_channel (EsimSimCard *self, guint channel, guint8 p1, guint
 static GBytes *
 esim_sim_card_fci (EsimSimCard *self)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
   static const guint8 max_length = 0xFF;
   static const guint8 svn[3] = { 0x02, 0x02, 0x02 };
 
@@ -211,7 +211,7 @@ esim_sim_card_select (EsimSimCard *self, EsimSimChannel *ch, guint8 p1, guint8 p
 {
   gsize aid_len = 0;
   const guint8 *aid = g_bytes_get_data (self->isdr_aid, &aid_len);
-  g_autoptr(GBytes) fci = NULL;
+  g_autoptr (GBytes) fci = NULL;
 
   if (p1 != 0x04 || (p2 != 0x00 && p2 != 0x04 && p2 != 0x0C))
     return esim_sim_sw (0x6A86);
@@ -232,8 +232,8 @@ static GBytes *
 esim_sim_card_store_data (EsimSimCard *self, EsimSimChannel *ch, guint8 p1, guint8 p2,
                           const guint8 *data, gsize lc)
 {
-  g_autoptr(GBytes) request = NULL;
-  g_autoptr(GBytes) response = NULL;
+  g_autoptr (GBytes) request = NULL;
+  g_autoptr (GBytes) response = NULL;
   guint16 sw = ESIM_APDU_SW_OK;
 
   if (!ch->isdr_selected)
@@ -246,7 +246,7 @@ esim_sim_card_store_data (EsimSimCard *self, EsimSimChannel *ch, guint8 p1, guin
   }
   if (ch->command == NULL)
     ch->command = g_byte_array_new ();
-  g_byte_array_append (ch->command, data, (guint)lc);
+  g_byte_array_append (ch->command, data, (guint) lc);
   ch->next_block++;
   if (p1 == 0x11)
     return esim_sim_sw (ESIM_APDU_SW_OK);
@@ -380,8 +380,8 @@ esim_sim_card_get_state (EsimSimCard *self)
 EsimSimCard *
 esim_sim_card_new (const EsimSimConfig *config, GError **error)
 {
-  g_autoptr(EsimSimCard) self = g_object_new (ESIM_SIM_TYPE_CARD, NULL);
-  g_autoptr(EsimSimCrypto) crypto = NULL;
+  g_autoptr (EsimSimCard) self = g_object_new (ESIM_SIM_TYPE_CARD, NULL);
+  g_autoptr (EsimSimCrypto) crypto = NULL;
   gboolean existed = FALSE;
 
   if (config->pki_dir == NULL) {
@@ -418,7 +418,7 @@ esim_sim_card_new (const EsimSimConfig *config, GError **error)
   }
   self->es10 = esim_sim_es10_new (
     self->state, crypto, config->root_smds != NULL ? config->root_smds : ESIM_SIM_DEFAULT_ROOT_SMDS,
-    config->eid, (const gchar *const *)config->rat, error);
+    config->eid, (const gchar *const *) config->rat, error);
   if (self->es10 == NULL)
     return NULL;
   self->strict_le = config->strict_le;

@@ -159,7 +159,7 @@ esim_sim_crypto_random (gsize len)
   if (gnutls_rnd (GNUTLS_RND_NONCE, buf, len) < 0) {
     /* gnutls_rnd only fails when the library is broken; stay usable */
     for (gsize i = 0; i < len; i++)
-      buf[i] = (guint8)g_random_int_range (0, 256);
+      buf[i] = (guint8) g_random_int_range (0, 256);
   }
   return g_bytes_new_take (buf, len);
 }
@@ -187,6 +187,6 @@ esim_sim_crypto_class_init (EsimSimCryptoClass *klass)
 static void
 esim_sim_crypto_init (EsimSimCrypto *self)
 {
-  self->ci_pkids = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
-  self->ci_certs = g_ptr_array_new_with_free_func ((GDestroyNotify)esim_rsp_cert_free);
+  self->ci_pkids = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  self->ci_certs = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_rsp_cert_free);
 }

@@ -324,9 +324,9 @@ download_prepare (EsimSimEs10 *es10, const EsimTlv *request, guint16 *sw)
       || (pb_oid = esim_rsp_cert_get_registered_id (cert)) == NULL
       || g_strcmp0 (pb_oid, s->smdp_oid) != 0)
     return download_error (0xBF21, &signed2[0], ERR_INVALID_CERTIFICATE);
-  g_byte_array_append (signed_data, parts[0].raw, (guint)parts[0].raw_length);
+  g_byte_array_append (signed_data, parts[0].raw, (guint) parts[0].raw_length);
   g_byte_array_append (signed_data, g_bytes_get_data (s->euicc_signature1, NULL),
-                       (guint)g_bytes_get_size (s->euicc_signature1));
+                       (guint) g_bytes_get_size (s->euicc_signature1));
   sig = esim_tlv_dup_value (&parts[1]);
   if (!esim_rsp_cert_verify_signature (cert, signed_data->data, signed_data->len, sig, NULL))
     return download_error (0xBF21, &signed2[0], ERR_INVALID_SIGNATURE);
@@ -351,8 +351,8 @@ download_prepare (EsimSimEs10 *es10, const EsimTlv *request, guint16 *sw)
 
   g_byte_array_set_size (signed_data, 0);
   g_byte_array_append (signed_data, g_bytes_get_data (euicc_signed2, NULL),
-                       (guint)g_bytes_get_size (euicc_signed2));
-  g_byte_array_append (signed_data, parts[1].raw, (guint)parts[1].raw_length);
+                       (guint) g_bytes_get_size (euicc_signed2));
+  g_byte_array_append (signed_data, parts[1].raw, (guint) parts[1].raw_length);
   signature2 = download_sign_tlv (es10, signed_data->data, signed_data->len, &error);
   if (signature2 == NULL) {
     g_warning ("cannot sign euiccSigned2: %s", error->message);
@@ -472,7 +472,7 @@ void
 esim_sim_download_register (EsimSimEs10 *es10)
 {
   g_object_set_data_full (G_OBJECT (es10), DOWNLOAD_KEY, g_new0 (Download, 1),
-                          (GDestroyNotify)download_free);
+                          (GDestroyNotify) download_free);
   esim_sim_es10_register (es10, 0xBF38, download_authenticate_server);
   esim_sim_es10_register (es10, 0xBF21, download_prepare);
   esim_sim_es10_register (es10, 0xBF41, download_cancel_session);

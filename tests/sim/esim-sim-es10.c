@@ -46,7 +46,7 @@ G_DEFINE_TYPE (EsimSimEs10, esim_sim_es10, G_TYPE_OBJECT)
 static GBytes *
 es10_result (guint32 tag, guint32 result_tag, gint64 code)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
 
   esim_tlv_builder_begin (b, tag);
   esim_tlv_builder_add_int (b, result_tag, code);
@@ -61,7 +61,7 @@ es10_add_uint (EsimTlvBuilder *b, guint32 tag, guint64 value)
   guint start = 0;
 
   for (guint i = 0; i < 8; i++)
-    tmp[i] = (guint8)(value >> (8 * (7 - i)));
+    tmp[i] = (guint8) (value >> (8 * (7 - i)));
   /* plain unsigned, as TS 102 226 codes memory sizes */
   while (start < 7 && tmp[start] == 0)
     start++;
@@ -117,7 +117,7 @@ es10_lookup (EsimSimEs10 *self, const EsimTlv *id, EsimSimProfile **out)
 void
 esim_sim_es10_commit (EsimSimEs10 *self)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_sim_state_save (self->state, &error))
     g_warning ("cannot save the eUICC state: %s", error->message);
@@ -127,9 +127,9 @@ gboolean
 esim_sim_es10_notify (EsimSimEs10 *self, EsimSimProfile *profile, EsimSimEvent event,
                       GError **error)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) tbs = NULL;
-  g_autoptr(GBytes) signature = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) tbs = NULL;
+  g_autoptr (GBytes) signature = NULL;
   EsimSimNotification *n;
   guint64 seq;
 
@@ -137,7 +137,7 @@ esim_sim_es10_notify (EsimSimEs10 *self, EsimSimProfile *profile, EsimSimEvent e
     return TRUE;
   seq = esim_sim_state_next_seq (self->state);
   esim_tlv_builder_begin (b, 0xBF2F);
-  esim_tlv_builder_add_int (b, 0x80, (gint64)seq);
+  esim_tlv_builder_add_int (b, 0x80, (gint64) seq);
   esim_tlv_builder_add_bit_string (b, 0x81, 1u << event, 4);
   esim_tlv_builder_add_string (b, 0x0C, profile->notify_address);
   es10_add_iccid (b, profile->iccid);
@@ -172,7 +172,7 @@ esim_sim_es10_notify (EsimSimEs10 *self, EsimSimProfile *profile, EsimSimEvent e
 static void
 es10_notify (EsimSimEs10 *self, EsimSimProfile *profile, EsimSimEvent event)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_sim_es10_notify (self, profile, event, &error))
     g_warning ("cannot create a notification: %s", error->message);
@@ -183,7 +183,7 @@ es10_notify (EsimSimEs10 *self, EsimSimProfile *profile, EsimSimEvent event)
 static GBytes *
 es10_get_configured_addresses (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
   const gchar *dp = esim_sim_state_get_default_smdp (self->state);
 
   esim_tlv_builder_begin (b, 0xBF3C);
@@ -213,7 +213,7 @@ es10_set_default_dp_address (EsimSimEs10 *self, const EsimTlv *request, guint16 
 static GBytes *
 es10_get_challenge (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
 
   /* a new challenge starts a new session; AuthenticateServer checks it */
   g_clear_pointer (&self->challenge, g_bytes_unref);
@@ -241,7 +241,7 @@ es10_add_pkid_lists (EsimSimEs10 *self, EsimTlvBuilder *b)
 static GBytes *
 es10_get_info1 (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
 
   esim_tlv_builder_begin (b, 0xBF20);
   esim_tlv_builder_add (b, 0x82, svn, sizeof (svn));
@@ -259,9 +259,9 @@ es10_get_info2 (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 GBytes *
 esim_sim_es10_encode_euicc_info2 (EsimSimEs10 *self)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(EsimTlvBuilder) ecr = esim_tlv_builder_new ();
-  g_autoptr(GBytes) resource = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) ecr = esim_tlv_builder_new ();
+  g_autoptr (GBytes) resource = NULL;
   guint64 free_memory = esim_sim_state_get_free_memory (self->state);
   guint32 rsp_capability;
   /* usim, isim, milenage, tuak128, gbaAuthenUsim, javacard, multipleUsim */
@@ -312,7 +312,7 @@ es10_get_event_filter (const EsimTlv *parent, guint32 tag, guint32 *filter, gboo
 static GBytes *
 es10_list_notification (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
   GPtrArray *list = esim_sim_state_get_notifications (self->state);
   guint32 filter = ESIM_SIM_EVENTS_ALL;
   gboolean ok;
@@ -328,7 +328,7 @@ es10_list_notification (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
     if ((filter & (1u << n->event)) == 0)
       continue;
     esim_tlv_builder_begin (b, 0xBF2F);
-    esim_tlv_builder_add_int (b, 0x80, (gint64)n->seq);
+    esim_tlv_builder_add_int (b, 0x80, (gint64) n->seq);
     esim_tlv_builder_add_bit_string (b, 0x81, 1u << n->event, 4);
     esim_tlv_builder_add_string (b, 0x0C, n->address);
     if (n->iccid != NULL)
@@ -343,7 +343,7 @@ es10_list_notification (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 static GBytes *
 es10_retrieve_notifications (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
   GPtrArray *list = esim_sim_state_get_notifications (self->state);
   guint32 filter = ESIM_SIM_EVENTS_ALL;
   guint64 seq = 0;
@@ -399,7 +399,7 @@ es10_remove_notification (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw
 static GBytes *
 es10_get_rat (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
 
   esim_tlv_builder_begin (b, 0xBF43);
   esim_tlv_builder_add_bytes (b, 0xA0, self->rat);
@@ -412,7 +412,7 @@ es10_get_rat (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 GBytes *
 esim_sim_es10_encode_profile_info (EsimSimEs10 *self, EsimSimProfile *p)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
 
   esim_tlv_builder_begin (b, 0xE3);
   es10_add_iccid (b, p->iccid);
@@ -487,8 +487,8 @@ es10_tag_wanted (GArray *tags, guint32 tag)
 static GBytes *
 es10_get_profiles_info (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GArray) tags = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GArray) tags = NULL;
   GPtrArray *profiles = esim_sim_state_get_profiles (self->state);
   EsimTlv criteria;
   EsimTlv key = { 0 };
@@ -523,7 +523,7 @@ es10_get_profiles_info (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
   esim_tlv_builder_begin (b, 0xA0);
   for (guint i = 0; i < profiles->len; i++) {
     EsimSimProfile *p = g_ptr_array_index (profiles, i);
-    g_autoptr(GBytes) info = NULL;
+    g_autoptr (GBytes) info = NULL;
     EsimTlv e3;
     EsimTlvIter iter;
     EsimTlv child;
@@ -678,7 +678,7 @@ es10_memory_reset (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 static GBytes *
 es10_get_eid (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
   EsimTlv field;
 
   /* no error code exists for this function: a bad tagList is bad data */
@@ -743,7 +743,7 @@ esim_sim_es10_handle (EsimSimEs10 *self, GBytes *request, guint16 *sw)
 void
 esim_sim_es10_register (EsimSimEs10 *self, guint32 tag, EsimSimEs10Handler handler)
 {
-  g_hash_table_insert (self->handlers, GUINT_TO_POINTER (tag), (gpointer)handler);
+  g_hash_table_insert (self->handlers, GUINT_TO_POINTER (tag), (gpointer) handler);
 }
 
 void
@@ -852,7 +852,7 @@ esim_sim_es10_get_eid (EsimSimEs10 *self)
 static gboolean
 es10_build_rat (EsimTlvBuilder *b, const gchar *spec, GError **error)
 {
-  g_auto(GStrv) parts = g_strsplit (spec, ":", 3);
+  g_auto (GStrv) parts = g_strsplit (spec, ":", 3);
   guint32 ppr = 0;
   gboolean consent = FALSE;
 
@@ -880,7 +880,7 @@ es10_build_rat (EsimTlvBuilder *b, const gchar *spec, GError **error)
     esim_tlv_builder_add (b, 0x80, any, sizeof (any));
     esim_tlv_builder_end (b);
   } else {
-    g_auto(GStrv) ops = g_strsplit (parts[1], "+", -1);
+    g_auto (GStrv) ops = g_strsplit (parts[1], "+", -1);
     for (guint i = 0; ops[i] != NULL; i++) {
       guint8 v[3];
 
@@ -905,8 +905,8 @@ EsimSimEs10 *
 esim_sim_es10_new (EsimSimState *state, EsimSimCrypto *crypto, const gchar *root_smds,
                    const gchar *eid, const gchar *const *rat, GError **error)
 {
-  g_autoptr(EsimSimEs10) self = g_object_new (ESIM_SIM_TYPE_ES10, NULL);
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimSimEs10) self = g_object_new (ESIM_SIM_TYPE_ES10, NULL);
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
   const gchar *eid_text = eid != NULL ? eid : esim_sim_crypto_get_eid (crypto);
 
   self->state = g_object_ref (state);

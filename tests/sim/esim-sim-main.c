@@ -64,15 +64,15 @@ quit_cb (gpointer user_data)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(EsimSimConfig) config = esim_sim_config_new ();
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimSimCard) card = NULL;
-  g_autoptr(EsimSimServer) server = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr (EsimSimConfig) config = esim_sim_config_new ();
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimSimCard) card = NULL;
+  g_autoptr (EsimSimServer) server = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
   g_autofree gchar *socket_path = NULL;
   g_autofree gchar *memory = NULL;
-  g_auto(GStrv) faults = NULL;
+  g_auto (GStrv) faults = NULL;
   gboolean verbose = FALSE;
   const GOptionEntry entries[]
     = { { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_path, "Unix socket to listen on", "PATH" },

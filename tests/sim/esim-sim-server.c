@@ -57,7 +57,7 @@ client_ref (Client *client)
 static void
 client_unref (Client *client)
 {
-  g_rc_box_release_full (client, (GDestroyNotify)client_clear);
+  g_rc_box_release_full (client, (GDestroyNotify) client_clear);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, client_unref)
@@ -112,7 +112,7 @@ client_end (Client *client)
 static void
 client_write_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(Client) client = user_data;
+  g_autoptr (Client) client = user_data;
   gboolean ok = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL, NULL);
 
   if (client->server == NULL)
@@ -148,13 +148,14 @@ client_delay_cb (gpointer user_data)
 static void
 client_set_reply (Client *client, guint8 type, const guint8 *payload, gsize len)
 {
-  GByteArray *buf = g_byte_array_sized_new ((guint)(5 + len));
-  guint32 n = (guint32)(len + 1);
-  guint8 header[5] = { (guint8)(n >> 24), (guint8)(n >> 16), (guint8)(n >> 8), (guint8)n, type };
+  GByteArray *buf = g_byte_array_sized_new ((guint) (5 + len));
+  guint32 n = (guint32) (len + 1);
+  guint8 header[5]
+    = { (guint8) (n >> 24), (guint8) (n >> 16), (guint8) (n >> 8), (guint8) n, type };
 
   g_byte_array_append (buf, header, sizeof (header));
   if (len > 0)
-    g_byte_array_append (buf, payload, (guint)len);
+    g_byte_array_append (buf, payload, (guint) len);
   g_clear_pointer (&client->reply, g_bytes_unref);
   client->reply = g_byte_array_free_to_bytes (buf);
 }
@@ -163,7 +164,7 @@ static void
 client_set_error (Client *client, const gchar *reason)
 {
   g_debug ("frame error: %s", reason);
-  client_set_reply (client, ESIM_SOCKET_MSG_ERROR, (const guint8 *)reason, strlen (reason));
+  client_set_reply (client, ESIM_SOCKET_MSG_ERROR, (const guint8 *) reason, strlen (reason));
 }
 
 /* FALSE when the card vanished */
@@ -172,8 +173,8 @@ client_handle_apdu (Client *client, guint *delay_ms)
 {
   EsimSimServer *self = client->server;
   guint64 number = ++self->apdu_count;
-  g_autoptr(GBytes) capdu = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (GBytes) capdu = NULL;
+  g_autoptr (GBytes) rapdu = NULL;
 
   for (guint i = 0; i < self->faults->len; i++) {
     Fault *fault = &g_array_index (self->faults, Fault, i);
@@ -187,7 +188,7 @@ client_handle_apdu (Client *client, guint *delay_ms)
     if (fault->kind == FAULT_DELAY)
       *delay_ms += fault->delay_ms;
     if (fault->kind == FAULT_SW && rapdu == NULL) {
-      guint8 sw[2] = { (guint8)(fault->sw >> 8), (guint8)fault->sw };
+      guint8 sw[2] = { (guint8) (fault->sw >> 8), (guint8) fault->sw };
       g_debug ("fault: APDU %" G_GUINT64_FORMAT " answered %04X", number, fault->sw);
       rapdu = g_bytes_new (sw, sizeof (sw));
     }
@@ -204,7 +205,7 @@ client_handle_apdu (Client *client, guint *delay_ms)
 static void
 client_read_frame_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(Client) client = user_data;
+  g_autoptr (Client) client = user_data;
   gsize got = 0;
   guint delay_ms = 0;
   gboolean ok = g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &got, NULL);
@@ -226,7 +227,7 @@ client_read_frame_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     }
     break;
   case ESIM_SOCKET_MSG_RESET: {
-    g_autoptr(GBytes) atr = esim_sim_card_reset (self->card);
+    g_autoptr (GBytes) atr = esim_sim_card_reset (self->card);
     client_set_reply (client, ESIM_SOCKET_MSG_ATR, g_bytes_get_data (atr, NULL),
                       g_bytes_get_size (atr));
     break;
@@ -241,7 +242,7 @@ client_read_frame_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   /* latency is a timer, so the main loop stays free meanwhile */
   if (delay_ms > 0)
     client->timer = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, client_delay_cb,
-                                        client_ref (client), (GDestroyNotify)client_unref);
+                                        client_ref (client), (GDestroyNotify) client_unref);
   else
     client_send (client);
 }
@@ -249,7 +250,7 @@ client_read_frame_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 client_read_header_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(Client) client = user_data;
+  g_autoptr (Client) client = user_data;
   gsize got = 0;
   gboolean ok = g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &got, NULL);
   guint32 n;
@@ -261,8 +262,8 @@ client_read_header_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     client_end (client);
     return;
   }
-  n = ((guint32)client->header[0] << 24) | ((guint32)client->header[1] << 16)
-      | ((guint32)client->header[2] << 8) | client->header[3];
+  n = ((guint32) client->header[0] << 24) | ((guint32) client->header[1] << 16)
+      | ((guint32) client->header[2] << 8) | client->header[3];
   if (n == 0) {
     client_set_error (client, "empty frame");
     client_send (client);
@@ -364,7 +365,7 @@ esim_sim_server_get_apdu_count (EsimSimServer *self)
 gboolean
 esim_sim_server_add_fault (EsimSimServer *self, const gchar *spec, GError **error)
 {
-  g_auto(GStrv) parts = g_strsplit (spec, ":", 3);
+  g_auto (GStrv) parts = g_strsplit (spec, ":", 3);
   guint n_parts = g_strv_length (parts);
   Fault fault = { 0 };
   guint64 v = 0;
@@ -379,11 +380,11 @@ esim_sim_server_add_fault (EsimSimServer *self, const gchar *spec, GError **erro
   if (g_strcmp0 (parts[0], "sw") == 0 && n_parts == 3 && strlen (parts[2]) == 4
       && g_ascii_string_to_unsigned (parts[2], 16, 0, 0xFFFF, &v, NULL)) {
     fault.kind = FAULT_SW;
-    fault.sw = (guint16)v;
+    fault.sw = (guint16) v;
   } else if (g_strcmp0 (parts[0], "delay") == 0 && n_parts == 3
              && g_ascii_string_to_unsigned (parts[2], 10, 0, 600000, &v, NULL)) {
     fault.kind = FAULT_DELAY;
-    fault.delay_ms = (guint)v;
+    fault.delay_ms = (guint) v;
   } else if (g_strcmp0 (parts[0], "vanish") == 0 && n_parts == 2) {
     fault.kind = FAULT_VANISH;
   } else {
@@ -401,8 +402,8 @@ bad:
 EsimSimServer *
 esim_sim_server_new (EsimSimCard *card, const gchar *path, GError **error)
 {
-  g_autoptr(EsimSimServer) self = g_object_new (ESIM_SIM_TYPE_SERVER, NULL);
-  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr (EsimSimServer) self = g_object_new (ESIM_SIM_TYPE_SERVER, NULL);
+  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (path);
 
   self->card = g_object_ref (card);
   self->path = g_strdup (path);

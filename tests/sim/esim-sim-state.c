@@ -132,7 +132,7 @@ esim_sim_state_get_free_memory (EsimSimState *self)
   guint64 used = 0;
 
   for (guint i = 0; i < self->profiles->len; i++)
-    used += ((EsimSimProfile *)g_ptr_array_index (self->profiles, i))->size;
+    used += ((EsimSimProfile *) g_ptr_array_index (self->profiles, i))->size;
   return used >= self->memory_total ? 0 : self->memory_total - used;
 }
 
@@ -159,7 +159,7 @@ esim_sim_state_check_profile (EsimSimState *self, EsimSimProfile *profile, GErro
 gboolean
 esim_sim_state_add_profile (EsimSimState *self, EsimSimProfile *profile, GError **error)
 {
-  g_autoptr(EsimSimProfile) owned = profile;
+  g_autoptr (EsimSimProfile) owned = profile;
 
   if (!esim_sim_state_check_profile (self, profile, error))
     return FALSE;
@@ -175,7 +175,7 @@ esim_sim_state_add_profile (EsimSimState *self, EsimSimProfile *profile, GError 
   }
   /* AIDs are never reused, like a card that counts its ISD-Ps */
   memcpy (profile->aid, isdp_aid_base, sizeof (profile->aid));
-  profile->aid[14] = (guint8)(0x10 + self->aid_counter++);
+  profile->aid[14] = (guint8) (0x10 + self->aid_counter++);
   g_ptr_array_add (self->profiles, g_steal_pointer (&owned));
   return TRUE;
 }
@@ -237,7 +237,7 @@ esim_sim_state_remove_notification (EsimSimState *self, guint64 seq)
 static gboolean
 esim_sim_parse_events (const gchar *text, guint32 *out, GError **error)
 {
-  g_auto(GStrv) names = g_strsplit (text, "+", -1);
+  g_auto (GStrv) names = g_strsplit (text, "+", -1);
   static const gchar *const known[] = { "install", "enable", "disable", "delete" };
 
   *out = 0;
@@ -349,9 +349,9 @@ bad:
 gboolean
 esim_sim_state_seed (EsimSimState *self, const gchar *spec, GError **error)
 {
-  g_auto(GStrv) parts = g_strsplit (spec, ",", -1);
-  g_autoptr(EsimSimProfile) profile = esim_sim_profile_new ();
-  g_autoptr(GBytes) upp = NULL;
+  g_auto (GStrv) parts = g_strsplit (spec, ",", -1);
+  g_autoptr (EsimSimProfile) profile = esim_sim_profile_new ();
+  g_autoptr (GBytes) upp = NULL;
   g_autofree gchar *profile_type = NULL;
   gchar *contents = NULL;
   gsize len = 0;
@@ -446,7 +446,7 @@ esim_sim_state_build_profile (JsonBuilder *b, EsimSimProfile *p)
   esim_sim_json_add_int (b, "icon-type", p->icon_type);
   esim_sim_json_add_bytes (b, "icon", p->icon);
   esim_sim_json_add_int (b, "ppr", p->ppr);
-  esim_sim_json_add_int (b, "size", (gint64)p->size);
+  esim_sim_json_add_int (b, "size", (gint64) p->size);
   if (p->owner_mcc_mnc != NULL) {
     mcc_mnc = esim_sim_hex_encode (g_bytes_get_data (p->owner_mcc_mnc, NULL),
                                    g_bytes_get_size (p->owner_mcc_mnc));
@@ -460,16 +460,16 @@ esim_sim_state_build_profile (JsonBuilder *b, EsimSimProfile *p)
 gboolean
 esim_sim_state_save (EsimSimState *self, GError **error)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *text = NULL;
 
   if (self->path == NULL)
     return TRUE;
   json_builder_begin_object (b);
   esim_sim_json_add_int (b, "version", ESIM_SIM_STATE_VERSION);
-  esim_sim_json_add_int (b, "seq-counter", (gint64)self->seq_counter);
+  esim_sim_json_add_int (b, "seq-counter", (gint64) self->seq_counter);
   esim_sim_json_add_int (b, "isdp-counter", self->aid_counter);
   esim_sim_json_add_string (b, "default-smdp", self->default_smdp);
   json_builder_set_member_name (b, "profiles");
@@ -482,7 +482,7 @@ esim_sim_state_save (EsimSimState *self, GError **error)
   for (guint i = 0; i < self->notifications->len; i++) {
     EsimSimNotification *n = g_ptr_array_index (self->notifications, i);
     json_builder_begin_object (b);
-    esim_sim_json_add_int (b, "seq", (gint64)n->seq);
+    esim_sim_json_add_int (b, "seq", (gint64) n->seq);
     esim_sim_json_add_int (b, "event", n->event);
     esim_sim_json_add_string (b, "address", n->address);
     esim_sim_json_add_string (b, "iccid", n->iccid);
@@ -559,11 +559,11 @@ esim_sim_json_get_bytes (JsonObject *o, const gchar *name, GBytes **out, GError 
 static EsimSimProfile *
 esim_sim_state_read_profile (EsimSimState *self, JsonNode *node, GError **error)
 {
-  g_autoptr(EsimSimProfile) p = esim_sim_profile_new ();
+  g_autoptr (EsimSimProfile) p = esim_sim_profile_new ();
   g_autofree gchar *aid = NULL;
   g_autofree gchar *state = NULL;
   g_autofree gchar *mcc_mnc = NULL;
-  g_autoptr(GBytes) aid_bytes = NULL;
+  g_autoptr (GBytes) aid_bytes = NULL;
   JsonObject *o;
   gint64 v = 0;
   guint8 ef[10];
@@ -605,19 +605,19 @@ esim_sim_state_read_profile (EsimSimState *self, JsonNode *node, GError **error)
   }
   if (!esim_sim_json_get_int (o, "class", 0, 2, &v, error))
     return NULL;
-  p->profile_class = (EsimSimProfileClass)v;
+  p->profile_class = (EsimSimProfileClass) v;
   if (!esim_sim_json_get_int (o, "icon-type", -1, 1, &v, error))
     return NULL;
-  p->icon_type = (gint)v;
+  p->icon_type = (gint) v;
   if (!esim_sim_json_get_int (o, "ppr", 0, 0xff, &v, error))
     return NULL;
-  p->ppr = (guint32)v;
+  p->ppr = (guint32) v;
   if (!esim_sim_json_get_int (o, "size", 0, G_MAXINT64, &v, error))
     return NULL;
-  p->size = (guint64)v;
+  p->size = (guint64) v;
   if (!esim_sim_json_get_int (o, "notify-events", 0, ESIM_SIM_EVENTS_ALL, &v, error))
     return NULL;
-  p->notify_events = (guint32)v;
+  p->notify_events = (guint32) v;
   if (esim_sim_state_find_iccid (self, p->iccid) != NULL
       || esim_sim_state_find_aid (self, p->aid, sizeof (p->aid)) != NULL
       || (p->enabled && esim_sim_state_get_enabled (self) != NULL)) {
@@ -654,8 +654,8 @@ esim_sim_state_read_notification (JsonNode *node, GError **error)
     esim_sim_notification_free (n);
     return NULL;
   }
-  n->seq = (guint64)seq;
-  n->event = (EsimSimEvent)event;
+  n->seq = (guint64) seq;
+  n->event = (EsimSimEvent) event;
   return n;
 }
 
@@ -677,10 +677,10 @@ esim_sim_state_read (EsimSimState *self, JsonNode *root, GError **error)
     return FALSE;
   if (!esim_sim_json_get_int (o, "seq-counter", 0, G_MAXINT64, &v, error))
     return FALSE;
-  self->seq_counter = (guint64)v;
+  self->seq_counter = (guint64) v;
   if (!esim_sim_json_get_int (o, "isdp-counter", 0, ESIM_SIM_MAX_ISDP, &v, error))
     return FALSE;
-  self->aid_counter = (guint)v;
+  self->aid_counter = (guint) v;
   if (!esim_sim_json_get_string (o, "default-smdp", TRUE, &self->default_smdp, error))
     return FALSE;
 
@@ -724,8 +724,8 @@ esim_sim_state_read (EsimSimState *self, JsonNode *root, GError **error)
 gboolean
 esim_sim_state_load (EsimSimState *self, gboolean *existed, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
 
   *existed = FALSE;
   if (self->path == NULL || !g_file_test (self->path, G_FILE_TEST_EXISTS))
@@ -764,6 +764,7 @@ esim_sim_state_class_init (EsimSimStateClass *klass)
 static void
 esim_sim_state_init (EsimSimState *self)
 {
-  self->profiles = g_ptr_array_new_with_free_func ((GDestroyNotify)esim_sim_profile_free);
-  self->notifications = g_ptr_array_new_with_free_func ((GDestroyNotify)esim_sim_notification_free);
+  self->profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_sim_profile_free);
+  self->notifications
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_sim_notification_free);
 }

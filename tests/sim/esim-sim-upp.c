@@ -9,7 +9,9 @@
 #include "esim-tlv.h"
 #include "esim-sim-upp.h"
 
-G_DEFINE_QUARK (esim - sim - error - quark, esim_sim_error)
+/* clang-format off */
+G_DEFINE_QUARK (esim-sim-error-quark, esim_sim_error)
+/* clang-format on */
 
 gboolean
 esim_sim_upp_parse_header (GBytes *upp, gchar **iccid, gchar **profile_type, GError **error)
@@ -50,7 +52,7 @@ esim_sim_upp_parse_header (GBytes *upp, gchar **iccid, gchar **profile_type, GEr
 static gchar *
 esim_sim_digits_from_nibbles (const guint8 *buf, gsize len, gboolean swapped)
 {
-  g_autoptr(GString) digits = g_string_new (NULL);
+  g_autoptr (GString) digits = g_string_new (NULL);
   gboolean padded = FALSE;
 
   for (gsize i = 0; i < len * 2; i++) {
@@ -65,7 +67,7 @@ esim_sim_digits_from_nibbles (const guint8 *buf, gsize len, gboolean swapped)
     /* a digit after padding or a nibble above 9 is not an ICCID */
     if (padded || n > 9)
       return NULL;
-    g_string_append_c (digits, (gchar)('0' + n));
+    g_string_append_c (digits, (gchar) ('0' + n));
   }
   if (digits->len < 18)
     return NULL;
@@ -103,12 +105,12 @@ esim_sim_iccid_to_ef (const gchar *digits, guint8 out[10], GError **error)
                    "ICCID “%s” has a non-digit", digits);
       return FALSE;
     }
-    d = (guint8)(digits[i] - '0');
+    d = (guint8) (digits[i] - '0');
     /* EF.ICCID: the first digit of each pair in the low nibble */
     if (i % 2 == 0)
-      out[i / 2] = (guint8)((out[i / 2] & 0xf0) | d);
+      out[i / 2] = (guint8) ((out[i / 2] & 0xf0) | d);
     else
-      out[i / 2] = (guint8)((out[i / 2] & 0x0f) | (d << 4));
+      out[i / 2] = (guint8) ((out[i / 2] & 0x0f) | (d << 4));
   }
   return TRUE;
 }
@@ -144,7 +146,7 @@ esim_sim_hex_decode (const gchar *hex, GError **error)
       g_set_error (error, ESIM_SIM_ERROR, ESIM_SIM_ERROR_INVALID_ARGUMENT, "“%s” is not hex", hex);
       return NULL;
     }
-    buf[i / 2] = (guint8)((hi << 4) | lo);
+    buf[i / 2] = (guint8) ((hi << 4) | lo);
   }
   return g_bytes_new_take (g_steal_pointer (&buf), n / 2);
 }
@@ -166,11 +168,11 @@ esim_sim_mcc_mnc_encode (const gchar *text, guint8 out[3], GError **error)
                    "MCC/MNC “%s” must be digits", text);
       return FALSE;
     }
-    d[i] = (guint8)(text[i] - '0');
+    d[i] = (guint8) (text[i] - '0');
   }
   /* MCC2 MCC1 | MNC3 MCC3 | MNC2 MNC1; a 2-digit MNC leaves MNC3 as F */
-  out[0] = (guint8)((d[1] << 4) | d[0]);
-  out[1] = (guint8)((d[5] << 4) | d[2]);
-  out[2] = (guint8)((d[4] << 4) | d[3]);
+  out[0] = (guint8) ((d[1] << 4) | d[0]);
+  out[1] = (guint8) ((d[5] << 4) | d[2]);
+  out[2] = (guint8) ((d[4] << 4) | d[3]);
   return TRUE;
 }

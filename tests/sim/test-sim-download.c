@@ -48,8 +48,8 @@ load (const gchar *relative, gboolean key)
 {
   g_autofree gchar *path = esim_test_shared_path (relative);
   g_autoptr (GError) error = NULL;
-  gpointer out = key ? (gpointer)esim_rsp_key_load_pem (path, &error)
-                     : (gpointer)esim_rsp_cert_load (path, &error);
+  gpointer out = key ? (gpointer) esim_rsp_key_load_pem (path, &error)
+                     : (gpointer) esim_rsp_cert_load (path, &error);
 
   g_assert_no_error (error);
   return out;
@@ -67,7 +67,7 @@ fixture_card (Fixture *f, guint64 memory, const gchar *seed)
   config->pki_dir = esim_test_shared_path ("fixtures/sgp26");
   config->memory = memory;
   if (seed != NULL)
-    config->profiles = g_strdupv ((gchar **)profiles);
+    config->profiles = g_strdupv ((gchar **) profiles);
   f->card = esim_sim_card_new (config, &error);
   g_assert_no_error (error);
   test_link_card (&f->link, f->card);
@@ -323,10 +323,10 @@ prepare (Fixture *f, const PrepareOptions *o)
     esim_tlv_builder_add_bytes (b, 0x5F49, o->bpp_otpk);
   esim_tlv_builder_end (b);
   signed2 = esim_tlv_builder_finish (b);
-  g_byte_array_append (tbs, g_bytes_get_data (signed2, NULL), (guint)g_bytes_get_size (signed2));
+  g_byte_array_append (tbs, g_bytes_get_data (signed2, NULL), (guint) g_bytes_get_size (signed2));
   if (f->euicc_signature1 != NULL)
     g_byte_array_append (tbs, g_bytes_get_data (f->euicc_signature1, NULL),
-                         (guint)g_bytes_get_size (f->euicc_signature1));
+                         (guint) g_bytes_get_size (f->euicc_signature1));
   sig = sign_with (f->pb_key, tbs->data, o->bad_signature ? tbs->len - 1 : tbs->len);
 
   esim_tlv_builder_begin (b, 0xBF21);
@@ -364,9 +364,9 @@ prepare_ok (Fixture *f, const PrepareOptions *o)
   g_assert_cmpint (esim_tlv_find (&signed2, 0x04, &field), ==, o->with_hash_cc);
 
   /* euiccSignature2 covers euiccSigned2 and the request's smdpSignature2 TLV */
-  g_byte_array_append (tbs, signed2.raw, (guint)signed2.raw_length);
+  g_byte_array_append (tbs, signed2.raw, (guint) signed2.raw_length);
   g_byte_array_append (tbs, g_bytes_get_data (f->smdp_signature2, NULL),
-                       (guint)g_bytes_get_size (f->smdp_signature2));
+                       (guint) g_bytes_get_size (f->smdp_signature2));
   assert_signed_by (f->euicc_cert, tbs->data, tbs->len, &sig);
   g_clear_pointer (&f->euicc_signature2, g_bytes_unref);
   f->euicc_signature2 = esim_tlv_dup_raw (&sig);
@@ -599,7 +599,7 @@ test_auth_errors (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
     start = strchr (pem, '\n') + 1;
     end = strstr (start, "-----END");
-    b64 = g_strndup (start, (gsize)(end - start));
+    b64 = g_strndup (start, (gsize) (end - start));
     {
       g_autofree guchar *der = g_base64_decode (b64, &len);
       g_autoptr (GBytes) bytes = g_bytes_new (der, len);

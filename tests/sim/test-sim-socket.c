@@ -37,7 +37,7 @@ start (const gchar *fault1, const gchar *fault2)
   g_autofree gchar *a = upp ("TS48v1_A.der", "state=enabled");
   g_autofree gchar *b = upp ("TS48V1-A-UNIQUE.der", NULL);
   const gchar *args[] = { a, b, fault1, fault2, NULL };
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   EsimTestSim *sim = esim_test_sim_start (args, &error);
 
   g_assert_no_error (error);
@@ -55,11 +55,11 @@ link_socket (TestLink *link, GSocketConnection *conn)
 static void
 test_basic (void)
 {
-  g_autoptr(EsimTestSim) sim = start (NULL, NULL);
-  g_autoptr(GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
-  g_autoptr(GBytes) atr = NULL;
-  g_autoptr(GBytes) eid = NULL;
-  g_autoptr(GBytes) brief = NULL;
+  g_autoptr (EsimTestSim) sim = start (NULL, NULL);
+  g_autoptr (GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
+  g_autoptr (GBytes) atr = NULL;
+  g_autoptr (GBytes) eid = NULL;
+  g_autoptr (GBytes) brief = NULL;
   TestLink link;
   guint8 type = 0;
 
@@ -77,12 +77,12 @@ test_basic (void)
 static void
 test_garbage (void)
 {
-  g_autoptr(EsimTestSim) sim = start (NULL, NULL);
-  g_autoptr(GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
-  g_autoptr(GSocketConnection) conn2 = NULL;
+  g_autoptr (EsimTestSim) sim = start (NULL, NULL);
+  g_autoptr (GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
+  g_autoptr (GSocketConnection) conn2 = NULL;
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GBytes) eof = NULL;
+  g_autoptr (GBytes) reply = NULL;
+  g_autoptr (GBytes) eof = NULL;
   static const guint8 empty[4] = { 0, 0, 0, 0 };
   static const guint8 huge[4] = { 0x7F, 0xFF, 0xFF, 0xFF };
   static const guint8 short_apdu[2] = { 0x00, 0xA4 };
@@ -90,7 +90,7 @@ test_garbage (void)
   gsize got = 0;
   guint8 type = 0;
 
-  reply = test_socket_exchange (conn, 0x07, (const guint8 *)"xyz", 3, &type);
+  reply = test_socket_exchange (conn, 0x07, (const guint8 *) "xyz", 3, &type);
   g_assert_cmphex (type, ==, 0xFF);
   g_assert_cmpmem (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply),
                    "unknown frame type 0x07", 23);
@@ -139,17 +139,17 @@ test_garbage (void)
   /* the program lives on */
   conn2 = test_socket_connect (esim_test_sim_get_socket (sim));
   g_clear_pointer (&reply, g_bytes_unref);
-  reply = test_socket_exchange (conn2, 0x01, (const guint8 *)"\x00\x70\x00\x00\x01", 5, &type);
+  reply = test_socket_exchange (conn2, 0x01, (const guint8 *) "\x00\x70\x00\x00\x01", 5, &type);
   test_assert_bytes (reply, "019000");
 }
 
 static void
 test_clients (void)
 {
-  g_autoptr(EsimTestSim) sim = start (NULL, NULL);
+  g_autoptr (EsimTestSim) sim = start (NULL, NULL);
   GSocketConnection *first = test_socket_connect (esim_test_sim_get_socket (sim));
-  g_autoptr(GSocketConnection) second = NULL;
-  g_autoptr(GBytes) reply = NULL;
+  g_autoptr (GSocketConnection) second = NULL;
+  g_autoptr (GBytes) reply = NULL;
   TestLink link;
   guint8 type = 0;
   static const guint8 reset[5] = { 0, 0, 0, 1, 0x02 };
@@ -175,21 +175,21 @@ test_clients (void)
     g_assert_cmphex (body[0], ==, 0x82);
   }
   /* and finds a fresh card: channel 1 is closed again */
-  reply = test_socket_exchange (second, 0x01, (const guint8 *)"\x81\xE2\x91\x00\x03\xBF\x20\x00", 8,
-                                &type);
+  reply = test_socket_exchange (second, 0x01, (const guint8 *) "\x81\xE2\x91\x00\x03\xBF\x20\x00",
+                                8, &type);
   test_assert_bytes (reply, "6881");
 }
 
 static void
 test_restart (void)
 {
-  g_autoptr(EsimTestSim) sim = start (NULL, NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimTestSim) sim = start (NULL, NULL);
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *contents = NULL;
 
   {
-    g_autoptr(GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
-    g_autoptr(GBytes) r = NULL;
+    g_autoptr (GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
+    g_autoptr (GBytes) r = NULL;
     TestLink link;
 
     link_socket (&link, conn);
@@ -201,10 +201,10 @@ test_restart (void)
   g_assert_true (esim_test_sim_restart (sim, NULL, &error));
   g_assert_no_error (error);
   {
-    g_autoptr(GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
-    g_autoptr(GBytes) states = NULL;
-    g_autoptr(GBytes) notes = NULL;
-    g_autoptr(GBytes) r = NULL;
+    g_autoptr (GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
+    g_autoptr (GBytes) states = NULL;
+    g_autoptr (GBytes) notes = NULL;
+    g_autoptr (GBytes) r = NULL;
     TestLink link;
 
     link_socket (&link, conn);
@@ -219,7 +219,7 @@ test_restart (void)
     /* numbers 3 and 4 follow 1 and 2 */
     notes = test_es10_hex (&link, "BF2804 81020640");
     g_assert_cmpuint (g_bytes_get_size (notes), ==, 5 + 2 * 41);
-    g_assert_cmphex (((const guint8 *)g_bytes_get_data (notes, NULL))[5 + 41 + 5], ==, 4);
+    g_assert_cmphex (((const guint8 *) g_bytes_get_data (notes, NULL))[5 + 41 + 5], ==, 4);
   }
 
   /* a corrupt state file stops the program with an error */
@@ -238,8 +238,8 @@ test_duplicate_seed (void)
   g_autofree gchar *a = upp ("TS48v1_A.der", NULL);
   g_autofree gchar *b = upp ("TS48v2_SAIP2.3_BERTLV.der", NULL);
   const gchar *args[] = { a, b, NULL };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTestSim) sim = esim_test_sim_start (args, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTestSim) sim = esim_test_sim_start (args, &error);
 
   g_assert_null (sim);
   g_assert_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED);
@@ -248,10 +248,10 @@ test_duplicate_seed (void)
 static void
 test_fault_sw (void)
 {
-  g_autoptr(EsimTestSim) sim = start ("--fault=sw:2:6F00", "--fault=sw:4:6A84");
-  g_autoptr(GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
-  g_autoptr(GSocketConnection) conn2 = NULL;
-  g_autoptr(GBytes) d = NULL;
+  g_autoptr (EsimTestSim) sim = start ("--fault=sw:2:6F00", "--fault=sw:4:6A84");
+  g_autoptr (GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
+  g_autoptr (GSocketConnection) conn2 = NULL;
+  g_autoptr (GBytes) d = NULL;
   TestLink link;
 
   link_socket (&link, conn);
@@ -281,9 +281,9 @@ timed_apdu (TestLink *link, const gchar *hex, guint16 expected)
 static void
 test_fault_delay (void)
 {
-  g_autoptr(EsimTestSim) sim = start ("--fault=delay:2:300", "--fault=delay:*:20");
-  g_autoptr(GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
-  g_autoptr(GSocketConnection) other = NULL;
+  g_autoptr (EsimTestSim) sim = start ("--fault=delay:2:300", "--fault=delay:*:20");
+  g_autoptr (GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
+  g_autoptr (GSocketConnection) other = NULL;
   TestLink link;
   gint64 ms;
 
@@ -305,19 +305,19 @@ test_fault_delay (void)
 static void
 test_fault_vanish (void)
 {
-  g_autoptr(EsimTestSim) sim = start ("--fault=vanish:2", NULL);
-  g_autoptr(GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocketConnection) again = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimTestSim) sim = start ("--fault=vanish:2", NULL);
+  g_autoptr (GSocketConnection) conn = test_socket_connect (esim_test_sim_get_socket (sim));
+  g_autoptr (GBytes) reply = NULL;
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketAddress) address = NULL;
+  g_autoptr (GSocketConnection) again = NULL;
+  g_autoptr (GError) error = NULL;
   TestLink link;
   guint8 type = 0;
 
   link_socket (&link, conn);
   g_assert_cmphex (test_apdu (&link, "0070000001", NULL), ==, 0x9000);
-  reply = test_socket_exchange (conn, 0x01, (const guint8 *)"\x00\x70\x00\x00\x01", 5, &type);
+  reply = test_socket_exchange (conn, 0x01, (const guint8 *) "\x00\x70\x00\x00\x01", 5, &type);
   g_assert_null (reply);
   /* nobody listens any more */
   address = g_unix_socket_address_new (esim_test_sim_get_socket (sim));
@@ -345,17 +345,17 @@ wait_result (GAsyncResult **slot)
 static void
 test_transport (void)
 {
-  g_autoptr(EsimTestSim) sim = start (NULL, NULL);
-  g_autoptr(EsimTransport) transport = esim_transport_socket_new (esim_test_sim_get_socket (sim));
-  g_autoptr(GBytes) aid = NULL;
-  g_autoptr(GBytes) fci = NULL;
-  g_autoptr(GBytes) apdu = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) r1 = NULL;
-  g_autoptr(GAsyncResult) r2 = NULL;
-  g_autoptr(GAsyncResult) r3 = NULL;
-  g_autoptr(GAsyncResult) r4 = NULL;
+  g_autoptr (EsimTestSim) sim = start (NULL, NULL);
+  g_autoptr (EsimTransport) transport = esim_transport_socket_new (esim_test_sim_get_socket (sim));
+  g_autoptr (GBytes) aid = NULL;
+  g_autoptr (GBytes) fci = NULL;
+  g_autoptr (GBytes) apdu = NULL;
+  g_autoptr (GBytes) rapdu = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (GAsyncResult) r3 = NULL;
+  g_autoptr (GAsyncResult) r4 = NULL;
   guint channel = 0;
 
   aid = test_hex (ESIM_SIM_ISDR_AID);
@@ -387,8 +387,8 @@ static gboolean
 open_channel_sync (EsimTransport *transport, const gchar *aid_hex, guint *channel, GBytes **fci,
                    GError **error)
 {
-  g_autoptr(GBytes) aid = test_hex (aid_hex);
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (GBytes) aid = test_hex (aid_hex);
+  g_autoptr (GAsyncResult) res = NULL;
 
   esim_transport_open_channel_async (transport, aid, NULL, transport_cb, &res);
   return esim_transport_open_channel_finish (transport, wait_result (&res), channel, fci, error);
@@ -397,7 +397,7 @@ open_channel_sync (EsimTransport *transport, const gchar *aid_hex, guint *channe
 static gboolean
 close_channel_sync (EsimTransport *transport, guint channel, GError **error)
 {
-  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr (GAsyncResult) res = NULL;
 
   esim_transport_close_channel_async (transport, channel, NULL, transport_cb, &res);
   return esim_transport_close_channel_finish (transport, wait_result (&res), error);
@@ -410,11 +410,11 @@ close_channel_sync (EsimTransport *transport, guint channel, GError **error)
 static void
 test_transport_channels (void)
 {
-  g_autoptr(EsimTestSim) sim = start ("--fault=sw:2:6C21", "--fault=sw:11:6A81");
-  g_autoptr(EsimTransport) transport = esim_transport_socket_new (esim_test_sim_get_socket (sim));
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GBytes) fci = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimTestSim) sim = start ("--fault=sw:2:6C21", "--fault=sw:11:6A81");
+  g_autoptr (EsimTransport) transport = esim_transport_socket_new (esim_test_sim_get_socket (sim));
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GBytes) fci = NULL;
+  g_autoptr (GError) error = NULL;
   guint channel = 0;
 
   esim_transport_open_async (transport, NULL, transport_cb, &res);
@@ -429,8 +429,8 @@ test_transport_channels (void)
   g_assert_true (esim_transport_has_apdu_channel (transport, 1));
 
   /* an AID the card lacks: the channel goes back before the error */
-  g_assert_false (open_channel_sync (transport, "A0000005591010FFFFFFFF8900000999", &channel,
-                                     NULL, &error));
+  g_assert_false (
+    open_channel_sync (transport, "A0000005591010FFFFFFFF8900000999", &channel, NULL, &error));
   g_assert_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_cmphex (esim_transport_get_apdu_channels (transport), ==, 1u << 1);
@@ -466,12 +466,12 @@ test_cli (void)
   const gchar *program = g_getenv ("ESIM_SIM_PATH");
   g_autofree gchar *out = NULL;
   g_autofree gchar *err = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gint status = 0;
   const gchar *help[] = { program, "--help", NULL };
   const gchar *missing[] = { program, "--socket", "/nonexistent/x", NULL };
 
-  g_assert_true (g_spawn_sync (NULL, (gchar **)help, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+  g_assert_true (g_spawn_sync (NULL, (gchar **) help, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
                                &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
@@ -479,13 +479,13 @@ test_cli (void)
   g_assert_nonnull (strstr (out, "vanish:N"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_true (g_spawn_sync (NULL, (gchar **)missing, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+  g_assert_true (g_spawn_sync (NULL, (gchar **) missing, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
                                &err, &status, &error));
   g_assert_false (g_spawn_check_wait_status (status, NULL));
   g_assert_nonnull (strstr (err, "required"));
   {
     const gchar *args[] = { "--fault=explode:1", NULL };
-    g_autoptr(EsimTestSim) sim = esim_test_sim_start (args, &error);
+    g_autoptr (EsimTestSim) sim = esim_test_sim_start (args, &error);
     g_assert_null (sim);
     g_clear_error (&error);
   }

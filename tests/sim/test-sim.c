@@ -47,14 +47,14 @@ fixture_seed (Fixture *f, const gchar *file, const gchar *keys)
   g_autofree gchar *rel = g_build_filename ("fixtures/upp", file, NULL);
   g_autofree gchar *path = esim_test_shared_path (rel);
 
-  g_ptr_array_insert (f->specs, (gint)f->specs->len - 1,
+  g_ptr_array_insert (f->specs, (gint) f->specs->len - 1,
                       keys != NULL ? g_strdup_printf ("%s,%s", path, keys) : g_strdup (path));
 }
 
 static void
 fixture_start (Fixture *f, gboolean strict_le)
 {
-  f->card = test_card_new ((const gchar *const *)f->specs->pdata, NULL, strict_le);
+  f->card = test_card_new ((const gchar *const *) f->specs->pdata, NULL, strict_le);
   test_link_card (&f->link, f->card);
 }
 
@@ -76,7 +76,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 rm_rf (const gchar *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const gchar *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
@@ -100,9 +100,9 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static void
 test_channels (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) d1 = NULL;
-  g_autoptr(GBytes) d2 = NULL;
-  g_autoptr(GBytes) d3 = NULL;
+  g_autoptr (GBytes) d1 = NULL;
+  g_autoptr (GBytes) d2 = NULL;
+  g_autoptr (GBytes) d3 = NULL;
 
   fixture_start (f, FALSE);
   g_assert_cmphex (test_apdu (&f->link, "0070000001", &d1), ==, 0x9000);
@@ -140,7 +140,7 @@ test_channels (Fixture *f, gconstpointer data)
 static void
 test_select (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) fci = NULL;
+  g_autoptr (GBytes) fci = NULL;
 
   fixture_start (f, FALSE);
   /* ES10 needs the ISD-R selected */
@@ -156,7 +156,7 @@ test_select (Fixture *f, gconstpointer data)
   g_assert_cmphex (test_apdu (&f->link, "00A4040C07A0000005591010", NULL), ==, 0x9000);
   g_assert_cmphex (test_apdu (&f->link, "00A4000002 3F00", NULL), ==, 0x6A86);
   {
-    g_autoptr(GBytes) eid = test_es10_hex (&f->link, "BF3E035C015A");
+    g_autoptr (GBytes) eid = test_es10_hex (&f->link, "BF3E035C015A");
     test_assert_bytes (eid, "BF3E12 5A10" EID);
   }
   /* an unknown AID leaves the selection alone */
@@ -167,11 +167,11 @@ test_select (Fixture *f, gconstpointer data)
 static void
 test_store_data (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GString) address = g_string_new (NULL);
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) request = NULL;
-  g_autoptr(GBytes) response = NULL;
-  g_autoptr(GBytes) addresses = NULL;
+  g_autoptr (GString) address = g_string_new (NULL);
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) request = NULL;
+  g_autoptr (GBytes) response = NULL;
+  g_autoptr (GBytes) addresses = NULL;
   g_autofree gchar *expected = NULL;
   g_autofree gchar *hex = NULL;
 
@@ -189,9 +189,9 @@ test_store_data (Fixture *f, gconstpointer data)
   response = test_es10 (&f->link, request, 0);
   test_assert_bytes (response, "BF3F03800100");
   addresses = test_es10_hex (&f->link, "BF3C00");
-  hex = esim_sim_hex_encode ((const guint8 *)address->str, address->len);
-  expected = g_strdup_printf ("BF3C82%04X 80820%03X%s 8118%s", (guint)(4 + address->len + 26),
-                              (guint)address->len, hex,
+  hex = esim_sim_hex_encode ((const guint8 *) address->str, address->len);
+  expected = g_strdup_printf ("BF3C82%04X 80820%03X%s 8118%s", (guint) (4 + address->len + 26),
+                              (guint) address->len, hex,
                               "74657374726F6F74736D64732E6578616D706C652E636F6D");
   test_assert_bytes (addresses, expected);
 
@@ -239,9 +239,9 @@ test_get_response (Fixture *f, gconstpointer data)
   g_autofree gchar *icon_path = g_build_filename (f->dir, "icon.png", NULL);
   g_autofree gchar *keys = g_strdup_printf ("icon=%s", icon_path);
   g_autofree guint8 *icon = g_malloc (1024);
-  g_autoptr(GBytes) part = NULL;
-  g_autoptr(GBytes) all = NULL;
-  g_autoptr(GByteArray) joined = g_byte_array_new ();
+  g_autoptr (GBytes) part = NULL;
+  g_autoptr (GBytes) all = NULL;
+  g_autoptr (GByteArray) joined = g_byte_array_new ();
   EsimTlv tlv;
   EsimTlv list;
   EsimTlv info;
@@ -249,8 +249,8 @@ test_get_response (Fixture *f, gconstpointer data)
   guint16 sw;
 
   for (guint i = 0; i < 1024; i++)
-    icon[i] = (guint8)i;
-  g_assert_true (g_file_set_contents (icon_path, (const gchar *)icon, 1024, NULL));
+    icon[i] = (guint8) i;
+  g_assert_true (g_file_set_contents (icon_path, (const gchar *) icon, 1024, NULL));
   fixture_seed (f, "TS48v1_A.der", keys);
   fixture_start (f, FALSE);
   test_open_isdr (&f->link);
@@ -266,10 +266,10 @@ test_get_response (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_bytes_get_size (part), ==, 16);
   g_byte_array_append (joined, g_bytes_get_data (part, NULL), 16);
   while ((sw & 0xff00) == 0x6100) {
-    g_autoptr(GBytes) more = NULL;
+    g_autoptr (GBytes) more = NULL;
     g_autofree gchar *get = g_strdup_printf ("81C00000%02X", sw & 0xff);
     sw = test_apdu (&f->link, get, &more);
-    g_byte_array_append (joined, g_bytes_get_data (more, NULL), (guint)g_bytes_get_size (more));
+    g_byte_array_append (joined, g_bytes_get_data (more, NULL), (guint) g_bytes_get_size (more));
   }
   g_assert_cmphex (sw, ==, 0x9000);
   all = g_byte_array_free_to_bytes (g_steal_pointer (&joined));
@@ -291,7 +291,7 @@ test_get_response (Fixture *f, gconstpointer data)
 static void
 test_strict_le (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) eid = NULL;
+  g_autoptr (GBytes) eid = NULL;
 
   fixture_start (f, TRUE);
   g_assert_cmphex (test_apdu (&f->link, "0070000001", NULL), ==, 0x9000);
@@ -313,7 +313,7 @@ test_strict_le (Fixture *f, gconstpointer data)
 static void
 test_reset (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) atr = NULL;
+  g_autoptr (GBytes) atr = NULL;
 
   fixture_start (f, FALSE);
   test_open_isdr (&f->link);
@@ -338,16 +338,16 @@ test_reset (Fixture *f, gconstpointer data)
 static void
 test_es10_info (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) info1 = test_es10_hex (&f->link, "BF2000");
-  g_autoptr(GBytes) info2 = test_es10_hex (&f->link, "BF2200");
-  g_autoptr(GBytes) challenge1 = test_es10_hex (&f->link, "BF2E00");
-  g_autoptr(GBytes) challenge2 = test_es10_hex (&f->link, "BF2E00");
-  g_autoptr(GBytes) rat = test_es10_hex (&f->link, "BF4300");
-  g_autoptr(GBytes) cancel = test_es10_hex (&f->link, "BF4106800101810100");
-  g_autoptr(GBytes) cancel_bad = test_es10_hex (&f->link, "BF4100");
-  g_autoptr(GBytes) addresses = test_es10_hex (&f->link, "BF3C00");
-  g_autoptr(GBytes) eid = test_es10_hex (&f->link, "BF3E035C015A");
-  g_autoptr(GBytes) ecr = NULL;
+  g_autoptr (GBytes) info1 = test_es10_hex (&f->link, "BF2000");
+  g_autoptr (GBytes) info2 = test_es10_hex (&f->link, "BF2200");
+  g_autoptr (GBytes) challenge1 = test_es10_hex (&f->link, "BF2E00");
+  g_autoptr (GBytes) challenge2 = test_es10_hex (&f->link, "BF2E00");
+  g_autoptr (GBytes) rat = test_es10_hex (&f->link, "BF4300");
+  g_autoptr (GBytes) cancel = test_es10_hex (&f->link, "BF4106800101810100");
+  g_autoptr (GBytes) cancel_bad = test_es10_hex (&f->link, "BF4100");
+  g_autoptr (GBytes) addresses = test_es10_hex (&f->link, "BF3C00");
+  g_autoptr (GBytes) eid = test_es10_hex (&f->link, "BF3E035C015A");
+  g_autoptr (GBytes) ecr = NULL;
   EsimTlv tlv;
   EsimTlv field;
 
@@ -386,12 +386,12 @@ test_es10_info (Fixture *f, gconstpointer data)
 static void
 test_es10_addresses (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) set = test_es10_hex (&f->link, "BF3F0E800C736D64702E6578616D706C65");
-  g_autoptr(GBytes) get = test_es10_hex (&f->link, "BF3C00");
-  g_autoptr(GBytes) bad = test_es10_hex (&f->link, "BF3F00");
-  g_autoptr(GBytes) reset = test_es10_hex (&f->link, "BF3404 82020520");
-  g_autoptr(GBytes) again = test_es10_hex (&f->link, "BF3404 82020520");
-  g_autoptr(GBytes) after = test_es10_hex (&f->link, "BF3C00");
+  g_autoptr (GBytes) set = test_es10_hex (&f->link, "BF3F0E800C736D64702E6578616D706C65");
+  g_autoptr (GBytes) get = test_es10_hex (&f->link, "BF3C00");
+  g_autoptr (GBytes) bad = test_es10_hex (&f->link, "BF3F00");
+  g_autoptr (GBytes) reset = test_es10_hex (&f->link, "BF3404 82020520");
+  g_autoptr (GBytes) again = test_es10_hex (&f->link, "BF3404 82020520");
+  g_autoptr (GBytes) after = test_es10_hex (&f->link, "BF3C00");
 
   test_assert_bytes (set, "BF3F03800100");
   test_assert_bytes (get, "BF3C28 800C736D64702E6578616D706C65"
@@ -405,16 +405,16 @@ test_es10_addresses (Fixture *f, gconstpointer data)
 static void
 test_es10_profiles_info (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) brief = test_es10_hex (&f->link, "BF2D05 5C035A9F70");
-  g_autoptr(GBytes) by_iccid = test_es10_hex (&f->link, "BF2D0E A00C5A0A" ICCID_B);
-  g_autoptr(GBytes) by_aid = test_es10_hex (&f->link, "BF2D17 A0124F10" AID_C " 5C0195");
-  g_autoptr(GBytes) by_class = test_es10_hex (&f->link, "BF2D0A A003950100 5C034F9F70");
-  g_autoptr(GBytes) unknown = test_es10_hex (&f->link, "BF2D0E A00C5A0A" ICCID_X);
-  g_autoptr(GBytes) bad_class = test_es10_hex (&f->link, "BF2D05 A003950107");
-  g_autoptr(GBytes) bad_iccid = test_es10_hex (&f->link, "BF2D05 A0035A0189");
-  g_autoptr(GBytes) bad_empty = test_es10_hex (&f->link, "BF2D02 A000");
-  g_autoptr(GBytes) bad_tags = test_es10_hex (&f->link, "BF2D03 5C019F");
-  g_autoptr(GBytes) all = test_es10_hex (&f->link, "BF2D00");
+  g_autoptr (GBytes) brief = test_es10_hex (&f->link, "BF2D05 5C035A9F70");
+  g_autoptr (GBytes) by_iccid = test_es10_hex (&f->link, "BF2D0E A00C5A0A" ICCID_B);
+  g_autoptr (GBytes) by_aid = test_es10_hex (&f->link, "BF2D17 A0124F10" AID_C " 5C0195");
+  g_autoptr (GBytes) by_class = test_es10_hex (&f->link, "BF2D0A A003950100 5C034F9F70");
+  g_autoptr (GBytes) unknown = test_es10_hex (&f->link, "BF2D0E A00C5A0A" ICCID_X);
+  g_autoptr (GBytes) bad_class = test_es10_hex (&f->link, "BF2D05 A003950107");
+  g_autoptr (GBytes) bad_iccid = test_es10_hex (&f->link, "BF2D05 A0035A0189");
+  g_autoptr (GBytes) bad_empty = test_es10_hex (&f->link, "BF2D02 A000");
+  g_autoptr (GBytes) bad_tags = test_es10_hex (&f->link, "BF2D03 5C019F");
+  g_autoptr (GBytes) all = test_es10_hex (&f->link, "BF2D00");
   EsimTlv tlv;
   EsimTlv list;
 
@@ -442,7 +442,7 @@ static guint8
 profile_state (Fixture *f, const gchar *iccid)
 {
   g_autofree gchar *request = g_strdup_printf ("BF2D12 A00C5A0A%s 5C029F70", iccid);
-  g_autoptr(GBytes) response = test_es10_hex (&f->link, request);
+  g_autoptr (GBytes) response = test_es10_hex (&f->link, request);
   gsize len = 0;
   const guint8 *buf = g_bytes_get_data (response, &len);
 
@@ -455,7 +455,7 @@ profile_state (Fixture *f, const gchar *iccid)
 static void
 assert_result (Fixture *f, const gchar *request, const gchar *expected)
 {
-  g_autoptr(GBytes) response = test_es10_hex (&f->link, request);
+  g_autoptr (GBytes) response = test_es10_hex (&f->link, request);
 
   test_assert_bytes (response, expected);
 }
@@ -504,7 +504,7 @@ test_es10_ppr1 (Fixture *f, gconstpointer data)
 static guint64
 free_memory (Fixture *f)
 {
-  g_autoptr(GBytes) info2 = test_es10_hex (&f->link, "BF2200");
+  g_autoptr (GBytes) info2 = test_es10_hex (&f->link, "BF2200");
   EsimTlv tlv;
   EsimTlv ecr;
   EsimTlv free_nvm;
@@ -565,7 +565,7 @@ test_es10_memory_reset (Fixture *f, gconstpointer data)
   g_assert_cmpuint (profile_state (f, "980010325476981032F9"), ==, 0);
   {
     /* one delete notification per deleted profile, A's first */
-    g_autoptr(GBytes) list = test_es10_hex (&f->link, "BF2804 81020410");
+    g_autoptr (GBytes) list = test_es10_hex (&f->link, "BF2804 81020410");
     EsimTlv tlv;
     EsimTlv items;
     g_assert_true (esim_tlv_decode_expect (list, 0xBF28, &tlv, NULL));
@@ -578,7 +578,7 @@ test_es10_memory_reset (Fixture *f, gconstpointer data)
 static void
 test_es10_nickname (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) info = NULL;
+  g_autoptr (GBytes) info = NULL;
 
   assert_result (f, "BF2911 5A0A" ICCID_A " 9003 4E6577", "BF2903800100");
   info = test_es10_hex (&f->link, "BF2D11 A00C5A0A" ICCID_A " 5C0190");
@@ -622,19 +622,19 @@ verify_signed_notification (const EsimTlv *pending, GBytes *euicc_cert)
   g_assert_false (esim_tlv_iter_next (&iter, &eum));
 
   gnutls_x509_crt_init (&crt);
-  data.data = (guchar *)cert.raw;
-  data.size = (guint)cert.raw_length;
+  data.data = (guchar *) cert.raw;
+  data.size = (guint) cert.raw_length;
   g_assert_cmpint (gnutls_x509_crt_import (crt, &data, GNUTLS_X509_FMT_DER), ==, 0);
   gnutls_pubkey_init (&pub);
   g_assert_cmpint (gnutls_pubkey_import_x509 (pub, crt, 0), ==, 0);
 
-  r.data = (guchar *)sig.value;
+  r.data = (guchar *) sig.value;
   r.size = 32;
-  s.data = (guchar *)sig.value + 32;
+  s.data = (guchar *) sig.value + 32;
   s.size = 32;
   g_assert_cmpint (gnutls_encode_rs_value (&der, &r, &s), ==, 0);
-  data.data = (guchar *)tbs.raw;
-  data.size = (guint)tbs.raw_length;
+  data.data = (guchar *) tbs.raw;
+  data.size = (guint) tbs.raw_length;
   g_assert_cmpint (gnutls_pubkey_verify_data2 (pub, GNUTLS_SIGN_ECDSA_SHA256, 0, &data, &der), >=,
                    0);
   gnutls_free (der.data);
@@ -658,13 +658,13 @@ test_es10_notifications (Fixture *f, gconstpointer data)
 {
   g_autofree gchar *cert_path
     = esim_test_shared_path ("fixtures/sgp26/eUICC/CERT_EUICC_ECDSA_NIST.der");
-  g_autoptr(GMappedFile) cert_file = g_mapped_file_new (cert_path, FALSE, NULL);
-  g_autoptr(GBytes) cert = g_mapped_file_get_bytes (cert_file);
-  g_autoptr(GBytes) empty = test_es10_hex (&f->link, "BF2800");
-  g_autoptr(GBytes) list = NULL;
-  g_autoptr(GBytes) enables = NULL;
-  g_autoptr(GBytes) all = NULL;
-  g_autoptr(GBytes) one = NULL;
+  g_autoptr (GMappedFile) cert_file = g_mapped_file_new (cert_path, FALSE, NULL);
+  g_autoptr (GBytes) cert = g_mapped_file_get_bytes (cert_file);
+  g_autoptr (GBytes) empty = test_es10_hex (&f->link, "BF2800");
+  g_autoptr (GBytes) list = NULL;
+  g_autoptr (GBytes) enables = NULL;
+  g_autoptr (GBytes) all = NULL;
+  g_autoptr (GBytes) one = NULL;
   EsimTlv tlv;
   EsimTlv items;
   EsimTlv item;
@@ -715,7 +715,7 @@ test_es10_notifications (Fixture *f, gconstpointer data)
 static void
 test_es10_notify_config (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) info = NULL;
+  g_autoptr (GBytes) info = NULL;
 
   fixture_seed (f, "TS48v1_A.der", "state=enabled,events=none");
   fixture_seed (f, "TS48V1-A-UNIQUE.der", "notify=");
@@ -735,13 +735,13 @@ test_es10_notify_config (Fixture *f, gconstpointer data)
 static void
 test_es10_rat (Fixture *f, gconstpointer data)
 {
-  g_autoptr(EsimSimConfig) config = esim_sim_config_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimSimCard) card = NULL;
+  g_autoptr (EsimSimConfig) config = esim_sim_config_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimSimCard) card = NULL;
   const gchar *rat[] = { "12", "1:00101+310410:consent", NULL };
 
   config->pki_dir = esim_test_shared_path ("fixtures/sgp26");
-  config->rat = g_strdupv ((gchar **)rat);
+  config->rat = g_strdupv ((gchar **) rat);
   config->eid = g_strdup ("89049032123451234512345678900000");
   config->root_smds = g_strdup ("ds.test");
   card = esim_sim_card_new (config, &error);
@@ -773,9 +773,9 @@ static void
 test_seed_upp_files (Fixture *f, gconstpointer data)
 {
   g_autofree gchar *dir_path = esim_test_shared_path ("fixtures/upp");
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
   const gchar *name;
   guint files = 0;
 
@@ -786,8 +786,8 @@ test_seed_upp_files (Fixture *f, gconstpointer data)
     g_autofree gchar *request = NULL;
     g_autofree gchar *expected = NULL;
     g_autofree gchar *iccid_hex = NULL;
-    g_autoptr(GBytes) response = NULL;
-    g_autoptr(EsimSimCard) card = NULL;
+    g_autoptr (GBytes) response = NULL;
+    g_autoptr (EsimSimCard) card = NULL;
     const gchar *specs[] = { path, NULL };
     guint8 ef[10];
     gsize len = 0;
@@ -803,8 +803,8 @@ test_seed_upp_files (Fixture *f, gconstpointer data)
       ;
     g_assert_cmpuint (pos + 12, <, 64);
     for (guint i = 0; i < 10; i++) {
-      guint8 b = (guint8)contents[pos + 2 + i];
-      ef[i] = (guint8)((b << 4) | (b >> 4));
+      guint8 b = (guint8) contents[pos + 2 + i];
+      ef[i] = (guint8) ((b << 4) | (b >> 4));
     }
     iccid_hex = esim_sim_hex_encode (ef, sizeof (ef));
 
@@ -823,12 +823,12 @@ test_seed_upp_files (Fixture *f, gconstpointer data)
 
   /* several TS.48 packages share an ICCID: seeding them all must fail */
   {
-    g_autoptr(EsimSimConfig) config = esim_sim_config_new ();
-    g_autoptr(EsimSimCard) card = NULL;
+    g_autoptr (EsimSimConfig) config = esim_sim_config_new ();
+    g_autoptr (EsimSimCard) card = NULL;
 
     g_ptr_array_add (all, NULL);
     config->pki_dir = esim_test_shared_path ("fixtures/sgp26");
-    config->profiles = g_strdupv ((gchar **)all->pdata);
+    config->profiles = g_strdupv ((gchar **) all->pdata);
     card = esim_sim_card_new (config, &error);
     g_assert_null (card);
     g_assert_error (error, ESIM_SIM_ERROR, ESIM_SIM_ERROR_EXISTS);
@@ -845,9 +845,9 @@ test_seed_errors (Fixture *f, gconstpointer data)
                          "events=boot", "mccmnc=1",   "noequals", NULL };
 
   for (guint i = 0; bad[i] != NULL; i++) {
-    g_autoptr(EsimSimConfig) config = esim_sim_config_new ();
-    g_autoptr(GError) error = NULL;
-    g_autoptr(EsimSimCard) card = NULL;
+    g_autoptr (EsimSimConfig) config = esim_sim_config_new ();
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EsimSimCard) card = NULL;
 
     config->pki_dir = esim_test_shared_path ("fixtures/sgp26");
     config->profiles = g_new0 (gchar *, 2);
@@ -858,8 +858,8 @@ test_seed_errors (Fixture *f, gconstpointer data)
   }
   {
     /* not a package, a missing file, too little memory, two enabled */
-    g_autoptr(EsimSimConfig) config = esim_sim_config_new ();
-    g_autoptr(GError) error = NULL;
+    g_autoptr (EsimSimConfig) config = esim_sim_config_new ();
+    g_autoptr (GError) error = NULL;
 
     config->pki_dir = esim_test_shared_path ("fixtures/sgp26");
     config->profiles = g_new0 (gchar *, 3);
@@ -896,10 +896,10 @@ test_state_persistence (Fixture *f, gconstpointer data)
   g_autofree gchar *unique = esim_test_shared_path ("fixtures/upp/TS48V1-A-UNIQUE.der");
   const gchar *specs[] = { spec, unique, NULL };
   const gchar *other[] = { unique, NULL };
-  g_autoptr(GBytes) before = NULL;
-  g_autoptr(GBytes) after = NULL;
-  g_autoptr(GBytes) notes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (GBytes) notes = NULL;
+  g_autoptr (GError) error = NULL;
 
   f->card = test_card_new (specs, state, FALSE);
   test_link_card (&f->link, f->card);
@@ -951,8 +951,8 @@ test_state_persistence (Fixture *f, gconstpointer data)
       NULL
     };
     for (guint i = 0; corrupt[i] != NULL; i++) {
-      g_autoptr(EsimSimConfig) config = esim_sim_config_new ();
-      g_autoptr(EsimSimCard) card = NULL;
+      g_autoptr (EsimSimConfig) config = esim_sim_config_new ();
+      g_autoptr (EsimSimCard) card = NULL;
 
       g_assert_true (g_file_set_contents (state, corrupt[i], -1, NULL));
       config->pki_dir = esim_test_shared_path ("fixtures/sgp26");

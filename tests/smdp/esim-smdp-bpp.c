@@ -25,8 +25,8 @@ esim_smdp_bpp_add_segments (EsimTlvBuilder *b, EsimBsp *bsp, guint8 tag, gboolea
 
   for (gsize off = 0; off < len; off += ESIM_BSP_MAX_PLAIN) {
     gsize n = MIN (ESIM_BSP_MAX_PLAIN, len - off);
-    g_autoptr(GBytes) tlv = encrypt ? esim_bsp_encrypt_and_mac (bsp, tag, data + off, n)
-                                    : esim_bsp_mac_only (bsp, tag, data + off, n);
+    g_autoptr (GBytes) tlv = encrypt ? esim_bsp_encrypt_and_mac (bsp, tag, data + off, n)
+                                     : esim_bsp_mac_only (bsp, tag, data + off, n);
 
     esim_tlv_builder_add_raw (b, g_bytes_get_data (tlv, NULL), g_bytes_get_size (tlv));
   }
@@ -38,10 +38,10 @@ static GBytes *
 esim_smdp_bpp_initialise_secure_channel (const EsimSmdpBppParams *p, const guint8 *host_id,
                                          GBytes *dp_otpk, GError **error)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) head = NULL;
-  g_autoptr(GByteArray) signed_data = g_byte_array_new ();
-  g_autoptr(GBytes) sig = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) head = NULL;
+  g_autoptr (GByteArray) signed_data = g_byte_array_new ();
+  g_autoptr (GBytes) sig = NULL;
   const guint8 key_type = ESIM_SMDP_KEY_TYPE_AES;
   const guint8 key_len = ESIM_BSP_KEY_SIZE;
 
@@ -62,7 +62,7 @@ esim_smdp_bpp_initialise_secure_channel (const EsimSmdpBppParams *p, const guint
   if (sig == NULL)
     return NULL;
   if (p->corrupt_signature) {
-    g_autoptr(GByteArray) bad = g_byte_array_new ();
+    g_autoptr (GByteArray) bad = g_byte_array_new ();
 
     g_byte_array_append (bad, g_bytes_get_data (sig, NULL), g_bytes_get_size (sig));
     bad->data[bad->len / 2] ^= 0x01;
@@ -80,15 +80,15 @@ esim_smdp_bpp_initialise_secure_channel (const EsimSmdpBppParams *p, const guint
 GBytes *
 esim_smdp_bpp_build (const EsimSmdpBppParams *p, GError **error)
 {
-  g_autoptr(EsimRspKey) otk = esim_rsp_key_generate (error);
-  g_autoptr(GBytes) dp_otpk = NULL;
-  g_autoptr(GBytes) shs = NULL;
-  g_autoptr(GBytes) isc = NULL;
-  g_autoptr(EsimBsp) session = NULL;
-  g_autoptr(EsimBsp) profile = NULL;
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) configure = NULL;
-  g_autoptr(GBytes) replace = NULL;
+  g_autoptr (EsimRspKey) otk = esim_rsp_key_generate (error);
+  g_autoptr (GBytes) dp_otpk = NULL;
+  g_autoptr (GBytes) shs = NULL;
+  g_autoptr (GBytes) isc = NULL;
+  g_autoptr (EsimBsp) session = NULL;
+  g_autoptr (EsimBsp) profile = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) configure = NULL;
+  g_autoptr (GBytes) replace = NULL;
   guint8 host_id[ESIM_SMDP_HOST_ID_SIZE];
   guint8 s_enc[ESIM_BSP_KEY_SIZE], s_mac[ESIM_BSP_KEY_SIZE], mcv[ESIM_BSP_KEY_SIZE];
   guint8 ppk_enc[ESIM_BSP_KEY_SIZE], ppk_mac[ESIM_BSP_KEY_SIZE], ppk_mcv[ESIM_BSP_KEY_SIZE];
@@ -109,8 +109,8 @@ esim_smdp_bpp_build (const EsimSmdpBppParams *p, GError **error)
 
   esim_bsp_derive_keys (g_bytes_get_data (shs, NULL), g_bytes_get_size (shs),
                         ESIM_SMDP_KEY_TYPE_AES, ESIM_BSP_KEY_SIZE, host_id, sizeof (host_id),
-                        g_bytes_get_data (p->eid, NULL), g_bytes_get_size (p->eid), s_enc,
-                        s_mac, mcv);
+                        g_bytes_get_data (p->eid, NULL), g_bytes_get_size (p->eid), s_enc, s_mac,
+                        mcv);
   session = esim_bsp_new (s_enc, s_mac, mcv);
   profile = esim_bsp_new (ppk_enc, ppk_mac, ppk_mcv);
 

@@ -25,7 +25,6 @@ typedef struct {
   gboolean corrupt_signature; /* fault injection: a wrong smdpSign */
 } EsimSmdpBppParams;
 
-GBytes *esim_smdp_bpp_build (const EsimSmdpBppParams *params,
-                             GError **error);
+GBytes *esim_smdp_bpp_build (const EsimSmdpBppParams *params, GError **error);
 
 G_END_DECLS

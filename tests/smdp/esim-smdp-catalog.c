@@ -131,8 +131,8 @@ esim_smdp_order_load_upp (EsimSmdpOrder *order, const gchar *path, const gchar *
   }
   order->iccid = esim_smdp_iccid_from_bcd (field.value, field.length, FALSE);
   if (order->iccid == NULL) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 "%s: the header iccid is not BCD", path);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: the header iccid is not BCD",
+                 path);
     return FALSE;
   }
   order->upp = g_bytes_new_take (g_steal_pointer (&data), len);
@@ -170,9 +170,8 @@ esim_smdp_order_set_option (EsimSmdpOrder *order, const gchar *key, const gchar 
   } else if (g_str_equal (key, "default") && value == NULL) {
     order->is_default = TRUE;
   } else {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "bad profile option “%s%s%s”", key, value != NULL ? "=" : "",
-                 value != NULL ? value : "");
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad profile option “%s%s%s”", key,
+                 value != NULL ? "=" : "", value != NULL ? value : "");
     return FALSE;
   }
   return TRUE;
@@ -181,8 +180,8 @@ esim_smdp_order_set_option (EsimSmdpOrder *order, const gchar *key, const gchar 
 gboolean
 esim_smdp_catalog_add_profile_spec (EsimSmdpCatalog *self, const gchar *spec, GError **error)
 {
-  g_auto(GStrv) parts = g_strsplit (spec, ",", -1);
-  g_autoptr(EsimSmdpOrder) order = g_new0 (EsimSmdpOrder, 1);
+  g_auto (GStrv) parts = g_strsplit (spec, ",", -1);
+  g_autoptr (EsimSmdpOrder) order = g_new0 (EsimSmdpOrder, 1);
   const gchar *eq = strchr (parts[0] != NULL ? parts[0] : "", '=');
   const gchar *iccid = NULL;
 
@@ -200,7 +199,7 @@ esim_smdp_catalog_add_profile_spec (EsimSmdpCatalog *self, const gchar *spec, GE
     return FALSE;
   }
   for (guint i = 1; parts[i] != NULL; i++) {
-    g_auto(GStrv) kv = g_strsplit (parts[i], "=", 2);
+    g_auto (GStrv) kv = g_strsplit (parts[i], "=", 2);
 
     if (g_str_equal (kv[0], "iccid"))
       iccid = strchr (parts[i], '=') != NULL ? strchr (parts[i], '=') + 1 : "";
@@ -236,8 +235,8 @@ esim_smdp_catalog_add_event_spec (EsimSmdpCatalog *self, const gchar *spec, GErr
   }
   eid = g_strndup (spec, eq - spec);
   if (!esim_smdp_is_eid (eid)) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "“%s” is not an EID (32 digits)", eid);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "“%s” is not an EID (32 digits)",
+                 eid);
     return FALSE;
   }
   at = strchr (eq + 1, '@');

@@ -29,10 +29,10 @@ typedef enum {
 
 typedef struct {
   gchar *matching_id;
-  GBytes *upp;         /* the package, its header ICCID rewritten if asked */
-  gchar *iccid;        /* digits */
-  gchar *cc;           /* confirmation code, NULL when none */
-  gchar *eid;          /* bound EID (uppercase), NULL when any */
+  GBytes *upp;  /* the package, its header ICCID rewritten if asked */
+  gchar *iccid; /* digits */
+  gchar *cc;    /* confirmation code, NULL when none */
+  gchar *eid;   /* bound EID (uppercase), NULL when any */
   gchar *name;
   gchar *spn;
   gint profile_class;
@@ -42,7 +42,7 @@ typedef struct {
   EsimSmdpOrderState state;
   gchar *session_txid; /* the session holding it, when reserved/downloaded */
   guint cc_failures;
-  GBytes *last_otpk;   /* otPK.EUICC of the last bound package, for a retry */
+  GBytes *last_otpk; /* otPK.EUICC of the last bound package, for a retry */
   gchar *last_eid;
 } EsimSmdpOrder;
 
@@ -59,37 +59,28 @@ EsimSmdpCatalog *esim_smdp_catalog_new (void);
 
 /* MATCHINGID=UPPFILE[,cc=CODE][,eid=EID][,iccid=DIGITS][,name=TEXT]
  * [,spn=TEXT][,class=test|provisioning|operational][,ppr=1|2|12][,default] */
-gboolean esim_smdp_catalog_add_profile_spec (EsimSmdpCatalog *self,
-                                             const gchar *spec,
+gboolean esim_smdp_catalog_add_profile_spec (EsimSmdpCatalog *self, const gchar *spec,
                                              GError **error);
 /* EID=EVENTID[@ADDRESS] */
-gboolean esim_smdp_catalog_add_event_spec (EsimSmdpCatalog *self,
-                                           const gchar *spec,
+gboolean esim_smdp_catalog_add_event_spec (EsimSmdpCatalog *self, const gchar *spec,
                                            GError **error);
 
-EsimSmdpOrder *esim_smdp_catalog_lookup (EsimSmdpCatalog *self,
-                                         const gchar *matching_id);
+EsimSmdpOrder *esim_smdp_catalog_lookup (EsimSmdpCatalog *self, const gchar *matching_id);
 /* the i-th order, NULL past the end */
-EsimSmdpOrder *esim_smdp_catalog_get_order (EsimSmdpCatalog *self,
-                                            guint i);
+EsimSmdpOrder *esim_smdp_catalog_get_order (EsimSmdpCatalog *self, guint i);
 /* the default order for an empty matching ID: bound to eid first, then
  * unbound; orders that are no longer available are skipped */
-EsimSmdpOrder *esim_smdp_catalog_find_default (EsimSmdpCatalog *self,
-                                               const gchar *eid);
+EsimSmdpOrder *esim_smdp_catalog_find_default (EsimSmdpCatalog *self, const gchar *eid);
 /* EsimSmdpEvent elements registered for eid (container owned by the caller) */
-GPtrArray *esim_smdp_catalog_list_events (EsimSmdpCatalog *self,
-                                          const gchar *eid);
+GPtrArray *esim_smdp_catalog_list_events (EsimSmdpCatalog *self, const gchar *eid);
 /* the profile of event_id was installed: the event is done */
-void esim_smdp_catalog_remove_event (EsimSmdpCatalog *self,
-                                     const gchar *eid,
+void esim_smdp_catalog_remove_event (EsimSmdpCatalog *self, const gchar *eid,
                                      const gchar *event_id);
 
-void esim_smdp_order_reserve (EsimSmdpOrder *order,
-                              const gchar *txid);
+void esim_smdp_order_reserve (EsimSmdpOrder *order, const gchar *txid);
 /* back to AVAILABLE (unless blocked or consumed) */
 void esim_smdp_order_release (EsimSmdpOrder *order);
-void esim_smdp_order_set_state (EsimSmdpOrder *order,
-                                EsimSmdpOrderState state);
+void esim_smdp_order_set_state (EsimSmdpOrder *order, EsimSmdpOrderState state);
 const gchar *esim_smdp_order_state_to_string (EsimSmdpOrderState state);
 
 G_END_DECLS

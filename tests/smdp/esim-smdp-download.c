@@ -22,8 +22,8 @@ static gboolean
 esim_smdp_check_cc (EsimSmdpSession *session, const EsimTlv *signed2, GError **error)
 {
   EsimSmdpOrder *order = session->order;
-  g_autoptr(GChecksum) inner = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GChecksum) outer = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GChecksum) inner = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GChecksum) outer = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[ESIM_SMDP_HASH_CC_SIZE];
   gsize digest_len = sizeof (digest);
   EsimTlv hash_cc;
@@ -65,18 +65,17 @@ esim_smdp_eid_bytes (const gchar *eid)
 }
 
 static JsonObject *
-esim_smdp_build_bpp_response (EsimSmdpRsp *self, EsimSmdpSession *session,
-                              const EsimTlv *signed2, const EsimTlv *signature2,
-                              gboolean corrupt_signature, GError **error)
+esim_smdp_build_bpp_response (EsimSmdpRsp *self, EsimSmdpSession *session, const EsimTlv *signed2,
+                              const EsimTlv *signature2, gboolean corrupt_signature, GError **error)
 {
   EsimTlv otpk;
   EsimSmdpBppParams params = { 0 };
-  g_autoptr(GBytes) txid = g_bytes_new (session->txid, sizeof (session->txid));
-  g_autoptr(GBytes) euicc_otpk = NULL;
-  g_autoptr(GBytes) euicc_signature2 = esim_tlv_dup_raw (signature2);
-  g_autoptr(GBytes) eid = esim_smdp_eid_bytes (session->eid);
-  g_autoptr(GBytes) metadata = esim_smdp_rsp_build_metadata (self, session->order);
-  g_autoptr(GBytes) bpp = NULL;
+  g_autoptr (GBytes) txid = g_bytes_new (session->txid, sizeof (session->txid));
+  g_autoptr (GBytes) euicc_otpk = NULL;
+  g_autoptr (GBytes) euicc_signature2 = esim_tlv_dup_raw (signature2);
+  g_autoptr (GBytes) eid = esim_smdp_eid_bytes (session->eid);
+  g_autoptr (GBytes) metadata = esim_smdp_rsp_build_metadata (self, session->order);
+  g_autoptr (GBytes) bpp = NULL;
   g_autofree gchar *text = NULL;
   JsonObject *response;
 
@@ -103,7 +102,7 @@ esim_smdp_build_bpp_response (EsimSmdpRsp *self, EsimSmdpSession *session,
   }
 
   if (self->tamper_package) {
-    g_autoptr(GByteArray) bad = g_byte_array_new ();
+    g_autoptr (GByteArray) bad = g_byte_array_new ();
 
     /* the last 8 bytes are the last segment's MAC; just before them lies
      * its ciphertext */
@@ -132,8 +131,8 @@ static JsonObject *
 esim_smdp_get_bpp_verified (EsimSmdpRsp *self, EsimSmdpSession *session, JsonObject *request,
                             gboolean corrupt_signature, GError **error)
 {
-  g_autoptr(GBytes) keep = NULL;
-  g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr (GBytes) keep = NULL;
+  g_autoptr (GByteArray) data = g_byte_array_new ();
   EsimTlv root, choice, signed2, signature2, field;
   EsimTlvIter iter;
 
@@ -187,7 +186,7 @@ esim_smdp_rsp_get_bound_profile_package (EsimSmdpRsp *self, JsonObject *request,
 {
   EsimSmdpSession *session
     = esim_smdp_rsp_get_session (self, request, FALSE, ESIM_SMDP_SESSION_AUTHENTICATED, error);
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   JsonObject *response;
 
   if (session == NULL)
@@ -242,7 +241,8 @@ esim_smdp_install_result (EsimSmdpRsp *self, const EsimTlv *root, EsimSmdpNotice
   EsimSmdpSession *session;
   g_autofree gchar *txid = NULL;
 
-  if (!esim_tlv_require (root, 0xBF27, &data, error) || !esim_tlv_require (root, 0x5F37, &sig, error)
+  if (!esim_tlv_require (root, 0xBF27, &data, error)
+      || !esim_tlv_require (root, 0x5F37, &sig, error)
       || !esim_tlv_require (&data, 0x80, &field, error))
     return FALSE;
   if (esim_tlv_find (&data, 0xBF2F, &final))
@@ -255,8 +255,7 @@ esim_smdp_install_result (EsimSmdpRsp *self, const EsimTlv *root, EsimSmdpNotice
     return FALSE;
   }
   notice->eid = g_strdup (session->eid);
-  if (!esim_smdp_rsp_verify_signature (session->euicc_cert, data.raw, data.raw_length, &sig,
-                                       error))
+  if (!esim_smdp_rsp_verify_signature (session->euicc_cert, data.raw, data.raw_length, &sig, error))
     return FALSE;
   if (!esim_tlv_require (&data, 0xA2, &final, error))
     return FALSE;
@@ -291,7 +290,7 @@ esim_smdp_other_notification (EsimSmdpRsp *self, const EsimTlv *root, EsimSmdpNo
   EsimTlv parts[4], child;
   EsimTlvIter iter;
   guint n = 0;
-  g_autoptr(EsimRspCert) euicc = NULL;
+  g_autoptr (EsimRspCert) euicc = NULL;
 
   esim_tlv_iter_init (&iter, root);
   while (n < G_N_ELEMENTS (parts) && esim_tlv_iter_next (&iter, &child))
@@ -307,8 +306,7 @@ esim_smdp_other_notification (EsimSmdpRsp *self, const EsimTlv *root, EsimSmdpNo
   if (euicc == NULL)
     return FALSE;
   notice->eid = esim_rsp_cert_get_serial_number_attr (euicc);
-  if (!esim_smdp_rsp_verify_signature (euicc, parts[0].raw, parts[0].raw_length, &parts[1],
-                                       error))
+  if (!esim_smdp_rsp_verify_signature (euicc, parts[0].raw, parts[0].raw_length, &parts[1], error))
     return FALSE;
   notice->result = g_strdup ("success");
   return TRUE;
@@ -317,7 +315,7 @@ esim_smdp_other_notification (EsimSmdpRsp *self, const EsimTlv *root, EsimSmdpNo
 static void
 esim_smdp_log_notice (EsimSmdpRsp *self, EsimSmdpNotice *notice, const GError *error)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "kind");
@@ -344,8 +342,8 @@ esim_smdp_log_notice (EsimSmdpRsp *self, EsimSmdpNotice *notice, const GError *e
 JsonObject *
 esim_smdp_rsp_handle_notification (EsimSmdpRsp *self, JsonObject *request, GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) local = NULL;
   EsimSmdpNotice notice = { .kind = "unknown", .seq = -1 };
   gboolean ok = FALSE;
   EsimTlv root;
@@ -353,8 +351,7 @@ esim_smdp_rsp_handle_notification (EsimSmdpRsp *self, JsonObject *request, GErro
   if (esim_smdp_json_get_string (request, "pendingNotification", error) == NULL)
     return NULL;
   self->notifications_received++;
-  bytes = esim_smdp_json_get_base64 (request, "pendingNotification", ESIM_SMDP_MAX_BINARY,
-                                     &local);
+  bytes = esim_smdp_json_get_base64 (request, "pendingNotification", ESIM_SMDP_MAX_BINARY, &local);
   if (bytes != NULL && esim_tlv_decode_bytes (bytes, &root, &local)) {
     if (root.tag == 0xBF37) {
       notice.kind = "install";
@@ -387,7 +384,7 @@ static gboolean
 esim_smdp_cancel_verified (EsimSmdpRsp *self, EsimSmdpSession *session, JsonObject *request,
                            gint64 *reason, GError **error)
 {
-  g_autoptr(GBytes) keep = NULL;
+  g_autoptr (GBytes) keep = NULL;
   g_autofree gchar *oid = NULL;
   EsimTlv root, choice, signed_tlv, sig, field;
   EsimTlvIter iter;
@@ -418,8 +415,7 @@ esim_smdp_cancel_verified (EsimSmdpRsp *self, EsimSmdpSession *session, JsonObje
                          "CancelSessionResponseOk is malformed");
     return FALSE;
   }
-  if (!esim_tlv_require (&signed_tlv, 0x80, &field, NULL)
-      || field.length != sizeof (session->txid)
+  if (!esim_tlv_require (&signed_tlv, 0x80, &field, NULL) || field.length != sizeof (session->txid)
       || memcmp (field.value, session->txid, field.length) != 0) {
     g_set_error_literal (error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_UNKNOWN_TRANSACTION,
                          "euiccCancelSessionSigned carries another transactionId");
@@ -428,12 +424,12 @@ esim_smdp_cancel_verified (EsimSmdpRsp *self, EsimSmdpSession *session, JsonObje
   if (!esim_tlv_require (&signed_tlv, 0x81, &field, NULL)
       || (oid = esim_smdp_oid_to_string (field.value, field.length)) == NULL
       || g_strcmp0 (oid, self->smdp_oid) != 0) {
-    g_set_error (error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_INVALID_OID,
-                 "smdpOid is not %s", self->smdp_oid);
+    g_set_error (error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_INVALID_OID, "smdpOid is not %s",
+                 self->smdp_oid);
     return FALSE;
   }
-  return esim_smdp_rsp_verify_signature (session->euicc_cert, signed_tlv.raw,
-                                         signed_tlv.raw_length, &sig, error);
+  return esim_smdp_rsp_verify_signature (session->euicc_cert, signed_tlv.raw, signed_tlv.raw_length,
+                                         &sig, error);
 }
 
 JsonObject *

@@ -6,7 +6,9 @@
 
 #include "esim-smdp-error.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-smdp-error-quark, esim_smdp_error)
+/* clang-format on */
 
 typedef struct {
   const gchar *subject;

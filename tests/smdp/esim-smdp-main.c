@@ -87,8 +87,7 @@ parse_listen (const gchar *text, GInetAddress **address, guint16 *port, GError *
   g_autofree gchar *host = NULL;
   guint64 value = 0;
 
-  if (colon == NULL
-      || !g_ascii_string_to_unsigned (colon + 1, 10, 0, G_MAXUINT16, &value, NULL)) {
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, G_MAXUINT16, &value, NULL)) {
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                  "--listen wants ADDRESS:PORT, not “%s”", text);
     return FALSE;
@@ -102,8 +101,8 @@ parse_listen (const gchar *text, GInetAddress **address, guint16 *port, GError *
   }
   *address = g_inet_address_new_from_string (host);
   if (*address == NULL) {
-    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                 "“%s” is not an IP address", host);
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "“%s” is not an IP address",
+                 host);
     return FALSE;
   }
   *port = (guint16) value;
@@ -113,12 +112,12 @@ parse_listen (const gchar *text, GInetAddress **address, guint16 *port, GError *
 static gboolean
 run (EsimSmdpOptions *o, GError **error)
 {
-  g_autoptr(EsimSmdpCatalog) catalog = esim_smdp_catalog_new ();
-  g_autoptr(EsimSmdpRsp) rsp = NULL;
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(EsimSmdpServer) server = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (EsimSmdpCatalog) catalog = esim_smdp_catalog_new ();
+  g_autoptr (EsimSmdpRsp) rsp = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (EsimSmdpServer) server = NULL;
+  g_autoptr (GInetAddress) address = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree gchar *host = NULL;
   g_autofree gchar *own = NULL;
   g_autofree gchar *port_text = NULL;
@@ -199,28 +198,27 @@ run (EsimSmdpOptions *o, GError **error)
 int
 main (int argc, char **argv)
 {
-  g_auto(EsimSmdpOptions) o = { 0 };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  const GOptionEntry entries[] = {
-    { "pki", 0, 0, G_OPTION_ARG_FILENAME, &o.pki, "SGP.26 certificate folder", "DIR" },
-    { "listen", 0, 0, G_OPTION_ARG_STRING, &o.listen, "Listen address (port 0: any)",
-      "ADDR:PORT" },
-    { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &o.port_file, "Write the port here", "FILE" },
-    { "address", 0, 0, G_OPTION_ARG_STRING, &o.address,
-      "The address clients use (default: the listen address)", "HOST:PORT" },
-    { "profile", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.profiles, "A download order",
-      "MATCHINGID=UPPFILE[,...]" },
-    { "event", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.events, "An SM-DS event",
-      "EID=EVENTID[@ADDRESS]" },
-    { "latency-ms", 0, 0, G_OPTION_ARG_INT, &o.latency_ms, "Delay every response", "MS" },
-    { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults, "Inject a fault", "SPEC" },
-    { "stats-file", 0, 0, G_OPTION_ARG_FILENAME, &o.stats_file, "Statistics (JSON)", "FILE" },
-    { "tls-mode", 0, 0, G_OPTION_ARG_STRING, &o.tls_mode,
-      "good, unknown-ci, expired or wrong-host", "MODE" },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose, "Debug messages", NULL },
-    { NULL }
-  };
+  g_auto (EsimSmdpOptions) o = { 0 };
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  const GOptionEntry entries[]
+    = { { "pki", 0, 0, G_OPTION_ARG_FILENAME, &o.pki, "SGP.26 certificate folder", "DIR" },
+        { "listen", 0, 0, G_OPTION_ARG_STRING, &o.listen, "Listen address (port 0: any)",
+          "ADDR:PORT" },
+        { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &o.port_file, "Write the port here", "FILE" },
+        { "address", 0, 0, G_OPTION_ARG_STRING, &o.address,
+          "The address clients use (default: the listen address)", "HOST:PORT" },
+        { "profile", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.profiles, "A download order",
+          "MATCHINGID=UPPFILE[,...]" },
+        { "event", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.events, "An SM-DS event",
+          "EID=EVENTID[@ADDRESS]" },
+        { "latency-ms", 0, 0, G_OPTION_ARG_INT, &o.latency_ms, "Delay every response", "MS" },
+        { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults, "Inject a fault", "SPEC" },
+        { "stats-file", 0, 0, G_OPTION_ARG_FILENAME, &o.stats_file, "Statistics (JSON)", "FILE" },
+        { "tls-mode", 0, 0, G_OPTION_ARG_STRING, &o.tls_mode,
+          "good, unknown-ci, expired or wrong-host", "MODE" },
+        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose, "Debug messages", NULL },
+        { NULL } };
 
   setlocale (LC_ALL, "");
   /* a test helper must not outlive the test that started it */

@@ -27,15 +27,15 @@ struct _EsimSmdpRsp {
 
   EsimRspCert *ci_cert;
   GBytes *ci_ski;
-  EsimRspKey *auth_key;     /* SK.DPauth */
+  EsimRspKey *auth_key; /* SK.DPauth */
   EsimRspCert *auth_cert;
-  EsimRspKey *ds_auth_key;  /* SK.DP2auth: the SM-DS */
+  EsimRspKey *ds_auth_key; /* SK.DP2auth: the SM-DS */
   EsimRspCert *ds_auth_cert;
-  EsimRspKey *pb_key;       /* SK.DPpb */
+  EsimRspKey *pb_key; /* SK.DPpb */
   EsimRspCert *pb_cert;
-  gchar *smdp_oid;          /* registeredID of CERT.DPauth */
+  gchar *smdp_oid; /* registeredID of CERT.DPauth */
 
-  GHashTable *sessions;     /* txid hex -> EsimSmdpSession */
+  GHashTable *sessions; /* txid hex -> EsimSmdpSession */
 
   guint notifications_received;
   guint notifications_accepted;
@@ -47,57 +47,36 @@ struct _EsimSmdpRsp {
 };
 
 /* a session of the right kind and state, or UNKNOWN_TRANSACTION */
-EsimSmdpSession *esim_smdp_rsp_get_session (EsimSmdpRsp *self,
-                                            JsonObject *request,
-                                            gboolean es11,
-                                            EsimSmdpSessionState state,
-                                            GError **error);
-void esim_smdp_rsp_end_session (EsimSmdpRsp *self,
-                                EsimSmdpSession *session);
+EsimSmdpSession *esim_smdp_rsp_get_session (EsimSmdpRsp *self, JsonObject *request, gboolean es11,
+                                            EsimSmdpSessionState state, GError **error);
+void esim_smdp_rsp_end_session (EsimSmdpRsp *self, EsimSmdpSession *session);
 
 /* CERT.EUM against the CI, CERT.EUICC against CERT.EUM */
-EsimRspCert *esim_smdp_rsp_verify_euicc_chain (EsimSmdpRsp *self,
-                                               const EsimTlv *euicc_cert,
-                                               const EsimTlv *eum_cert,
-                                               GError **error);
+EsimRspCert *esim_smdp_rsp_verify_euicc_chain (EsimSmdpRsp *self, const EsimTlv *euicc_cert,
+                                               const EsimTlv *eum_cert, GError **error);
 /* verify a 5F37 signature TLV over data with cert: INVALID_SIGNATURE */
-gboolean esim_smdp_rsp_verify_signature (EsimRspCert *cert,
-                                         const guint8 *data,
-                                         gsize len,
-                                         const EsimTlv *sig_tlv,
-                                         GError **error);
+gboolean esim_smdp_rsp_verify_signature (EsimRspCert *cert, const guint8 *data, gsize len,
+                                         const EsimTlv *sig_tlv, GError **error);
 /* a 5F37 TLV of r||s over data */
-GBytes *esim_smdp_rsp_sign (EsimRspKey *key,
-                            const guint8 *data,
-                            gsize len,
-                            gboolean corrupt,
+GBytes *esim_smdp_rsp_sign (EsimRspKey *key, const guint8 *data, gsize len, gboolean corrupt,
                             GError **error);
 /* decode a binary JSON member as exactly one TLV with the tag */
-GBytes *esim_smdp_rsp_get_tlv (JsonObject *request,
-                               const gchar *member,
-                               guint32 tag,
-                               EsimTlv *out,
+GBytes *esim_smdp_rsp_get_tlv (JsonObject *request, const gchar *member, guint32 tag, EsimTlv *out,
                                GError **error);
 /* a success header alone */
 JsonObject *esim_smdp_rsp_new_response (void);
 
-JsonObject *esim_smdp_rsp_get_bound_profile_package (EsimSmdpRsp *self,
-                                                     JsonObject *request,
-                                                     gboolean corrupt_signature,
-                                                     GError **error);
-JsonObject *esim_smdp_rsp_handle_notification (EsimSmdpRsp *self,
-                                               JsonObject *request,
+JsonObject *esim_smdp_rsp_get_bound_profile_package (EsimSmdpRsp *self, JsonObject *request,
+                                                     gboolean corrupt_signature, GError **error);
+JsonObject *esim_smdp_rsp_handle_notification (EsimSmdpRsp *self, JsonObject *request,
                                                GError **error);
-JsonObject *esim_smdp_rsp_cancel_session (EsimSmdpRsp *self,
-                                          JsonObject *request,
-                                          GError **error);
+JsonObject *esim_smdp_rsp_cancel_session (EsimSmdpRsp *self, JsonObject *request, GError **error);
 
 G_END_DECLS
 
 G_BEGIN_DECLS
 
 /* StoreMetadataRequest BF25 of an order */
-GBytes *esim_smdp_rsp_build_metadata (EsimSmdpRsp *self,
-                                      EsimSmdpOrder *order);
+GBytes *esim_smdp_rsp_build_metadata (EsimSmdpRsp *self, EsimSmdpOrder *order);
 
 G_END_DECLS

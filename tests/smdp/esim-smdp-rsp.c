@@ -70,7 +70,7 @@ esim_smdp_rsp_load_pair (const gchar *pki_dir, const gchar *sub, const gchar *na
 EsimSmdpRsp *
 esim_smdp_rsp_new (const gchar *pki_dir, EsimSmdpCatalog *catalog, GError **error)
 {
-  g_autoptr(EsimSmdpRsp) self = g_object_new (ESIM_TYPE_SMDP_RSP, NULL);
+  g_autoptr (EsimSmdpRsp) self = g_object_new (ESIM_TYPE_SMDP_RSP, NULL);
   g_autofree gchar *ci_path
     = g_build_filename (pki_dir, "CertificateIssuer", "CERT_CI_ECDSA_NIST.der", NULL);
 
@@ -84,8 +84,8 @@ esim_smdp_rsp_new (const gchar *pki_dir, EsimSmdpCatalog *catalog, GError **erro
                  ci_path);
     return NULL;
   }
-  if (!esim_smdp_rsp_load_pair (pki_dir, "DPauth", "SM_DPauth", &self->auth_key,
-                                &self->auth_cert, error)
+  if (!esim_smdp_rsp_load_pair (pki_dir, "DPauth", "SM_DPauth", &self->auth_key, &self->auth_cert,
+                                error)
       || !esim_smdp_rsp_load_pair (pki_dir, "DPauth", "SM_DP2auth", &self->ds_auth_key,
                                    &self->ds_auth_cert, error)
       || !esim_smdp_rsp_load_pair (pki_dir, "DPpb", "SM_DPpb", &self->pb_key, &self->pb_cert,
@@ -136,9 +136,9 @@ GBytes *
 esim_smdp_rsp_get_tlv (JsonObject *request, const gchar *member, guint32 tag, EsimTlv *out,
                        GError **error)
 {
-  g_autoptr(GBytes) bytes = esim_smdp_json_get_base64 (request, member, ESIM_SMDP_MAX_BINARY,
-                                                       error);
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GBytes) bytes
+    = esim_smdp_json_get_base64 (request, member, ESIM_SMDP_MAX_BINARY, error);
+  g_autoptr (GError) local = NULL;
 
   if (bytes == NULL)
     return NULL;
@@ -205,9 +205,9 @@ GBytes *
 esim_smdp_rsp_sign (EsimRspKey *key, const guint8 *data, gsize len, gboolean corrupt,
                     GError **error)
 {
-  g_autoptr(GBytes) sig = esim_rsp_key_sign (key, data, len, error);
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GByteArray) value = g_byte_array_new ();
+  g_autoptr (GBytes) sig = esim_rsp_key_sign (key, data, len, error);
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GByteArray) value = g_byte_array_new ();
 
   if (sig == NULL)
     return NULL;
@@ -223,8 +223,8 @@ gboolean
 esim_smdp_rsp_verify_signature (EsimRspCert *cert, const guint8 *data, gsize len,
                                 const EsimTlv *sig_tlv, GError **error)
 {
-  g_autoptr(GBytes) sig = esim_tlv_dup_value (sig_tlv);
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GBytes) sig = esim_tlv_dup_value (sig_tlv);
+  g_autoptr (GError) local = NULL;
 
   if (!esim_rsp_cert_verify_signature (cert, data, len, sig, &local)) {
     g_set_error (error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_INVALID_SIGNATURE,
@@ -238,14 +238,13 @@ static gboolean
 esim_smdp_rsp_check_issued (EsimRspCert *cert, EsimRspCert *issuer, const gchar *role,
                             EsimSmdpError invalid, EsimSmdpError expired, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
 
   if (!esim_rsp_cert_has_role (cert, role)) {
     g_set_error (error, ESIM_SMDP_ERROR, invalid, "certificate without role %s", role);
     return FALSE;
   }
-  if (!esim_rsp_cert_verify_issued_by (cert, issuer, g_get_real_time () / G_USEC_PER_SEC,
-                                       &local)) {
+  if (!esim_rsp_cert_verify_issued_by (cert, issuer, g_get_real_time () / G_USEC_PER_SEC, &local)) {
     gboolean is_expired
       = g_error_matches (local, ESIM_RSP_CRYPTO_ERROR, ESIM_RSP_CRYPTO_ERROR_EXPIRED);
 
@@ -260,12 +259,12 @@ EsimRspCert *
 esim_smdp_rsp_verify_euicc_chain (EsimSmdpRsp *self, const EsimTlv *euicc_tlv,
                                   const EsimTlv *eum_tlv, GError **error)
 {
-  g_autoptr(GBytes) euicc_der = esim_tlv_dup_raw (euicc_tlv);
-  g_autoptr(GBytes) eum_der = esim_tlv_dup_raw (eum_tlv);
-  g_autoptr(EsimRspCert) euicc = NULL;
-  g_autoptr(EsimRspCert) eum = NULL;
-  g_autoptr(GBytes) eum_aki = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GBytes) euicc_der = esim_tlv_dup_raw (euicc_tlv);
+  g_autoptr (GBytes) eum_der = esim_tlv_dup_raw (eum_tlv);
+  g_autoptr (EsimRspCert) euicc = NULL;
+  g_autoptr (EsimRspCert) eum = NULL;
+  g_autoptr (GBytes) eum_aki = NULL;
+  g_autoptr (GError) local = NULL;
 
   eum = esim_rsp_cert_new_from_der (eum_der, &local);
   if (eum == NULL) {
@@ -300,7 +299,7 @@ esim_smdp_rsp_verify_euicc_chain (EsimSmdpRsp *self, const EsimTlv *euicc_tlv,
 GBytes *
 esim_smdp_rsp_build_metadata (EsimSmdpRsp *self, EsimSmdpOrder *order)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
   guint8 ef[10];
 
   /* the catalog validated the ICCID */
@@ -337,7 +336,7 @@ esim_smdp_rsp_ci_supported (EsimSmdpRsp *self, const EsimTlv *info1)
     return FALSE;
   esim_tlv_iter_init (&iter, &list);
   while (esim_tlv_iter_next (&iter, &ski)) {
-    g_autoptr(GBytes) value = esim_tlv_dup_value (&ski);
+    g_autoptr (GBytes) value = esim_tlv_dup_value (&ski);
 
     if (ski.tag == 0x04 && g_bytes_equal (value, self->ci_ski))
       return TRUE;
@@ -350,21 +349,21 @@ esim_smdp_rsp_initiate_authentication (EsimSmdpRsp *self, JsonObject *request, g
                                        gboolean corrupt_signature, GError **error)
 {
   const gchar *address = esim_smdp_json_get_string (request, "smdpAddress", error);
-  g_autoptr(GBytes) challenge = NULL;
-  g_autoptr(GBytes) info1_bytes = NULL;
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) signed1 = NULL;
-  g_autoptr(GBytes) signature1 = NULL;
-  g_autoptr(GBytes) ci_id = NULL;
-  g_autoptr(GBytes) cert = NULL;
-  g_autoptr(EsimSmdpSession) session = NULL;
+  g_autoptr (GBytes) challenge = NULL;
+  g_autoptr (GBytes) info1_bytes = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) signed1 = NULL;
+  g_autoptr (GBytes) signature1 = NULL;
+  g_autoptr (GBytes) ci_id = NULL;
+  g_autoptr (GBytes) cert = NULL;
+  g_autoptr (EsimSmdpSession) session = NULL;
   JsonObject *response;
   EsimTlv info1;
 
   if (address == NULL)
     return NULL;
-  challenge = esim_smdp_json_get_base64 (request, "euiccChallenge", ESIM_SMDP_CHALLENGE_SIZE,
-                                         error);
+  challenge
+    = esim_smdp_json_get_base64 (request, "euiccChallenge", ESIM_SMDP_CHALLENGE_SIZE, error);
   if (challenge == NULL)
     return NULL;
   if (g_bytes_get_size (challenge) != ESIM_SMDP_CHALLENGE_SIZE) {
@@ -376,8 +375,8 @@ esim_smdp_rsp_initiate_authentication (EsimSmdpRsp *self, JsonObject *request, g
   if (info1_bytes == NULL)
     return NULL;
   if (g_ascii_strcasecmp (address, self->address) != 0) {
-    g_set_error (error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_INVALID_ADDRESS,
-                 "this server is %s", self->address);
+    g_set_error (error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_INVALID_ADDRESS, "this server is %s",
+                 self->address);
     return NULL;
   }
   if (!esim_smdp_rsp_ci_supported (self, &info1)) {
@@ -393,8 +392,7 @@ esim_smdp_rsp_initiate_authentication (EsimSmdpRsp *self, JsonObject *request, g
   esim_tlv_builder_add (b, 0x80, session->txid, sizeof (session->txid));
   esim_tlv_builder_add (b, 0x81, session->euicc_challenge, sizeof (session->euicc_challenge));
   esim_tlv_builder_add_string (b, 0x83, address);
-  esim_tlv_builder_add (b, 0x84, session->server_challenge,
-                        sizeof (session->server_challenge));
+  esim_tlv_builder_add (b, 0x84, session->server_challenge, sizeof (session->server_challenge));
   esim_tlv_builder_end (b);
   signed1 = esim_tlv_builder_finish (b);
   signature1 = esim_smdp_rsp_sign (es11 ? self->ds_auth_key : self->auth_key,
@@ -545,8 +543,8 @@ esim_smdp_rsp_take_order (EsimSmdpRsp *self, EsimSmdpSession *session, const gch
     return NULL;
   }
   if (order->state == ESIM_SMDP_ORDER_CONSUMED || order->state == ESIM_SMDP_ORDER_BLOCKED) {
-    g_set_error (error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_MATCHING_ID_REFUSED,
-                 "the order is %s", esim_smdp_order_state_to_string (order->state));
+    g_set_error (error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_MATCHING_ID_REFUSED, "the order is %s",
+                 esim_smdp_order_state_to_string (order->state));
     return NULL;
   }
   if (order->session_txid != NULL) {
@@ -572,11 +570,11 @@ esim_smdp_rsp_authenticate_es9 (EsimSmdpRsp *self, EsimSmdpSession *session,
                                 GError **error)
 {
   EsimSmdpOrder *order = esim_smdp_rsp_take_order (self, session, auth->matching_id, error);
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) signed2 = NULL;
-  g_autoptr(GByteArray) data = g_byte_array_new ();
-  g_autoptr(GBytes) metadata = NULL;
-  g_autoptr(GBytes) cert = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) signed2 = NULL;
+  g_autoptr (GByteArray) data = g_byte_array_new ();
+  g_autoptr (GBytes) metadata = NULL;
+  g_autoptr (GBytes) cert = NULL;
   JsonObject *response;
 
   if (order == NULL)
@@ -594,8 +592,8 @@ esim_smdp_rsp_authenticate_es9 (EsimSmdpRsp *self, EsimSmdpSession *session,
 
   g_byte_array_append (data, g_bytes_get_data (signed2, NULL), g_bytes_get_size (signed2));
   g_byte_array_append (data, auth->signature1.raw, auth->signature1.raw_length);
-  session->smdp_signature2 = esim_smdp_rsp_sign (self->pb_key, data->data, data->len,
-                                                 corrupt_signature, error);
+  session->smdp_signature2
+    = esim_smdp_rsp_sign (self->pb_key, data->data, data->len, corrupt_signature, error);
   if (session->smdp_signature2 == NULL)
     return NULL;
   metadata = esim_smdp_rsp_build_metadata (self, order);
@@ -614,7 +612,7 @@ esim_smdp_rsp_authenticate_es9 (EsimSmdpRsp *self, EsimSmdpSession *session,
 static JsonObject *
 esim_smdp_rsp_authenticate_es11 (EsimSmdpRsp *self, EsimSmdpSession *session)
 {
-  g_autoptr(GPtrArray) events = esim_smdp_catalog_list_events (self->catalog, session->eid);
+  g_autoptr (GPtrArray) events = esim_smdp_catalog_list_events (self->catalog, session->eid);
   JsonObject *response = esim_smdp_rsp_new_response ();
   JsonArray *entries = json_array_new ();
 
@@ -639,7 +637,7 @@ esim_smdp_rsp_authenticate_client (EsimSmdpRsp *self, JsonObject *request, gbool
   EsimSmdpSession *session
     = esim_smdp_rsp_get_session (self, request, es11, ESIM_SMDP_SESSION_INITIATED, error);
   EsimSmdpAuthResult auth = { 0 };
-  g_autoptr(GBytes) keep = NULL;
+  g_autoptr (GBytes) keep = NULL;
   JsonObject *response = NULL;
 
   if (session == NULL)
@@ -664,8 +662,7 @@ esim_smdp_rsp_handle (EsimSmdpRsp *self, const gchar *interface, const gchar *fu
   gboolean es11 = g_str_equal (interface, "es11");
 
   if (g_str_equal (function, "initiateAuthentication"))
-    return esim_smdp_rsp_initiate_authentication (self, request, es11, corrupt_signature,
-                                                  error);
+    return esim_smdp_rsp_initiate_authentication (self, request, es11, corrupt_signature, error);
   if (g_str_equal (function, "authenticateClient"))
     return esim_smdp_rsp_authenticate_client (self, request, es11, corrupt_signature, error);
   if (!es11 && g_str_equal (function, "getBoundProfilePackage"))
@@ -674,8 +671,7 @@ esim_smdp_rsp_handle (EsimSmdpRsp *self, const gchar *interface, const gchar *fu
     return esim_smdp_rsp_handle_notification (self, request, error);
   if (!es11 && g_str_equal (function, "cancelSession"))
     return esim_smdp_rsp_cancel_session (self, request, error);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no function %s/%s", interface,
-               function);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no function %s/%s", interface, function);
   return NULL;
 }
 

@@ -24,32 +24,23 @@ G_DECLARE_FINAL_TYPE (EsimSmdpRsp, esim_smdp_rsp, ESIM, SMDP_RSP, GObject)
 #define ESIM_SMDP_MAX_NOTIFICATION_LOG 256
 
 /* pki_dir is the SGP.26 folder (CertificateIssuer/, DPauth/, DPpb/) */
-EsimSmdpRsp *esim_smdp_rsp_new (const gchar *pki_dir,
-                                EsimSmdpCatalog *catalog,
-                                GError **error);
+EsimSmdpRsp *esim_smdp_rsp_new (const gchar *pki_dir, EsimSmdpCatalog *catalog, GError **error);
 /* "host:port" that clients use; initiateAuthentication checks it */
-void esim_smdp_rsp_set_address (EsimSmdpRsp *self,
-                                const gchar *address);
+void esim_smdp_rsp_set_address (EsimSmdpRsp *self, const gchar *address);
 const gchar *esim_smdp_rsp_get_address (EsimSmdpRsp *self);
 
 /* interface "es9plus" or "es11"; function the last path element.
  * corrupt_signature: the bad-signature fault. Returns the whole response
  * object (header included); NULL with an ESIM_SMDP_ERROR, or with
  * G_IO_ERROR_NOT_FOUND for an unknown function */
-JsonObject *esim_smdp_rsp_handle (EsimSmdpRsp *self,
-                                  const gchar *interface,
-                                  const gchar *function,
-                                  JsonObject *request,
-                                  gboolean corrupt_signature,
-                                  GError **error);
+JsonObject *esim_smdp_rsp_handle (EsimSmdpRsp *self, const gchar *interface, const gchar *function,
+                                  JsonObject *request, gboolean corrupt_signature, GError **error);
 
 /* the notification counters and log, and the orders, as members of the
  * object being built */
 /* the next bound profile package gets one ciphertext byte of its last
  * segment flipped, so that the card's MAC check fails there */
-void esim_smdp_rsp_set_tamper_package (EsimSmdpRsp *self,
-                                       gboolean tamper);
-void esim_smdp_rsp_add_stats (EsimSmdpRsp *self,
-                              JsonBuilder *builder);
+void esim_smdp_rsp_set_tamper_package (EsimSmdpRsp *self, gboolean tamper);
+void esim_smdp_rsp_add_stats (EsimSmdpRsp *self, JsonBuilder *builder);
 
 G_END_DECLS

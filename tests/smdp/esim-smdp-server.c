@@ -39,11 +39,11 @@ struct _EsimSmdpServer {
 
   SoupServer *server;
   EsimSmdpRsp *rsp;
-  GPtrArray *faults;    /* EsimSmdpFault */
+  GPtrArray *faults; /* EsimSmdpFault */
   guint latency_ms;
   gchar *stats_file;
 
-  guint connections;    /* one TLS handshake each */
+  guint connections; /* one TLS handshake each */
   guint requests_total;
   guint faults_injected;
   GHashTable *requests; /* "interface/function" -> count */
@@ -56,7 +56,7 @@ G_DEFINE_TYPE (EsimSmdpServer, esim_smdp_server, G_TYPE_OBJECT)
 
 static const gchar *const es9plus_functions[]
   = { "initiateAuthentication", "authenticateClient", "getBoundProfilePackage",
-      "handleNotification", "cancelSession", NULL };
+      "handleNotification",     "cancelSession",      NULL };
 static const gchar *const es11_functions[]
   = { "initiateAuthentication", "authenticateClient", NULL };
 
@@ -124,8 +124,8 @@ esim_smdp_server_count_connection (EsimSmdpServer *self, SoupServerMessage *msg)
 
   if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
     return;
-  ip = g_inet_address_to_string (
-    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  ip
+    = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
   key = g_strdup_printf ("%s:%u", ip,
                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)));
   if (g_hash_table_contains (self->peers, key)) {
@@ -160,7 +160,7 @@ esim_smdp_parse_uint (const gchar *text, guint max, guint *out)
 gboolean
 esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **error)
 {
-  g_auto(GStrv) parts = g_strsplit (spec, ":", 4);
+  g_auto (GStrv) parts = g_strsplit (spec, ":", 4);
   guint n = g_strv_length (parts);
   EsimSmdpFault *fault;
   EsimSmdpFaultKind kind;
@@ -216,7 +216,7 @@ esim_smdp_server_set_stats_file (EsimSmdpServer *self, const gchar *path)
 static void
 esim_smdp_add_counts (JsonBuilder *b, const gchar *member, GHashTable *table)
 {
-  g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (table), (GCompareFunc) strcmp);
+  g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (table), (GCompareFunc) strcmp);
 
   json_builder_set_member_name (b, member);
   json_builder_begin_object (b);
@@ -230,9 +230,9 @@ esim_smdp_add_counts (JsonBuilder *b, const gchar *member, GHashTable *table)
 gboolean
 esim_smdp_server_write_stats (EsimSmdpServer *self, GError **error)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *text = NULL;
 
   if (self->stats_file == NULL)
@@ -260,7 +260,7 @@ static void
 esim_smdp_server_finish (EsimSmdpServer *self, guint status)
 {
   g_autofree gchar *key = g_strdup_printf ("%u", status);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* 0: no response (a hung request, or just the start) */
   if (status != 0)
@@ -291,8 +291,8 @@ esim_smdp_set_json (SoupServerMessage *msg, guint status, const gchar *text)
 static gchar *
 esim_smdp_error_json (const GError *error)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
   const gchar *subject = NULL;
   const gchar *reason = NULL;
 
@@ -323,8 +323,8 @@ esim_smdp_error_json (const GError *error)
 }
 
 static EsimSmdpFault *
-esim_smdp_server_find_fault (EsimSmdpServer *self, EsimSmdpFaultKind kind,
-                             const gchar *function, guint call)
+esim_smdp_server_find_fault (EsimSmdpServer *self, EsimSmdpFaultKind kind, const gchar *function,
+                             guint call)
 {
   for (guint i = 0; i < self->faults->len; i++) {
     EsimSmdpFault *fault = g_ptr_array_index (self->faults, i);
@@ -400,10 +400,10 @@ esim_smdp_server_call (EsimSmdpServer *self, SoupServerMessage *msg, const gchar
                        const gchar *function, gboolean corrupt)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) data = soup_message_body_flatten (body);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonObject) response = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) data = soup_message_body_flatten (body);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonObject) response = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *text = NULL;
   JsonNode *root;
 
@@ -432,7 +432,7 @@ esim_smdp_server_call (EsimSmdpServer *self, SoupServerMessage *msg, const gchar
     return SOUP_STATUS_NO_CONTENT;
   }
   {
-    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), response);
+    g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), response);
 
     text = json_to_string (node, FALSE);
   }
@@ -445,7 +445,7 @@ esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char
                           GHashTable *query, gpointer user_data)
 {
   EsimSmdpServer *self = user_data;
-  g_auto(GStrv) parts = NULL;
+  g_auto (GStrv) parts = NULL;
   g_autofree gchar *key = NULL;
   const gchar *interface, *function;
   guint call, status, delay = self->latency_ms;
@@ -454,9 +454,9 @@ esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char
   esim_smdp_server_count_connection (self, msg);
   self->requests_total++;
 
-  parts = g_strsplit (g_str_has_prefix (path, ESIM_SMDP_PATH_PREFIX)
-                        ? path + strlen (ESIM_SMDP_PATH_PREFIX) : "",
-                      "/", -1);
+  parts = g_strsplit (
+    g_str_has_prefix (path, ESIM_SMDP_PATH_PREFIX) ? path + strlen (ESIM_SMDP_PATH_PREFIX) : "",
+    "/", -1);
   if (g_strv_length (parts) != 2 || !esim_smdp_known_function (parts[0], parts[1])) {
     esim_smdp_set_plain (msg, SOUP_STATUS_NOT_FOUND, "no such function\n");
     esim_smdp_server_finish (self, SOUP_STATUS_NOT_FOUND);
@@ -468,8 +468,7 @@ esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char
   esim_smdp_count (self->requests, key);
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_POST) {
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
-                                  "POST");
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
     esim_smdp_set_plain (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "POST only\n");
     esim_smdp_server_finish (self, SOUP_STATUS_METHOD_NOT_ALLOWED);
     return;
@@ -504,7 +503,8 @@ esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char
 
     if (corrupt)
       self->faults_injected++;
-    if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_TAMPER_SEGMENT, function, call) != NULL) {
+    if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_TAMPER_SEGMENT, function, call)
+        != NULL) {
       self->faults_injected++;
       esim_smdp_rsp_set_tamper_package (self->rsp, TRUE);
     }
@@ -534,11 +534,11 @@ esim_smdp_server_early_handler (SoupServer *server, SoupServerMessage *msg, cons
 EsimSmdpServer *
 esim_smdp_server_new (EsimSmdpRsp *rsp, GTlsCertificate *certificate, GError **error)
 {
-  g_autoptr(EsimSmdpServer) self = g_object_new (ESIM_TYPE_SMDP_SERVER, NULL);
+  g_autoptr (EsimSmdpServer) self = g_object_new (ESIM_TYPE_SMDP_SERVER, NULL);
 
   self->rsp = g_object_ref (rsp);
-  self->server = soup_server_new ("tls-certificate", certificate, "server-header", "esim-smdp ",
-                                  NULL);
+  self->server
+    = soup_server_new ("tls-certificate", certificate, "server-header", "esim-smdp ", NULL);
   if (self->server == NULL) {
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot create the server");
     return NULL;
@@ -552,7 +552,7 @@ gboolean
 esim_smdp_server_listen (EsimSmdpServer *self, GInetAddress *address, guint16 port,
                          guint16 *bound_port, GError **error)
 {
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (address, port);
+  g_autoptr (GSocketAddress) addr = g_inet_socket_address_new (address, port);
   GSList *listeners;
 
   if (!soup_server_listen (self->server, addr, SOUP_SERVER_LISTEN_HTTPS, error))
@@ -560,7 +560,7 @@ esim_smdp_server_listen (EsimSmdpServer *self, GInetAddress *address, guint16 po
   listeners = soup_server_get_listeners (self->server);
   *bound_port = port;
   if (listeners != NULL) {
-    g_autoptr(GSocketAddress) local = g_socket_get_local_address (listeners->data, error);
+    g_autoptr (GSocketAddress) local = g_socket_get_local_address (listeners->data, error);
 
     if (local == NULL) {
       g_slist_free (listeners);

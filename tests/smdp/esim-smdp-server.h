@@ -20,30 +20,21 @@ G_BEGIN_DECLS
 #define ESIM_TYPE_SMDP_SERVER (esim_smdp_server_get_type ())
 G_DECLARE_FINAL_TYPE (EsimSmdpServer, esim_smdp_server, ESIM, SMDP_SERVER, GObject)
 
-EsimSmdpServer *esim_smdp_server_new (EsimSmdpRsp *rsp,
-                                      GTlsCertificate *certificate,
+EsimSmdpServer *esim_smdp_server_new (EsimSmdpRsp *rsp, GTlsCertificate *certificate,
                                       GError **error);
 
 /* http500:FUNC[:N], timeout:FUNC, malformed-json:FUNC, bad-signature:FUNC,
  * latency:FUNC:MS; FUNC is the last path element, or * for all */
-gboolean esim_smdp_server_add_fault (EsimSmdpServer *self,
-                                     const gchar *spec,
-                                     GError **error);
+gboolean esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **error);
 /* delay every response by ms */
-void esim_smdp_server_set_latency (EsimSmdpServer *self,
-                                   guint ms);
+void esim_smdp_server_set_latency (EsimSmdpServer *self, guint ms);
 /* rewritten (atomically) after every request */
-void esim_smdp_server_set_stats_file (EsimSmdpServer *self,
-                                      const gchar *path);
+void esim_smdp_server_set_stats_file (EsimSmdpServer *self, const gchar *path);
 
 /* listen on host:port (port 0: any); returns the port bound */
-gboolean esim_smdp_server_listen (EsimSmdpServer *self,
-                                  GInetAddress *address,
-                                  guint16 port,
-                                  guint16 *bound_port,
-                                  GError **error);
+gboolean esim_smdp_server_listen (EsimSmdpServer *self, GInetAddress *address, guint16 port,
+                                  guint16 *bound_port, GError **error);
 
-gboolean esim_smdp_server_write_stats (EsimSmdpServer *self,
-                                       GError **error);
+gboolean esim_smdp_server_write_stats (EsimSmdpServer *self, GError **error);
 
 G_END_DECLS

@@ -19,8 +19,8 @@ esim_smdp_random (guint8 *out, gsize len)
 }
 
 EsimSmdpSession *
-esim_smdp_session_new (gboolean es11, const gchar *server_address,
-                       const guint8 *euicc_challenge, gint64 lifetime_us)
+esim_smdp_session_new (gboolean es11, const gchar *server_address, const guint8 *euicc_challenge,
+                       gint64 lifetime_us)
 {
   EsimSmdpSession *self = g_new0 (EsimSmdpSession, 1);
 

@@ -28,7 +28,7 @@ typedef struct {
   guint8 txid[ESIM_SMDP_TXID_SIZE];
   gboolean es11;
   EsimSmdpSessionState state;
-  gint64 expires;                    /* monotonic µs */
+  gint64 expires; /* monotonic µs */
   guint8 euicc_challenge[ESIM_SMDP_CHALLENGE_SIZE];
   guint8 server_challenge[ESIM_SMDP_CHALLENGE_SIZE];
   gchar *server_address;
@@ -36,15 +36,13 @@ typedef struct {
   /* after authenticateClient */
   EsimRspCert *euicc_cert;
   gchar *eid;
-  EsimSmdpOrder *order;              /* owned by the catalog */
+  EsimSmdpOrder *order; /* owned by the catalog */
   gboolean cc_required;
-  GBytes *smdp_signature2;           /* the 5F37 TLV sent in authenticateClient */
+  GBytes *smdp_signature2; /* the 5F37 TLV sent in authenticateClient */
 } EsimSmdpSession;
 
-EsimSmdpSession *esim_smdp_session_new (gboolean es11,
-                                        const gchar *server_address,
-                                        const guint8 *euicc_challenge,
-                                        gint64 lifetime_us);
+EsimSmdpSession *esim_smdp_session_new (gboolean es11, const gchar *server_address,
+                                        const guint8 *euicc_challenge, gint64 lifetime_us);
 /* gives the order back to the catalog when the session still holds it */
 void esim_smdp_session_free (EsimSmdpSession *self);
 gboolean esim_smdp_session_holds_order (EsimSmdpSession *self);

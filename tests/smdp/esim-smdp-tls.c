@@ -18,9 +18,10 @@
 gboolean
 esim_smdp_tls_mode_from_string (const gchar *text, EsimSmdpTlsMode *mode)
 {
-  static const gchar *const names[]
-    = { [ESIM_SMDP_TLS_GOOD] = "good", [ESIM_SMDP_TLS_UNKNOWN_CI] = "unknown-ci",
-        [ESIM_SMDP_TLS_EXPIRED] = "expired", [ESIM_SMDP_TLS_WRONG_HOST] = "wrong-host" };
+  static const gchar *const names[] = { [ESIM_SMDP_TLS_GOOD] = "good",
+                                        [ESIM_SMDP_TLS_UNKNOWN_CI] = "unknown-ci",
+                                        [ESIM_SMDP_TLS_EXPIRED] = "expired",
+                                        [ESIM_SMDP_TLS_WRONG_HOST] = "wrong-host" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
     if (g_strcmp0 (text, names[i]) == 0) {
@@ -80,12 +81,12 @@ esim_smdp_tls_make_rogue_ca (EsimRspKey *key, GError **error)
   if (rc >= 0)
     rc = gnutls_x509_crt_set_subject_key_id (crt, ski, ski_len);
   if (rc >= 0)
-    rc = gnutls_x509_crt_privkey_sign (crt, crt, esim_rsp_key_get_gnutls (key),
-                                       GNUTLS_DIG_SHA256, 0);
+    rc = gnutls_x509_crt_privkey_sign (crt, crt, esim_rsp_key_get_gnutls (key), GNUTLS_DIG_SHA256,
+                                       0);
   if (rc >= 0)
     rc = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der);
   if (esim_smdp_tls_check (rc, "self-signed CA", error)) {
-    g_autoptr(GBytes) bytes = g_bytes_new (der.data, der.size);
+    g_autoptr (GBytes) bytes = g_bytes_new (der.data, der.size);
 
     cert = esim_rsp_cert_new_from_der (bytes, error);
   }
@@ -108,8 +109,8 @@ esim_smdp_tls_key_to_pkcs8 (const gchar *pem, GError **error)
   gnutls_x509_privkey_init (&key);
   rc = gnutls_x509_privkey_import (key, &in, GNUTLS_X509_FMT_PEM);
   if (rc >= 0)
-    rc = gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN,
-                                            &out);
+    rc
+      = gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN, &out);
   if (esim_smdp_tls_check (rc, "TLS key", error))
     result = g_strndup ((const gchar *) out.data, out.size);
   if (out.data != NULL)
@@ -128,8 +129,8 @@ esim_smdp_tls_make_certificate (const gchar *pki_dir, EsimSmdpTlsMode mode, GErr
     = g_build_filename (pki_dir, "CertificateIssuer", "SK_CI_ECDSA_NIST.pem", NULL);
   g_autofree gchar *ci_cert_path
     = g_build_filename (pki_dir, "CertificateIssuer", "CERT_CI_ECDSA_NIST.pem", NULL);
-  g_autoptr(EsimRspKey) ca_key = NULL;
-  g_autoptr(EsimRspCert) ca_cert = NULL;
+  g_autoptr (EsimRspKey) ca_key = NULL;
+  g_autoptr (EsimRspCert) ca_cert = NULL;
   g_autofree gchar *cert_pem = NULL;
   g_autofree gchar *key_pem = NULL;
   g_autofree gchar *pkcs8 = NULL;
@@ -153,8 +154,9 @@ esim_smdp_tls_make_certificate (const gchar *pki_dir, EsimSmdpTlsMode mode, GErr
     not_before = now - 2 * (gint64) ESIM_SMDP_YEAR;
     not_after = now - ESIM_SMDP_YEAR;
   }
-  if (!esim_rsp_issue_tls_cert (ca_key, ca_cert, mode == ESIM_SMDP_TLS_WRONG_HOST ? wrong : loopback,
-                                not_before, not_after, &cert_pem, &key_pem, error))
+  if (!esim_rsp_issue_tls_cert (ca_key, ca_cert,
+                                mode == ESIM_SMDP_TLS_WRONG_HOST ? wrong : loopback, not_before,
+                                not_after, &cert_pem, &key_pem, error))
     return NULL;
   pkcs8 = esim_smdp_tls_key_to_pkcs8 (key_pem, error);
   if (pkcs8 == NULL)

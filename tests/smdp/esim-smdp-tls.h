@@ -18,12 +18,10 @@ typedef enum {
   ESIM_SMDP_TLS_WRONG_HOST, /* CI-issued, SAN only wrong.example.com */
 } EsimSmdpTlsMode;
 
-gboolean esim_smdp_tls_mode_from_string (const gchar *text,
-                                         EsimSmdpTlsMode *mode);
+gboolean esim_smdp_tls_mode_from_string (const gchar *text, EsimSmdpTlsMode *mode);
 
 /* pki_dir is the SGP.26 folder (CertificateIssuer/ inside) */
-GTlsCertificate *esim_smdp_tls_make_certificate (const gchar *pki_dir,
-                                                 EsimSmdpTlsMode mode,
+GTlsCertificate *esim_smdp_tls_make_certificate (const gchar *pki_dir, EsimSmdpTlsMode mode,
                                                  GError **error);
 
 G_END_DECLS

@@ -49,8 +49,8 @@ esim_smdp_json_get_string (JsonObject *obj, const gchar *member, GError **error)
   JsonNode *node = json_object_get_member (obj, member);
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
-    g_set_error (error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_MISSING_ELEMENT,
-                 "missing member “%s”", member);
+    g_set_error (error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_MISSING_ELEMENT, "missing member “%s”",
+                 member);
     return NULL;
   }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING) {
@@ -136,7 +136,7 @@ esim_smdp_iccid_to_bcd (const gchar *digits, guint8 out[10], gboolean swapped)
 gchar *
 esim_smdp_iccid_from_bcd (const guint8 *bcd, gsize len, gboolean swapped)
 {
-  g_autoptr(GString) digits = g_string_new (NULL);
+  g_autoptr (GString) digits = g_string_new (NULL);
   gboolean padded = FALSE;
 
   for (gsize i = 0; i < len * 2; i++) {
@@ -159,7 +159,7 @@ esim_smdp_iccid_from_bcd (const guint8 *bcd, gsize len, gboolean swapped)
 gchar *
 esim_smdp_oid_to_string (const guint8 *value, gsize len)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GString) out = g_string_new (NULL);
   guint64 arc = 0;
   gboolean first = TRUE;
 

@@ -21,9 +21,7 @@ GBytes *esim_smdp_hex_decode (const gchar *hex);
 const gchar *esim_smdp_json_get_string (JsonObject *obj, const gchar *member, GError **error);
 /* a mandatory base64 member (standard alphabet, padded), at most max_len
  * decoded bytes; an empty value is INVALID_FORMAT */
-GBytes *esim_smdp_json_get_base64 (JsonObject *obj,
-                                   const gchar *member,
-                                   gsize max_len,
+GBytes *esim_smdp_json_get_base64 (JsonObject *obj, const gchar *member, gsize max_len,
                                    GError **error);
 
 /* ICCID digits (18..20) to the 10 bytes of the ProfileHeader (plain BCD,

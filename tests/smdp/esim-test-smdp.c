@@ -40,11 +40,11 @@ esim_test_smdp_read_port (EsimTestSmdp *self)
 EsimTestSmdp *
 esim_test_smdp_start (const gchar *const *extra_args, GError **error)
 {
-  g_autoptr(EsimTestSmdp) self = g_new0 (EsimTestSmdp, 1);
+  g_autoptr (EsimTestSmdp) self = g_new0 (EsimTestSmdp, 1);
   const gchar *program = g_getenv ("ESIM_SMDP_PATH");
   g_autofree gchar *pki = esim_test_shared_path ("fixtures/sgp26");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_auto (GStrv) envp = NULL;
   gint status = 0;
 
   g_assert_nonnull (program);
@@ -156,7 +156,7 @@ esim_test_smdp_get_dir (EsimTestSmdp *self)
 JsonObject *
 esim_test_smdp_read_stats (EsimTestSmdp *self, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
   if (!json_parser_load_from_file (parser, self->stats_file, error))

@@ -30,7 +30,7 @@ struct _TestEuicc {
   GBytes *smdp_signature2;
   GBytes *euicc_signature2;
   EsimRspKey *otk;
-  gchar *iccid_ef;          /* hex of the metadata 5A, after load_bpp */
+  gchar *iccid_ef; /* hex of the metadata 5A, after load_bpp */
   gint64 seq;
 };
 
@@ -38,7 +38,7 @@ static EsimRspKey *
 load_key (const gchar *relative)
 {
   g_autofree gchar *path = esim_test_shared_path (relative);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   EsimRspKey *key = esim_rsp_key_load_pem (path, &error);
 
   g_assert_no_error (error);
@@ -49,7 +49,7 @@ static EsimRspCert *
 load_cert (const gchar *relative)
 {
   g_autofree gchar *path = esim_test_shared_path (relative);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   EsimRspCert *cert = esim_rsp_cert_load (path, &error);
 
   g_assert_no_error (error);
@@ -113,7 +113,7 @@ test_euicc_get_challenge (TestEuicc *self)
 GBytes *
 test_euicc_get_info1 (TestEuicc *self, gboolean known_ci)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
   static const guint8 svn[] = { 2, 2, 2 };
   static const guint8 other[20] = { 0x01, 0x02, 0x03 };
 
@@ -134,9 +134,9 @@ test_euicc_get_info1 (TestEuicc *self, gboolean known_ci)
 static GBytes *
 sign_tlv (TestEuicc *self, const guint8 *data, gsize len)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) sig = esim_rsp_key_sign (self->key, data, len, &error);
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) sig = esim_rsp_key_sign (self->key, data, len, &error);
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
 
   g_assert_no_error (error);
   esim_tlv_builder_add_bytes (b, 0x5F37, sig);
@@ -148,8 +148,8 @@ static gboolean
 check_server_signature (EsimRspCert *cert, GBytes *data, GBytes *extra, GBytes *sig_tlv,
                         GError **error)
 {
-  g_autoptr(GByteArray) all = g_byte_array_new ();
-  g_autoptr(GBytes) sig = NULL;
+  g_autoptr (GByteArray) all = g_byte_array_new ();
+  g_autoptr (GBytes) sig = NULL;
   EsimTlv tlv;
 
   if (!esim_tlv_decode_expect (sig_tlv, 0x5F37, &tlv, error))
@@ -164,7 +164,7 @@ check_server_signature (EsimRspCert *cert, GBytes *data, GBytes *extra, GBytes *
 static EsimRspCert *
 check_server_cert (TestEuicc *self, GBytes *der, GError **error)
 {
-  g_autoptr(EsimRspCert) cert = esim_rsp_cert_new_from_der (der, error);
+  g_autoptr (EsimRspCert) cert = esim_rsp_cert_new_from_der (der, error);
 
   if (cert == NULL
       || !esim_rsp_cert_verify_issued_by (cert, self->ci, g_get_real_time () / G_USEC_PER_SEC,
@@ -174,15 +174,15 @@ check_server_cert (TestEuicc *self, GBytes *der, GError **error)
 }
 
 GBytes *
-test_euicc_authenticate_server (TestEuicc *self, GBytes *server_signed1,
-                                GBytes *server_signature1, GBytes *server_certificate,
-                                const gchar *matching_id, GError **error)
+test_euicc_authenticate_server (TestEuicc *self, GBytes *server_signed1, GBytes *server_signature1,
+                                GBytes *server_certificate, const gchar *matching_id,
+                                GError **error)
 {
-  g_autoptr(EsimRspCert) server = check_server_cert (self, server_certificate, error);
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) signed1 = NULL;
-  g_autoptr(GBytes) euicc_der = esim_rsp_cert_get_der (self->cert);
-  g_autoptr(GBytes) eum_der = esim_rsp_cert_get_der (self->eum);
+  g_autoptr (EsimRspCert) server = check_server_cert (self, server_certificate, error);
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) signed1 = NULL;
+  g_autoptr (GBytes) euicc_der = esim_rsp_cert_get_der (self->cert);
+  g_autoptr (GBytes) eum_der = esim_rsp_cert_get_der (self->eum);
   static const guint8 tac[8] = { 0x35, 0x29, 0x06, 0x11 };
   EsimTlv root, field, txid, address, challenge;
 
@@ -238,16 +238,15 @@ GBytes *
 test_euicc_prepare_download (TestEuicc *self, GBytes *smdp_signed2, GBytes *smdp_signature2,
                              GBytes *smdp_certificate, const gchar *cc, GError **error)
 {
-  g_autoptr(EsimRspCert) pb = check_server_cert (self, smdp_certificate, error);
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) signed2 = NULL;
-  g_autoptr(GBytes) otpk = NULL;
-  g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr (EsimRspCert) pb = check_server_cert (self, smdp_certificate, error);
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) signed2 = NULL;
+  g_autoptr (GBytes) otpk = NULL;
+  g_autoptr (GByteArray) data = g_byte_array_new ();
   EsimTlv root;
 
   if (pb == NULL
-      || !check_server_signature (pb, smdp_signed2, self->euicc_signature1, smdp_signature2,
-                                  error)
+      || !check_server_signature (pb, smdp_signed2, self->euicc_signature1, smdp_signature2, error)
       || !esim_tlv_decode_expect (smdp_signed2, 0x30, &root, error))
     return NULL;
   g_clear_pointer (&self->smdp_signature2, g_bytes_unref);
@@ -262,16 +261,15 @@ test_euicc_prepare_download (TestEuicc *self, GBytes *smdp_signed2, GBytes *smdp
   esim_tlv_builder_add_bytes (b, 0x80, self->txid);
   esim_tlv_builder_add_bytes (b, 0x5F49, otpk);
   if (cc != NULL) {
-    g_autoptr(GChecksum) inner = g_checksum_new (G_CHECKSUM_SHA256);
-    g_autoptr(GChecksum) outer = g_checksum_new (G_CHECKSUM_SHA256);
+    g_autoptr (GChecksum) inner = g_checksum_new (G_CHECKSUM_SHA256);
+    g_autoptr (GChecksum) outer = g_checksum_new (G_CHECKSUM_SHA256);
     guint8 digest[32];
     gsize len = sizeof (digest);
 
     g_checksum_update (inner, (const guchar *) cc, strlen (cc));
     g_checksum_get_digest (inner, digest, &len);
     g_checksum_update (outer, digest, len);
-    g_checksum_update (outer, g_bytes_get_data (self->txid, NULL),
-                       g_bytes_get_size (self->txid));
+    g_checksum_update (outer, g_bytes_get_data (self->txid, NULL), g_bytes_get_size (self->txid));
     len = sizeof (digest);
     g_checksum_get_digest (outer, digest, &len);
     esim_tlv_builder_add (b, 0x04, digest, len);
@@ -298,15 +296,15 @@ test_euicc_prepare_download (TestEuicc *self, GBytes *smdp_signed2, GBytes *smdp
 static GBytes *
 open_segments (EsimBsp *bsp, const EsimTlv *part, gboolean encrypted, GError **error)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr (GByteArray) out = g_byte_array_new ();
   EsimTlvIter iter;
   EsimTlv seg;
 
   esim_tlv_iter_init (&iter, part);
   while (esim_tlv_iter_next (&iter, &seg)) {
-    g_autoptr(GBytes) plain = encrypted
-                                ? esim_bsp_verify_and_decrypt (bsp, seg.raw, seg.raw_length, error)
-                                : esim_bsp_verify_mac_only (bsp, seg.raw, seg.raw_length, error);
+    g_autoptr (GBytes) plain = encrypted
+                                 ? esim_bsp_verify_and_decrypt (bsp, seg.raw, seg.raw_length, error)
+                                 : esim_bsp_verify_mac_only (bsp, seg.raw, seg.raw_length, error);
 
     if (plain == NULL)
       return NULL;
@@ -318,17 +316,18 @@ open_segments (EsimBsp *bsp, const EsimTlv *part, gboolean encrypted, GError **e
 GBytes *
 test_euicc_load_bpp (TestEuicc *self, GBytes *bpp, GBytes **metadata, GError **error)
 {
-  g_autoptr(EsimRspCert) pb = NULL;
-  g_autoptr(GByteArray) signed_data = g_byte_array_new ();
-  g_autoptr(GBytes) sig = NULL;
-  g_autoptr(GBytes) dp_otpk = NULL;
-  g_autoptr(GBytes) shs = NULL;
-  g_autoptr(GBytes) eid = esim_smdp_hex_decode (self->eid);
-  g_autoptr(GBytes) configure = NULL;
-  g_autoptr(GBytes) replace = NULL;
-  g_autoptr(EsimBsp) session = NULL;
-  g_autoptr(EsimBsp) profile = NULL;
-  g_autofree gchar *pb_path = esim_test_shared_path ("fixtures/sgp26/DPpb/CERT_S_SM_DPpb_ECDSA_NIST.der");
+  g_autoptr (EsimRspCert) pb = NULL;
+  g_autoptr (GByteArray) signed_data = g_byte_array_new ();
+  g_autoptr (GBytes) sig = NULL;
+  g_autoptr (GBytes) dp_otpk = NULL;
+  g_autoptr (GBytes) shs = NULL;
+  g_autoptr (GBytes) eid = esim_smdp_hex_decode (self->eid);
+  g_autoptr (GBytes) configure = NULL;
+  g_autoptr (GBytes) replace = NULL;
+  g_autoptr (EsimBsp) session = NULL;
+  g_autoptr (EsimBsp) profile = NULL;
+  g_autofree gchar *pb_path
+    = esim_test_shared_path ("fixtures/sgp26/DPpb/CERT_S_SM_DPpb_ECDSA_NIST.der");
   guint8 s_enc[16], s_mac[16], mcv[16];
   EsimTlv root, isc, child, host, part, keys, ppk_enc, ppk_mac, ppk_mcv, md;
   EsimTlvIter iter;
@@ -377,8 +376,7 @@ test_euicc_load_bpp (TestEuicc *self, GBytes *bpp, GBytes **metadata, GError **e
     return NULL;
   g_assert_cmpuint (ppk_enc.length, ==, 16);
   profile = esim_bsp_new (ppk_enc.value, ppk_mac.value, ppk_mcv.value);
-  if (esim_tlv_decode_expect (*metadata, 0xBF25, &md, NULL)
-      && esim_tlv_find (&md, 0x5A, &child)) {
+  if (esim_tlv_decode_expect (*metadata, 0xBF25, &md, NULL) && esim_tlv_find (&md, 0x5A, &child)) {
     g_free (self->iccid_ef);
     self->iccid_ef = esim_smdp_hex_encode (child.value, child.length);
   }
@@ -388,8 +386,7 @@ test_euicc_load_bpp (TestEuicc *self, GBytes *bpp, GBytes **metadata, GError **e
 static void
 add_metadata (TestEuicc *self, EsimTlvBuilder *b, guint event_bit, const gchar *address)
 {
-  g_autoptr(GBytes) iccid = self->iccid_ef != NULL ? esim_smdp_hex_decode (self->iccid_ef)
-                                                   : NULL;
+  g_autoptr (GBytes) iccid = self->iccid_ef != NULL ? esim_smdp_hex_decode (self->iccid_ef) : NULL;
 
   esim_tlv_builder_begin (b, 0xBF2F);
   esim_tlv_builder_add_int (b, 0x80, self->seq++);
@@ -404,11 +401,11 @@ GBytes *
 test_euicc_install_result (TestEuicc *self, gboolean success, const gchar *address,
                            gboolean corrupt)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GBytes) sig = NULL;
-  static const guint8 aid[] = { 0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF, 0xFF,
-                                0xFF, 0xFF, 0x89, 0x00, 0x00, 0x10, 0x00 };
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) data = NULL;
+  g_autoptr (GBytes) sig = NULL;
+  static const guint8 aid[] = { 0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
+                                0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x10, 0x00 };
 
   esim_tlv_builder_begin (b, 0xBF27);
   esim_tlv_builder_add_bytes (b, 0x80, self->txid);
@@ -444,11 +441,11 @@ test_euicc_install_result (TestEuicc *self, gboolean success, const gchar *addre
 GBytes *
 test_euicc_other_notification (TestEuicc *self, guint event_bit, const gchar *address)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) md = NULL;
-  g_autoptr(GBytes) sig = NULL;
-  g_autoptr(GBytes) euicc_der = esim_rsp_cert_get_der (self->cert);
-  g_autoptr(GBytes) eum_der = esim_rsp_cert_get_der (self->eum);
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) md = NULL;
+  g_autoptr (GBytes) sig = NULL;
+  g_autoptr (GBytes) euicc_der = esim_rsp_cert_get_der (self->cert);
+  g_autoptr (GBytes) eum_der = esim_rsp_cert_get_der (self->eum);
 
   add_metadata (self, b, event_bit, address);
   md = esim_tlv_builder_finish (b);
@@ -465,9 +462,9 @@ test_euicc_other_notification (TestEuicc *self, guint event_bit, const gchar *ad
 GBytes *
 test_euicc_cancel_session (TestEuicc *self, gint reason)
 {
-  g_autoptr(EsimTlvBuilder) b = esim_tlv_builder_new ();
-  g_autoptr(GBytes) signed_data = NULL;
-  g_autoptr(GBytes) sig = NULL;
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) signed_data = NULL;
+  g_autoptr (GBytes) sig = NULL;
   /* 2.999.10, the registeredID of the SGP.26 CERT.DPauth */
   static const guint8 oid[] = { 0x88, 0x37, 0x0A };
 

@@ -29,9 +29,10 @@ typedef struct {
 static SoupSession *
 new_http (void)
 {
-  g_autofree gchar *ci = esim_test_shared_path ("fixtures/sgp26/CertificateIssuer/CERT_CI_ECDSA_NIST.pem");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (ci, &error);
+  g_autofree gchar *ci
+    = esim_test_shared_path ("fixtures/sgp26/CertificateIssuer/CERT_CI_ECDSA_NIST.pem");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTlsDatabase) db = g_tls_file_database_new (ci, &error);
   SoupSession *http;
 
   g_assert_no_error (error);
@@ -40,7 +41,7 @@ new_http (void)
   soup_session_set_user_agent (http, "test-smdp");
   soup_session_set_timeout (http, 20);
   if (g_getenv ("TEST_SMDP_LOG") != NULL) {
-    g_autoptr(SoupLogger) logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
+    g_autoptr (SoupLogger) logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
 
     soup_session_add_feature (http, SOUP_SESSION_FEATURE (logger));
   }
@@ -52,14 +53,14 @@ static Fixture *
 fixture_new (const gchar *first_arg, ...)
 {
   Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
   g_autofree gchar *upp = esim_test_shared_path ("fixtures/upp");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   va_list ap;
 
   va_start (ap, first_arg);
   for (const gchar *a = first_arg; a != NULL; a = va_arg (ap, const gchar *)) {
-    g_autoptr(GString) s = g_string_new (a);
+    g_autoptr (GString) s = g_string_new (a);
 
     g_string_replace (s, "@UPP", upp, 0);
     g_ptr_array_add (args, g_string_free (g_steal_pointer (&s), FALSE));
@@ -92,8 +93,8 @@ post (Fixture *f, SoupSession *http, const gchar *method, const gchar *interface
       GError **error)
 {
   g_autofree gchar *url = esim_test_smdp_get_url (f->smdp, interface, function);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) data = g_bytes_new (body, strlen (body));
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GBytes) data = g_bytes_new (body, strlen (body));
   GBytes *out;
 
   if (g_str_equal (method, "POST"))
@@ -109,8 +110,7 @@ post (Fixture *f, SoupSession *http, const gchar *method, const gchar *interface
   if (out != NULL && *status == SOUP_STATUS_OK) {
     SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
 
-    g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==,
-                     "application/json");
+    g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "application/json");
     g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Admin-Protocol"), ==,
                      "gsma/rsp/v2.2.0");
   }
@@ -120,8 +120,8 @@ post (Fixture *f, SoupSession *http, const gchar *method, const gchar *interface
 static JsonObject *
 parse (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
 
   json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
                               (gssize) g_bytes_get_size (body), &error);
@@ -134,10 +134,10 @@ parse (GBytes *body)
 static JsonObject *
 call (Fixture *f, const gchar *interface, const gchar *function, JsonObject *request)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), request);
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), request);
   g_autofree gchar *body = json_to_string (node, FALSE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) out = NULL;
   guint status = 0;
 
   out = post (f, f->http, "POST", interface, function, body, "gsma/rsp/v2.2.0", &status, &error);
@@ -200,9 +200,9 @@ assert_failed (JsonObject *response, const gchar *subject, const gchar *reason)
 static JsonObject *
 initiate_full (Fixture *f, const gchar *interface, const gchar *address, gboolean known_ci)
 {
-  g_autoptr(JsonObject) req = json_object_new ();
-  g_autoptr(GBytes) challenge = test_euicc_get_challenge (f->euicc);
-  g_autoptr(GBytes) info1 = test_euicc_get_info1 (f->euicc, known_ci);
+  g_autoptr (JsonObject) req = json_object_new ();
+  g_autoptr (GBytes) challenge = test_euicc_get_challenge (f->euicc);
+  g_autoptr (GBytes) info1 = test_euicc_get_info1 (f->euicc, known_ci);
 
   json_object_set_string_member (req, "smdpAddress", address);
   set_b64 (req, "euiccChallenge", challenge);
@@ -223,13 +223,13 @@ initiate (Fixture *f, const gchar *interface)
 static JsonObject *
 authenticate (Fixture *f, const gchar *interface, JsonObject *init, const gchar *matching_id)
 {
-  g_autoptr(GBytes) signed1 = get_b64 (init, "serverSigned1");
-  g_autoptr(GBytes) sig1 = get_b64 (init, "serverSignature1");
-  g_autoptr(GBytes) cert = get_b64 (init, "serverCertificate");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bf38 = test_euicc_authenticate_server (f->euicc, signed1, sig1, cert,
-                                                           matching_id, &error);
-  g_autoptr(JsonObject) req = json_object_new ();
+  g_autoptr (GBytes) signed1 = get_b64 (init, "serverSigned1");
+  g_autoptr (GBytes) sig1 = get_b64 (init, "serverSignature1");
+  g_autoptr (GBytes) cert = get_b64 (init, "serverCertificate");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bf38
+    = test_euicc_authenticate_server (f->euicc, signed1, sig1, cert, matching_id, &error);
+  g_autoptr (JsonObject) req = json_object_new ();
 
   g_assert_no_error (error);
   json_object_set_string_member (req, "transactionId",
@@ -241,13 +241,12 @@ authenticate (Fixture *f, const gchar *interface, JsonObject *init, const gchar 
 static JsonObject *
 get_bpp (Fixture *f, JsonObject *auth, const gchar *cc)
 {
-  g_autoptr(GBytes) signed2 = get_b64 (auth, "smdpSigned2");
-  g_autoptr(GBytes) sig2 = get_b64 (auth, "smdpSignature2");
-  g_autoptr(GBytes) cert = get_b64 (auth, "smdpCertificate");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bf21 = test_euicc_prepare_download (f->euicc, signed2, sig2, cert, cc,
-                                                        &error);
-  g_autoptr(JsonObject) req = json_object_new ();
+  g_autoptr (GBytes) signed2 = get_b64 (auth, "smdpSigned2");
+  g_autoptr (GBytes) sig2 = get_b64 (auth, "smdpSignature2");
+  g_autoptr (GBytes) cert = get_b64 (auth, "smdpCertificate");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bf21 = test_euicc_prepare_download (f->euicc, signed2, sig2, cert, cc, &error);
+  g_autoptr (JsonObject) req = json_object_new ();
 
   g_assert_no_error (error);
   json_object_set_string_member (req, "transactionId",
@@ -260,7 +259,7 @@ get_bpp (Fixture *f, JsonObject *auth, const gchar *cc)
 static JsonObject *
 start_download (Fixture *f, const gchar *matching_id)
 {
-  g_autoptr(JsonObject) init = initiate (f, "es9plus");
+  g_autoptr (JsonObject) init = initiate (f, "es9plus");
   JsonObject *auth = authenticate (f, "es9plus", init, matching_id);
 
   assert_success (auth);
@@ -271,11 +270,11 @@ start_download (Fixture *f, const gchar *matching_id)
 static GBytes *
 download (Fixture *f, const gchar *matching_id, const gchar *cc, GBytes **metadata)
 {
-  g_autoptr(JsonObject) auth = start_download (f, matching_id);
-  g_autoptr(JsonObject) res = get_bpp (f, auth, cc);
-  g_autoptr(GBytes) bpp = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) md = NULL;
+  g_autoptr (JsonObject) auth = start_download (f, matching_id);
+  g_autoptr (JsonObject) res = get_bpp (f, auth, cc);
+  g_autoptr (GBytes) bpp = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) md = NULL;
   GBytes *upp;
 
   assert_success (res);
@@ -292,18 +291,18 @@ download (Fixture *f, const gchar *matching_id, const gchar *cc, GBytes **metada
 static void
 notify (Fixture *f, GBytes *notification)
 {
-  g_autoptr(JsonObject) req = json_object_new ();
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr (JsonObject) req = json_object_new ();
+  g_autoptr (JsonNode) node = NULL;
   g_autofree gchar *body = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GError) error = NULL;
   guint status = 0;
 
   set_b64 (req, "pendingNotification", notification);
   node = json_node_init_object (json_node_alloc (), req);
   body = json_to_string (node, FALSE);
-  out = post (f, f->http, "POST", "es9plus", "handleNotification", body, "gsma/rsp/v2.2.0",
-              &status, &error);
+  out = post (f, f->http, "POST", "es9plus", "handleNotification", body, "gsma/rsp/v2.2.0", &status,
+              &error);
   g_assert_no_error (error);
   g_assert_cmpuint (status, ==, SOUP_STATUS_NO_CONTENT);
   g_assert_cmpuint (g_bytes_get_size (out), ==, 0);
@@ -312,8 +311,8 @@ notify (Fixture *f, GBytes *notification)
 static void
 install (Fixture *f, gboolean success)
 {
-  g_autoptr(GBytes) pir = test_euicc_install_result (f->euicc, success,
-                                                     esim_test_smdp_get_address (f->smdp), FALSE);
+  g_autoptr (GBytes) pir
+    = test_euicc_install_result (f->euicc, success, esim_test_smdp_get_address (f->smdp), FALSE);
 
   notify (f, pir);
 }
@@ -321,7 +320,7 @@ install (Fixture *f, gboolean success)
 static JsonObject *
 stats (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   JsonObject *s = esim_test_smdp_read_stats (f->smdp, &error);
 
   g_assert_no_error (error);
@@ -331,14 +330,14 @@ stats (Fixture *f)
 static const gchar *
 order_state (Fixture *f, const gchar *matching_id)
 {
-  g_autoptr(JsonObject) s = stats (f);
+  g_autoptr (JsonObject) s = stats (f);
   JsonObject *orders = json_object_get_object_member (s, "orders");
   static gchar state[32];
 
-  g_strlcpy (state,
-             json_object_get_string_member (json_object_get_object_member (orders, matching_id),
-                                            "state"),
-             sizeof (state));
+  g_strlcpy (
+    state,
+    json_object_get_string_member (json_object_get_object_member (orders, matching_id), "state"),
+    sizeof (state));
   return state;
 }
 
@@ -346,7 +345,7 @@ static GBytes *
 read_fixture (const gchar *relative)
 {
   g_autofree gchar *path = esim_test_shared_path (relative);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gchar *data = NULL;
   gsize len = 0;
 
@@ -360,14 +359,14 @@ read_fixture (const gchar *relative)
 static void
 test_download (void)
 {
-  g_autoptr(Fixture) f = fixture_new ("--profile", "AC1=@UPP/TS48v1_A.der,name=Test One,spn=Op",
-                                      NULL);
-  g_autoptr(GBytes) expected = read_fixture ("fixtures/upp/TS48v1_A.der");
-  g_autoptr(GBytes) metadata = NULL;
-  g_autoptr(GBytes) upp = download (f, "AC1", NULL, &metadata);
-  g_autoptr(JsonObject) again_init = NULL;
-  g_autoptr(JsonObject) again = NULL;
-  g_autoptr(JsonObject) s = NULL;
+  g_autoptr (Fixture) f
+    = fixture_new ("--profile", "AC1=@UPP/TS48v1_A.der,name=Test One,spn=Op", NULL);
+  g_autoptr (GBytes) expected = read_fixture ("fixtures/upp/TS48v1_A.der");
+  g_autoptr (GBytes) metadata = NULL;
+  g_autoptr (GBytes) upp = download (f, "AC1", NULL, &metadata);
+  g_autoptr (JsonObject) again_init = NULL;
+  g_autoptr (JsonObject) again = NULL;
+  g_autoptr (JsonObject) s = NULL;
   EsimTlv md, field;
 
   g_assert_true (g_bytes_equal (upp, expected));
@@ -384,10 +383,12 @@ test_download (void)
   install (f, TRUE);
   g_assert_cmpstr (order_state (f, "AC1"), ==, "consumed");
   s = stats (f);
-  g_assert_cmpint (json_object_get_int_member (
-                     json_object_get_object_member (s, "notifications"), "accepted"), ==, 1);
-  g_assert_cmpint (json_object_get_int_member (
-                     json_object_get_object_member (s, "downloads"), "installed"), ==, 1);
+  g_assert_cmpint (
+    json_object_get_int_member (json_object_get_object_member (s, "notifications"), "accepted"), ==,
+    1);
+  g_assert_cmpint (
+    json_object_get_int_member (json_object_get_object_member (s, "downloads"), "installed"), ==,
+    1);
 
   /* a consumed matching ID is refused */
   again_init = initiate (f, "es9plus");
@@ -398,15 +399,15 @@ test_download (void)
 static void
 test_iccid_override (void)
 {
-  g_autoptr(Fixture) f = fixture_new (
+  g_autoptr (Fixture) f = fixture_new (
     "--profile", "A=@UPP/TS48v2_SAIP2.3_BERTLV.der,iccid=8949449999999990777,class=test,ppr=12",
     NULL);
-  g_autoptr(GBytes) metadata = NULL;
-  g_autoptr(GBytes) upp = download (f, "A", NULL, &metadata);
+  g_autoptr (GBytes) metadata = NULL;
+  g_autoptr (GBytes) upp = download (f, "A", NULL, &metadata);
   EsimTlv header, md, field;
 
-  g_assert_true (esim_tlv_parse_header (g_bytes_get_data (upp, NULL), g_bytes_get_size (upp),
-                                        &header, NULL));
+  g_assert_true (
+    esim_tlv_parse_header (g_bytes_get_data (upp, NULL), g_bytes_get_size (upp), &header, NULL));
   g_assert_true (esim_tlv_decode (header.raw, header.raw_length, &header, NULL));
   g_assert_true (esim_tlv_find (&header, 0x83, &field));
   g_assert_cmpmem (field.value, field.length, "\x89\x49\x44\x99\x99\x99\x99\x90\x77\x7F", 10);
@@ -422,23 +423,23 @@ test_iccid_override (void)
 static void
 test_confirmation_code (void)
 {
-  g_autoptr(Fixture) f = fixture_new ("--profile", "CC=@UPP/TS48v1_A.der,cc=1234", "--profile",
-                                      "CC2=@UPP/TS48v1_B.der,cc=9876", NULL);
-  g_autoptr(JsonObject) auth = start_download (f, "CC");
-  g_autoptr(GBytes) upp = NULL;
+  g_autoptr (Fixture) f = fixture_new ("--profile", "CC=@UPP/TS48v1_A.der,cc=1234", "--profile",
+                                       "CC2=@UPP/TS48v1_B.der,cc=9876", NULL);
+  g_autoptr (JsonObject) auth = start_download (f, "CC");
+  g_autoptr (GBytes) upp = NULL;
   const gchar *codes[] = { NULL, "0000", "1111", "2222" };
   const gchar *reasons[] = { "2.2", "3.8", "3.8", "6.4" };
 
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++) {
-    g_autoptr(JsonObject) res = get_bpp (f, auth, codes[i]);
+    g_autoptr (JsonObject) res = get_bpp (f, auth, codes[i]);
 
     /* a missing or wrong code keeps the session for another try */
     assert_failed (res, "8.2.7", reasons[i]);
   }
   g_assert_cmpstr (order_state (f, "CC"), ==, "blocked");
   {
-    g_autoptr(JsonObject) init = initiate (f, "es9plus");
-    g_autoptr(JsonObject) res = authenticate (f, "es9plus", init, "CC");
+    g_autoptr (JsonObject) init = initiate (f, "es9plus");
+    g_autoptr (JsonObject) res = authenticate (f, "es9plus", init, "CC");
 
     assert_failed (res, "8.2.6", "3.8");
   }
@@ -451,23 +452,22 @@ static void
 test_matching_id (void)
 {
   g_autofree gchar *bound_ours = NULL;
-  g_autoptr(Fixture) f = NULL;
-  g_autoptr(GBytes) upp = NULL;
-  g_autoptr(TestEuicc) probe = test_euicc_new ();
+  g_autoptr (Fixture) f = NULL;
+  g_autoptr (GBytes) upp = NULL;
+  g_autoptr (TestEuicc) probe = test_euicc_new ();
 
   bound_ours = g_strdup_printf ("MINE=@UPP/TS48v1_B.der,eid=%s", test_euicc_get_eid (probe));
-  f = fixture_new ("--profile", "OTHER=@UPP/TS48v1_A.der,eid=" OTHER_EID, "--profile",
-                   bound_ours, "--profile", "DEF=@UPP/TS48v4_SAIP2.3_NoBERTLV.der,default",
-                   NULL);
+  f = fixture_new ("--profile", "OTHER=@UPP/TS48v1_A.der,eid=" OTHER_EID, "--profile", bound_ours,
+                   "--profile", "DEF=@UPP/TS48v4_SAIP2.3_NoBERTLV.der,default", NULL);
   {
-    g_autoptr(JsonObject) init = initiate (f, "es9plus");
-    g_autoptr(JsonObject) res = authenticate (f, "es9plus", init, "NOPE");
+    g_autoptr (JsonObject) init = initiate (f, "es9plus");
+    g_autoptr (JsonObject) res = authenticate (f, "es9plus", init, "NOPE");
 
     assert_failed (res, "8.2.6", "3.8");
   }
   {
-    g_autoptr(JsonObject) init = initiate (f, "es9plus");
-    g_autoptr(JsonObject) res = authenticate (f, "es9plus", init, "OTHER");
+    g_autoptr (JsonObject) init = initiate (f, "es9plus");
+    g_autoptr (JsonObject) res = authenticate (f, "es9plus", init, "OTHER");
 
     assert_failed (res, "8.1.1", "3.8");
   }
@@ -480,8 +480,8 @@ test_matching_id (void)
   g_assert_cmpstr (order_state (f, "DEF"), ==, "downloaded");
   install (f, TRUE);
   {
-    g_autoptr(JsonObject) init = initiate (f, "es9plus");
-    g_autoptr(JsonObject) res = authenticate (f, "es9plus", init, "");
+    g_autoptr (JsonObject) init = initiate (f, "es9plus");
+    g_autoptr (JsonObject) res = authenticate (f, "es9plus", init, "");
 
     assert_failed (res, "8.2.6", "3.8");
   }
@@ -490,17 +490,16 @@ test_matching_id (void)
 static void
 test_notifications (void)
 {
-  g_autoptr(Fixture) f = fixture_new ("--profile", "N=@UPP/TS48v1_A.der", NULL);
-  g_autoptr(GBytes) upp = download (f, "N", NULL, NULL);
-  g_autoptr(GBytes) forged = NULL;
-  g_autoptr(GBytes) enable = NULL;
-  g_autoptr(GBytes) empty = NULL;
-  g_autoptr(JsonObject) s = NULL;
+  g_autoptr (Fixture) f = fixture_new ("--profile", "N=@UPP/TS48v1_A.der", NULL);
+  g_autoptr (GBytes) upp = download (f, "N", NULL, NULL);
+  g_autoptr (GBytes) forged = NULL;
+  g_autoptr (GBytes) enable = NULL;
+  g_autoptr (GBytes) empty = NULL;
+  g_autoptr (JsonObject) s = NULL;
   JsonObject *n;
 
   /* a forged result changes nothing */
-  forged = test_euicc_install_result (f->euicc, TRUE, esim_test_smdp_get_address (f->smdp),
-                                      TRUE);
+  forged = test_euicc_install_result (f->euicc, TRUE, esim_test_smdp_get_address (f->smdp), TRUE);
   notify (f, forged);
   g_assert_cmpstr (order_state (f, "N"), ==, "downloaded");
   /* a failed installation gives the order back */
@@ -521,16 +520,17 @@ test_notifications (void)
   g_assert_cmpint (json_object_get_int_member (n, "accepted"), ==, 3);
   g_assert_cmpint (json_object_get_int_member (n, "rejected"), ==, 2);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (n, "log")), ==, 5);
-  g_assert_cmpstr (json_object_get_string_member (
-                     json_array_get_object_element (json_object_get_array_member (n, "log"), 3),
-                     "kind"), ==, "enable");
+  g_assert_cmpstr (
+    json_object_get_string_member (
+      json_array_get_object_element (json_object_get_array_member (n, "log"), 3), "kind"),
+    ==, "enable");
 }
 
 static JsonObject *
 cancel (Fixture *f, JsonObject *auth, gint reason)
 {
-  g_autoptr(GBytes) bf41 = test_euicc_cancel_session (f->euicc, reason);
-  g_autoptr(JsonObject) req = json_object_new ();
+  g_autoptr (GBytes) bf41 = test_euicc_cancel_session (f->euicc, reason);
+  g_autoptr (JsonObject) req = json_object_new ();
 
   json_object_set_string_member (req, "transactionId",
                                  json_object_get_string_member (auth, "transactionId"));
@@ -541,14 +541,14 @@ cancel (Fixture *f, JsonObject *auth, gint reason)
 static void
 test_cancel_session (void)
 {
-  g_autoptr(Fixture) f = fixture_new ("--profile", "C=@UPP/TS48v1_A.der", NULL);
-  g_autoptr(JsonObject) auth = start_download (f, "C");
-  g_autoptr(JsonObject) res = NULL;
-  g_autoptr(JsonObject) late = NULL;
-  g_autoptr(JsonObject) auth2 = NULL;
-  g_autoptr(JsonObject) res2 = NULL;
-  g_autoptr(JsonObject) init3 = NULL;
-  g_autoptr(JsonObject) res3 = NULL;
+  g_autoptr (Fixture) f = fixture_new ("--profile", "C=@UPP/TS48v1_A.der", NULL);
+  g_autoptr (JsonObject) auth = start_download (f, "C");
+  g_autoptr (JsonObject) res = NULL;
+  g_autoptr (JsonObject) late = NULL;
+  g_autoptr (JsonObject) auth2 = NULL;
+  g_autoptr (JsonObject) res2 = NULL;
+  g_autoptr (JsonObject) init3 = NULL;
+  g_autoptr (JsonObject) res3 = NULL;
 
   g_assert_cmpstr (order_state (f, "C"), ==, "reserved");
   res = cancel (f, auth, 1); /* postponed */
@@ -570,19 +570,19 @@ test_cancel_session (void)
 static void
 test_es11 (void)
 {
-  g_autoptr(TestEuicc) probe = test_euicc_new ();
+  g_autoptr (TestEuicc) probe = test_euicc_new ();
   g_autofree gchar *ev1 = g_strdup_printf ("%s=EV1", test_euicc_get_eid (probe));
   g_autofree gchar *ev2 = g_strdup_printf ("%s=EV2@smdp.example.com", test_euicc_get_eid (probe));
-  g_autoptr(Fixture) f = fixture_new ("--event", ev1, "--event", ev2, "--event",
-                                      OTHER_EID "=EV3", "--profile", "EV1=@UPP/TS48v1_A.der",
-                                      NULL);
-  g_autoptr(JsonObject) init = initiate (f, "es11");
-  g_autoptr(JsonObject) res = authenticate (f, "es11", init, NULL);
-  g_autoptr(JsonObject) init2 = NULL;
-  g_autoptr(JsonObject) res2 = NULL;
-  g_autoptr(GBytes) upp = NULL;
-  g_autoptr(GBytes) ds_cert = read_fixture ("fixtures/sgp26/DPauth/CERT_S_SM_DP2auth_ECDSA_NIST.der");
-  g_autoptr(GBytes) cert = get_b64 (init, "serverCertificate");
+  g_autoptr (Fixture) f = fixture_new ("--event", ev1, "--event", ev2, "--event", OTHER_EID "=EV3",
+                                       "--profile", "EV1=@UPP/TS48v1_A.der", NULL);
+  g_autoptr (JsonObject) init = initiate (f, "es11");
+  g_autoptr (JsonObject) res = authenticate (f, "es11", init, NULL);
+  g_autoptr (JsonObject) init2 = NULL;
+  g_autoptr (JsonObject) res2 = NULL;
+  g_autoptr (GBytes) upp = NULL;
+  g_autoptr (GBytes) ds_cert
+    = read_fixture ("fixtures/sgp26/DPauth/CERT_S_SM_DP2auth_ECDSA_NIST.der");
+  g_autoptr (GBytes) cert = get_b64 (init, "serverCertificate");
   JsonArray *entries;
   JsonObject *e;
 
@@ -596,8 +596,7 @@ test_es11 (void)
   g_assert_cmpstr (json_object_get_string_member (e, "rspServerAddress"), ==,
                    esim_test_smdp_get_address (f->smdp));
   e = json_array_get_object_element (entries, 1);
-  g_assert_cmpstr (json_object_get_string_member (e, "rspServerAddress"), ==,
-                   "smdp.example.com");
+  g_assert_cmpstr (json_object_get_string_member (e, "rspServerAddress"), ==, "smdp.example.com");
 
   /* the event id is the matching ID at the SM-DP+; once installed, it is gone */
   upp = download (f, "EV1", NULL, NULL);
@@ -605,14 +604,14 @@ test_es11 (void)
   init2 = initiate (f, "es11");
   res2 = authenticate (f, "es11", init2, NULL);
   assert_success (res2);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (res2, "eventEntries")),
-                    ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (res2, "eventEntries")), ==,
+                    1);
 }
 
 static void
 test_errors (void)
 {
-  g_autoptr(Fixture) f = fixture_new ("--profile", "E=@UPP/TS48v1_A.der", NULL);
+  g_autoptr (Fixture) f = fixture_new ("--profile", "E=@UPP/TS48v1_A.der", NULL);
   static const struct {
     const gchar *function;
     const gchar *body;
@@ -624,11 +623,11 @@ test_errors (void)
     { "initiateAuthentication", "{}", "1.2", "2.2" },
     { "initiateAuthentication", "{\"smdpAddress\":5}", "1.2", "2.1" },
     { "initiateAuthentication",
-      "{\"smdpAddress\":\"x\",\"euiccChallenge\":\"!!!!\",\"euiccInfo1\":\"vyA=\"}", "1.2",
-      "2.1" },
+      "{\"smdpAddress\":\"x\",\"euiccChallenge\":\"!!!!\",\"euiccInfo1\":\"vyA=\"}", "1.2", "2.1" },
     { "initiateAuthentication",
       "{\"smdpAddress\":\"x\",\"euiccChallenge\":\"AAAAAAAAAAAAAAAAAAAAAA==\","
-      "\"euiccInfo1\":\"vyAFBQU=\"}", "1.2", "2.1" },
+      "\"euiccInfo1\":\"vyAFBQU=\"}",
+      "1.2", "2.1" },
     { "authenticateClient", "{\"transactionId\":\"00\",\"authenticateServerResponse\":\"vzgA\"}",
       "8.10.1", "3.9" },
     { "getBoundProfilePackage", "{\"transactionId\":\"ABCDEF\"}", "8.10.1", "3.9" },
@@ -636,17 +635,17 @@ test_errors (void)
       "8.10.1", "3.9" },
     { "handleNotification", "{}", "1.2", "2.2" },
   };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(JsonObject) res = NULL;
-  g_autoptr(JsonObject) init = NULL;
-  g_autoptr(JsonObject) garbled = NULL;
-  g_autoptr(JsonObject) req = NULL;
-  g_autoptr(GBytes) upp = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (JsonObject) res = NULL;
+  g_autoptr (JsonObject) init = NULL;
+  g_autoptr (JsonObject) garbled = NULL;
+  g_autoptr (JsonObject) req = NULL;
+  g_autoptr (GBytes) upp = NULL;
   guint status = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
-    g_autoptr(JsonObject) r = NULL;
+    g_autoptr (JsonObject) r = NULL;
 
     g_clear_pointer (&out, g_bytes_unref);
     out = post (f, f->http, "POST", "es9plus", bad[i].function, bad[i].body, "gsma/rsp/v2.2.0",
@@ -679,8 +678,7 @@ test_errors (void)
   g_assert_no_error (error);
   g_assert_cmpuint (status, ==, SOUP_STATUS_METHOD_NOT_ALLOWED);
   g_clear_pointer (&out, g_bytes_unref);
-  out = post (f, f->http, "POST", "es9plus", "nothing", "{}", "gsma/rsp/v2.2.0", &status,
-              &error);
+  out = post (f, f->http, "POST", "es9plus", "nothing", "{}", "gsma/rsp/v2.2.0", &status, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (status, ==, SOUP_STATUS_NOT_FOUND);
   g_clear_pointer (&out, g_bytes_unref);
@@ -689,8 +687,7 @@ test_errors (void)
   g_assert_no_error (error);
   g_assert_cmpuint (status, ==, SOUP_STATUS_NOT_FOUND);
   g_clear_pointer (&out, g_bytes_unref);
-  out = post (f, f->http, "POST", "es9plus", "initiateAuthentication", "{}", NULL, &status,
-              &error);
+  out = post (f, f->http, "POST", "es9plus", "initiateAuthentication", "{}", NULL, &status, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (status, ==, SOUP_STATUS_BAD_REQUEST);
   g_clear_pointer (&out, g_bytes_unref);
@@ -703,8 +700,8 @@ test_errors (void)
     g_autofree gchar *huge = g_strnfill (2 * 1024 * 1024, ' ');
 
     g_clear_pointer (&out, g_bytes_unref);
-    out = post (f, f->http, "POST", "es9plus", "initiateAuthentication", huge,
-                "gsma/rsp/v2.2.0", &status, NULL);
+    out = post (f, f->http, "POST", "es9plus", "initiateAuthentication", huge, "gsma/rsp/v2.2.0",
+                &status, NULL);
     g_assert_cmpuint (status, ==, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
   }
 
@@ -717,8 +714,8 @@ test_errors (void)
 static void
 test_garbage (void)
 {
-  g_autoptr(Fixture) f = fixture_new ("--profile", "G=@UPP/TS48v1_A.der", NULL);
-  g_autoptr(JsonObject) init = initiate (f, "es9plus");
+  g_autoptr (Fixture) f = fixture_new ("--profile", "G=@UPP/TS48v1_A.der", NULL);
+  g_autoptr (JsonObject) init = initiate (f, "es9plus");
   const gchar *txid = json_object_get_string_member (init, "transactionId");
   static const struct {
     const gchar *function;
@@ -732,18 +729,18 @@ test_garbage (void)
   };
   static const guint8 heads[][2] = { { 0xBF, 0x20 }, { 0xBF, 0x38 }, { 0xBF, 0x21 },
                                      { 0xBF, 0x37 }, { 0xBF, 0x41 }, { 0x30, 0x82 } };
-  g_autoptr(GRand) rand = g_rand_new_with_seed (22);
-  g_autoptr(GBytes) upp = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (22);
+  g_autoptr (GBytes) upp = NULL;
 
   for (guint round = 0; round < 40; round++) {
     for (guint t = 0; t < G_N_ELEMENTS (targets); t++) {
-      g_autoptr(JsonObject) req = json_object_new ();
-      g_autoptr(GByteArray) junk = g_byte_array_new ();
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(JsonNode) node = NULL;
+      g_autoptr (JsonObject) req = json_object_new ();
+      g_autoptr (GByteArray) junk = g_byte_array_new ();
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (JsonNode) node = NULL;
       g_autofree gchar *body = NULL;
-      g_autoptr(GBytes) out = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GBytes) out = NULL;
+      g_autoptr (GError) error = NULL;
       guint len = (guint) g_rand_int_range (rand, 1, 300);
       guint status = 0;
 
@@ -775,13 +772,13 @@ test_garbage (void)
 static void
 test_fault_http500 (void)
 {
-  g_autoptr(Fixture) f = fixture_new ("--fault", "http500:initiateAuthentication:1", "--fault",
-                                      "malformed-json:cancelSession", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonObject) init = NULL;
-  g_autoptr(JsonObject) s = NULL;
+  g_autoptr (Fixture) f = fixture_new ("--fault", "http500:initiateAuthentication:1", "--fault",
+                                       "malformed-json:cancelSession", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonObject) init = NULL;
+  g_autoptr (JsonObject) s = NULL;
   guint status = 0;
 
   out = post (f, f->http, "POST", "es9plus", "initiateAuthentication", "{}", "gsma/rsp/v2.2.0",
@@ -804,24 +801,24 @@ test_fault_http500 (void)
 static void
 test_fault_bad_signature (void)
 {
-  const gchar *functions[] = { "initiateAuthentication", "authenticateClient",
-                               "getBoundProfilePackage" };
+  const gchar *functions[]
+    = { "initiateAuthentication", "authenticateClient", "getBoundProfilePackage" };
 
   for (guint i = 0; i < G_N_ELEMENTS (functions); i++) {
     g_autofree gchar *fault = g_strdup_printf ("bad-signature:%s", functions[i]);
-    g_autoptr(Fixture) f = fixture_new ("--profile", "B=@UPP/TS48v1_A.der", "--fault", fault,
-                                        NULL);
-    g_autoptr(JsonObject) init = initiate (f, "es9plus");
-    g_autoptr(GBytes) signed1 = get_b64 (init, "serverSigned1");
-    g_autoptr(GBytes) sig1 = get_b64 (init, "serverSignature1");
-    g_autoptr(GBytes) cert = get_b64 (init, "serverCertificate");
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GBytes) bf38 = test_euicc_authenticate_server (f->euicc, signed1, sig1, cert, "B",
-                                                             &error);
-    g_autoptr(JsonObject) auth = NULL;
-    g_autoptr(GBytes) signed2 = NULL, sig2 = NULL, pb = NULL, bf21 = NULL;
-    g_autoptr(JsonObject) res = NULL;
-    g_autoptr(GBytes) bpp = NULL, md = NULL, upp = NULL;
+    g_autoptr (Fixture) f
+      = fixture_new ("--profile", "B=@UPP/TS48v1_A.der", "--fault", fault, NULL);
+    g_autoptr (JsonObject) init = initiate (f, "es9plus");
+    g_autoptr (GBytes) signed1 = get_b64 (init, "serverSigned1");
+    g_autoptr (GBytes) sig1 = get_b64 (init, "serverSignature1");
+    g_autoptr (GBytes) cert = get_b64 (init, "serverCertificate");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GBytes) bf38
+      = test_euicc_authenticate_server (f->euicc, signed1, sig1, cert, "B", &error);
+    g_autoptr (JsonObject) auth = NULL;
+    g_autoptr (GBytes) signed2 = NULL, sig2 = NULL, pb = NULL, bf21 = NULL;
+    g_autoptr (JsonObject) res = NULL;
+    g_autoptr (GBytes) bpp = NULL, md = NULL, upp = NULL;
 
     if (i == 0) {
       g_assert_error (error, ESIM_RSP_CRYPTO_ERROR, ESIM_RSP_CRYPTO_ERROR_BAD_SIGNATURE);
@@ -852,15 +849,14 @@ test_fault_bad_signature (void)
 static void
 test_fault_timeout_latency (void)
 {
-  g_autoptr(Fixture) f = fixture_new ("--profile", "T=@UPP/TS48v1_A.der", "--fault",
-                                      "timeout:handleNotification", "--fault",
-                                      "latency:initiateAuthentication:400", "--latency-ms", "100",
-                                      NULL);
-  g_autoptr(SoupSession) impatient = new_http ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(JsonObject) init = NULL;
-  g_autoptr(JsonObject) auth = NULL;
+  g_autoptr (Fixture) f
+    = fixture_new ("--profile", "T=@UPP/TS48v1_A.der", "--fault", "timeout:handleNotification",
+                   "--fault", "latency:initiateAuthentication:400", "--latency-ms", "100", NULL);
+  g_autoptr (SoupSession) impatient = new_http ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (JsonObject) init = NULL;
+  g_autoptr (JsonObject) auth = NULL;
   gint64 start;
   guint status = 0;
 
@@ -888,27 +884,27 @@ test_tls_modes (void)
   const gchar *modes[] = { "unknown-ci", "expired", "wrong-host" };
 
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++) {
-    g_autoptr(Fixture) f = fixture_new ("--tls-mode", modes[i], NULL);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GBytes) out = NULL;
+    g_autoptr (Fixture) f = fixture_new ("--tls-mode", modes[i], NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GBytes) out = NULL;
     guint status = 0;
 
-    out = post (f, f->http, "POST", "es9plus", "initiateAuthentication", "{}",
-                "gsma/rsp/v2.2.0", &status, &error);
+    out = post (f, f->http, "POST", "es9plus", "initiateAuthentication", "{}", "gsma/rsp/v2.2.0",
+                &status, &error);
     g_test_message ("%s: %s", modes[i], error != NULL ? error->message : "accepted");
     g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
     g_assert_null (out);
   }
   {
     /* the good certificate names localhost too */
-    g_autoptr(Fixture) f = fixture_new (NULL);
-    g_autofree gchar *url = g_strdup_printf (
-      "https://localhost:%u/gsma/rsp2/es9plus/initiateAuthentication",
-      esim_test_smdp_get_port (f->smdp));
-    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GBytes) out = NULL;
-    g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+    g_autoptr (Fixture) f = fixture_new (NULL);
+    g_autofree gchar *url
+      = g_strdup_printf ("https://localhost:%u/gsma/rsp2/es9plus/initiateAuthentication",
+                         esim_test_smdp_get_port (f->smdp));
+    g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GBytes) out = NULL;
+    g_autoptr (GBytes) body = g_bytes_new_static ("{}", 2);
 
     soup_message_set_request_body_from_bytes (msg, "application/json", body);
     soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Admin-Protocol",
@@ -922,24 +918,25 @@ test_tls_modes (void)
 static void
 test_keep_alive (void)
 {
-  g_autoptr(Fixture) f = fixture_new (NULL);
-  g_autoptr(JsonObject) s = NULL;
-  g_autoptr(JsonObject) s2 = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(SoupSession) other = new_http ();
+  g_autoptr (Fixture) f = fixture_new (NULL);
+  g_autoptr (JsonObject) s = NULL;
+  g_autoptr (JsonObject) s2 = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (SoupSession) other = new_http ();
   guint status = 0;
 
   for (guint i = 0; i < 3; i++) {
-    g_autoptr(JsonObject) init = initiate (f, "es9plus");
+    g_autoptr (JsonObject) init = initiate (f, "es9plus");
     g_assert_nonnull (init);
   }
   s = stats (f);
   g_assert_cmpint (json_object_get_int_member (s, "tlsHandshakes"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (s, "requests"),
-                                               "es9plus/initiateAuthentication"), ==, 3);
+                                               "es9plus/initiateAuthentication"),
+                   ==, 3);
   g_assert_cmpint (json_object_get_int_member (s, "sessions"), ==, 3);
-  out = post (f, other, "POST", "es11", "initiateAuthentication", "{}", "gsma/rsp/v2.2.0",
-              &status, NULL);
+  out = post (f, other, "POST", "es11", "initiateAuthentication", "{}", "gsma/rsp/v2.2.0", &status,
+              NULL);
   s2 = stats (f);
   g_assert_cmpint (json_object_get_int_member (s2, "tlsHandshakes"), ==, 2);
 }

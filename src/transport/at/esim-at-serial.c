@@ -16,7 +16,9 @@
 #include "esim-at-serial.h"
 #include "esim-transport.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (esim-at-error-quark, esim_at_error)
+/* clang-format on */
 
 typedef struct {
   gchar *command;
@@ -25,7 +27,7 @@ typedef struct {
   guint timeout_ms;
   GPtrArray *lines;
   GSource *cancel_source;
-  gboolean returned;   /* answered early: cancelled or timed out */
+  gboolean returned; /* answered early: cancelled or timed out */
   gint cme;
 } Command;
 
@@ -35,13 +37,13 @@ struct _EsimAtSerial {
   int fd;
   GInputStream *input;
   GOutputStream *output;
-  GCancellable *cancellable;   /* the reads and writes of this open */
+  GCancellable *cancellable; /* the reads and writes of this open */
   guint8 buf[1024];
   GString *line;
-  GQueue queue;                /* GTask of commands not yet sent */
-  GTask *current;              /* sent, waiting for its final result code */
+  GQueue queue;   /* GTask of commands not yet sent */
+  GTask *current; /* sent, waiting for its final result code */
   guint timeout_id;
-  gchar *wire;                 /* the bytes being written */
+  gchar *wire; /* the bytes being written */
 };
 
 G_DEFINE_TYPE (EsimAtSerial, esim_at_serial, G_TYPE_OBJECT)
@@ -145,7 +147,7 @@ esim_at_serial_gone (EsimAtSerial *self, const gchar *why)
 static void
 esim_at_serial_finish_current (EsimAtSerial *self, GError *error)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->current);
+  g_autoptr (GTask) task = g_steal_pointer (&self->current);
   Command *cmd = g_task_get_task_data (task);
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
@@ -185,8 +187,8 @@ esim_at_serial_line (EsimAtSerial *self, const gchar *line)
   if (g_str_equal (line, "OK")) {
     esim_at_serial_finish_current (self, NULL);
   } else if (g_str_equal (line, "ERROR") || g_str_has_prefix (line, "+CMS ERROR")) {
-    esim_at_serial_finish_current (self, g_error_new (ESIM_AT_ERROR, ESIM_AT_ERROR_ERROR,
-                                                      "%s: %s", cmd->command, line));
+    esim_at_serial_finish_current (
+      self, g_error_new (ESIM_AT_ERROR, ESIM_AT_ERROR_ERROR, "%s: %s", cmd->command, line));
   } else if (g_str_has_prefix (line, "+CME ERROR:")) {
     const gchar *arg = line + strlen ("+CME ERROR:");
     guint64 code = 0;
@@ -194,12 +196,12 @@ esim_at_serial_line (EsimAtSerial *self, const gchar *line)
     while (*arg == ' ')
       arg++;
     cmd->cme = g_ascii_string_to_unsigned (arg, 10, 0, G_MAXINT, &code, NULL) ? (gint) code : -1;
-    esim_at_serial_finish_current (self, g_error_new (ESIM_AT_ERROR, ESIM_AT_ERROR_CME,
-                                                      "%s: %s", cmd->command, line));
+    esim_at_serial_finish_current (
+      self, g_error_new (ESIM_AT_ERROR, ESIM_AT_ERROR_CME, "%s: %s", cmd->command, line));
   } else if (g_str_equal (line, cmd->command)) {
     /* echo */
-  } else if ((cmd->prefix == NULL || g_str_has_prefix (line, cmd->prefix)) ||
-             (cmd->bare_digits && line_is_digits (line))) {
+  } else if ((cmd->prefix == NULL || g_str_has_prefix (line, cmd->prefix))
+             || (cmd->bare_digits && line_is_digits (line))) {
     g_ptr_array_add (cmd->lines, g_strdup (line));
   } else {
     g_debug ("AT %s: unsolicited “%s” during %s", self->path, line, cmd->command);
@@ -211,7 +213,7 @@ static void
 read_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   EsimAtSerial *self = ESIM_AT_SERIAL (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gssize n;
 
   n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
@@ -262,11 +264,11 @@ static void
 write_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   EsimAtSerial *self = ESIM_AT_SERIAL (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_clear_pointer (&self->wire, g_free);
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     esim_at_serial_gone (self, error->message);
   g_object_unref (self);
 }
@@ -299,12 +301,12 @@ command_cancelled_cb (GCancellable *cancellable, gpointer user_data)
   /* a queued command leaves the queue; a sent one keeps the line until
    * its answer, which is then dropped */
   if (g_queue_remove (&self->queue, task)) {
-    command_return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                     "cancelled"));
+    command_return_error (task,
+                          g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
     g_object_unref (task);
   } else {
-    command_return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                     "cancelled"));
+    command_return_error (task,
+                          g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
   }
   return G_SOURCE_REMOVE;
 }
@@ -443,7 +445,7 @@ esim_at_serial_class_init (EsimAtSerialClass *klass)
   signals[SIGNAL_GONE] = g_signal_new ("gone", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* a line that answers no command, e.g. "+CPIN: READY" */
-  signals[SIGNAL_UNSOLICITED] = g_signal_new ("unsolicited", G_TYPE_FROM_CLASS (klass),
-                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                              G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_UNSOLICITED]
+    = g_signal_new ("unsolicited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }

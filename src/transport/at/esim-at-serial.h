@@ -40,29 +40,21 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (EsimAtSerial, esim_at_serial, ESIM, AT_SERIAL, GObject)
 
 EsimAtSerial *esim_at_serial_new (const gchar *path);
-gboolean esim_at_serial_open (EsimAtSerial *self,
-                              GError **error);
+gboolean esim_at_serial_open (EsimAtSerial *self, GError **error);
 /* lines are written now, without waiting for answers: for teardown */
-void esim_at_serial_close (EsimAtSerial *self,
-                           const gchar *const *last_words);
+void esim_at_serial_close (EsimAtSerial *self, const gchar *const *last_words);
 gboolean esim_at_serial_is_open (EsimAtSerial *self);
 
 /* prefix: the answer lines to keep, e.g. "+CGLA:" (NULL keeps every
  * line); bare_digits: also keep lines of digits only (AT+CCHO answers
  * with a bare session id on many modems) */
-void esim_at_serial_command_async (EsimAtSerial *self,
-                                   const gchar *command,
-                                   const gchar *prefix,
-                                   gboolean bare_digits,
-                                   guint timeout_ms,
-                                   GCancellable *cancellable,
-                                   GAsyncReadyCallback callback,
+void esim_at_serial_command_async (EsimAtSerial *self, const gchar *command, const gchar *prefix,
+                                   gboolean bare_digits, guint timeout_ms,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
 /* the kept lines, in order; an ESIM_AT_ERROR on ERROR/+CME ERROR/timeout,
  * ESIM_TRANSPORT_ERROR_GONE when the port went away */
-gchar **esim_at_serial_command_finish (EsimAtSerial *self,
-                                       GAsyncResult *result,
-                                       gint *cme_error,
+gchar **esim_at_serial_command_finish (EsimAtSerial *self, GAsyncResult *result, gint *cme_error,
                                        GError **error);
 
 G_END_DECLS

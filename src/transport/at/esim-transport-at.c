@@ -28,8 +28,8 @@ struct _EsimTransportAt {
   gulong unsolicited_id;
   gboolean ccho;
   gboolean csim;
-  gboolean gone;          /* the port went away (until a new open) */
-  GHashTable *channels;   /* channel number → Channel, for AT+CCHO sessions */
+  gboolean gone;        /* the port went away (until a new open) */
+  GHashTable *channels; /* channel number → Channel, for AT+CCHO sessions */
   guint command_timeout;
   guint apdu_timeout;
 };
@@ -69,7 +69,7 @@ static GBytes *
 parse_hex_answer (const gchar *line, const gchar *prefix, GError **error)
 {
   const gchar *p = line + strlen (prefix);
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr (GByteArray) out = g_byte_array_new ();
   gchar *end = NULL;
   guint64 len;
   gsize n = 0;
@@ -78,8 +78,8 @@ parse_hex_answer (const gchar *line, const gchar *prefix, GError **error)
     p++;
   len = g_ascii_strtoull (p, &end, 10);
   if (end == p || *end != ',') {
-    g_set_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
-                 "cannot read “%s”", line);
+    g_set_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL, "cannot read “%s”",
+                 line);
     return NULL;
   }
   p = end + 1;
@@ -152,8 +152,8 @@ at_map_error (EsimTransportAt *self, GError *error, gint cme, const gchar *what)
 
   if (error->domain == G_IO_ERROR || error->domain == ESIM_TRANSPORT_ERROR)
     return error;
-  if (g_error_matches (error, ESIM_AT_ERROR, ESIM_AT_ERROR_CME) &&
-      (cme == ESIM_AT_CME_SIM_NOT_INSERTED || cme == ESIM_AT_CME_SIM_FAILURE))
+  if (g_error_matches (error, ESIM_AT_ERROR, ESIM_AT_ERROR_CME)
+      && (cme == ESIM_AT_CME_SIM_NOT_INSERTED || cme == ESIM_AT_CME_SIM_FAILURE))
     code = ESIM_TRANSPORT_ERROR_GONE;
   mapped = g_error_new (ESIM_TRANSPORT_ERROR, code, "%s on %s: %s", what,
                         esim_transport_get_device (ESIM_TRANSPORT (self)), error->message);
@@ -165,9 +165,9 @@ at_map_error (EsimTransportAt *self, GError *error, gint cme, const gchar *what)
 static gboolean
 at_error_is_unsupported (GError *error, gint cme)
 {
-  return g_error_matches (error, ESIM_AT_ERROR, ESIM_AT_ERROR_ERROR) ||
-         (g_error_matches (error, ESIM_AT_ERROR, ESIM_AT_ERROR_CME) &&
-          cme == ESIM_AT_CME_NOT_SUPPORTED);
+  return g_error_matches (error, ESIM_AT_ERROR, ESIM_AT_ERROR_ERROR)
+         || (g_error_matches (error, ESIM_AT_ERROR, ESIM_AT_ERROR_CME)
+             && cme == ESIM_AT_CME_NOT_SUPPORTED);
 }
 
 /* AT+CSIM: one APDU on the basic channel's command interface */
@@ -184,10 +184,10 @@ csim_send (EsimTransportAt *self, GTask *task, GBytes *apdu, GAsyncReadyCallback
 
 /* the R-APDU of an AT+CSIM or AT+CGLA answer */
 static GBytes *
-apdu_answer_finish (EsimTransportAt *self, GObject *source, GAsyncResult *res,
-                    const gchar *prefix, const gchar *what, GError **error)
+apdu_answer_finish (EsimTransportAt *self, GObject *source, GAsyncResult *res, const gchar *prefix,
+                    const gchar *what, GError **error)
 {
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   GError *inner = NULL;
   gint cme = 0;
   GBytes *rapdu;
@@ -199,8 +199,8 @@ apdu_answer_finish (EsimTransportAt *self, GObject *source, GAsyncResult *res,
   }
   if (lines[0] == NULL) {
     g_set_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
-                 "%s on %s: OK without %s", what,
-                 esim_transport_get_device (ESIM_TRANSPORT (self)), prefix);
+                 "%s on %s: OK without %s", what, esim_transport_get_device (ESIM_TRANSPORT (self)),
+                 prefix);
     return NULL;
   }
   rapdu = parse_hex_answer (lines[0], prefix, error);
@@ -237,8 +237,8 @@ esim_transport_at_release (EsimTransportAt *self, guint channel, Channel *ch)
   g_autofree gchar *command = close_command (channel, ch);
 
   if (self->serial != NULL)
-    esim_at_serial_command_async (self->serial, command, NULL, FALSE, self->command_timeout,
-                                  NULL, ignore_cb, NULL);
+    esim_at_serial_command_async (self->serial, command, NULL, FALSE, self->command_timeout, NULL,
+                                  ignore_cb, NULL);
 }
 
 /* the link */
@@ -289,14 +289,15 @@ open_step_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = G_TASK (user_data);
   EsimTransportAt *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   GError *error = NULL;
   gboolean ok;
 
   lines = esim_at_serial_command_finish (ESIM_AT_SERIAL (source), res, NULL, &error);
   ok = lines != NULL;
-  if (!ok && (error->domain != ESIM_AT_ERROR ||
-              (op->step == OPEN_ECHO_OFF && error->code == ESIM_AT_ERROR_TIMEOUT))) {
+  if (!ok
+      && (error->domain != ESIM_AT_ERROR
+          || (op->step == OPEN_ECHO_OFF && error->code == ESIM_AT_ERROR_TIMEOUT))) {
     /* gone, cancelled, or nothing answering on the port */
     esim_transport_at_drop (self, NULL);
     op_fail (task, at_map_error (self, error, 0, "AT modem"));
@@ -325,8 +326,8 @@ open_step (GTask *task)
 {
   EsimTransportAt *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
-  static const gchar *const commands[] = { "ATE0", "AT+CMEE=1", "AT+CCHO=?", "AT+CGLA=?",
-                                           "AT+CSIM=?" };
+  static const gchar *const commands[]
+    = { "ATE0", "AT+CMEE=1", "AT+CCHO=?", "AT+CGLA=?", "AT+CSIM=?" };
   static const gchar *const prefixes[] = { NULL, NULL, "+CCHO", "+CGLA", "+CSIM" };
 
   if (op->step < OPEN_DONE) {
@@ -371,8 +372,8 @@ esim_transport_at_open_async (EsimTransport *transport, GCancellable *cancellabl
     return;
   }
   self->gone_id = g_signal_connect (self->serial, "gone", G_CALLBACK (serial_gone_cb), self);
-  self->unsolicited_id = g_signal_connect (self->serial, "unsolicited",
-                                           G_CALLBACK (serial_unsolicited_cb), self);
+  self->unsolicited_id
+    = g_signal_connect (self->serial, "unsolicited", G_CALLBACK (serial_unsolicited_cb), self);
   /* the usual modem sends +CPIN unsolicited after a SIM refresh */
   esim_transport_set_can_signal_refresh (transport, TRUE);
   open_step (task);
@@ -391,19 +392,19 @@ check_serial (EsimTransportAt *self, GTask *task)
 {
   if (self->serial != NULL)
     return TRUE;
-  op_fail (task, g_error_new (ESIM_TRANSPORT_ERROR,
-                              self->gone ? ESIM_TRANSPORT_ERROR_GONE :
-                                           ESIM_TRANSPORT_ERROR_NOT_OPEN,
-                              self->gone ? "AT modem %s went away" : "AT modem %s is not open",
-                              esim_transport_get_device (ESIM_TRANSPORT (self))));
+  op_fail (task,
+           g_error_new (ESIM_TRANSPORT_ERROR,
+                        self->gone ? ESIM_TRANSPORT_ERROR_GONE : ESIM_TRANSPORT_ERROR_NOT_OPEN,
+                        self->gone ? "AT modem %s went away" : "AT modem %s is not open",
+                        esim_transport_get_device (ESIM_TRANSPORT (self))));
   return FALSE;
 }
 
 static gboolean
 esim_transport_at_channel_in_use (EsimTransportAt *self, guint channel)
 {
-  return g_hash_table_contains (self->channels, GUINT_TO_POINTER (channel)) ||
-         esim_transport_has_apdu_channel (ESIM_TRANSPORT (self), channel);
+  return g_hash_table_contains (self->channels, GUINT_TO_POINTER (channel))
+         || esim_transport_has_apdu_channel (ESIM_TRANSPORT (self), channel);
 }
 
 /* the channel number callers see: the session id when it can be one */
@@ -475,8 +476,8 @@ csim_open_start (GTask *task)
   EsimTransportClass *parent_class = ESIM_TRANSPORT_CLASS (esim_transport_at_parent_class);
   Op *op = g_task_get_task_data (task);
 
-  parent_class->open_channel_async (transport, op->aid, g_task_get_cancellable (task),
-                                    csim_open_cb, task);
+  parent_class->open_channel_async (transport, op->aid, g_task_get_cancellable (task), csim_open_cb,
+                                    task);
 }
 
 static void
@@ -485,7 +486,7 @@ ccho_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = G_TASK (user_data);
   EsimTransportAt *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   GError *error = NULL;
   gint cme = 0;
   const gchar *p;
@@ -503,8 +504,8 @@ ccho_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
     error = at_map_error (self, error, cme, "AT+CCHO");
-    if (g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_FAILED) &&
-        strstr (error->message, "no answer") == NULL)
+    if (g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_FAILED)
+        && strstr (error->message, "no answer") == NULL)
       error->code = ESIM_TRANSPORT_ERROR_NO_CHANNEL;
     op_fail (task, error);
     return;
@@ -540,8 +541,8 @@ esim_transport_at_open_channel_async (EsimTransport *transport, GBytes *aid,
                                       gpointer user_data)
 {
   EsimTransportAt *self = ESIM_TRANSPORT_AT (transport);
-  GTask *task = op_new (self, esim_transport_at_open_channel_async, cancellable, callback,
-                        user_data);
+  GTask *task
+    = op_new (self, esim_transport_at_open_channel_async, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
   g_autofree gchar *hex = NULL;
   g_autofree gchar *command = NULL;
@@ -565,8 +566,8 @@ esim_transport_at_open_channel_async (EsimTransport *transport, GBytes *aid,
 }
 
 static gboolean
-esim_transport_at_open_channel_finish (EsimTransport *transport, GAsyncResult *res,
-                                       guint *channel, GBytes **select_response, GError **error)
+esim_transport_at_open_channel_finish (EsimTransport *transport, GAsyncResult *res, guint *channel,
+                                       GBytes **select_response, GError **error)
 {
   Op *op = g_task_get_task_data (G_TASK (res));
 
@@ -585,7 +586,7 @@ esim_transport_at_open_channel_finish (EsimTransport *transport, GAsyncResult *r
 static void
 transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimTransportAt *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
@@ -623,9 +624,9 @@ esim_transport_at_transmit_async (EsimTransport *transport, guint channel, GByte
     return;
   }
   if (len < 4 || len > 261) {
-    op_fail (task, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                "a short command APDU has 4 to 261 bytes, not %" G_GSIZE_FORMAT,
-                                len));
+    op_fail (task,
+             g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                          "a short command APDU has 4 to 261 bytes, not %" G_GSIZE_FORMAT, len));
     return;
   }
   /* the basic channel and the base class's channels */
@@ -650,9 +651,9 @@ esim_transport_at_transmit_finish (EsimTransport *transport, GAsyncResult *res, 
 static void
 close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimTransportAt *self = g_task_get_source_object (task);
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   GError *error = NULL;
   gint cme = 0;
 
@@ -697,8 +698,7 @@ esim_transport_at_close_channel_async (EsimTransport *transport, guint channel,
 }
 
 static gboolean
-esim_transport_at_close_channel_finish (EsimTransport *transport, GAsyncResult *res,
-                                        GError **error)
+esim_transport_at_close_channel_finish (EsimTransport *transport, GAsyncResult *res, GError **error)
 {
   EsimTransportClass *parent_class = ESIM_TRANSPORT_CLASS (esim_transport_at_parent_class);
 
@@ -712,7 +712,7 @@ static void
 esim_transport_at_close (EsimTransport *transport)
 {
   EsimTransportAt *self = ESIM_TRANSPORT_AT (transport);
-  g_autoptr(GPtrArray) last_words = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) last_words = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   gpointer key, value;
 
@@ -745,8 +745,7 @@ esim_transport_at_finalize (GObject *object)
 }
 
 static void
-esim_transport_at_get_property (GObject *object, guint prop_id, GValue *value,
-                                GParamSpec *pspec)
+esim_transport_at_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   EsimTransportAt *self = ESIM_TRANSPORT_AT (object);
 
@@ -808,11 +807,11 @@ esim_transport_at_class_init (EsimTransportAtClass *klass)
   transport_class->close_channel_finish = esim_transport_at_close_channel_finish;
   transport_class->close = esim_transport_at_close;
 
-  props[PROP_COMMAND_TIMEOUT] = g_param_spec_uint ("command-timeout", NULL, NULL, 1, G_MAXUINT,
-                                                   AT_COMMAND_TIMEOUT_MS,
-                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  props[PROP_APDU_TIMEOUT] = g_param_spec_uint ("apdu-timeout", NULL, NULL, 1, G_MAXUINT,
-                                                AT_APDU_TIMEOUT_MS,
-                                                G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_COMMAND_TIMEOUT]
+    = g_param_spec_uint ("command-timeout", NULL, NULL, 1, G_MAXUINT, AT_COMMAND_TIMEOUT_MS,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_APDU_TIMEOUT]
+    = g_param_spec_uint ("apdu-timeout", NULL, NULL, 1, G_MAXUINT, AT_APDU_TIMEOUT_MS,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }

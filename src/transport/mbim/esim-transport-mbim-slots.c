@@ -16,8 +16,8 @@ open_slot_set_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = G_TASK (user_data);
   EsimTransportMbim *self = g_task_get_source_object (task);
   GError *error = NULL;
-  g_autoptr(MbimMessage) response = NULL;
-  g_autoptr(MbimSlotArray) map = NULL;
+  g_autoptr (MbimMessage) response = NULL;
+  g_autoptr (MbimSlotArray) map = NULL;
   guint32 count = 0;
 
   response = esim_transport_mbim_command_finish (task, source, res, "Device Slot Mappings", &error);
@@ -48,20 +48,20 @@ open_slot_info_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = G_TASK (user_data);
   EsimTransportMbim *self = g_task_get_source_object (task);
   GError *error = NULL;
-  g_autoptr(MbimMessage) response = NULL;
-  g_autoptr(MbimMessage) request = NULL;
+  g_autoptr (MbimMessage) response = NULL;
+  g_autoptr (MbimMessage) request = NULL;
   MbimUiccSlotState state = MBIM_UICC_SLOT_STATE_UNKNOWN;
   MbimSlot wanted = { self->slot - 1 };
   const MbimSlot *const map[] = { &wanted, NULL };
 
   response = esim_transport_mbim_command_finish (task, source, res, "Slot Info Status", &error);
-  if (response == NULL ||
-      !mbim_message_ms_basic_connect_extensions_slot_info_status_response_parse (
+  if (response == NULL
+      || !mbim_message_ms_basic_connect_extensions_slot_info_status_response_parse (
         response, NULL, &state, &error)) {
     g_prefix_error (&error, "no SIM slot %u: ", self->slot);
     /* a modem that refuses to tell about a slot does not have it */
-    if (error->domain != G_IO_ERROR &&
-        (error->domain != ESIM_TRANSPORT_ERROR || error->code == ESIM_TRANSPORT_ERROR_FAILED)) {
+    if (error->domain != G_IO_ERROR
+        && (error->domain != ESIM_TRANSPORT_ERROR || error->code == ESIM_TRANSPORT_ERROR_FAILED)) {
       error->domain = ESIM_TRANSPORT_ERROR;
       error->code = ESIM_TRANSPORT_ERROR_NOT_FOUND;
     }
@@ -88,16 +88,16 @@ open_slot_mapped_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = G_TASK (user_data);
   EsimTransportMbim *self = g_task_get_source_object (task);
   GError *error = NULL;
-  g_autoptr(MbimMessage) response = NULL;
-  g_autoptr(MbimMessage) request = NULL;
-  g_autoptr(MbimSlotArray) map = NULL;
+  g_autoptr (MbimMessage) response = NULL;
+  g_autoptr (MbimMessage) request = NULL;
+  g_autoptr (MbimSlotArray) map = NULL;
   guint32 count = 0;
 
   response = esim_transport_mbim_command_finish (task, source, res, "Device Slot Mappings", &error);
-  if (response == NULL ||
-      !mbim_message_ms_basic_connect_extensions_device_slot_mappings_response_parse (
-        response, &count, &map, &error) ||
-      count < 1) {
+  if (response == NULL
+      || !mbim_message_ms_basic_connect_extensions_device_slot_mappings_response_parse (
+        response, &count, &map, &error)
+      || count < 1) {
     /* a single-slot modem without the service has only slot 1 */
     if (self->slot == 1) {
       g_clear_error (&error);
@@ -117,15 +117,15 @@ open_slot_mapped_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     esim_transport_mbim_open_done (task);
     return;
   }
-  request = mbim_message_ms_basic_connect_extensions_slot_info_status_query_new (self->slot - 1,
-                                                                                NULL);
+  request
+    = mbim_message_ms_basic_connect_extensions_slot_info_status_query_new (self->slot - 1, NULL);
   esim_transport_mbim_command (self, task, request, MBIM_COMMAND_TIMEOUT, open_slot_info_cb);
 }
 
 void
 esim_transport_mbim_open_slot (EsimTransportMbim *self, GTask *task)
 {
-  g_autoptr(MbimMessage) request = NULL;
+  g_autoptr (MbimMessage) request = NULL;
 
   request = mbim_message_ms_basic_connect_extensions_device_slot_mappings_query_new (NULL);
   esim_transport_mbim_command (self, task, request, MBIM_COMMAND_TIMEOUT, open_slot_mapped_cb);
@@ -145,7 +145,7 @@ esim_transport_mbim_restore_slot (EsimTransportMbim *self)
 {
   MbimSlot original = { self->original_slot };
   const MbimSlot *const map[] = { &original, NULL };
-  g_autoptr(MbimMessage) request = NULL;
+  g_autoptr (MbimMessage) request = NULL;
 
   if (!self->slot_switched)
     return;

@@ -29,8 +29,8 @@ static GParamSpec *props[N_PROPS];
 EsimTransport *
 esim_transport_mbim_new (const gchar *device, guint slot)
 {
-  return g_object_new (ESIM_TYPE_TRANSPORT_MBIM, "kind", "mbim", "device", device,
-                       "slot", slot, NULL);
+  return g_object_new (ESIM_TYPE_TRANSPORT_MBIM, "kind", "mbim", "device", device, "slot", slot,
+                       NULL);
 }
 
 /* one call: its own cancellable so that a removed device aborts it at once */
@@ -86,8 +86,8 @@ op_new (EsimTransportMbim *self, gpointer source_tag, GCancellable *cancellable,
   op->cancel = g_cancellable_new ();
   if (cancellable != NULL) {
     op->caller_cancel = g_cancellable_source_new (cancellable);
-    g_source_set_callback (op->caller_cancel, G_SOURCE_FUNC (op_caller_cancelled_cb),
-                           op->cancel, NULL);
+    g_source_set_callback (op->caller_cancel, G_SOURCE_FUNC (op_caller_cancelled_cb), op->cancel,
+                           NULL);
     g_source_attach (op->caller_cancel, g_main_context_get_thread_default ());
   }
   return task;
@@ -99,8 +99,7 @@ op_start (EsimTransportMbim *self, GTask *task)
 {
   if (self->device == NULL) {
     g_task_return_new_error (task, ESIM_TRANSPORT_ERROR,
-                             self->gone ? ESIM_TRANSPORT_ERROR_GONE :
-                                          ESIM_TRANSPORT_ERROR_NOT_OPEN,
+                             self->gone ? ESIM_TRANSPORT_ERROR_GONE : ESIM_TRANSPORT_ERROR_NOT_OPEN,
                              self->gone ? "MBIM device %s went away" : "MBIM device %s is not open",
                              esim_transport_get_device (ESIM_TRANSPORT (self)));
     g_object_unref (task);
@@ -160,8 +159,8 @@ esim_transport_mbim_map_error (EsimTransportMbim *self, GTask *task, GError *err
   EsimTransportError code = ESIM_TRANSPORT_ERROR_FAILED;
   GError *mapped;
 
-  if (g_task_get_cancellable (task) != NULL &&
-      g_cancellable_is_cancelled (g_task_get_cancellable (task))) {
+  if (g_task_get_cancellable (task) != NULL
+      && g_cancellable_is_cancelled (g_task_get_cancellable (task))) {
     g_error_free (error);
     return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s: cancelled", what);
   }
@@ -180,9 +179,9 @@ esim_transport_mbim_map_error (EsimTransportMbim *self, GTask *task, GError *err
     }
   } else if (error->domain == MBIM_PROTOCOL_ERROR) {
     code = ESIM_TRANSPORT_ERROR_PROTOCOL;
-  } else if (g_error_matches (error, MBIM_CORE_ERROR, MBIM_CORE_ERROR_ABORTED) ||
-             g_error_matches (error, MBIM_CORE_ERROR, MBIM_CORE_ERROR_WRONG_STATE) ||
-             error->domain == G_IO_ERROR) {
+  } else if (g_error_matches (error, MBIM_CORE_ERROR, MBIM_CORE_ERROR_ABORTED)
+             || g_error_matches (error, MBIM_CORE_ERROR, MBIM_CORE_ERROR_WRONG_STATE)
+             || error->domain == G_IO_ERROR) {
     /* aborted by us because the device went, or written to a closed one */
     code = self->device == NULL ? ESIM_TRANSPORT_ERROR_GONE : ESIM_TRANSPORT_ERROR_FAILED;
   } else if (g_error_matches (error, MBIM_CORE_ERROR, MBIM_CORE_ERROR_INVALID_MESSAGE)) {
@@ -200,12 +199,12 @@ esim_transport_mbim_command_finish (GTask *task, GObject *source, GAsyncResult *
                                     const gchar *what, GError **error)
 {
   EsimTransportMbim *self = g_task_get_source_object (task);
-  g_autoptr(MbimMessage) response = NULL;
+  g_autoptr (MbimMessage) response = NULL;
   GError *inner = NULL;
 
   response = mbim_device_command_finish (MBIM_DEVICE (source), res, &inner);
-  if (response != NULL &&
-      !mbim_message_response_get_result (response, MBIM_MESSAGE_TYPE_COMMAND_DONE, &inner))
+  if (response != NULL
+      && !mbim_message_response_get_result (response, MBIM_MESSAGE_TYPE_COMMAND_DONE, &inner))
     g_clear_pointer (&response, mbim_message_unref);
   if (response == NULL) {
     g_propagate_error (error, esim_transport_mbim_map_error (self, task, inner, what));
@@ -266,17 +265,16 @@ device_indicate_status_cb (MbimDevice *device, MbimMessage *message, gpointer us
   MbimUiccSlotState state = MBIM_UICC_SLOT_STATE_UNKNOWN;
   guint32 slot_index = 0;
 
-  if (mbim_message_indicate_status_get_service (message) !=
-        MBIM_SERVICE_MS_BASIC_CONNECT_EXTENSIONS ||
-      mbim_message_indicate_status_get_cid (message) !=
-        MBIM_CID_MS_BASIC_CONNECT_EXTENSIONS_SLOT_INFO_STATUS ||
-      !mbim_message_ms_basic_connect_extensions_slot_info_status_notification_parse (
+  if (mbim_message_indicate_status_get_service (message) != MBIM_SERVICE_MS_BASIC_CONNECT_EXTENSIONS
+      || mbim_message_indicate_status_get_cid (message)
+           != MBIM_CID_MS_BASIC_CONNECT_EXTENSIONS_SLOT_INFO_STATUS
+      || !mbim_message_ms_basic_connect_extensions_slot_info_status_notification_parse (
         message, &slot_index, &state, NULL))
     return;
   if (self->slot != 0 && slot_index != self->slot - 1)
     return;
-  if (state == MBIM_UICC_SLOT_STATE_ACTIVE || state == MBIM_UICC_SLOT_STATE_ACTIVE_ESIM ||
-      state == MBIM_UICC_SLOT_STATE_ACTIVE_ESIM_NO_PROFILES)
+  if (state == MBIM_UICC_SLOT_STATE_ACTIVE || state == MBIM_UICC_SLOT_STATE_ACTIVE_ESIM
+      || state == MBIM_UICC_SLOT_STATE_ACTIVE_ESIM_NO_PROFILES)
     esim_transport_emit_refreshed (ESIM_TRANSPORT (self));
 }
 
@@ -311,9 +309,9 @@ open_device_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
 
   if (!mbim_device_open_full_finish (MBIM_DEVICE (source), res, &error)) {
-    g_prefix_error (&error, "cannot open MBIM device %s%s: ",
-                    esim_transport_get_device (ESIM_TRANSPORT (self)),
-                    self->proxy ? " through mbim-proxy" : "");
+    g_prefix_error (
+      &error, "cannot open MBIM device %s%s: ", esim_transport_get_device (ESIM_TRANSPORT (self)),
+      self->proxy ? " through mbim-proxy" : "");
     if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       error->domain = ESIM_TRANSPORT_ERROR;
       error->code = ESIM_TRANSPORT_ERROR_GONE;
@@ -345,8 +343,8 @@ open_new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
   device = mbim_device_new_finish (res, &error);
   if (device == NULL) {
-    g_prefix_error (&error, "cannot use MBIM device %s: ",
-                    esim_transport_get_device (ESIM_TRANSPORT (self)));
+    g_prefix_error (
+      &error, "cannot use MBIM device %s: ", esim_transport_get_device (ESIM_TRANSPORT (self)));
     if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       error->domain = ESIM_TRANSPORT_ERROR;
       error->code = ESIM_TRANSPORT_ERROR_GONE;
@@ -354,8 +352,8 @@ open_new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     op_return_error (task, error);
     return;
   }
-  mbim_device_open_full (device, self->proxy ? MBIM_DEVICE_OPEN_FLAGS_PROXY :
-                                               MBIM_DEVICE_OPEN_FLAGS_NONE,
+  mbim_device_open_full (device,
+                         self->proxy ? MBIM_DEVICE_OPEN_FLAGS_PROXY : MBIM_DEVICE_OPEN_FLAGS_NONE,
                          MBIM_OPEN_TIMEOUT, op->cancel, open_device_cb, task);
 }
 
@@ -366,7 +364,7 @@ esim_transport_mbim_open_async (EsimTransport *transport, GCancellable *cancella
   EsimTransportMbim *self = ESIM_TRANSPORT_MBIM (transport);
   GTask *task = op_new (self, esim_transport_mbim_open_async, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
-  g_autoptr(GFile) file = NULL;
+  g_autoptr (GFile) file = NULL;
 
   if (self->device != NULL) {
     g_task_return_boolean (task, TRUE);
@@ -375,13 +373,14 @@ esim_transport_mbim_open_async (EsimTransport *transport, GCancellable *cancella
   }
   if (self->pending != NULL) {
     g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_BUSY,
-                             "MBIM device %s is being opened", esim_transport_get_device (transport));
+                             "MBIM device %s is being opened",
+                             esim_transport_get_device (transport));
     g_object_unref (task);
     return;
   }
   self->pending = task;
-  g_debug ("opening MBIM device %s, slot %u, %s", esim_transport_get_device (transport),
-           self->slot, self->proxy ? "through mbim-proxy" : "directly");
+  g_debug ("opening MBIM device %s, slot %u, %s", esim_transport_get_device (transport), self->slot,
+           self->proxy ? "through mbim-proxy" : "directly");
   file = g_file_new_for_path (esim_transport_get_device (transport));
   mbim_device_new (file, op->cancel, open_new_cb, task);
 }
@@ -409,7 +408,7 @@ open_channel_closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 esim_transport_mbim_release (EsimTransportMbim *self, guint32 channel)
 {
-  g_autoptr(MbimMessage) request = NULL;
+  g_autoptr (MbimMessage) request = NULL;
 
   request = mbim_message_ms_uicc_low_level_access_close_channel_set_new (channel,
                                                                          MBIM_CHANNEL_GROUP, NULL);
@@ -422,7 +421,8 @@ open_channel_next (GTask *task, GError *error)
 {
   EsimTransportMbim *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
-  guint p2 = select_p2_variants[(self->p2_index + op->attempts) % G_N_ELEMENTS (select_p2_variants)];
+  guint p2
+    = select_p2_variants[(self->p2_index + op->attempts) % G_N_ELEMENTS (select_p2_variants)];
 
   g_string_append_printf (op->tried, "%sP2 %02X: %s", op->tried->len > 0 ? "; " : "", p2,
                           error->message);
@@ -432,10 +432,10 @@ open_channel_next (GTask *task, GError *error)
     open_channel_try (task);
     return;
   }
-  op_return_error (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL,
-                                      "MBIM device %s opened no logical channel (%s)",
-                                      esim_transport_get_device (ESIM_TRANSPORT (self)),
-                                      op->tried->str));
+  op_return_error (task,
+                   g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL,
+                                "MBIM device %s opened no logical channel (%s)",
+                                esim_transport_get_device (ESIM_TRANSPORT (self)), op->tried->str));
 }
 
 static void
@@ -445,7 +445,7 @@ open_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   EsimTransportMbim *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(MbimMessage) response = NULL;
+  g_autoptr (MbimMessage) response = NULL;
   guint32 status = 0;
   guint32 channel = 0;
   guint32 fci_len = 0;
@@ -499,8 +499,9 @@ open_channel_try (GTask *task)
 {
   EsimTransportMbim *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
-  guint p2 = select_p2_variants[(self->p2_index + op->attempts) % G_N_ELEMENTS (select_p2_variants)];
-  g_autoptr(MbimMessage) request = NULL;
+  guint p2
+    = select_p2_variants[(self->p2_index + op->attempts) % G_N_ELEMENTS (select_p2_variants)];
+  g_autoptr (MbimMessage) request = NULL;
 
   if (self->device == NULL) {
     op_return_error (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE,
@@ -509,19 +510,19 @@ open_channel_try (GTask *task)
     return;
   }
   request = mbim_message_ms_uicc_low_level_access_open_channel_set_new (
-    (guint32) g_bytes_get_size (op->aid), g_bytes_get_data (op->aid, NULL), p2,
-    MBIM_CHANNEL_GROUP, NULL);
+    (guint32) g_bytes_get_size (op->aid), g_bytes_get_data (op->aid, NULL), p2, MBIM_CHANNEL_GROUP,
+    NULL);
   esim_transport_mbim_command (self, task, request, MBIM_COMMAND_TIMEOUT, open_channel_cb);
 }
 
 static void
 esim_transport_mbim_open_channel_async (EsimTransport *transport, GBytes *aid,
-                                        GCancellable *cancellable,
-                                        GAsyncReadyCallback callback, gpointer user_data)
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
 {
   EsimTransportMbim *self = ESIM_TRANSPORT_MBIM (transport);
-  GTask *task = op_new (self, esim_transport_mbim_open_channel_async, cancellable, callback,
-                        user_data);
+  GTask *task
+    = op_new (self, esim_transport_mbim_open_channel_async, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
 
   if (g_bytes_get_size (aid) < 5 || g_bytes_get_size (aid) > 16) {
@@ -540,8 +541,7 @@ esim_transport_mbim_open_channel_async (EsimTransport *transport, GBytes *aid,
 
 static gboolean
 esim_transport_mbim_open_channel_finish (EsimTransport *transport, GAsyncResult *res,
-                                         guint *channel, GBytes **select_response,
-                                         GError **error)
+                                         guint *channel, GBytes **select_response, GError **error)
 {
   Op *op = g_task_get_task_data (G_TASK (res));
 
@@ -572,8 +572,8 @@ static gboolean
 transmit_may_retry (GError *error, guint16 sw)
 {
   if (error != NULL)
-    return g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_FAILED) &&
-           strstr (error->message, "timed out") == NULL;
+    return g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_FAILED)
+           && strstr (error->message, "timed out") == NULL;
   return sw == 0x6E00 || sw == 0x6881;
 }
 
@@ -587,9 +587,9 @@ transmit_retry_or_fail (GTask *task, GError *error, GBytes *rapdu)
     /* once: the other class byte type, as some firmware insists on one */
     op->retried = TRUE;
     op->first_error = error;
-    op->class_byte_type = op->class_byte_type == MBIM_UICC_CLASS_BYTE_TYPE_EXTENDED ?
-                            MBIM_UICC_CLASS_BYTE_TYPE_INTER_INDUSTRY :
-                            MBIM_UICC_CLASS_BYTE_TYPE_EXTENDED;
+    op->class_byte_type = op->class_byte_type == MBIM_UICC_CLASS_BYTE_TYPE_EXTENDED
+                            ? MBIM_UICC_CLASS_BYTE_TYPE_INTER_INDUSTRY
+                            : MBIM_UICC_CLASS_BYTE_TYPE_EXTENDED;
     g_debug ("MBIM APDU: retrying with class byte type %u", op->class_byte_type);
     transmit_send (task);
     return;
@@ -616,8 +616,8 @@ transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   EsimTransportMbim *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(MbimMessage) response = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (MbimMessage) response = NULL;
+  g_autoptr (GBytes) rapdu = NULL;
   GByteArray *buf;
   guint32 status = 0;
   guint32 len = 0;
@@ -640,12 +640,13 @@ transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   sw = status_to_sw (status);
   buf = g_byte_array_sized_new (len + 2);
   g_byte_array_append (buf, data, len);
-  g_byte_array_append (buf, (const guint8[]) { sw >> 8, sw & 0xff }, 2);
+  g_byte_array_append (buf, (const guint8[]){ sw >> 8, sw & 0xff }, 2);
   rapdu = g_byte_array_free_to_bytes (buf);
   if (transmit_may_retry (NULL, sw)) {
-    transmit_retry_or_fail (task, g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_FAILED,
-                                               "card answered %04X", sw),
-                            rapdu);
+    transmit_retry_or_fail (
+      task,
+      g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_FAILED, "card answered %04X", sw),
+      rapdu);
     return;
   }
   if (op->retried) {
@@ -664,7 +665,7 @@ transmit_send (GTask *task)
 {
   EsimTransportMbim *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
-  g_autoptr(MbimMessage) request = NULL;
+  g_autoptr (MbimMessage) request = NULL;
   gsize len = 0;
   const guint8 *apdu = g_bytes_get_data (op->apdu, &len);
 
@@ -686,8 +687,7 @@ esim_transport_mbim_transmit_async (EsimTransport *transport, guint channel, GBy
                                     gpointer user_data)
 {
   EsimTransportMbim *self = ESIM_TRANSPORT_MBIM (transport);
-  GTask *task = op_new (self, esim_transport_mbim_transmit_async, cancellable, callback,
-                        user_data);
+  GTask *task = op_new (self, esim_transport_mbim_transmit_async, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
   guint8 cla;
 
@@ -706,8 +706,8 @@ esim_transport_mbim_transmit_async (EsimTransport *transport, guint channel, GBy
   if (self->class_byte_type >= 0)
     op->class_byte_type = (MbimUiccClassByteType) self->class_byte_type;
   else
-    op->class_byte_type = (cla & 0x40) ? MBIM_UICC_CLASS_BYTE_TYPE_EXTENDED :
-                                         MBIM_UICC_CLASS_BYTE_TYPE_INTER_INDUSTRY;
+    op->class_byte_type = (cla & 0x40) ? MBIM_UICC_CLASS_BYTE_TYPE_EXTENDED
+                                       : MBIM_UICC_CLASS_BYTE_TYPE_INTER_INDUSTRY;
   transmit_send (task);
 }
 
@@ -726,7 +726,7 @@ close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   EsimTransportMbim *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(MbimMessage) response = NULL;
+  g_autoptr (MbimMessage) response = NULL;
   guint32 status = 0;
   guint16 sw;
 
@@ -754,14 +754,14 @@ close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
 static void
 esim_transport_mbim_close_channel_async (EsimTransport *transport, guint channel,
-                                         GCancellable *cancellable,
-                                         GAsyncReadyCallback callback, gpointer user_data)
+                                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                                         gpointer user_data)
 {
   EsimTransportMbim *self = ESIM_TRANSPORT_MBIM (transport);
-  GTask *task = op_new (self, esim_transport_mbim_close_channel_async, cancellable, callback,
-                        user_data);
+  GTask *task
+    = op_new (self, esim_transport_mbim_close_channel_async, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
-  g_autoptr(MbimMessage) request = NULL;
+  g_autoptr (MbimMessage) request = NULL;
 
   if (!op_start (self, task))
     return;
@@ -784,7 +784,7 @@ esim_transport_mbim_close_channel_finish (EsimTransport *transport, GAsyncResult
 static void
 close_device_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!mbim_device_close_finish (MBIM_DEVICE (source), res, &error))
     g_debug ("closing MBIM device: %s", error->message);
@@ -833,8 +833,7 @@ esim_transport_mbim_finalize (GObject *object)
 }
 
 static void
-esim_transport_mbim_get_property (GObject *object, guint prop_id, GValue *value,
-                                  GParamSpec *pspec)
+esim_transport_mbim_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   EsimTransportMbim *self = ESIM_TRANSPORT_MBIM (object);
 
@@ -899,11 +898,11 @@ esim_transport_mbim_class_init (EsimTransportMbimClass *klass)
   transport_class->close = esim_transport_mbim_close;
 
   /* 1-based SIM slot; 0 is whichever slot the modem has mapped */
-  props[PROP_SLOT] = g_param_spec_uint ("slot", NULL, NULL, 0, 8, 0,
-                                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                        G_PARAM_STATIC_STRINGS);
+  props[PROP_SLOT]
+    = g_param_spec_uint ("slot", NULL, NULL, 0, 8, 0,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /* through mbim-proxy (TRUE unless $ESIM_MBIM_PROXY is "0") */
-  props[PROP_PROXY] = g_param_spec_boolean ("proxy", NULL, NULL, TRUE,
-                                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_PROXY]
+    = g_param_spec_boolean ("proxy", NULL, NULL, TRUE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }

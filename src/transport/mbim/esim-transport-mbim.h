@@ -24,7 +24,6 @@ G_BEGIN_DECLS
 #define ESIM_TYPE_TRANSPORT_MBIM (esim_transport_mbim_get_type ())
 G_DECLARE_FINAL_TYPE (EsimTransportMbim, esim_transport_mbim, ESIM, TRANSPORT_MBIM, EsimTransport)
 
-EsimTransport *esim_transport_mbim_new (const gchar *device,
-                                        guint slot);
+EsimTransport *esim_transport_mbim_new (const gchar *device, guint slot);
 
 G_END_DECLS

@@ -44,9 +44,8 @@ G_DEFINE_TYPE (EsimTransportPcsc, esim_transport_pcsc, ESIM_TYPE_TRANSPORT)
 EsimTransport *
 esim_transport_pcsc_new (const gchar *reader)
 {
-  EsimTransportPcsc *self = g_object_new (ESIM_TYPE_TRANSPORT_PCSC, "kind", "pcsc",
-                                          "device", reader != NULL ? reader : "",
-                                          NULL);
+  EsimTransportPcsc *self = g_object_new (ESIM_TYPE_TRANSPORT_PCSC, "kind", "pcsc", "device",
+                                          reader != NULL ? reader : "", NULL);
 
   self->wanted = g_strdup (reader);
   return ESIM_TRANSPORT (self);
@@ -136,9 +135,9 @@ pcsc_set_error (GError **error, LONG rv, const gchar *what, const gchar *reader)
 {
   g_set_error (error, ESIM_TRANSPORT_ERROR,
                pcsc_rv_is_gone (rv) ? ESIM_TRANSPORT_ERROR_GONE : ESIM_TRANSPORT_ERROR_FAILED,
-               "%s%s%s%s: %s (0x%08lX)", what,
-               reader != NULL ? " on “" : "", reader != NULL ? reader : "",
-               reader != NULL ? "”" : "", pcsc_stringify_error (rv), (unsigned long) rv);
+               "%s%s%s%s: %s (0x%08lX)", what, reader != NULL ? " on “" : "",
+               reader != NULL ? reader : "", reader != NULL ? "”" : "", pcsc_stringify_error (rv),
+               (unsigned long) rv);
 }
 
 /* the PC/SC link; everything here runs with the lock held */
@@ -221,16 +220,15 @@ pcsc_teardown (EsimTransportPcsc *self, guint32 channels)
 {
   if (self->connected) {
     for (guint channel = 1; channel < MAX_CHANNELS; channel++) {
-      g_autoptr(GBytes) apdu = NULL;
-      g_autoptr(GBytes) rapdu = NULL;
+      g_autoptr (GBytes) apdu = NULL;
+      g_autoptr (GBytes) rapdu = NULL;
       LONG rv;
 
       if ((channels & (1u << channel)) == 0)
         continue;
       apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel),
                                ESIM_APDU_INS_MANAGE_CHANNEL, 0x80, (guint8) channel, NULL, 0, -1);
-      rv = pcsc_transmit_raw (self, g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
-                              &rapdu);
+      rv = pcsc_transmit_raw (self, g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu), &rapdu);
       /* a card that is gone has no channels left to close */
       if (rv != SCARD_S_SUCCESS)
         break;
@@ -271,7 +269,7 @@ pcsc_list_readers (EsimTransportPcsc *self, GError **error)
 static gchar *
 pcsc_join_readers (GPtrArray *readers)
 {
-  g_autoptr(GString) s = g_string_new (NULL);
+  g_autoptr (GString) s = g_string_new (NULL);
 
   for (guint i = 0; i < readers->len; i++)
     g_string_append_printf (s, "%s“%s”", i > 0 ? ", " : "",
@@ -284,7 +282,7 @@ pcsc_join_readers (GPtrArray *readers)
 static gchar *
 pcsc_pick_reader (EsimTransportPcsc *self, GError **error)
 {
-  g_autoptr(GPtrArray) readers = pcsc_list_readers (self, error);
+  g_autoptr (GPtrArray) readers = pcsc_list_readers (self, error);
   g_autofree gchar *names = NULL;
   g_autofree SCARD_READERSTATE *states = NULL;
   LONG rv;
@@ -315,8 +313,8 @@ pcsc_pick_reader (EsimTransportPcsc *self, GError **error)
     }
   }
   for (guint i = 0; i < readers->len; i++) {
-    if ((states[i].dwEventState & SCARD_STATE_PRESENT) != 0 &&
-        (states[i].dwEventState & SCARD_STATE_MUTE) == 0)
+    if ((states[i].dwEventState & SCARD_STATE_PRESENT) != 0
+        && (states[i].dwEventState & SCARD_STATE_MUTE) == 0)
       return g_strdup (states[i].szReader);
   }
   g_set_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE,
@@ -426,7 +424,7 @@ esim_transport_pcsc_work (GTask *work, gpointer source, gpointer task_data,
 static void
 esim_transport_pcsc_work_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   Op *op = g_task_get_task_data (task);
   EsimTransportPcsc *self = op->self;
   GError *error = NULL;
@@ -435,8 +433,8 @@ esim_transport_pcsc_work_done_cb (GObject *source, GAsyncResult *res, gpointer u
   self->busy = FALSE;
   if (!g_task_propagate_boolean (G_TASK (res), &error)) {
     /* a failed open had no link to lose */
-    if (current && op->kind != OP_OPEN &&
-        g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE)) {
+    if (current && op->kind != OP_OPEN
+        && g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE)) {
       self->gone = TRUE;
       esim_transport_set_gone (ESIM_TRANSPORT (self));
     }
@@ -460,8 +458,8 @@ esim_transport_pcsc_start (EsimTransport *transport, Op *op, GCancellable *cance
                            GAsyncReadyCallback callback, gpointer user_data, gpointer tag)
 {
   EsimTransportPcsc *self = ESIM_TRANSPORT_PCSC (transport);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GTask) work = NULL;
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (GTask) work = NULL;
 
   g_task_set_source_tag (task, tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);

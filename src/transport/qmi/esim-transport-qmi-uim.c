@@ -43,9 +43,9 @@ array_from_bytes (GBytes *bytes)
 static void
 open_channel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   OpenData *data = g_task_get_task_data (task);
-  g_autoptr(QmiMessageUimOpenLogicalChannelOutput) output = NULL;
+  g_autoptr (QmiMessageUimOpenLogicalChannelOutput) output = NULL;
   GError *error = NULL;
   GArray *select = NULL;
   guint8 sw1 = 0;
@@ -58,9 +58,9 @@ open_channel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   if (qmi_message_uim_open_logical_channel_output_get_card_result (output, &sw1, &sw2, NULL))
     data->card_sw = (sw1 << 8) | sw2;
-  if (!qmi_message_uim_open_logical_channel_output_get_result (output, &error) ||
-      !qmi_message_uim_open_logical_channel_output_get_channel_id (output, &data->channel,
-                                                                   &error)) {
+  if (!qmi_message_uim_open_logical_channel_output_get_result (output, &error)
+      || !qmi_message_uim_open_logical_channel_output_get_channel_id (output, &data->channel,
+                                                                      &error)) {
     g_task_return_error (task, error);
     return;
   }
@@ -75,8 +75,8 @@ esim_qmi_uim_open_channel_async (QmiClientUim *client, guint8 slot, GBytes *aid,
 {
   GTask *task = g_task_new (client, NULL, callback, user_data);
   OpenData *data = g_new0 (OpenData, 1);
-  g_autoptr(QmiMessageUimOpenLogicalChannelInput) input = NULL;
-  g_autoptr(GArray) aid_array = array_from_bytes (aid);
+  g_autoptr (QmiMessageUimOpenLogicalChannelInput) input = NULL;
+  g_autoptr (GArray) aid_array = array_from_bytes (aid);
 
   data->card_sw = -1;
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
@@ -89,14 +89,14 @@ esim_qmi_uim_open_channel_async (QmiClientUim *client, guint8 slot, GBytes *aid,
 static void
 send_apdu_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(QmiMessageUimSendApduOutput) output = NULL;
+  g_autoptr (GTask) task = G_TASK (user_data);
+  g_autoptr (QmiMessageUimSendApduOutput) output = NULL;
   GError *error = NULL;
   GArray *response = NULL;
 
   output = qmi_client_uim_send_apdu_finish (QMI_CLIENT_UIM (source), res, &error);
-  if (output == NULL || !qmi_message_uim_send_apdu_output_get_result (output, &error) ||
-      !qmi_message_uim_send_apdu_output_get_apdu_response (output, &response, &error)) {
+  if (output == NULL || !qmi_message_uim_send_apdu_output_get_result (output, &error)
+      || !qmi_message_uim_send_apdu_output_get_apdu_response (output, &response, &error)) {
     g_task_return_error (task, error);
     return;
   }
@@ -109,8 +109,8 @@ esim_qmi_uim_send_apdu_async (QmiClientUim *client, guint8 slot, guint8 channel,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (client, cancellable, callback, user_data);
-  g_autoptr(QmiMessageUimSendApduInput) input = qmi_message_uim_send_apdu_input_new ();
-  g_autoptr(GArray) apdu_array = array_from_bytes (apdu);
+  g_autoptr (QmiMessageUimSendApduInput) input = qmi_message_uim_send_apdu_input_new ();
+  g_autoptr (GArray) apdu_array = array_from_bytes (apdu);
 
   qmi_message_uim_send_apdu_input_set_slot (input, slot, NULL);
   qmi_message_uim_send_apdu_input_set_apdu (input, apdu_array, NULL);
@@ -122,8 +122,8 @@ esim_qmi_uim_send_apdu_async (QmiClientUim *client, guint8 slot, guint8 channel,
 static void
 close_channel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(QmiMessageUimLogicalChannelOutput) output = NULL;
+  g_autoptr (GTask) task = G_TASK (user_data);
+  g_autoptr (QmiMessageUimLogicalChannelOutput) output = NULL;
   GError *error = NULL;
 
   output = qmi_client_uim_logical_channel_finish (QMI_CLIENT_UIM (source), res, &error);
@@ -135,11 +135,11 @@ close_channel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
-esim_qmi_uim_close_channel_async (QmiClientUim *client, guint8 slot, guint8 channel,
-                                  guint timeout, GAsyncReadyCallback callback, gpointer user_data)
+esim_qmi_uim_close_channel_async (QmiClientUim *client, guint8 slot, guint8 channel, guint timeout,
+                                  GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (client, NULL, callback, user_data);
-  g_autoptr(QmiMessageUimLogicalChannelInput) input = qmi_message_uim_logical_channel_input_new ();
+  g_autoptr (QmiMessageUimLogicalChannelInput) input = qmi_message_uim_logical_channel_input_new ();
 
   qmi_message_uim_logical_channel_input_set_slot (input, slot, NULL);
   qmi_message_uim_logical_channel_input_set_channel_id (input, channel, NULL);
@@ -155,8 +155,8 @@ tlv_write_u8 (QmiMessage *message, guint8 type, guint8 value, GError **error)
 {
   gsize start = qmi_message_tlv_write_init (message, type, error);
 
-  return start != 0 && qmi_message_tlv_write_guint8 (message, value, error) &&
-         qmi_message_tlv_write_complete (message, start, error);
+  return start != 0 && qmi_message_tlv_write_guint8 (message, value, error)
+         && qmi_message_tlv_write_complete (message, start, error);
 }
 
 /* an array of bytes after its length, which is a guint8 or a guint16 */
@@ -176,8 +176,8 @@ tlv_write_array (QmiMessage *message, guint8 type, gboolean long_length, GBytes 
   start = qmi_message_tlv_write_init (message, type, error);
   if (start == 0)
     return FALSE;
-  if (long_length &&
-      !qmi_message_tlv_write_guint16 (message, QMI_ENDIAN_LITTLE, (guint16) len, error))
+  if (long_length
+      && !qmi_message_tlv_write_guint16 (message, QMI_ENDIAN_LITTLE, (guint16) len, error))
     return FALSE;
   if (!long_length && !qmi_message_tlv_write_guint8 (message, (guint8) len, error))
     return FALSE;
@@ -191,7 +191,7 @@ tlv_write_array (QmiMessage *message, guint8 type, gboolean long_length, GBytes 
 static GBytes *
 tlv_read_array (QmiMessage *message, guint8 type, gboolean long_length, GError **error)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr (GByteArray) out = g_byte_array_new ();
   gsize start = qmi_message_tlv_read_init (message, type, NULL, error);
   gsize offset = 0;
   guint16 len = 0;
@@ -226,9 +226,10 @@ response_check (QmiMessage *response, GError **error)
   guint16 code = 0;
   const gchar *name;
 
-  if (start == 0 ||
-      !qmi_message_tlv_read_guint16 (response, start, &offset, QMI_ENDIAN_LITTLE, &status, error) ||
-      !qmi_message_tlv_read_guint16 (response, start, &offset, QMI_ENDIAN_LITTLE, &code, error)) {
+  if (start == 0
+      || !qmi_message_tlv_read_guint16 (response, start, &offset, QMI_ENDIAN_LITTLE, &status, error)
+      || !qmi_message_tlv_read_guint16 (response, start, &offset, QMI_ENDIAN_LITTLE, &code,
+                                        error)) {
     g_prefix_error (error, "response without a result: ");
     return FALSE;
   }
@@ -265,9 +266,9 @@ command (QmiClientUim *client, QmiMessage *request, guint timeout, GTask *task,
 static void
 open_channel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   OpenData *data = g_task_get_task_data (task);
-  g_autoptr(QmiMessage) response = NULL;
+  g_autoptr (QmiMessage) response = NULL;
   GError *error = NULL;
   gsize start;
   gsize offset = 0;
@@ -282,8 +283,8 @@ open_channel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   if (start != 0) {
     guint8 sw1 = 0;
     guint8 sw2 = 0;
-    if (qmi_message_tlv_read_guint8 (response, start, &offset, &sw1, NULL) &&
-        qmi_message_tlv_read_guint8 (response, start, &offset, &sw2, NULL))
+    if (qmi_message_tlv_read_guint8 (response, start, &offset, &sw1, NULL)
+        && qmi_message_tlv_read_guint8 (response, start, &offset, &sw2, NULL))
       data->card_sw = (sw1 << 8) | sw2;
   }
   if (!response_check (response, &error)) {
@@ -292,8 +293,8 @@ open_channel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   offset = 0;
   start = qmi_message_tlv_read_init (response, 0x10, NULL, &error);
-  if (start == 0 ||
-      !qmi_message_tlv_read_guint8 (response, start, &offset, &data->channel, &error)) {
+  if (start == 0
+      || !qmi_message_tlv_read_guint8 (response, start, &offset, &data->channel, &error)) {
     g_prefix_error (&error, "Open Logical Channel response without a channel: ");
     g_task_return_error (task, error);
     return;
@@ -308,13 +309,13 @@ esim_qmi_uim_open_channel_async (QmiClientUim *client, guint8 slot, GBytes *aid,
 {
   GTask *task = g_task_new (client, NULL, callback, user_data);
   OpenData *data = g_new0 (OpenData, 1);
-  g_autoptr(QmiMessage) request = request_new (client, ESIM_QMI_UIM_OPEN_LOGICAL_CHANNEL);
+  g_autoptr (QmiMessage) request = request_new (client, ESIM_QMI_UIM_OPEN_LOGICAL_CHANNEL);
   GError *error = NULL;
 
   data->card_sw = -1;
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
-  if (!tlv_write_u8 (request, 0x01, slot, &error) ||
-      !tlv_write_array (request, 0x10, FALSE, aid, &error)) {
+  if (!tlv_write_u8 (request, 0x01, slot, &error)
+      || !tlv_write_array (request, 0x10, FALSE, aid, &error)) {
     g_task_return_error (task, error);
     g_object_unref (task);
     return;
@@ -325,8 +326,8 @@ esim_qmi_uim_open_channel_async (QmiClientUim *client, guint8 slot, GBytes *aid,
 static void
 send_apdu_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(QmiMessage) response = NULL;
+  g_autoptr (GTask) task = G_TASK (user_data);
+  g_autoptr (QmiMessage) response = NULL;
   GError *error = NULL;
   GBytes *rapdu;
 
@@ -350,12 +351,12 @@ esim_qmi_uim_send_apdu_async (QmiClientUim *client, guint8 slot, guint8 channel,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (client, cancellable, callback, user_data);
-  g_autoptr(QmiMessage) request = request_new (client, ESIM_QMI_UIM_SEND_APDU);
+  g_autoptr (QmiMessage) request = request_new (client, ESIM_QMI_UIM_SEND_APDU);
   GError *error = NULL;
 
-  if (!tlv_write_u8 (request, 0x01, slot, &error) ||
-      !tlv_write_array (request, 0x02, TRUE, apdu, &error) ||
-      (channel != 0 && !tlv_write_u8 (request, 0x10, channel, &error))) {
+  if (!tlv_write_u8 (request, 0x01, slot, &error)
+      || !tlv_write_array (request, 0x02, TRUE, apdu, &error)
+      || (channel != 0 && !tlv_write_u8 (request, 0x10, channel, &error))) {
     g_task_return_error (task, error);
     g_object_unref (task);
     return;
@@ -366,8 +367,8 @@ esim_qmi_uim_send_apdu_async (QmiClientUim *client, guint8 slot, guint8 channel,
 static void
 close_channel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  g_autoptr(QmiMessage) response = NULL;
+  g_autoptr (GTask) task = G_TASK (user_data);
+  g_autoptr (QmiMessage) response = NULL;
   GError *error = NULL;
 
   response = qmi_device_command_full_finish (QMI_DEVICE (source), res, &error);
@@ -379,15 +380,15 @@ close_channel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
-esim_qmi_uim_close_channel_async (QmiClientUim *client, guint8 slot, guint8 channel,
-                                  guint timeout, GAsyncReadyCallback callback, gpointer user_data)
+esim_qmi_uim_close_channel_async (QmiClientUim *client, guint8 slot, guint8 channel, guint timeout,
+                                  GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (client, NULL, callback, user_data);
-  g_autoptr(QmiMessage) request = request_new (client, ESIM_QMI_UIM_LOGICAL_CHANNEL);
+  g_autoptr (QmiMessage) request = request_new (client, ESIM_QMI_UIM_LOGICAL_CHANNEL);
   GError *error = NULL;
 
-  if (!tlv_write_u8 (request, 0x01, slot, &error) ||
-      !tlv_write_u8 (request, 0x11, channel, &error)) {
+  if (!tlv_write_u8 (request, 0x01, slot, &error)
+      || !tlv_write_u8 (request, 0x11, channel, &error)) {
     g_task_return_error (task, error);
     g_object_unref (task);
     return;
@@ -410,8 +411,8 @@ esim_qmi_uim_open_channel_finish (QmiClientUim *client, GAsyncResult *result, gu
   if (channel != NULL)
     *channel = data->channel;
   if (select_response != NULL)
-    *select_response = data->select_response != NULL ? g_bytes_ref (data->select_response)
-                                                     : g_bytes_new (NULL, 0);
+    *select_response
+      = data->select_response != NULL ? g_bytes_ref (data->select_response) : g_bytes_new (NULL, 0);
   return TRUE;
 }
 

@@ -27,46 +27,28 @@
 
 G_BEGIN_DECLS
 
-#define ESIM_QMI_UIM_SEND_APDU            0x003B
-#define ESIM_QMI_UIM_LOGICAL_CHANNEL      0x003F
+#define ESIM_QMI_UIM_SEND_APDU 0x003B
+#define ESIM_QMI_UIM_LOGICAL_CHANNEL 0x003F
 #define ESIM_QMI_UIM_OPEN_LOGICAL_CHANNEL 0x0042
 
-void esim_qmi_uim_open_channel_async (QmiClientUim *client,
-                                      guint8 slot,
-                                      GBytes *aid,
-                                      guint timeout,
-                                      GAsyncReadyCallback callback,
-                                      gpointer user_data);
+void esim_qmi_uim_open_channel_async (QmiClientUim *client, guint8 slot, GBytes *aid, guint timeout,
+                                      GAsyncReadyCallback callback, gpointer user_data);
 /* card_sw: the card's status word for the SELECT, or -1 when the modem
  * gave none; set on success and on failure */
-gboolean esim_qmi_uim_open_channel_finish (QmiClientUim *client,
-                                           GAsyncResult *result,
-                                           guint8 *channel,
-                                           GBytes **select_response,
-                                           gint *card_sw,
+gboolean esim_qmi_uim_open_channel_finish (QmiClientUim *client, GAsyncResult *result,
+                                           guint8 *channel, GBytes **select_response, gint *card_sw,
                                            GError **error);
 
 /* channel 0 sends on the basic channel (no channel TLV) */
-void esim_qmi_uim_send_apdu_async (QmiClientUim *client,
-                                   guint8 slot,
-                                   guint8 channel,
-                                   GBytes *apdu,
-                                   guint timeout,
-                                   GCancellable *cancellable,
-                                   GAsyncReadyCallback callback,
-                                   gpointer user_data);
-GBytes *esim_qmi_uim_send_apdu_finish (QmiClientUim *client,
-                                       GAsyncResult *result,
-                                       GError **error);
+void esim_qmi_uim_send_apdu_async (QmiClientUim *client, guint8 slot, guint8 channel, GBytes *apdu,
+                                   guint timeout, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+GBytes *esim_qmi_uim_send_apdu_finish (QmiClientUim *client, GAsyncResult *result, GError **error);
 
-void esim_qmi_uim_close_channel_async (QmiClientUim *client,
-                                       guint8 slot,
-                                       guint8 channel,
-                                       guint timeout,
-                                       GAsyncReadyCallback callback,
+void esim_qmi_uim_close_channel_async (QmiClientUim *client, guint8 slot, guint8 channel,
+                                       guint timeout, GAsyncReadyCallback callback,
                                        gpointer user_data);
-gboolean esim_qmi_uim_close_channel_finish (QmiClientUim *client,
-                                            GAsyncResult *result,
+gboolean esim_qmi_uim_close_channel_finish (QmiClientUim *client, GAsyncResult *result,
                                             GError **error);
 
 G_END_DECLS

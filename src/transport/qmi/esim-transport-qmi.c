@@ -14,12 +14,12 @@
 #include "esim-transport-qmi-uim.h"
 
 /* seconds; a bound profile package segment can keep a card busy a while */
-#define TIMEOUT_OPEN     15
-#define TIMEOUT_CONTROL  10
-#define TIMEOUT_CHANNEL  20
-#define TIMEOUT_APDU     60
+#define TIMEOUT_OPEN 15
+#define TIMEOUT_CONTROL 10
+#define TIMEOUT_CHANNEL 20
+#define TIMEOUT_APDU 60
 /* ISO 7816-4 logical channels 1 to 19 */
-#define MAX_CHANNEL      19
+#define MAX_CHANNEL 19
 
 struct _EsimTransportQmi {
   EsimTransport parent_instance;
@@ -53,8 +53,7 @@ esim_transport_qmi_new (const gchar *kind, const gchar *device, guint slot)
 {
   g_return_val_if_fail (g_strcmp0 (kind, "qmi") == 0 || g_strcmp0 (kind, "qrtr") == 0, NULL);
   g_return_val_if_fail (device != NULL, NULL);
-  return g_object_new (ESIM_TYPE_TRANSPORT_QMI, "kind", kind, "device", device, "slot", slot,
-                       NULL);
+  return g_object_new (ESIM_TYPE_TRANSPORT_QMI, "kind", kind, "device", device, "slot", slot, NULL);
 }
 
 void
@@ -119,11 +118,11 @@ static gboolean
 esim_transport_qmi_error_is_gone (const GError *error)
 {
   /* a closed or hung-up device, or a card that left the slot */
-  return g_error_matches (error, QMI_CORE_ERROR, QMI_CORE_ERROR_WRONG_STATE) ||
-         g_error_matches (error, QMI_PROTOCOL_ERROR, QMI_PROTOCOL_ERROR_NO_SIM) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  return g_error_matches (error, QMI_CORE_ERROR, QMI_CORE_ERROR_WRONG_STATE)
+         || g_error_matches (error, QMI_PROTOCOL_ERROR, QMI_PROTOCOL_ERROR_NO_SIM)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
 }
 
 static GError *
@@ -137,8 +136,8 @@ esim_transport_qmi_map_error (EsimTransportQmi *self, GError *error, Op op,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return error;
   /* libqmi reports a cancelled request as aborted */
-  if (g_error_matches (error, QMI_PROTOCOL_ERROR, QMI_PROTOCOL_ERROR_ABORTED) &&
-      g_cancellable_is_cancelled (cancellable)) {
+  if (g_error_matches (error, QMI_PROTOCOL_ERROR, QMI_PROTOCOL_ERROR_ABORTED)
+      && g_cancellable_is_cancelled (cancellable)) {
     mapped = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", error->message);
     g_error_free (error);
     return mapped;
@@ -149,13 +148,13 @@ esim_transport_qmi_map_error (EsimTransportQmi *self, GError *error, Op op,
     code = op == OP_OPEN_CHANNEL ? ESIM_TRANSPORT_ERROR_NO_CHANNEL : ESIM_TRANSPORT_ERROR_FAILED;
   else if (g_error_matches (error, QMI_PROTOCOL_ERROR, QMI_PROTOCOL_ERROR_SIM_FILE_NOT_FOUND))
     code = op == OP_OPEN_CHANNEL ? ESIM_TRANSPORT_ERROR_NOT_FOUND : ESIM_TRANSPORT_ERROR_FAILED;
-  else if (g_error_matches (error, QMI_PROTOCOL_ERROR, QMI_PROTOCOL_ERROR_INVALID_ARGUMENT) &&
-           op != OP_OPEN_CHANNEL)
+  else if (g_error_matches (error, QMI_PROTOCOL_ERROR, QMI_PROTOCOL_ERROR_INVALID_ARGUMENT)
+           && op != OP_OPEN_CHANNEL)
     code = ESIM_TRANSPORT_ERROR_NO_CHANNEL;
-  else if (error->domain == QMI_CORE_ERROR &&
-           (error->code == QMI_CORE_ERROR_INVALID_MESSAGE ||
-            error->code == QMI_CORE_ERROR_TLV_NOT_FOUND ||
-            error->code == QMI_CORE_ERROR_UNEXPECTED_MESSAGE))
+  else if (error->domain == QMI_CORE_ERROR
+           && (error->code == QMI_CORE_ERROR_INVALID_MESSAGE
+               || error->code == QMI_CORE_ERROR_TLV_NOT_FOUND
+               || error->code == QMI_CORE_ERROR_UNEXPECTED_MESSAGE))
     code = ESIM_TRANSPORT_ERROR_PROTOCOL;
   mapped = g_error_new (ESIM_TRANSPORT_ERROR, code, "QMI modem at %s: %s", device, error->message);
   g_error_free (error);
@@ -164,8 +163,7 @@ esim_transport_qmi_map_error (EsimTransportQmi *self, GError *error, Op op,
 
 /* the device went away: forget what lived on it */
 
-static void esim_transport_qmi_release (EsimTransportQmi *self,
-                                        gboolean talk);
+static void esim_transport_qmi_release (EsimTransportQmi *self, gboolean talk);
 
 /* the card or the modem went away: the channels went with it, but a modem
  * still there gets its client back */
@@ -195,8 +193,8 @@ esim_transport_qmi_refresh_cb (QmiClientUim *client, QmiIndicationUimRefreshOutp
 {
   QmiUimRefreshStage stage = QMI_UIM_REFRESH_STAGE_START;
 
-  if (qmi_indication_uim_refresh_output_get_event (output, &stage, NULL, NULL, NULL, NULL, NULL) &&
-      stage == QMI_UIM_REFRESH_STAGE_END_WITH_SUCCESS) {
+  if (qmi_indication_uim_refresh_output_get_event (output, &stage, NULL, NULL, NULL, NULL, NULL)
+      && stage == QMI_UIM_REFRESH_STAGE_END_WITH_SUCCESS) {
     g_signal_emit (user_data, signals[SIGNAL_CARD_REFRESHED], 0);
     esim_transport_emit_refreshed (ESIM_TRANSPORT (user_data));
   }
@@ -220,9 +218,7 @@ typedef struct {
 #endif
 } OpenData;
 
-static void closer_start (QmiDevice *device,
-                          QmiClient *uim,
-                          gboolean talk);
+static void closer_start (QmiDevice *device, QmiClient *uim, gboolean talk);
 
 static void
 open_data_free (OpenData *data)
@@ -239,8 +235,8 @@ open_fail (GTask *task, GError *error)
 {
   EsimTransportQmi *self = g_task_get_source_object (task);
 
-  g_task_return_error (task, esim_transport_qmi_map_error (self, error, OP_OPEN,
-                                                           g_task_get_cancellable (task)));
+  g_task_return_error (
+    task, esim_transport_qmi_map_error (self, error, OP_OPEN, g_task_get_cancellable (task)));
   g_object_unref (task);
 }
 
@@ -267,8 +263,8 @@ esim_transport_qmi_apply_slot_status (EsimTransportQmi *self,
   GArray *eids = NULL;
   guint index = G_MAXUINT;
 
-  if (!qmi_message_uim_get_slot_status_output_get_physical_slot_status (output, &status, NULL) ||
-      status->len == 0)
+  if (!qmi_message_uim_get_slot_status_output_get_physical_slot_status (output, &status, NULL)
+      || status->len == 0)
     return TRUE;
   for (guint i = 0; i < status->len; i++) {
     QmiPhysicalSlotStatusSlot *slot = &g_array_index (status, QmiPhysicalSlotStatusSlot, i);
@@ -289,8 +285,8 @@ esim_transport_qmi_apply_slot_status (EsimTransportQmi *self,
                  "the modem has %u SIM slots, not %u", status->len, self->slot_requested);
     return FALSE;
   }
-  if (g_array_index (status, QmiPhysicalSlotStatusSlot, index).physical_slot_status !=
-      QMI_UIM_SLOT_STATE_ACTIVE) {
+  if (g_array_index (status, QmiPhysicalSlotStatusSlot, index).physical_slot_status
+      != QMI_UIM_SLOT_STATE_ACTIVE) {
     /* switching slots would take the active SIM away from ModemManager */
     g_set_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_FAILED,
                  "SIM slot %u of the modem is not active", index + 1);
@@ -300,11 +296,11 @@ esim_transport_qmi_apply_slot_status (EsimTransportQmi *self,
   self->logical_slot = g_array_index (status, QmiPhysicalSlotStatusSlot, index).logical_slot;
   if (self->logical_slot == 0)
     self->logical_slot = 1;
-  if (qmi_message_uim_get_slot_status_output_get_physical_slot_information (output, &info, NULL) &&
-      index < info->len)
+  if (qmi_message_uim_get_slot_status_output_get_physical_slot_information (output, &info, NULL)
+      && index < info->len)
     self->is_euicc = g_array_index (info, QmiPhysicalSlotInformationSlot, index).is_euicc;
-  if (qmi_message_uim_get_slot_status_output_get_slot_eid (output, &eids, NULL) &&
-      index < eids->len) {
+  if (qmi_message_uim_get_slot_status_output_get_slot_eid (output, &eids, NULL)
+      && index < eids->len) {
     g_free (self->eid);
     self->eid = esim_transport_qmi_eid_string (g_array_index (eids, QmiSlotEidElement, index).eid);
   }
@@ -323,8 +319,8 @@ open_done (GTask *task)
   self->lost = FALSE;
   self->removed_id = g_signal_connect (self->device, QMI_DEVICE_SIGNAL_REMOVED,
                                        G_CALLBACK (esim_transport_qmi_removed_cb), self);
-  self->refresh_id = g_signal_connect (self->uim, "refresh",
-                                       G_CALLBACK (esim_transport_qmi_refresh_cb), self);
+  self->refresh_id
+    = g_signal_connect (self->uim, "refresh", G_CALLBACK (esim_transport_qmi_refresh_cb), self);
   self->slot_status_id = g_signal_connect (self->uim, "slot-status",
                                            G_CALLBACK (esim_transport_qmi_slot_status_cb), self);
   g_debug ("QMI %s: UIM client %u, physical slot %u is UIM slot %u%s",
@@ -340,8 +336,8 @@ open_slot_status_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
   EsimTransportQmi *self = g_task_get_source_object (task);
-  g_autoptr(QmiMessageUimGetSlotStatusOutput) output = NULL;
-  g_autoptr(GError) ignored = NULL;
+  g_autoptr (QmiMessageUimGetSlotStatusOutput) output = NULL;
+  g_autoptr (GError) ignored = NULL;
   GError *error = NULL;
 
   output = qmi_client_uim_get_slot_status_finish (QMI_CLIENT_UIM (source), res, &ignored);
@@ -366,8 +362,8 @@ static void
 open_register_events_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
-  g_autoptr(QmiMessageUimRegisterEventsOutput) output = NULL;
-  g_autoptr(GError) ignored = NULL;
+  g_autoptr (QmiMessageUimRegisterEventsOutput) output = NULL;
+  g_autoptr (GError) ignored = NULL;
 
   /* without indications the daemon falls back to its timeout */
   output = qmi_client_uim_register_events_finish (QMI_CLIENT_UIM (source), res, &ignored);
@@ -384,7 +380,7 @@ open_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
   OpenData *data = g_task_get_task_data (task);
-  g_autoptr(QmiMessageUimRegisterEventsInput) input = NULL;
+  g_autoptr (QmiMessageUimRegisterEventsInput) input = NULL;
   GError *error = NULL;
 
   data->uim = qmi_device_allocate_client_finish (QMI_DEVICE (source), res, &error);
@@ -395,8 +391,10 @@ open_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   input = qmi_message_uim_register_events_input_new ();
   qmi_message_uim_register_events_input_set_event_registration_mask (
-    input, QMI_UIM_EVENT_REGISTRATION_FLAG_CARD_STATUS |
-             QMI_UIM_EVENT_REGISTRATION_FLAG_PHYSICAL_SLOT_STATUS, NULL);
+    input,
+    QMI_UIM_EVENT_REGISTRATION_FLAG_CARD_STATUS
+      | QMI_UIM_EVENT_REGISTRATION_FLAG_PHYSICAL_SLOT_STATUS,
+    NULL);
   qmi_client_uim_register_events (QMI_CLIENT_UIM (data->uim), input, TIMEOUT_CONTROL,
                                   g_task_get_cancellable (task), open_register_events_cb, task);
 }
@@ -426,8 +424,8 @@ open_device_start (GTask *task, QmiDevice *device)
   /* QRTR has no proxy: every client talks to the node itself */
   if (!esim_transport_qmi_is_qrtr (self))
     flags |= QMI_DEVICE_OPEN_FLAGS_PROXY;
-  qmi_device_open (device, flags, TIMEOUT_OPEN, g_task_get_cancellable (task),
-                   open_device_open_cb, task);
+  qmi_device_open (device, flags, TIMEOUT_OPEN, g_task_get_cancellable (task), open_device_open_cb,
+                   task);
 }
 
 static void
@@ -466,7 +464,7 @@ static void
 open_node_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
-  g_autoptr(QrtrNode) node = NULL;
+  g_autoptr (QrtrNode) node = NULL;
   GError *error = NULL;
 
   node = qrtr_bus_wait_for_node_finish (QRTR_BUS (source), res, &error);
@@ -482,7 +480,7 @@ open_bus_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
   OpenData *data = g_task_get_task_data (task);
-  g_autoptr(QrtrBus) bus = NULL;
+  g_autoptr (QrtrBus) bus = NULL;
   GError *error = NULL;
 
   bus = qrtr_bus_new_finish (res, &error);
@@ -505,7 +503,7 @@ esim_transport_qmi_open_async (EsimTransport *transport, GCancellable *cancellab
   EsimTransportQmi *self = ESIM_TRANSPORT_QMI (transport);
   GTask *task = g_task_new (transport, cancellable, callback, user_data);
   const gchar *device = esim_transport_get_device (transport);
-  g_autoptr(GFile) file = NULL;
+  g_autoptr (GFile) file = NULL;
 
   g_task_set_source_tag (task, esim_transport_qmi_open_async);
   g_task_set_task_data (task, g_new0 (OpenData, 1), (GDestroyNotify) open_data_free);
@@ -530,20 +528,18 @@ esim_transport_qmi_open_async (EsimTransport *transport, GCancellable *cancellab
 #else
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                              "QRTR node %s: this build has no QRTR support "
-                             "(libqmi and libqrtr-glib with QRTR are needed)", device);
+                             "(libqmi and libqrtr-glib with QRTR are needed)",
+                             device);
     g_object_unref (task);
 #endif
     return;
   }
   file = g_file_new_for_path (device);
   /* a proxy of our choosing owns the port, maybe in another namespace */
-  g_async_initable_new_async (QMI_TYPE_DEVICE, G_PRIORITY_DEFAULT, cancellable,
-                              open_device_new_cb, task,
-                              QMI_DEVICE_FILE, file,
-                              QMI_DEVICE_NO_FILE_CHECK, self->proxy_path != NULL,
-                              QMI_DEVICE_PROXY_PATH,
-                              self->proxy_path != NULL ? self->proxy_path : QMI_PROXY_SOCKET_PATH,
-                              NULL);
+  g_async_initable_new_async (
+    QMI_TYPE_DEVICE, G_PRIORITY_DEFAULT, cancellable, open_device_new_cb, task, QMI_DEVICE_FILE,
+    file, QMI_DEVICE_NO_FILE_CHECK, self->proxy_path != NULL, QMI_DEVICE_PROXY_PATH,
+    self->proxy_path != NULL ? self->proxy_path : QMI_PROXY_SOCKET_PATH, NULL);
 }
 
 static gboolean
@@ -573,7 +569,7 @@ esim_transport_qmi_check_ready (EsimTransportQmi *self, GError **error)
 static void
 open_channel_close_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_qmi_uim_close_channel_finish (QMI_CLIENT_UIM (source), res, &error))
     g_debug ("closing an unwanted logical channel: %s", error->message);
@@ -628,8 +624,8 @@ open_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
 static void
 esim_transport_qmi_open_channel_async (EsimTransport *transport, GBytes *aid,
-                                       GCancellable *cancellable,
-                                       GAsyncReadyCallback callback, gpointer user_data)
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data)
 {
   EsimTransportQmi *self = ESIM_TRANSPORT_QMI (transport);
   GTask *task = g_task_new (transport, cancellable, callback, user_data);
@@ -654,8 +650,8 @@ esim_transport_qmi_open_channel_async (EsimTransport *transport, GBytes *aid,
 }
 
 static gboolean
-esim_transport_qmi_open_channel_finish (EsimTransport *transport, GAsyncResult *res,
-                                        guint *channel, GBytes **select_response, GError **error)
+esim_transport_qmi_open_channel_finish (EsimTransport *transport, GAsyncResult *res, guint *channel,
+                                        GBytes **select_response, GError **error)
 {
   GBytes *fci = g_task_propagate_pointer (G_TASK (res), error);
 
@@ -675,7 +671,7 @@ esim_transport_qmi_open_channel_finish (EsimTransport *transport, GAsyncResult *
 static void
 transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimTransportQmi *self = g_task_get_source_object (task);
   GError *error = NULL;
   GBytes *rapdu;
@@ -733,7 +729,7 @@ esim_transport_qmi_transmit_finish (EsimTransport *transport, GAsyncResult *res,
 static void
 close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
+  g_autoptr (GTask) task = G_TASK (user_data);
   EsimTransportQmi *self = g_task_get_source_object (task);
   GError *error = NULL;
 
@@ -749,8 +745,8 @@ close_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
 static void
 esim_transport_qmi_close_channel_async (EsimTransport *transport, guint channel,
-                                        GCancellable *cancellable,
-                                        GAsyncReadyCallback callback, gpointer user_data)
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
 {
   EsimTransportQmi *self = ESIM_TRANSPORT_QMI (transport);
   GTask *task = g_task_new (transport, cancellable, callback, user_data);
@@ -809,7 +805,7 @@ closer_close_device (Closer *closer)
 static void
 closer_released_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!qmi_device_release_client_finish (QMI_DEVICE (source), res, &error))
     g_debug ("releasing the UIM client: %s", error->message);
@@ -828,8 +824,8 @@ closer_next (Closer *closer)
   /* a device that went away only forgets the client; libqmi warns
    * about clients never released */
   qmi_device_release_client (closer->device, closer->uim,
-                             closer->talk ? QMI_DEVICE_RELEASE_CLIENT_FLAGS_RELEASE_CID :
-                                            QMI_DEVICE_RELEASE_CLIENT_FLAGS_NONE,
+                             closer->talk ? QMI_DEVICE_RELEASE_CLIENT_FLAGS_RELEASE_CID
+                                          : QMI_DEVICE_RELEASE_CLIENT_FLAGS_NONE,
                              TIMEOUT_CONTROL, NULL, closer_released_cb, closer);
   g_clear_object (&closer->uim);
 }
@@ -837,7 +833,7 @@ closer_next (Closer *closer)
 static void
 closer_channel_closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!esim_qmi_uim_close_channel_finish (QMI_CLIENT_UIM (source), res, &error))
     g_debug ("closing a logical channel: %s", error->message);
@@ -877,8 +873,8 @@ esim_transport_qmi_release (EsimTransportQmi *self, gboolean talk)
   closer = g_new0 (Closer, 1);
   closer->device = g_steal_pointer (&self->device);
   closer->uim = g_steal_pointer (&self->uim);
-  closer->talk = talk && closer->uim != NULL && qmi_client_is_valid (closer->uim) &&
-                 qmi_device_is_open (closer->device);
+  closer->talk = talk && closer->uim != NULL && qmi_client_is_valid (closer->uim)
+                 && qmi_device_is_open (closer->device);
   closer->pending = 1;
   for (guint channel = 1; closer->talk && channel <= MAX_CHANNEL; channel++) {
     if ((self->channels & (1u << channel)) == 0)
@@ -975,14 +971,14 @@ esim_transport_qmi_class_init (EsimTransportQmiClass *klass)
   transport_class->close = esim_transport_qmi_close;
 
   /* the physical SIM slot, 0 for the active one */
-  props[PROP_SLOT] = g_param_spec_uint ("slot", NULL, NULL, 0, 8, 0,
-                                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                        G_PARAM_STATIC_STRINGS);
+  props[PROP_SLOT]
+    = g_param_spec_uint ("slot", NULL, NULL, 0, 8, 0,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /* the modem reported that the card restarted (UIM Refresh ended) or that
    * the slot changed (Slot Status), e.g. after a profile switch */
-  signals[SIGNAL_CARD_REFRESHED] = g_signal_new ("card-refreshed", G_TYPE_FROM_CLASS (klass),
-                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                 G_TYPE_NONE, 0);
+  signals[SIGNAL_CARD_REFRESHED]
+    = g_signal_new ("card-refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 0);
 }

@@ -33,15 +33,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EsimTransportQmi, esim_transport_qmi, ESIM, TRANSPORT_QMI, EsimTransport)
 
 /* kind: "qmi" or "qrtr"; device: a /dev node, or the QRTR node number */
-EsimTransport *esim_transport_qmi_new (const gchar *kind,
-                                       const gchar *device,
-                                       guint slot);
+EsimTransport *esim_transport_qmi_new (const gchar *kind, const gchar *device, guint slot);
 
 /* the abstract unix socket of the qmi-proxy to use instead of libqmi's
  * "qmi-proxy" (a proxy that owns the port elsewhere, or a test modem);
  * the device node is then not checked locally. Before open only. */
-void esim_transport_qmi_set_proxy_path (EsimTransportQmi *self,
-                                        const gchar *proxy_path);
+void esim_transport_qmi_set_proxy_path (EsimTransportQmi *self, const gchar *proxy_path);
 
 /* after open: the physical slot in use and the UIM slot it is reached by */
 guint esim_transport_qmi_get_slot (EsimTransportQmi *self);

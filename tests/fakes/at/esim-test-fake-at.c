@@ -16,12 +16,12 @@ struct _EsimTestFakeAt {
   EsimTestFakePty *pty;
   EsimTestFakeCard *card;
   GString *line;
-  GQueue commands;        /* command lines waiting, one handled at a time */
+  GQueue commands; /* command lines waiting, one handled at a time */
   gboolean busy;
   gboolean dying;
   gboolean echo;
   EsimTestFakeAtMode mode;
-  GHashTable *sessions;   /* session id → channel */
+  GHashTable *sessions; /* session id → channel */
   guint max_sessions;
   guint session_offset;
   guint fail_nth;
@@ -56,8 +56,8 @@ fake_at_answer (EsimTestFakeAt *self, const gchar *info, const gchar *final)
 
   if (self->dying)
     return;
-  text = info != NULL ? g_strdup_printf ("\r\n%s\r\n\r\n%s\r\n", info, final) :
-                        g_strdup_printf ("\r\n%s\r\n", final);
+  text = info != NULL ? g_strdup_printf ("\r\n%s\r\n\r\n%s\r\n", info, final)
+                      : g_strdup_printf ("\r\n%s\r\n", final);
   if (self->delay_ms > 0) {
     self->delayed = g_steal_pointer (&text);
     self->delay_id = g_timeout_add (self->delay_ms, fake_at_delayed_cb, self);
@@ -153,7 +153,7 @@ static void
 handle_ccho (EsimTestFakeAt *self, const gchar *arg)
 {
   gsize n;
-  g_autoptr(GBytes) aid = NULL;
+  g_autoptr (GBytes) aid = NULL;
 
   if (*arg == '"')
     arg++;
@@ -176,13 +176,13 @@ handle_cgla (EsimTestFakeAt *self, const gchar *arg)
   gchar *end = NULL;
   guint64 sid = g_ascii_strtoull (arg, &end, 10);
   gpointer channel = NULL;
-  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr (GBytes) apdu = NULL;
   g_autofree guint8 *copy = NULL;
   gsize len = 0;
 
-  if (end == arg || *end != ',' ||
-      !g_hash_table_lookup_extended (self->sessions, GUINT_TO_POINTER ((guint) sid), NULL,
-                                     &channel)) {
+  if (end == arg || *end != ','
+      || !g_hash_table_lookup_extended (self->sessions, GUINT_TO_POINTER ((guint) sid), NULL,
+                                        &channel)) {
     fake_at_answer (self, NULL, "+CME ERROR: 21");
     return;
   }
@@ -205,9 +205,9 @@ handle_cchc (EsimTestFakeAt *self, const gchar *arg)
   guint64 sid = 0;
   gpointer channel = NULL;
 
-  if (!g_ascii_string_to_unsigned (arg, 10, 0, G_MAXUINT, &sid, NULL) ||
-      !g_hash_table_lookup_extended (self->sessions, GUINT_TO_POINTER ((guint) sid), NULL,
-                                     &channel)) {
+  if (!g_ascii_string_to_unsigned (arg, 10, 0, G_MAXUINT, &sid, NULL)
+      || !g_hash_table_lookup_extended (self->sessions, GUINT_TO_POINTER ((guint) sid), NULL,
+                                        &channel)) {
     fake_at_answer (self, NULL, "+CME ERROR: 21");
     return;
   }
@@ -235,8 +235,8 @@ fake_at_handle (EsimTestFakeAt *self, const gchar *line)
   } else if (g_str_equal (cmd, "ATE0") || g_str_equal (cmd, "ATE1")) {
     self->echo = cmd[3] == '1';
     fake_at_answer (self, NULL, "OK");
-  } else if (g_str_equal (cmd, "AT+CCHO=?") || g_str_equal (cmd, "AT+CGLA=?") ||
-             g_str_equal (cmd, "AT+CCHC=?")) {
+  } else if (g_str_equal (cmd, "AT+CCHO=?") || g_str_equal (cmd, "AT+CGLA=?")
+             || g_str_equal (cmd, "AT+CCHC=?")) {
     fake_at_answer (self, NULL, ccho ? "OK" : "ERROR");
   } else if (g_str_equal (cmd, "AT+CSIM=?")) {
     fake_at_answer (self, NULL, csim ? "OK" : "ERROR");
@@ -250,7 +250,7 @@ fake_at_handle (EsimTestFakeAt *self, const gchar *line)
   } else if (g_str_has_prefix (cmd, "AT+CCHC=") && ccho) {
     handle_cchc (self, line + strlen ("AT+CCHC="));
   } else if (g_str_has_prefix (cmd, "AT+CSIM=") && csim) {
-    g_autoptr(GBytes) apdu = parse_len_hex (line + strlen ("AT+CSIM="));
+    g_autoptr (GBytes) apdu = parse_len_hex (line + strlen ("AT+CSIM="));
 
     if (apdu == NULL || g_bytes_get_size (apdu) < 4)
       fake_at_answer (self, NULL, "+CME ERROR: 50");
@@ -313,7 +313,7 @@ fake_at_card_event (EsimTestFakeCardEvent event, gpointer user_data)
 EsimTestFakeAt *
 esim_test_fake_at_new (EsimTestSim *sim, GError **error)
 {
-  g_autoptr(EsimTestFakeAt) self = g_new0 (EsimTestFakeAt, 1);
+  g_autoptr (EsimTestFakeAt) self = g_new0 (EsimTestFakeAt, 1);
 
   self->line = g_string_new (NULL);
   g_queue_init (&self->commands);
@@ -321,8 +321,8 @@ esim_test_fake_at_new (EsimTestSim *sim, GError **error)
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->echo = TRUE;
   self->max_sessions = 3;
-  self->card = esim_test_fake_card_new (esim_test_sim_get_socket (sim), fake_at_card_event, self,
-                                        error);
+  self->card
+    = esim_test_fake_card_new (esim_test_sim_get_socket (sim), fake_at_card_event, self, error);
   if (self->card == NULL)
     return NULL;
   self->pty = esim_test_fake_pty_new (fake_at_read_cb, self, error);

@@ -36,8 +36,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Modem, modem_free)
 static Modem *
 modem_new (EsimTestFakeAtMode mode)
 {
-  g_autoptr(Modem) m = g_new0 (Modem, 1);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = g_new0 (Modem, 1);
+  g_autoptr (GError) error = NULL;
 
   m->sim = esim_test_sim_start (NULL, &error);
   g_assert_no_error (error);
@@ -51,8 +51,8 @@ modem_new (EsimTestFakeAtMode mode)
 static Modem *
 modem_open (EsimTestFakeAtMode mode)
 {
-  g_autoptr(Modem) m = modem_new (mode);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_new (mode);
+  g_autoptr (GError) error = NULL;
 
   g_assert_true (sync_open (m->transport, &error));
   g_assert_no_error (error);
@@ -62,8 +62,8 @@ modem_open (EsimTestFakeAtMode mode)
 static void
 test_ccho (void)
 {
-  g_autoptr(Modem) m = modem_open (ESIM_TEST_FAKE_AT_FULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_open (ESIM_TEST_FAKE_AT_FULL);
+  g_autoptr (GError) error = NULL;
   guint channel;
 
   g_assert_cmpstr (esim_transport_at_get_method (ESIM_TRANSPORT_AT (m->transport)), ==, "ccho");
@@ -95,9 +95,9 @@ test_ccho (void)
 static void
 test_csim_fallback (void)
 {
-  g_autoptr(Modem) m = modem_open (ESIM_TEST_FAKE_AT_CSIM_ONLY);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) fci = NULL;
+  g_autoptr (Modem) m = modem_open (ESIM_TEST_FAKE_AT_CSIM_ONLY);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) fci = NULL;
   guint channel;
 
   g_assert_cmpstr (esim_transport_at_get_method (ESIM_TRANSPORT_AT (m->transport)), ==, "csim");
@@ -117,8 +117,8 @@ test_csim_fallback (void)
     g_assert_true (sync_close_channel (m->transport, channel, &error));
   }
   /* an AID the card lacks: precise through AT+CSIM, channel given back */
-  g_assert_cmpuint (sync_open_channel_aid (m->transport, "A0000005591010FFFFFFFF8900000999",
-                                           NULL, &error), ==, 0);
+  g_assert_cmpuint (
+    sync_open_channel_aid (m->transport, "A0000005591010FFFFFFFF8900000999", NULL, &error), ==, 0);
   g_assert_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND);
   g_clear_error (&error);
   for (guint i = 0; i < 3; i++)
@@ -129,8 +129,8 @@ test_csim_fallback (void)
 static void
 test_neither (void)
 {
-  g_autoptr(Modem) m = modem_new (ESIM_TEST_FAKE_AT_NEITHER);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_new (ESIM_TEST_FAKE_AT_NEITHER);
+  g_autoptr (GError) error = NULL;
 
   g_assert_false (sync_open (m->transport, &error));
   g_assert_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NO_CHANNEL);
@@ -141,8 +141,8 @@ test_neither (void)
 static void
 test_session_limit (void)
 {
-  g_autoptr(Modem) m = modem_open (ESIM_TEST_FAKE_AT_FULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_open (ESIM_TEST_FAKE_AT_FULL);
+  g_autoptr (GError) error = NULL;
 
   esim_test_fake_at_set_max_sessions (m->fake, 2);
   g_assert_cmpuint (sync_open_channel (m->transport, &error), >, 0);
@@ -166,8 +166,8 @@ test_session_limit (void)
 static void
 test_cme_mapping (void)
 {
-  g_autoptr(Modem) m = modem_open (ESIM_TEST_FAKE_AT_FULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_open (ESIM_TEST_FAKE_AT_FULL);
+  g_autoptr (GError) error = NULL;
   guint channel = sync_open_channel (m->transport, &error);
   guint n = esim_test_fake_at_get_command_count (m->fake);
 
@@ -192,8 +192,8 @@ test_cme_mapping (void)
 static void
 test_timeout (void)
 {
-  g_autoptr(Modem) m = modem_open (ESIM_TEST_FAKE_AT_FULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_open (ESIM_TEST_FAKE_AT_FULL);
+  g_autoptr (GError) error = NULL;
   guint channel = sync_open_channel (m->transport, &error);
 
   g_object_set (m->transport, "apdu-timeout", 150, NULL);
@@ -213,10 +213,10 @@ test_timeout (void)
 static void
 test_gone (void)
 {
-  g_autoptr(Modem) m = modem_open (ESIM_TEST_FAKE_AT_FULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) apdu = sync_bytes ("81E2910006BF3E035C015A");
-  g_autoptr(GBytes) r = NULL;
+  g_autoptr (Modem) m = modem_open (ESIM_TEST_FAKE_AT_FULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) apdu = sync_bytes ("81E2910006BF3E035C015A");
+  g_autoptr (GBytes) r = NULL;
   guint channel = sync_open_channel (m->transport, &error);
   gboolean gone = FALSE;
   SyncWaiter w = { 0 };
@@ -241,8 +241,8 @@ test_gone (void)
 static void
 test_no_modem (void)
 {
-  g_autoptr(EsimTransport) t = esim_transport_at_new ("/nonexistent/ttyUSB9");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimTransport) t = esim_transport_at_new ("/nonexistent/ttyUSB9");
+  g_autoptr (GError) error = NULL;
 
   g_assert_false (sync_open (t, &error));
   g_assert_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE);
@@ -261,9 +261,9 @@ refreshed_cb (EsimTransport *transport, gpointer user_data)
 static void
 test_refresh (void)
 {
-  g_autoptr(Modem) m = g_new0 (Modem, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimEs10) es10 = NULL;
+  g_autoptr (Modem) m = g_new0 (Modem, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimEs10) es10 = NULL;
   g_autofree gchar *upp = esim_test_shared_path ("fixtures/upp/TS48v1_A.der");
   g_autofree gchar *a = g_strdup_printf ("%s,iccid=8944476500001241574,state=enabled", upp);
   g_autofree gchar *c = g_strdup_printf ("%s,iccid=8944476500001241582", upp);

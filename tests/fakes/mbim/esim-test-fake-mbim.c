@@ -21,18 +21,18 @@ struct _EsimTestFakeMbim {
   EsimTestFakePty *pty;
   EsimTestFakeCard *card;
   GByteArray *in;
-  GQueue requests;         /* MbimMessage from the host, one handled at a time */
+  GQueue requests; /* MbimMessage from the host, one handled at a time */
   gboolean busy;
   gboolean dying;
   guint delay_id;
-  GByteArray *delayed;     /* the answer held back by the delay knob */
-  GHashTable *channels;    /* channel → channel group */
+  GByteArray *delayed;  /* the answer held back by the delay knob */
+  GHashTable *channels; /* channel → channel group */
   guint max_channels;
   guint request_count;
   guint fail_nth;
   guint fail_status;
   guint delay_ms;
-  guint refused_p2;        /* bit 0: P2 00, bit 1: 04, bit 2: 0C */
+  guint refused_p2; /* bit 0: P2 00, bit 1: 04, bit 2: 0C */
   gint class_byte_type;
   guint n_slots;
   guint esim_slot;
@@ -168,7 +168,7 @@ command_done_finish (EsimTestFakeMbim *self, GByteArray *msg)
 static void
 fake_mbim_indicate (EsimTestFakeMbim *self, MbimService service, guint32 cid, GByteArray *info)
 {
-  g_autoptr(GByteArray) msg = g_byte_array_new ();
+  g_autoptr (GByteArray) msg = g_byte_array_new ();
 
   put32 (msg, MBIM_MESSAGE_TYPE_INDICATE_STATUS);
   put32 (msg, 0);
@@ -187,7 +187,7 @@ fake_mbim_indicate (EsimTestFakeMbim *self, MbimService service, guint32 cid, GB
 static void
 fake_mbim_indicate_slot (EsimTestFakeMbim *self, MbimUiccSlotState state)
 {
-  g_autoptr(GByteArray) info = g_byte_array_new ();
+  g_autoptr (GByteArray) info = g_byte_array_new ();
 
   put32 (info, self->esim_slot);
   put32 (info, state);
@@ -245,7 +245,7 @@ handle_open_channel (EsimTestFakeMbim *self, const MbimMessage *request, const g
   guint32 aid_len = 0;
   guint32 p2;
   Pending *p;
-  g_autoptr(GBytes) aid_bytes = NULL;
+  g_autoptr (GBytes) aid_bytes = NULL;
   guint bit;
 
   if (!get_pair (info, info_len, 0, TRUE, &aid, &aid_len) || info_len < 16) {
@@ -310,18 +310,19 @@ handle_apdu (EsimTestFakeMbim *self, const MbimMessage *request, const guint8 *i
   guint32 channel;
   guint32 type;
   g_autofree guint8 *copy = NULL;
-  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr (GBytes) apdu = NULL;
   Pending *p;
 
-  if (info_len < 20 || !get_pair (info, info_len, 12, TRUE, &command, &command_len) || command_len < 4) {
+  if (info_len < 20 || !get_pair (info, info_len, 12, TRUE, &command, &command_len)
+      || command_len < 4) {
     command_done_finish (self, command_done_new (request, MBIM_STATUS_ERROR_INVALID_PARAMETERS));
     return;
   }
   channel = get32 (info);
   type = get32 (info + 8);
   self->last_class_byte_type = (gint) type;
-  if ((self->class_byte_type >= 0 && type != (guint32) self->class_byte_type) || channel > 19 ||
-      (type == MBIM_UICC_CLASS_BYTE_TYPE_INTER_INDUSTRY && channel > 3)) {
+  if ((self->class_byte_type >= 0 && type != (guint32) self->class_byte_type) || channel > 19
+      || (type == MBIM_UICC_CLASS_BYTE_TYPE_INTER_INDUSTRY && channel > 3)) {
     command_done_finish (self, command_done_new (request, MBIM_STATUS_ERROR_INVALID_PARAMETERS));
     return;
   }
@@ -384,8 +385,8 @@ handle_slot_mappings (EsimTestFakeMbim *self, const MbimMessage *request, const 
     const guint8 *slot = NULL;
     guint32 slot_len = 0;
 
-    if (info_len < 12 || get32 (info) != 1 || !get_pair (info, info_len, 4, FALSE, &slot, &slot_len) ||
-        slot_len < 4 || get32 (slot) >= self->n_slots) {
+    if (info_len < 12 || get32 (info) != 1 || !get_pair (info, info_len, 4, FALSE, &slot, &slot_len)
+        || slot_len < 4 || get32 (slot) >= self->n_slots) {
       command_done_finish (self, command_done_new (request, MBIM_STATUS_ERROR_INVALID_PARAMETERS));
       return;
     }
@@ -417,8 +418,8 @@ handle_slot_info (EsimTestFakeMbim *self, const MbimMessage *request, const guin
   slot = get32 (info);
   msg = command_done_new (request, MBIM_STATUS_ERROR_NONE);
   put32 (msg, slot);
-  put32 (msg, slot == self->esim_slot ? MBIM_UICC_SLOT_STATE_ACTIVE_ESIM :
-                                        MBIM_UICC_SLOT_STATE_EMPTY);
+  put32 (msg,
+         slot == self->esim_slot ? MBIM_UICC_SLOT_STATE_ACTIVE_ESIM : MBIM_UICC_SLOT_STATE_EMPTY);
   command_done_finish (self, msg);
 }
 
@@ -470,7 +471,7 @@ static void
 fake_mbim_handle (EsimTestFakeMbim *self, const MbimMessage *message)
 {
   guint32 tid = mbim_message_get_transaction_id (message);
-  g_autoptr(MbimMessage) reply = NULL;
+  g_autoptr (MbimMessage) reply = NULL;
   gsize len = 0;
   const guint8 *raw;
 
@@ -506,7 +507,7 @@ static void
 fake_mbim_next (EsimTestFakeMbim *self)
 {
   while (!self->busy && !self->dying && !g_queue_is_empty (&self->requests)) {
-    g_autoptr(MbimMessage) message = g_queue_pop_head (&self->requests);
+    g_autoptr (MbimMessage) message = g_queue_pop_head (&self->requests);
 
     self->busy = TRUE;
     fake_mbim_handle (self, message);
@@ -554,7 +555,7 @@ fake_mbim_card_event (EsimTestFakeCardEvent event, gpointer user_data)
 EsimTestFakeMbim *
 esim_test_fake_mbim_new (EsimTestSim *sim, GError **error)
 {
-  g_autoptr(EsimTestFakeMbim) self = g_new0 (EsimTestFakeMbim, 1);
+  g_autoptr (EsimTestFakeMbim) self = g_new0 (EsimTestFakeMbim, 1);
 
   self->in = g_byte_array_new ();
   self->channels = g_hash_table_new (NULL, NULL);
@@ -563,8 +564,8 @@ esim_test_fake_mbim_new (EsimTestSim *sim, GError **error)
   self->class_byte_type = -1;
   self->last_class_byte_type = -1;
   self->n_slots = 1;
-  self->card = esim_test_fake_card_new (esim_test_sim_get_socket (sim), fake_mbim_card_event,
-                                        self, error);
+  self->card
+    = esim_test_fake_card_new (esim_test_sim_get_socket (sim), fake_mbim_card_event, self, error);
   if (self->card == NULL)
     return NULL;
   self->pty = esim_test_fake_pty_new (fake_mbim_read_cb, self, error);

@@ -41,8 +41,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Modem, modem_free)
 static Modem *
 modem_new (guint slot)
 {
-  g_autoptr(Modem) m = g_new0 (Modem, 1);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = g_new0 (Modem, 1);
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *upp = esim_test_shared_path ("fixtures/upp/TS48v1_A.der");
   g_autofree gchar *a = g_strdup_printf ("%s,iccid=" ICCID_A ",state=enabled", upp);
   g_autofree gchar *c = g_strdup_printf ("%s,iccid=" ICCID_C, upp);
@@ -52,9 +52,9 @@ modem_new (guint slot)
   g_assert_no_error (error);
   m->fake = esim_test_fake_mbim_new (m->sim, &error);
   g_assert_no_error (error);
-  m->transport = g_object_new (ESIM_TYPE_TRANSPORT_MBIM, "kind", "mbim", "device",
-                               esim_test_fake_mbim_get_path (m->fake), "slot", slot, "proxy",
-                               FALSE, NULL);
+  m->transport
+    = g_object_new (ESIM_TYPE_TRANSPORT_MBIM, "kind", "mbim", "device",
+                    esim_test_fake_mbim_get_path (m->fake), "slot", slot, "proxy", FALSE, NULL);
   g_object_set_data_full (G_OBJECT (m->transport), "fake", m->fake,
                           (GDestroyNotify) esim_test_fake_mbim_free);
   return g_steal_pointer (&m);
@@ -63,8 +63,8 @@ modem_new (guint slot)
 static Modem *
 modem_open (void)
 {
-  g_autoptr(Modem) m = modem_new (0);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_new (0);
+  g_autoptr (GError) error = NULL;
 
   g_assert_true (sync_open (m->transport, &error));
   g_assert_no_error (error);
@@ -74,9 +74,9 @@ modem_open (void)
 static void
 test_channels (void)
 {
-  g_autoptr(Modem) m = modem_open ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) fci = NULL;
+  g_autoptr (Modem) m = modem_open ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) fci = NULL;
   guint channel;
 
   channel = sync_open_channel_aid (m->transport, ISDR_AID, &fci, &error);
@@ -109,8 +109,8 @@ test_channels (void)
 static void
 test_channel_limit (void)
 {
-  g_autoptr(Modem) m = modem_open ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_open ();
+  g_autoptr (GError) error = NULL;
   guint c1, c2, c3;
 
   esim_test_fake_mbim_set_max_channels (m->fake, 2);
@@ -135,8 +135,8 @@ test_channel_limit (void)
 static void
 test_status_mapping (void)
 {
-  g_autoptr(Modem) m = modem_open ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_open ();
+  g_autoptr (GError) error = NULL;
   guint channel = sync_open_channel (m->transport, &error);
   guint n = esim_test_fake_mbim_get_request_count (m->fake);
 
@@ -172,8 +172,8 @@ test_status_mapping (void)
 static void
 test_select_p2 (void)
 {
-  g_autoptr(Modem) m = modem_open ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_open ();
+  g_autoptr (GError) error = NULL;
   guint channel;
   guint n;
 
@@ -200,8 +200,8 @@ test_select_p2 (void)
 static void
 test_class_byte_type (void)
 {
-  g_autoptr(Modem) m = modem_open ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_open ();
+  g_autoptr (GError) error = NULL;
   guint channel = sync_open_channel (m->transport, &error);
   guint n;
 
@@ -228,8 +228,8 @@ test_class_byte_type (void)
 static void
 test_slow (void)
 {
-  g_autoptr(Modem) m = modem_open ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_open ();
+  g_autoptr (GError) error = NULL;
   guint channel = sync_open_channel (m->transport, &error);
   gint64 start = g_get_monotonic_time ();
 
@@ -242,13 +242,13 @@ test_slow (void)
 static void
 test_gone (void)
 {
-  g_autoptr(Modem) m = modem_open ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) apdu = sync_bytes ("81E2910006BF3E035C015A");
+  g_autoptr (Modem) m = modem_open ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) apdu = sync_bytes ("81E2910006BF3E035C015A");
   guint channel = sync_open_channel (m->transport, &error);
   gboolean gone = FALSE;
   SyncWaiter w = { 0 };
-  g_autoptr(GBytes) r = NULL;
+  g_autoptr (GBytes) r = NULL;
 
   g_signal_connect (m->transport, "gone", G_CALLBACK (sync_gone_cb), &gone);
   esim_test_fake_mbim_set_delay (m->fake, 200);
@@ -270,11 +270,11 @@ test_gone (void)
 static void
 test_slots (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* the eUICC in the second of two slots, the first one mapped */
   {
-    g_autoptr(Modem) m = modem_new (2);
+    g_autoptr (Modem) m = modem_new (2);
     guint channel;
 
     esim_test_fake_mbim_set_slots (m->fake, 2, 1, 0);
@@ -291,7 +291,7 @@ test_slots (void)
   }
   /* slot 0 is the mapped one, here the empty first slot */
   {
-    g_autoptr(Modem) m = modem_new (0);
+    g_autoptr (Modem) m = modem_new (0);
 
     esim_test_fake_mbim_set_slots (m->fake, 2, 1, 0);
     g_assert_true (sync_open (m->transport, &error));
@@ -302,7 +302,7 @@ test_slots (void)
   }
   /* a slot the modem does not have, and an empty one */
   {
-    g_autoptr(Modem) m = modem_new (3);
+    g_autoptr (Modem) m = modem_new (3);
 
     esim_test_fake_mbim_set_slots (m->fake, 2, 1, 1);
     g_assert_false (sync_open (m->transport, &error));
@@ -310,7 +310,7 @@ test_slots (void)
     g_clear_error (&error);
   }
   {
-    g_autoptr(Modem) m = modem_new (1);
+    g_autoptr (Modem) m = modem_new (1);
 
     esim_test_fake_mbim_set_slots (m->fake, 2, 1, 1);
     g_assert_false (sync_open (m->transport, &error));
@@ -321,8 +321,8 @@ test_slots (void)
   }
   /* a modem without slot mappings has slot 1 only */
   {
-    g_autoptr(Modem) m1 = modem_new (1);
-    g_autoptr(Modem) m2 = modem_new (2);
+    g_autoptr (Modem) m1 = modem_new (1);
+    g_autoptr (Modem) m2 = modem_new (2);
 
     esim_test_fake_mbim_set_slots (m1->fake, 0, 0, 0);
     esim_test_fake_mbim_set_slots (m2->fake, 0, 0, 0);
@@ -344,9 +344,9 @@ refreshed_cb (EsimTransport *transport, gpointer user_data)
 static void
 test_refresh_indication (void)
 {
-  g_autoptr(Modem) m = modem_new (0);
-  g_autoptr(EsimEs10) es10 = esim_es10_new (m->transport, NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Modem) m = modem_new (0);
+  g_autoptr (EsimEs10) es10 = esim_es10_new (m->transport, NULL);
+  g_autoptr (GError) error = NULL;
   SyncWaiter w = { 0 };
   gboolean refreshed = FALSE;
 

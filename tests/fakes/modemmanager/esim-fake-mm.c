@@ -44,28 +44,28 @@
 #define CONTROL_NAME "org.esimd.Test.FakeModemManager"
 #define CONTROL_PATH "/org/esimd/Test/FakeModemManager"
 
-static const gchar control_xml[] =
-  "<node>"
-  " <interface name='org.esimd.Test.FakeModemManager'>"
-  "  <method name='AddModem'>"
-  "   <arg name='sim_socket' type='s' direction='in'/>"
-  "   <arg name='options' type='a{sv}' direction='in'/>"
-  "   <arg name='modem' type='o' direction='out'/>"
-  "  </method>"
-  "  <method name='RemoveModem'><arg name='modem' type='o' direction='in'/></method>"
-  "  <method name='Restart'><arg name='down_ms' type='u' direction='in'/></method>"
-  "  <method name='GetModems'><arg name='modems' type='ao' direction='out'/></method>"
-  "  <method name='SetSimChanged'><arg name='modem' type='o' direction='in'/></method>"
-  "  <method name='DropRefreshIndications'>"
-  "   <arg name='modem' type='o' direction='in'/>"
-  "   <arg name='drop' type='b' direction='in'/>"
-  "  </method>"
-  "  <method name='GetIndicationCount'>"
-  "   <arg name='modem' type='o' direction='in'/>"
-  "   <arg name='count' type='u' direction='out'/>"
-  "  </method>"
-  " </interface>"
-  "</node>";
+static const gchar control_xml[]
+  = "<node>"
+    " <interface name='org.esimd.Test.FakeModemManager'>"
+    "  <method name='AddModem'>"
+    "   <arg name='sim_socket' type='s' direction='in'/>"
+    "   <arg name='options' type='a{sv}' direction='in'/>"
+    "   <arg name='modem' type='o' direction='out'/>"
+    "  </method>"
+    "  <method name='RemoveModem'><arg name='modem' type='o' direction='in'/></method>"
+    "  <method name='Restart'><arg name='down_ms' type='u' direction='in'/></method>"
+    "  <method name='GetModems'><arg name='modems' type='ao' direction='out'/></method>"
+    "  <method name='SetSimChanged'><arg name='modem' type='o' direction='in'/></method>"
+    "  <method name='DropRefreshIndications'>"
+    "   <arg name='modem' type='o' direction='in'/>"
+    "   <arg name='drop' type='b' direction='in'/>"
+    "  </method>"
+    "  <method name='GetIndicationCount'>"
+    "   <arg name='modem' type='o' direction='in'/>"
+    "   <arg name='count' type='u' direction='out'/>"
+    "  </method>"
+    " </interface>"
+    "</node>";
 
 typedef struct {
   EsimFakeQmiModem *qmi;
@@ -134,8 +134,8 @@ fake_modem_free (FakeModem *fm)
 static void
 fake_modem_export_sims (FakeModem *fm, FakeMm *mm)
 {
-  g_autoptr(GStrvBuilder) slots = g_strv_builder_new ();
-  g_auto(GStrv) strv = NULL;
+  g_autoptr (GStrvBuilder) slots = g_strv_builder_new ();
+  g_auto (GStrv) strv = NULL;
   g_autofree gchar *active = NULL;
 
   for (guint i = 0; i < fm->sims->len; i++) {
@@ -145,7 +145,7 @@ fake_modem_export_sims (FakeModem *fm, FakeMm *mm)
   }
   g_ptr_array_set_size (fm->sims, 0);
   for (guint i = 1; i <= fm->n_slots; i++) {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     g_autofree gchar *path = NULL;
     MmGdbusSim *sim;
 
@@ -222,14 +222,13 @@ fake_mm_find (FakeMm *mm, const gchar *path, GDBusMethodInvocation *invocation)
 static gboolean
 fake_mm_request_name (FakeMm *mm, const gchar *name, GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
   guint32 result = 0;
 
-  reply = g_dbus_connection_call_sync (mm->connection, "org.freedesktop.DBus",
-                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "RequestName", g_variant_new ("(su)", name, 0x4),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       error);
+  reply = g_dbus_connection_call_sync (
+    mm->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+    "RequestName", g_variant_new ("(su)", name, 0x4), G_VARIANT_TYPE ("(u)"),
+    G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
   if (reply == NULL)
     return FALSE;
   g_variant_get (reply, "(u)", &result);
@@ -243,7 +242,7 @@ fake_mm_request_name (FakeMm *mm, const gchar *name, GError **error)
 static void
 fake_mm_up (FakeMm *mm)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   mm->manager = g_dbus_object_manager_server_new (MM_PATH);
   mm->manager_iface = mm_gdbus_org_freedesktop_modem_manager1_skeleton_new ();
@@ -263,14 +262,13 @@ fake_mm_up (FakeMm *mm)
 static void
 fake_mm_down (FakeMm *mm)
 {
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
 
   /* the name goes first, as when the process exits */
-  reply = g_dbus_connection_call_sync (mm->connection, "org.freedesktop.DBus",
-                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "ReleaseName", g_variant_new ("(s)", MM_NAME),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       NULL);
+  reply = g_dbus_connection_call_sync (
+    mm->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+    "ReleaseName", g_variant_new ("(s)", MM_NAME), G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE,
+    -1, NULL, NULL);
   for (guint i = 0; i < mm->modems->len; i++)
     fake_modem_unexport (g_ptr_array_index (mm->modems, i), mm);
   g_dbus_object_manager_server_set_connection (mm->manager, NULL);
@@ -301,9 +299,9 @@ restart_up_cb (gpointer user_data)
 static void
 handle_add_modem (FakeMm *mm, GVariant *params, GDBusMethodInvocation *invocation)
 {
-  g_autoptr(GVariantDict) options = NULL;
-  g_autoptr(GVariant) options_v = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GVariantDict) options = NULL;
+  g_autoptr (GVariant) options_v = NULL;
+  g_autoptr (GError) error = NULL;
   const gchar *socket_path = NULL;
   FakeModem *fm;
 
@@ -351,8 +349,8 @@ control_method_cb (GDBusConnection *connection, const gchar *sender, const gchar
   if (g_str_equal (method, "AddModem")) {
     handle_add_modem (mm, params, invocation);
   } else if (g_str_equal (method, "GetModems")) {
-    g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-    g_auto(GStrv) paths = NULL;
+    g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+    g_auto (GStrv) paths = NULL;
 
     for (guint i = 0; i < mm->modems->len; i++) {
       fm = g_ptr_array_index (mm->modems, i);
@@ -360,8 +358,7 @@ control_method_cb (GDBusConnection *connection, const gchar *sender, const gchar
         g_strv_builder_add (b, fm->path);
     }
     paths = g_strv_builder_end (b);
-    g_dbus_method_invocation_return_value (invocation,
-                                           g_variant_new ("(^ao)", paths));
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^ao)", paths));
   } else if (g_str_equal (method, "Restart")) {
     Restart *restart = g_new0 (Restart, 1);
     guint down_ms = 0;
@@ -393,8 +390,8 @@ control_method_cb (GDBusConnection *connection, const gchar *sender, const gchar
       g_dbus_method_invocation_return_value (
         invocation, g_variant_new ("(u)", esim_fake_qmi_modem_get_indication_count (fm->qmi)));
     } else {
-      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                             G_DBUS_ERROR_UNKNOWN_METHOD, "no method %s", method);
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                                             "no method %s", method);
     }
   }
 }
@@ -411,8 +408,8 @@ quit_cb (gpointer user_data)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusNodeInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDBusNodeInfo) info = NULL;
   FakeMm mm = { 0 };
 
   mm.connection = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
@@ -427,8 +424,9 @@ main (int argc, char **argv)
   info = g_dbus_node_info_new_for_xml (control_xml, &error);
   g_assert_no_error (error);
   if (g_dbus_connection_register_object (mm.connection, CONTROL_PATH, info->interfaces[0],
-                                         &control_vtable, &mm, NULL, &error) == 0 ||
-      !fake_mm_request_name (&mm, CONTROL_NAME, &error)) {
+                                         &control_vtable, &mm, NULL, &error)
+        == 0
+      || !fake_mm_request_name (&mm, CONTROL_NAME, &error)) {
     g_printerr ("esim-fake-mm: %s\n", error->message);
     return 1;
   }

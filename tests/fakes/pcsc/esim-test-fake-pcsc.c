@@ -49,7 +49,7 @@ static Pcscd *pcscd;
 static void
 rm_rf (const gchar *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const gchar *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
@@ -124,8 +124,8 @@ pick_ports (guint16 *port, GError **error)
         addr.sin_port = htons (ntohs (addr.sin_port) + 1);
       ok = fds[i] >= 0 && bind (fds[i], (struct sockaddr *) &addr, sizeof (addr)) == 0;
       if (ok && i == 0)
-        ok = getsockname (fds[0], (struct sockaddr *) &addr, &len) == 0 &&
-             ntohs (addr.sin_port) < 0xffff - ESIM_TEST_FAKE_PCSC_SLOTS;
+        ok = getsockname (fds[0], (struct sockaddr *) &addr, &len) == 0
+             && ntohs (addr.sin_port) < 0xffff - ESIM_TEST_FAKE_PCSC_SLOTS;
       if (fds[i] >= 0)
         bound = i + 1;
       if (ok && i == 0)
@@ -136,8 +136,7 @@ pick_ports (guint16 *port, GError **error)
     if (ok)
       return TRUE;
   }
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                       "no free TCP ports for vpcd");
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE, "no free TCP ports for vpcd");
   return FALSE;
 }
 
@@ -153,10 +152,9 @@ listen_unix (const gchar *path, GError **error)
   }
   fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   g_strlcpy (addr.sun_path, path, sizeof (addr.sun_path));
-  if (fd < 0 || bind (fd, (struct sockaddr *) &addr, sizeof (addr)) != 0 ||
-      listen (fd, 64) != 0) {
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot listen on %s: %s",
-                 path, g_strerror (errno));
+  if (fd < 0 || bind (fd, (struct sockaddr *) &addr, sizeof (addr)) != 0 || listen (fd, 64) != 0) {
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot listen on %s: %s", path,
+                 g_strerror (errno));
     if (fd >= 0)
       close (fd);
     return -1;
@@ -185,8 +183,8 @@ pcscd_spawn (const gchar *program, GError **error)
   g_autofree gchar *conf_path = g_build_filename (conf_dir, "vpcd", NULL);
   g_autofree gchar *log_path = g_build_filename (pcscd->dir, "pcscd.log", NULL);
   g_autofree gchar *conf = NULL;
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto (GStrv) envp = g_get_environ ();
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   const gchar *driver = getenv_required ("ESIM_TEST_VPCD_DRIVER", error);
   gboolean debug = g_getenv ("ESIM_TEST_PCSCD_DEBUG") != NULL;
   int listen_fd;
@@ -199,7 +197,8 @@ pcscd_spawn (const gchar *program, GError **error)
     return FALSE;
   /* DEVICENAME /dev/null:PORT makes vpcd listen on PORT + slot */
   conf = g_strdup_printf ("FRIENDLYNAME \"%s\"\nDEVICENAME /dev/null:%u\nLIBPATH %s\n"
-                          "CHANNELID %u\n", FRIENDLY_NAME, pcscd->port, driver, pcscd->port);
+                          "CHANNELID %u\n",
+                          FRIENDLY_NAME, pcscd->port, driver, pcscd->port);
   if (g_mkdir (conf_dir, 0700) != 0 || !g_file_set_contents (conf_path, conf, -1, error)) {
     if (error != NULL && *error == NULL)
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", conf_dir,
@@ -227,12 +226,10 @@ pcscd_spawn (const gchar *program, GError **error)
     g_ptr_array_add (argv, (gpointer) "--apdu");
   }
   g_ptr_array_add (argv, NULL);
-  ok = g_spawn_async_with_pipes_and_fds (NULL, (const gchar *const *) argv->pdata,
-                                         (const gchar *const *) envp,
-                                         G_SPAWN_DO_NOT_REAP_CHILD, child_setup, NULL,
-                                         -1, debug ? -1 : log_fd, debug ? -1 : log_fd,
-                                         source_fds, target_fds, 1,
-                                         &pcscd->pid, NULL, NULL, NULL, error);
+  ok = g_spawn_async_with_pipes_and_fds (
+    NULL, (const gchar *const *) argv->pdata, (const gchar *const *) envp,
+    G_SPAWN_DO_NOT_REAP_CHILD, child_setup, NULL, -1, debug ? -1 : log_fd, debug ? -1 : log_fd,
+    source_fds, target_fds, 1, &pcscd->pid, NULL, NULL, NULL, error);
   close (listen_fd);
   if (log_fd >= 0)
     close (log_fd);
@@ -255,7 +252,7 @@ pcscd_wait_readers (GError **error)
   while (g_get_monotonic_time () < deadline) {
     LPSTR list = NULL;
     DWORD len = SCARD_AUTOALLOCATE;
-    g_autoptr(GPtrArray) ours = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) ours = g_ptr_array_new_with_free_func (g_free);
 
     if (waitpid (pcscd->pid, NULL, WNOHANG) == pcscd->pid) {
       g_autofree gchar *log = pcscd_log_tail ();
@@ -300,7 +297,7 @@ pcscd_wait_readers (GError **error)
 static void
 remove_stale_dirs (void)
 {
-  g_autoptr(GDir) tmp = g_dir_open (g_get_tmp_dir (), 0, NULL);
+  g_autoptr (GDir) tmp = g_dir_open (g_get_tmp_dir (), 0, NULL);
   const gchar *name;
 
   while (tmp != NULL && (name = g_dir_read_name (tmp)) != NULL) {
@@ -313,8 +310,8 @@ remove_stale_dirs (void)
       continue;
     dir = g_build_filename (g_get_tmp_dir (), name, NULL);
     owner_path = g_build_filename (dir, "owner", NULL);
-    if (!g_file_get_contents (owner_path, &owner, NULL, NULL) ||
-        !g_ascii_string_to_unsigned (g_strstrip (owner), 10, 1, G_MAXINT, &pid, NULL))
+    if (!g_file_get_contents (owner_path, &owner, NULL, NULL)
+        || !g_ascii_string_to_unsigned (g_strstrip (owner), 10, 1, G_MAXINT, &pid, NULL))
       continue;
     if (kill ((pid_t) pid, 0) != 0 && errno == ESRCH)
       rm_rf (dir);
@@ -348,8 +345,8 @@ esim_test_fake_pcsc_start (GError **error)
   pcscd->socket_path = g_build_filename (pcscd->dir, "pcscd.comm", NULL);
   /* libpcsclite reads it once, at its first call: this one */
   g_setenv ("PCSCLITE_CSOCK_NAME", pcscd->socket_path, TRUE);
-  if (!pick_ports (&pcscd->port, error) || !pcscd_spawn (program, error) ||
-      !pcscd_wait_readers (error)) {
+  if (!pick_ports (&pcscd->port, error) || !pcscd_spawn (program, error)
+      || !pcscd_wait_readers (error)) {
     pcscd_stop ();
     return FALSE;
   }
@@ -369,8 +366,8 @@ static gboolean
 wait_for_card (guint slot, gboolean present, GPid vicc, GError **error)
 {
   gint64 deadline = g_get_monotonic_time () + STATE_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-  SCARD_READERSTATE state = { .szReader = pcscd->readers[slot],
-                              .dwCurrentState = SCARD_STATE_UNAWARE };
+  SCARD_READERSTATE state
+    = { .szReader = pcscd->readers[slot], .dwCurrentState = SCARD_STATE_UNAWARE };
 
   for (;;) {
     gint64 left = (deadline - g_get_monotonic_time ()) / G_TIME_SPAN_MILLISECOND;
@@ -406,7 +403,7 @@ EsimTestVicc *
 esim_test_vicc_insert (EsimTestSim *sim, guint slot, const gchar *atr_hex, GError **error)
 {
   g_autofree gchar *port = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   EsimTestVicc *vicc;
   GPid pid = 0;
 
@@ -434,8 +431,8 @@ esim_test_vicc_insert (EsimTestSim *sim, guint slot, const gchar *atr_hex, GErro
     g_ptr_array_add (argv, (gpointer) atr_hex);
   }
   g_ptr_array_add (argv, NULL);
-  if (!g_spawn_async (NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                      child_setup, NULL, &pid, error))
+  if (!g_spawn_async (NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, child_setup,
+                      NULL, &pid, error))
     return NULL;
   if (!wait_for_card (slot, TRUE, pid, error)) {
     kill (pid, SIGTERM);
@@ -452,7 +449,7 @@ esim_test_vicc_insert (EsimTestSim *sim, guint slot, const gchar *atr_hex, GErro
 void
 esim_test_vicc_remove (EsimTestVicc *vicc)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (vicc == NULL)
     return;

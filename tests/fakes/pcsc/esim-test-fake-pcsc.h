@@ -24,8 +24,7 @@ G_BEGIN_DECLS
 
 /* a pcsc transport on the name of a free vpcd reader slot, with sim
  * inserted; finalizing the transport pulls the card */
-EsimTransport *esim_test_fake_pcsc_transport_new (EsimTestSim *sim,
-                                                  GError **error);
+EsimTransport *esim_test_fake_pcsc_transport_new (EsimTestSim *sim, GError **error);
 
 /* pulls the card of a transport from esim_test_fake_pcsc_transport_new()
  * and waits until pcscd sees the reader empty */
@@ -39,9 +38,7 @@ const gchar *esim_test_fake_pcsc_get_reader (guint slot);
 typedef struct _EsimTestVicc EsimTestVicc;
 /* inserts sim as a card into a vpcd slot and waits until pcscd sees it;
  * atr_hex presents another ATR than the card's (NULL for the card's) */
-EsimTestVicc *esim_test_vicc_insert (EsimTestSim *sim,
-                                     guint slot,
-                                     const gchar *atr_hex,
+EsimTestVicc *esim_test_vicc_insert (EsimTestSim *sim, guint slot, const gchar *atr_hex,
                                      GError **error);
 /* pulls the card out and waits until pcscd sees the slot empty */
 void esim_test_vicc_remove (EsimTestVicc *vicc);

@@ -33,10 +33,10 @@
 
 #include "esim-transport-socket.h"
 
-#define VPCD_CTRL_OFF   0x00
-#define VPCD_CTRL_ON    0x01
+#define VPCD_CTRL_OFF 0x00
+#define VPCD_CTRL_ON 0x01
 #define VPCD_CTRL_RESET 0x02
-#define VPCD_CTRL_ATR   0x04
+#define VPCD_CTRL_ATR 0x04
 
 static gboolean
 read_all (int fd, guint8 *buf, gsize len)
@@ -76,7 +76,7 @@ write_all (int fd, const guint8 *buf, gsize len)
 static GBytes *
 sim_exchange (int sim, guint8 type, const guint8 *payload, gsize len)
 {
-  g_autoptr(GByteArray) frame = g_byte_array_sized_new ((guint) len + 5);
+  g_autoptr (GByteArray) frame = g_byte_array_sized_new ((guint) len + 5);
   guint32 n = (guint32) len + 1;
   guint8 header[5] = { n >> 24, n >> 16, n >> 8, n, type };
   g_autofree guint8 *reply = NULL;
@@ -87,8 +87,8 @@ sim_exchange (int sim, guint8 type, const guint8 *payload, gsize len)
   g_byte_array_append (frame, payload, (guint) len);
   if (!write_all (sim, frame->data, frame->len) || !read_all (sim, reply_header, 4))
     return NULL;
-  reply_len = ((guint32) reply_header[0] << 24) | ((guint32) reply_header[1] << 16) |
-              ((guint32) reply_header[2] << 8) | reply_header[3];
+  reply_len = ((guint32) reply_header[0] << 24) | ((guint32) reply_header[1] << 16)
+              | ((guint32) reply_header[2] << 8) | reply_header[3];
   if (reply_len < 1 || reply_len > ESIM_SOCKET_MAX_FRAME)
     return NULL;
   reply = g_malloc (reply_len);
@@ -104,7 +104,7 @@ static gboolean
 vpcd_send (int vpcd, GBytes *payload)
 {
   gsize len = g_bytes_get_size (payload);
-  g_autoptr(GByteArray) msg = g_byte_array_sized_new ((guint) len + 2);
+  g_autoptr (GByteArray) msg = g_byte_array_sized_new ((guint) len + 2);
   guint8 header[2] = { len >> 8, len };
 
   if (len > 0xffff)
@@ -172,7 +172,7 @@ quick_ack (int fd)
 static void
 relay (int vpcd, int sim, GBytes *atr_override)
 {
-  g_autoptr(GBytes) atr = NULL;
+  g_autoptr (GBytes) atr = NULL;
 
   atr = sim_exchange (sim, ESIM_SOCKET_MSG_RESET, NULL, 0);
   if (atr == NULL)
@@ -219,7 +219,7 @@ relay (int vpcd, int sim, GBytes *atr_override)
         break;
       }
     } else if (len > 1) {
-      g_autoptr(GBytes) rapdu = sim_exchange (sim, ESIM_SOCKET_MSG_APDU, msg, len);
+      g_autoptr (GBytes) rapdu = sim_exchange (sim, ESIM_SOCKET_MSG_APDU, msg, len);
 
       if (rapdu == NULL || !vpcd_send (vpcd, rapdu))
         return;
@@ -230,7 +230,7 @@ relay (int vpcd, int sim, GBytes *atr_override)
 static GBytes *
 parse_hex (const gchar *hex)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr (GByteArray) out = g_byte_array_new ();
 
   for (const gchar *p = hex; *p != '\0';) {
     gint hi, lo;
@@ -262,13 +262,12 @@ main (int argc, char **argv)
     { "host", 0, 0, G_OPTION_ARG_STRING, &host, "vpcd address (127.0.0.1)", "ADDRESS" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "vpcd port of the reader slot", "PORT" },
     { "socket", 0, 0, G_OPTION_ARG_FILENAME, &sim_path, "socket of the simulated eUICC", "PATH" },
-    { "atr", 0, 0, G_OPTION_ARG_STRING, &atr_hex, "present this ATR instead of the card's",
-      "HEX" },
+    { "atr", 0, 0, G_OPTION_ARG_STRING, &atr_hex, "present this ATR instead of the card's", "HEX" },
     G_OPTION_ENTRY_NULL
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- virtual ICC for vpcd");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) atr_override = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("- virtual ICC for vpcd");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) atr_override = NULL;
   int sim;
   int vpcd;
 

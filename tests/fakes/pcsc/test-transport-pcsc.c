@@ -28,8 +28,8 @@ hex_bytes (const gchar *hex)
   guint8 *data = g_malloc (len);
 
   for (gsize i = 0; i < len; i++)
-    data[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) << 4 |
-                        g_ascii_xdigit_value (hex[2 * i + 1]));
+    data[i]
+      = (guint8) (g_ascii_xdigit_value (hex[2 * i]) << 4 | g_ascii_xdigit_value (hex[2 * i + 1]));
   return g_bytes_new_take (data, len);
 }
 
@@ -84,7 +84,7 @@ static gboolean
 open_aid_sync (EsimTransport *transport, const gchar *aid_hex, guint *channel, GBytes **fci,
                GError **error)
 {
-  g_autoptr(GBytes) aid = hex_bytes (aid_hex);
+  g_autoptr (GBytes) aid = hex_bytes (aid_hex);
   Waiter w = { 0 };
   gboolean ok;
 
@@ -99,7 +99,7 @@ open_aid_sync (EsimTransport *transport, const gchar *aid_hex, guint *channel, G
 static GBytes *
 transmit_sync (EsimTransport *transport, guint channel, const gchar *apdu_hex, GError **error)
 {
-  g_autoptr(GBytes) apdu = hex_bytes (apdu_hex);
+  g_autoptr (GBytes) apdu = hex_bytes (apdu_hex);
   Waiter w = { 0 };
   GBytes *rapdu;
 
@@ -134,8 +134,8 @@ rapdu_sw (GBytes *rapdu)
 static EsimTestSim *
 sim_start (const gchar *first_arg, ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
   EsimTestSim *sim;
   va_list ap;
 
@@ -153,18 +153,18 @@ sim_start (const gchar *first_arg, ...)
 static void
 assert_get_eid (EsimTransport *transport, guint channel)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree gchar *store = g_strdup_printf ("%02XE2910006BF3E035C015A00",
-                                             esim_apdu_cla_for_channel (0x80, channel));
-  g_autoptr(GBytes) rapdu = transmit_sync (transport, channel, store, &error);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *store
+    = g_strdup_printf ("%02XE2910006BF3E035C015A00", esim_apdu_cla_for_channel (0x80, channel));
+  g_autoptr (GBytes) rapdu = transmit_sync (transport, channel, store, &error);
   g_autofree gchar *hex = NULL;
   guint16 sw;
 
   g_assert_no_error (error);
   sw = rapdu_sw (rapdu);
   if ((sw & 0xff00) == 0x6100) {
-    g_autofree gchar *get = g_strdup_printf ("%02XC00000%02X",
-                                             esim_apdu_cla_for_channel (0x00, channel), sw & 0xff);
+    g_autofree gchar *get
+      = g_strdup_printf ("%02XC00000%02X", esim_apdu_cla_for_channel (0x00, channel), sw & 0xff);
 
     g_clear_pointer (&rapdu, g_bytes_unref);
     rapdu = transmit_sync (transport, channel, get, &error);
@@ -179,12 +179,12 @@ assert_get_eid (EsimTransport *transport, guint channel)
 static void
 test_reader_by_name (void)
 {
-  g_autoptr(EsimTestSim) sim = sim_start (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTestVicc) vicc = esim_test_vicc_insert (sim, 0, NULL, &error);
-  g_autoptr(EsimTransport) transport = NULL;
-  g_autoptr(GBytes) fci = NULL;
-  g_autoptr(GBytes) atr = NULL;
+  g_autoptr (EsimTestSim) sim = sim_start (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTestVicc) vicc = esim_test_vicc_insert (sim, 0, NULL, &error);
+  g_autoptr (EsimTransport) transport = NULL;
+  g_autoptr (GBytes) fci = NULL;
+  g_autoptr (GBytes) atr = NULL;
   g_autofree gchar *reader = NULL;
   g_autofree gchar *atr_hex = NULL;
   guint channel = 0;
@@ -223,11 +223,11 @@ test_reader_by_name (void)
 static void
 test_first_reader_with_card (void)
 {
-  g_autoptr(EsimTestSim) sim = sim_start (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTransport) empty = NULL;
-  g_autoptr(EsimTransport) transport = NULL;
-  g_autoptr(EsimTestVicc) vicc = NULL;
+  g_autoptr (EsimTestSim) sim = sim_start (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTransport) empty = NULL;
+  g_autoptr (EsimTransport) transport = NULL;
+  g_autoptr (EsimTestVicc) vicc = NULL;
   g_autofree gchar *reader = NULL;
   guint channel = 0;
 
@@ -258,11 +258,11 @@ test_first_reader_with_card (void)
 static void
 test_unknown_reader (void)
 {
-  g_autoptr(EsimTestSim) sim = sim_start (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTestVicc) vicc = esim_test_vicc_insert (sim, 0, NULL, &error);
-  g_autoptr(EsimTransport) transport = esim_transport_pcsc_new ("No Such Reader 00 00");
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (EsimTestSim) sim = sim_start (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTestVicc) vicc = esim_test_vicc_insert (sim, 0, NULL, &error);
+  g_autoptr (EsimTransport) transport = esim_transport_pcsc_new ("No Such Reader 00 00");
+  g_autoptr (GBytes) rapdu = NULL;
 
   g_assert_no_error (error);
   g_assert_nonnull (vicc);
@@ -287,10 +287,10 @@ gone_cb (EsimTransport *transport, gpointer user_data)
 static void
 test_card_removal (void)
 {
-  g_autoptr(EsimTestSim) sim = sim_start (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTransport) transport = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (EsimTestSim) sim = sim_start (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTransport) transport = NULL;
+  g_autoptr (GBytes) rapdu = NULL;
   guint channel = 0;
   guint gone = 0;
 
@@ -329,10 +329,10 @@ test_card_vanishes_mid_exchange (void)
 {
   /* MANAGE CHANNEL, SELECT, GET RESPONSE, then the card is gone with
    * the command in flight */
-  g_autoptr(EsimTestSim) sim = sim_start ("--fault", "vanish:4", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTransport) transport = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (EsimTestSim) sim = sim_start ("--fault", "vanish:4", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTransport) transport = NULL;
+  g_autoptr (GBytes) rapdu = NULL;
   guint channel = 0;
   guint gone = 0;
 
@@ -353,8 +353,8 @@ test_card_vanishes_mid_exchange (void)
 static guint
 manage_channel_open (EsimTransport *transport)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) rapdu = transmit_sync (transport, 0, "0070000001", &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) rapdu = transmit_sync (transport, 0, "0070000001", &error);
 
   g_assert_no_error (error);
   g_assert_cmphex (rapdu_sw (rapdu), ==, 0x9000);
@@ -365,10 +365,10 @@ manage_channel_open (EsimTransport *transport)
 static void
 manage_channel_close (EsimTransport *transport, guint channel)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree gchar *apdu = g_strdup_printf ("%02X7080%02X",
-                                            esim_apdu_cla_for_channel (0x00, channel), channel);
-  g_autoptr(GBytes) rapdu = transmit_sync (transport, channel, apdu, &error);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *apdu
+    = g_strdup_printf ("%02X7080%02X", esim_apdu_cla_for_channel (0x00, channel), channel);
+  g_autoptr (GBytes) rapdu = transmit_sync (transport, channel, apdu, &error);
 
   g_assert_no_error (error);
   g_assert_cmphex (rapdu_sw (rapdu), ==, 0x9000);
@@ -377,9 +377,9 @@ manage_channel_close (EsimTransport *transport, guint channel)
 static void
 test_close_closes_channels (void)
 {
-  g_autoptr(EsimTestSim) sim = sim_start (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTransport) watcher = NULL;
+  g_autoptr (EsimTestSim) sim = sim_start (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTransport) watcher = NULL;
   const gchar *reader;
   guint probe;
 
@@ -392,7 +392,7 @@ test_close_closes_channels (void)
   g_assert_no_error (error);
 
   for (guint round = 0; round < 2; round++) {
-    g_autoptr(EsimTransport) transport = esim_transport_pcsc_new (reader);
+    g_autoptr (EsimTransport) transport = esim_transport_pcsc_new (reader);
     guint first = 0;
     guint second = 0;
 
@@ -423,11 +423,11 @@ test_close_closes_channels (void)
 static void
 test_protocol_t1 (void)
 {
-  g_autoptr(EsimTestSim) sim = sim_start (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTestVicc) vicc = esim_test_vicc_insert (sim, 0, T1_ATR, &error);
-  g_autoptr(EsimTransport) transport = NULL;
-  g_autoptr(GBytes) atr = NULL;
+  g_autoptr (EsimTestSim) sim = sim_start (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTestVicc) vicc = esim_test_vicc_insert (sim, 0, T1_ATR, &error);
+  g_autoptr (EsimTransport) transport = NULL;
+  g_autoptr (GBytes) atr = NULL;
   g_autofree gchar *atr_hex = NULL;
   guint channel = 0;
 
@@ -448,12 +448,12 @@ test_protocol_t1 (void)
 static void
 test_busy_and_not_open (void)
 {
-  g_autoptr(EsimTestSim) sim = sim_start (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsimTransport) transport = esim_test_fake_pcsc_transport_new (sim, &error);
-  g_autoptr(GBytes) apdu = hex_bytes ("0070000001");
-  g_autoptr(GBytes) rapdu = NULL;
-  g_autoptr(GBytes) short_aid = hex_bytes ("A0000005");
+  g_autoptr (EsimTestSim) sim = sim_start (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTransport) transport = esim_test_fake_pcsc_transport_new (sim, &error);
+  g_autoptr (GBytes) apdu = hex_bytes ("0070000001");
+  g_autoptr (GBytes) rapdu = NULL;
+  g_autoptr (GBytes) short_aid = hex_bytes ("A0000005");
   Waiter w1 = { 0 };
   Waiter w2 = { 0 };
   guint channel = 0;
@@ -481,13 +481,13 @@ test_busy_and_not_open (void)
   w1.done = FALSE;
 
   /* an AID the card does not have, and one too short to be an AID */
-  g_assert_false (open_aid_sync (transport, "A0000005591010FFFFFFFF8900000999", &channel, NULL,
-                                 &error));
+  g_assert_false (
+    open_aid_sync (transport, "A0000005591010FFFFFFFF8900000999", &channel, NULL, &error));
   g_assert_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND);
   g_clear_error (&error);
   esim_transport_open_channel_async (transport, short_aid, NULL, waiter_cb, &w1);
-  g_assert_false (esim_transport_open_channel_finish (transport, waiter_wait (&w1), &channel,
-                                                      NULL, &error));
+  g_assert_false (
+    esim_transport_open_channel_finish (transport, waiter_wait (&w1), &channel, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_object (&w1.result);
 }

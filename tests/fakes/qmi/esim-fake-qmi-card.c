@@ -64,8 +64,8 @@ read_payload_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   Exchange *exchange = g_task_get_task_data (task);
   gsize got = 0;
 
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &got, NULL) ||
-      got != exchange->reply_len || exchange->reply[0] != ESIM_SOCKET_MSG_RAPDU) {
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &got, NULL)
+      || got != exchange->reply_len || exchange->reply[0] != ESIM_SOCKET_MSG_RAPDU) {
     card_lost (task, "bad reply");
     return;
   }
@@ -87,16 +87,16 @@ read_header_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     card_lost (task, "hung up");
     return;
   }
-  len = ((guint32) exchange->header[0] << 24) | ((guint32) exchange->header[1] << 16) |
-        ((guint32) exchange->header[2] << 8) | exchange->header[3];
+  len = ((guint32) exchange->header[0] << 24) | ((guint32) exchange->header[1] << 16)
+        | ((guint32) exchange->header[2] << 8) | exchange->header[3];
   if (len < 3 || len > ESIM_SOCKET_MAX_FRAME) {
     card_lost (task, "bad frame");
     return;
   }
   exchange->reply = g_malloc (len);
   exchange->reply_len = len;
-  g_input_stream_read_all_async (G_INPUT_STREAM (source), exchange->reply, len,
-                                 G_PRIORITY_DEFAULT, NULL, read_payload_cb, task);
+  g_input_stream_read_all_async (G_INPUT_STREAM (source), exchange->reply, len, G_PRIORITY_DEFAULT,
+                                 NULL, read_payload_cb, task);
 }
 
 static void
@@ -132,12 +132,12 @@ esim_fake_qmi_card_exchange_async (EsimFakeQmiCard *self, GBytes *apdu,
   g_byte_array_append (exchange->request, g_bytes_get_data (apdu, NULL), len);
   self->busy = TRUE;
   if (self->connection == NULL) {
-    g_autoptr(GSocketClient) connector = g_socket_client_new ();
-    g_autoptr(GSocketAddress) address = g_unix_socket_address_new (self->socket_path);
+    g_autoptr (GSocketClient) connector = g_socket_client_new ();
+    g_autoptr (GSocketAddress) address = g_unix_socket_address_new (self->socket_path);
 
     /* a unix socket answers at once: connecting synchronously is fine */
-    self->connection = g_socket_client_connect (connector, G_SOCKET_CONNECTABLE (address), NULL,
-                                                NULL);
+    self->connection
+      = g_socket_client_connect (connector, G_SOCKET_CONNECTABLE (address), NULL, NULL);
     if (self->connection == NULL) {
       card_lost (task, "nobody at the socket");
       return;

@@ -17,13 +17,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EsimFakeQmiCard, esim_fake_qmi_card, ESIM, FAKE_QMI_CARD, GObject)
 
 EsimFakeQmiCard *esim_fake_qmi_card_new (const gchar *socket_path);
-void esim_fake_qmi_card_exchange_async (EsimFakeQmiCard *self,
-                                        GBytes *apdu,
-                                        GAsyncReadyCallback callback,
-                                        gpointer user_data);
+void esim_fake_qmi_card_exchange_async (EsimFakeQmiCard *self, GBytes *apdu,
+                                        GAsyncReadyCallback callback, gpointer user_data);
 /* the response data and SW1 SW2; NULL with an error when the card is gone */
-GBytes *esim_fake_qmi_card_exchange_finish (EsimFakeQmiCard *self,
-                                            GAsyncResult *result,
+GBytes *esim_fake_qmi_card_exchange_finish (EsimFakeQmiCard *self, GAsyncResult *result,
                                             GError **error);
 
 G_END_DECLS

@@ -29,8 +29,8 @@ esim_fake_qmi_write_array (QmiMessage *message, gboolean long_length, const guin
 }
 
 void
-esim_fake_qmi_tlv_array (QmiMessage *message, guint8 type, gboolean long_length,
-                         const guint8 *data, gsize len)
+esim_fake_qmi_tlv_array (QmiMessage *message, guint8 type, gboolean long_length, const guint8 *data,
+                         gsize len)
 {
   gsize start = qmi_message_tlv_write_init (message, type, NULL);
 
@@ -63,7 +63,7 @@ esim_fake_qmi_read_u8 (QmiMessage *message, guint8 type, guint8 *value)
 GBytes *
 esim_fake_qmi_read_array (QmiMessage *message, guint8 type, gboolean long_length)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr (GByteArray) out = g_byte_array_new ();
   gsize start = qmi_message_tlv_read_init (message, type, NULL, NULL);
   gsize offset = 0;
   guint16 len = 0;
@@ -71,9 +71,9 @@ esim_fake_qmi_read_array (QmiMessage *message, guint8 type, gboolean long_length
 
   if (start == 0)
     return NULL;
-  if (long_length ? !qmi_message_tlv_read_guint16 (message, start, &offset, QMI_ENDIAN_LITTLE,
-                                                   &len, NULL)
-                  : !qmi_message_tlv_read_guint8 (message, start, &offset, &len8, NULL))
+  if (long_length
+        ? !qmi_message_tlv_read_guint16 (message, start, &offset, QMI_ENDIAN_LITTLE, &len, NULL)
+        : !qmi_message_tlv_read_guint8 (message, start, &offset, &len8, NULL))
     return NULL;
   if (!long_length)
     len = len8;
@@ -112,21 +112,20 @@ void
 esim_fake_qmi_add_slot_tlvs (QmiMessage *message, guint n_slots, guint sim_slot, guint active_slot,
                              GBytes *eid)
 {
-  static const guint8 atr[] = { 0x3B, 0x9F, 0x96, 0x80, 0x1F, 0xC7, 0x80, 0x31,
-                                0xE0, 0x73, 0xFE, 0x21, 0x1B, 0x63 };
+  static const guint8 atr[]
+    = { 0x3B, 0x9F, 0x96, 0x80, 0x1F, 0xC7, 0x80, 0x31, 0xE0, 0x73, 0xFE, 0x21, 0x1B, 0x63 };
   gsize start;
 
   start = qmi_message_tlv_write_init (message, 0x10, NULL);
   g_assert_true (qmi_message_tlv_write_guint8 (message, (guint8) n_slots, NULL));
   for (guint i = 1; i <= n_slots; i++) {
-    g_assert_true (qmi_message_tlv_write_guint32 (message, QMI_ENDIAN_LITTLE,
-                                                  i == sim_slot ?
-                                                    QMI_UIM_PHYSICAL_CARD_STATE_PRESENT :
-                                                    QMI_UIM_PHYSICAL_CARD_STATE_ABSENT, NULL));
-    g_assert_true (qmi_message_tlv_write_guint32 (message, QMI_ENDIAN_LITTLE,
-                                                  i == active_slot ?
-                                                    QMI_UIM_SLOT_STATE_ACTIVE :
-                                                    QMI_UIM_SLOT_STATE_INACTIVE, NULL));
+    g_assert_true (qmi_message_tlv_write_guint32 (
+      message, QMI_ENDIAN_LITTLE,
+      i == sim_slot ? QMI_UIM_PHYSICAL_CARD_STATE_PRESENT : QMI_UIM_PHYSICAL_CARD_STATE_ABSENT,
+      NULL));
+    g_assert_true (qmi_message_tlv_write_guint32 (
+      message, QMI_ENDIAN_LITTLE,
+      i == active_slot ? QMI_UIM_SLOT_STATE_ACTIVE : QMI_UIM_SLOT_STATE_INACTIVE, NULL));
     g_assert_true (qmi_message_tlv_write_guint8 (message, i == active_slot ? 1 : 0, NULL));
     esim_fake_qmi_write_array (message, FALSE, NULL, 0);
   }
@@ -136,9 +135,9 @@ esim_fake_qmi_add_slot_tlvs (QmiMessage *message, guint n_slots, guint sim_slot,
   g_assert_true (qmi_message_tlv_write_guint8 (message, (guint8) n_slots, NULL));
   for (guint i = 1; i <= n_slots; i++) {
     gboolean present = i == sim_slot;
-    g_assert_true (qmi_message_tlv_write_guint32 (message, QMI_ENDIAN_LITTLE,
-                                                  present ? QMI_UIM_CARD_PROTOCOL_UICC :
-                                                            QMI_UIM_CARD_PROTOCOL_UNKNOWN, NULL));
+    g_assert_true (qmi_message_tlv_write_guint32 (
+      message, QMI_ENDIAN_LITTLE,
+      present ? QMI_UIM_CARD_PROTOCOL_UICC : QMI_UIM_CARD_PROTOCOL_UNKNOWN, NULL));
     g_assert_true (qmi_message_tlv_write_guint8 (message, present ? 1 : 0, NULL));
     esim_fake_qmi_write_array (message, FALSE, atr, present ? sizeof (atr) : 0);
     g_assert_true (qmi_message_tlv_write_guint8 (message, present ? 1 : 0, NULL));
@@ -150,7 +149,7 @@ esim_fake_qmi_add_slot_tlvs (QmiMessage *message, guint n_slots, guint sim_slot,
   for (guint i = 1; i <= n_slots; i++) {
     if (i == sim_slot && eid != NULL)
       esim_fake_qmi_write_array (message, FALSE, g_bytes_get_data (eid, NULL),
-                   g_bytes_get_size (eid));
+                                 g_bytes_get_size (eid));
     else
       esim_fake_qmi_write_array (message, FALSE, NULL, 0);
   }

@@ -16,18 +16,18 @@
 #include "esim-fake-qmi-modem.h"
 
 /* QMI message IDs (libqmi data/qmi-service-ctl.json, qmi-service-uim.json) */
-#define CTL_GET_VERSION_INFO     0x0021
-#define CTL_ALLOCATE_CID         0x0022
-#define CTL_RELEASE_CID          0x0023
-#define CTL_SYNC                 0x0027
-#define CTL_INTERNAL_PROXY_OPEN  0xFF00
-#define UIM_REGISTER_EVENTS      0x002E
-#define UIM_REFRESH_INDICATION   0x0033
-#define UIM_SEND_APDU            0x003B
-#define UIM_LOGICAL_CHANNEL      0x003F
+#define CTL_GET_VERSION_INFO 0x0021
+#define CTL_ALLOCATE_CID 0x0022
+#define CTL_RELEASE_CID 0x0023
+#define CTL_SYNC 0x0027
+#define CTL_INTERNAL_PROXY_OPEN 0xFF00
+#define UIM_REGISTER_EVENTS 0x002E
+#define UIM_REFRESH_INDICATION 0x0033
+#define UIM_SEND_APDU 0x003B
+#define UIM_LOGICAL_CHANNEL 0x003F
 #define UIM_OPEN_LOGICAL_CHANNEL 0x0042
-#define UIM_GET_SLOT_STATUS      0x0047
-#define UIM_SLOT_STATUS_IND      0x0048
+#define UIM_GET_SLOT_STATUS 0x0047
+#define UIM_SLOT_STATUS_IND 0x0048
 
 #define MAX_CHANNEL 19
 
@@ -119,7 +119,7 @@ client_unref (Client *client)
 static void
 client_send (Client *client, QmiMessage *message)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   const guint8 *raw;
   gsize len = 0;
 
@@ -157,18 +157,18 @@ modem_send_indications (EsimFakeQmiModem *self)
       continue;
     for (guint i = 0; i < client->cids->len; i++) {
       guint8 cid = g_array_index (client->cids, guint8, i);
-      static const QmiUimRefreshStage stages[] = { QMI_UIM_REFRESH_STAGE_START,
-                                                   QMI_UIM_REFRESH_STAGE_END_WITH_SUCCESS };
-      g_autoptr(QmiMessage) slot_status = esim_fake_qmi_indication_new (cid, UIM_SLOT_STATUS_IND);
+      static const QmiUimRefreshStage stages[]
+        = { QMI_UIM_REFRESH_STAGE_START, QMI_UIM_REFRESH_STAGE_END_WITH_SUCCESS };
+      g_autoptr (QmiMessage) slot_status = esim_fake_qmi_indication_new (cid, UIM_SLOT_STATUS_IND);
 
       for (guint s = 0; s < G_N_ELEMENTS (stages); s++) {
-        g_autoptr(QmiMessage) refresh = esim_fake_qmi_indication_new (cid, UIM_REFRESH_INDICATION);
+        g_autoptr (QmiMessage) refresh = esim_fake_qmi_indication_new (cid, UIM_REFRESH_INDICATION);
         gsize start = qmi_message_tlv_write_init (refresh, 0x10, NULL);
 
         g_assert_true (qmi_message_tlv_write_guint8 (refresh, stages[s], NULL));
         g_assert_true (qmi_message_tlv_write_guint8 (refresh, QMI_UIM_REFRESH_MODE_RESET, NULL));
-        g_assert_true (qmi_message_tlv_write_guint8 (refresh, QMI_UIM_SESSION_TYPE_CARD_SLOT_1,
-                                                     NULL));
+        g_assert_true (
+          qmi_message_tlv_write_guint8 (refresh, QMI_UIM_SESSION_TYPE_CARD_SLOT_1, NULL));
         esim_fake_qmi_write_array (refresh, FALSE, NULL, 0);
         g_assert_true (qmi_message_tlv_write_guint16 (refresh, QMI_ENDIAN_LITTLE, 0, NULL));
         g_assert_true (qmi_message_tlv_write_complete (refresh, start, NULL));
@@ -191,9 +191,9 @@ modem_send_indications (EsimFakeQmiModem *self)
 static void
 sim_exchange_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(EsimFakeQmiModem) self = user_data;
-  g_autoptr(GBytes) rapdu = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimFakeQmiModem) self = user_data;
+  g_autoptr (GBytes) rapdu = NULL;
+  g_autoptr (GError) error = NULL;
   SimReplyFunc func = self->sim_reply_func;
 
   self->sim_reply_func = NULL;
@@ -239,7 +239,7 @@ job_reply (EsimFakeQmiModem *self, Job *job, QmiMessage *response)
 static void
 job_reply_error (EsimFakeQmiModem *self, Job *job, QmiProtocolError error, gint sw)
 {
-  g_autoptr(QmiMessage) response = qmi_message_response_new (job->request, error);
+  g_autoptr (QmiMessage) response = qmi_message_response_new (job->request, error);
 
   esim_fake_qmi_tlv_card_result (response, sw);
   job_reply (self, job, response);
@@ -248,8 +248,8 @@ job_reply_error (EsimFakeQmiModem *self, Job *job, QmiProtocolError error, gint 
 static void
 job_reply_ok (EsimFakeQmiModem *self, Job *job)
 {
-  g_autoptr(QmiMessage) response = qmi_message_response_new (job->request,
-                                                             QMI_PROTOCOL_ERROR_NONE);
+  g_autoptr (QmiMessage) response
+    = qmi_message_response_new (job->request, QMI_PROTOCOL_ERROR_NONE);
 
   job_reply (self, job, response);
 }
@@ -286,8 +286,8 @@ open_abandoned_cb (EsimFakeQmiModem *self, Job *job, GBytes *rapdu)
 static void
 open_select_cb (EsimFakeQmiModem *self, Job *job, GBytes *rapdu)
 {
-  g_autoptr(QmiMessage) response = NULL;
-  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr (QmiMessage) response = NULL;
+  g_autoptr (GBytes) apdu = NULL;
   guint8 cla = esim_apdu_cla_for_channel (0x00, job->channel);
   guint16 sw;
 
@@ -304,8 +304,8 @@ open_select_cb (EsimFakeQmiModem *self, Job *job, GBytes *rapdu)
   }
   if (sw != 0x9000 || job->fci->len > G_MAXUINT8) {
     /* give the channel back before telling the client */
-    job->pending_error = sw == 0x6A82 ? QMI_PROTOCOL_ERROR_SIM_FILE_NOT_FOUND :
-                                        QMI_PROTOCOL_ERROR_INTERNAL;
+    job->pending_error
+      = sw == 0x6A82 ? QMI_PROTOCOL_ERROR_SIM_FILE_NOT_FOUND : QMI_PROTOCOL_ERROR_INTERNAL;
     job->pending_sw = sw;
     apdu = esim_apdu_encode (cla, 0x70, 0x80, job->channel, NULL, 0, -1);
     sim_send (self, apdu, open_abandoned_cb);
@@ -322,8 +322,8 @@ open_select_cb (EsimFakeQmiModem *self, Job *job, GBytes *rapdu)
 static void
 open_manage_cb (EsimFakeQmiModem *self, Job *job, GBytes *rapdu)
 {
-  g_autoptr(GBytes) aid = esim_fake_qmi_read_array (job->request, 0x10, FALSE);
-  g_autoptr(GBytes) select = NULL;
+  g_autoptr (GBytes) aid = esim_fake_qmi_read_array (job->request, 0x10, FALSE);
+  g_autoptr (GBytes) select = NULL;
   const guint8 *data;
 
   if (rapdu == NULL) {
@@ -331,8 +331,8 @@ open_manage_cb (EsimFakeQmiModem *self, Job *job, GBytes *rapdu)
     return;
   }
   data = g_bytes_get_data (rapdu, NULL);
-  if (g_bytes_get_size (rapdu) != 3 || esim_fake_qmi_rapdu_sw (rapdu) != 0x9000 || data[0] == 0 ||
-      data[0] > MAX_CHANNEL) {
+  if (g_bytes_get_size (rapdu) != 3 || esim_fake_qmi_rapdu_sw (rapdu) != 0x9000 || data[0] == 0
+      || data[0] > MAX_CHANNEL) {
     job_reply_error (self, job, QMI_PROTOCOL_ERROR_INSUFFICIENT_RESOURCES,
                      esim_fake_qmi_rapdu_sw (rapdu));
     return;
@@ -347,8 +347,8 @@ open_manage_cb (EsimFakeQmiModem *self, Job *job, GBytes *rapdu)
 static void
 job_open_channel (EsimFakeQmiModem *self, Job *job)
 {
-  g_autoptr(GBytes) aid = esim_fake_qmi_read_array (job->request, 0x10, FALSE);
-  g_autoptr(GBytes) manage = NULL;
+  g_autoptr (GBytes) aid = esim_fake_qmi_read_array (job->request, 0x10, FALSE);
+  g_autoptr (GBytes) manage = NULL;
 
   if (!job_check_slot (self, job))
     return;
@@ -373,14 +373,14 @@ rapdu_is_profile_switch (GBytes *rapdu)
   const guint8 *data = g_bytes_get_data (rapdu, &len);
 
   /* EnableProfileResponse / DisableProfileResponse { enableResult ok(0) } */
-  return len >= 8 && data[0] == 0xBF && (data[1] == 0x31 || data[1] == 0x32) && data[2] == 0x03 &&
-         data[3] == 0x80 && data[4] == 0x01 && data[5] == 0x00;
+  return len >= 8 && data[0] == 0xBF && (data[1] == 0x31 || data[1] == 0x32) && data[2] == 0x03
+         && data[3] == 0x80 && data[4] == 0x01 && data[5] == 0x00;
 }
 
 static void
 send_apdu_cb (EsimFakeQmiModem *self, Job *job, GBytes *rapdu)
 {
-  g_autoptr(QmiMessage) response = NULL;
+  g_autoptr (QmiMessage) response = NULL;
   gboolean switched;
 
   if (rapdu == NULL) {
@@ -399,7 +399,7 @@ send_apdu_cb (EsimFakeQmiModem *self, Job *job, GBytes *rapdu)
 static void
 job_send_apdu (EsimFakeQmiModem *self, Job *job)
 {
-  g_autoptr(GBytes) apdu = esim_fake_qmi_read_array (job->request, 0x02, TRUE);
+  g_autoptr (GBytes) apdu = esim_fake_qmi_read_array (job->request, 0x02, TRUE);
   guint8 channel = 0;
 
   if (!job_check_slot (self, job))
@@ -408,8 +408,8 @@ job_send_apdu (EsimFakeQmiModem *self, Job *job)
     job_reply_error (self, job, QMI_PROTOCOL_ERROR_MISSING_ARGUMENT, -1);
     return;
   }
-  if (esim_fake_qmi_read_u8 (job->request, 0x10, &channel) &&
-      (channel > MAX_CHANNEL || (self->channels & (1u << channel)) == 0)) {
+  if (esim_fake_qmi_read_u8 (job->request, 0x10, &channel)
+      && (channel > MAX_CHANNEL || (self->channels & (1u << channel)) == 0)) {
     job_reply_error (self, job, QMI_PROTOCOL_ERROR_INVALID_ARGUMENT, -1);
     return;
   }
@@ -435,7 +435,7 @@ close_channel_cb (EsimFakeQmiModem *self, Job *job, GBytes *rapdu)
 static void
 job_close_channel (EsimFakeQmiModem *self, Job *job)
 {
-  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr (GBytes) apdu = NULL;
   guint8 channel = 0;
 
   if (!job_check_slot (self, job))
@@ -449,15 +449,15 @@ job_close_channel (EsimFakeQmiModem *self, Job *job)
     return;
   }
   self->channels &= ~(1u << channel);
-  apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), 0x70, 0x80, channel, NULL,
-                           0, -1);
+  apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), 0x70, 0x80, channel, NULL, 0,
+                           -1);
   sim_send (self, apdu, close_channel_cb);
 }
 
 static void
 job_get_slot_status (EsimFakeQmiModem *self, Job *job)
 {
-  g_autoptr(QmiMessage) response = NULL;
+  g_autoptr (QmiMessage) response = NULL;
 
   if (!self->slot_status_supported) {
     job_reply_error (self, job, QMI_PROTOCOL_ERROR_INVALID_QMI_COMMAND, -1);
@@ -472,13 +472,14 @@ job_get_slot_status (EsimFakeQmiModem *self, Job *job)
 static void
 job_register_events (EsimFakeQmiModem *self, Job *job)
 {
-  g_autoptr(QmiMessage) response = NULL;
+  g_autoptr (QmiMessage) response = NULL;
   gsize start = qmi_message_tlv_read_init (job->request, 0x01, NULL, NULL);
   gsize offset = 0;
   guint32 mask = 0;
 
-  if (start == 0 || !qmi_message_tlv_read_guint32 (job->request, start, &offset,
-                                                   QMI_ENDIAN_LITTLE, &mask, NULL)) {
+  if (start == 0
+      || !qmi_message_tlv_read_guint32 (job->request, start, &offset, QMI_ENDIAN_LITTLE, &mask,
+                                        NULL)) {
     job_reply_error (self, job, QMI_PROTOCOL_ERROR_MISSING_ARGUMENT, -1);
     return;
   }
@@ -563,7 +564,7 @@ modem_next_job (EsimFakeQmiModem *self)
 static void
 ctl_handle (EsimFakeQmiModem *self, Client *client, QmiMessage *request)
 {
-  g_autoptr(QmiMessage) response = NULL;
+  g_autoptr (QmiMessage) response = NULL;
   gsize start;
   gsize offset = 0;
   guint8 service = 0;
@@ -608,8 +609,8 @@ ctl_handle (EsimFakeQmiModem *self, Client *client, QmiMessage *request)
     break;
   case CTL_RELEASE_CID:
     start = qmi_message_tlv_read_init (request, 0x01, NULL, NULL);
-    if (start == 0 || !qmi_message_tlv_read_guint8 (request, start, &offset, &service, NULL) ||
-        !qmi_message_tlv_read_guint8 (request, start, &offset, &cid, NULL)) {
+    if (start == 0 || !qmi_message_tlv_read_guint8 (request, start, &offset, &service, NULL)
+        || !qmi_message_tlv_read_guint8 (request, start, &offset, &cid, NULL)) {
       response = qmi_message_response_new (request, QMI_PROTOCOL_ERROR_MISSING_ARGUMENT);
       break;
     }
@@ -644,8 +645,8 @@ modem_handle (EsimFakeQmiModem *self, Client *client, QmiMessage *request)
   }
   if (qmi_message_get_service (request) != QMI_SERVICE_UIM || !qmi_message_is_request (request))
     return;
-  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->request_counts,
-                                                 GUINT_TO_POINTER (message_id)));
+  count
+    = GPOINTER_TO_UINT (g_hash_table_lookup (self->request_counts, GUINT_TO_POINTER (message_id)));
   g_hash_table_insert (self->request_counts, GUINT_TO_POINTER (message_id),
                        GUINT_TO_POINTER (count + 1));
   job = g_new0 (Job, 1);
@@ -694,7 +695,7 @@ static void
 client_read_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Client *client = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gssize got;
 
   got = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
@@ -709,7 +710,7 @@ client_read_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   g_byte_array_append (client->buffer, client->chunk, (guint) got);
   while (client->modem != NULL && client->buffer->len > 0) {
-    g_autoptr(QmiMessage) message = qmi_message_new_from_raw (client->buffer, &error);
+    g_autoptr (QmiMessage) message = qmi_message_new_from_raw (client->buffer, &error);
 
     if (message == NULL && error != NULL) {
       g_debug ("fake QMI modem: bad frame: %s", error->message);
@@ -776,18 +777,18 @@ gboolean
 esim_fake_qmi_modem_start (EsimFakeQmiModem *self, GError **error)
 {
   static guint counter;
-  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr (GSocketAddress) address = NULL;
 
   g_return_val_if_fail (self->service == NULL, FALSE);
   /* a name of our own: no real qmi-proxy ever answers here */
   self->proxy_path = g_strdup_printf ("esim-fake-qmi-%d-%u", (gint) getpid (), counter++);
   self->device_path = g_strdup_printf ("/dev/esim-fake-qmi-%u", counter);
-  address = g_unix_socket_address_new_with_type (self->proxy_path, -1,
-                                                 G_UNIX_SOCKET_ADDRESS_ABSTRACT);
+  address
+    = g_unix_socket_address_new_with_type (self->proxy_path, -1, G_UNIX_SOCKET_ADDRESS_ABSTRACT);
   self->service = g_socket_service_new ();
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address,
-                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL,
-                                      NULL, error)) {
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL,
+                                      error)) {
     g_clear_object (&self->service);
     return FALSE;
   }
@@ -846,14 +847,14 @@ esim_fake_qmi_modem_set_slots (EsimFakeQmiModem *self, guint n_slots, guint sim_
 void
 esim_fake_qmi_modem_set_eid (EsimFakeQmiModem *self, const gchar *eid)
 {
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
 
   g_clear_pointer (&self->eid, g_bytes_unref);
   if (eid == NULL)
     return;
   for (gsize i = 0; eid[i] != '\0' && eid[i + 1] != '\0'; i += 2) {
-    guint8 byte = (guint8) ((g_ascii_xdigit_value (eid[i]) << 4) |
-                            g_ascii_xdigit_value (eid[i + 1]));
+    guint8 byte
+      = (guint8) ((g_ascii_xdigit_value (eid[i]) << 4) | g_ascii_xdigit_value (eid[i + 1]));
     g_byte_array_append (bytes, &byte, 1);
   }
   self->eid = g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
@@ -911,8 +912,8 @@ esim_fake_qmi_modem_get_indication_count (EsimFakeQmiModem *self)
 guint
 esim_fake_qmi_modem_get_request_count (EsimFakeQmiModem *self, guint16 message_id)
 {
-  return GPOINTER_TO_UINT (g_hash_table_lookup (self->request_counts,
-                                                GUINT_TO_POINTER (message_id)));
+  return GPOINTER_TO_UINT (
+    g_hash_table_lookup (self->request_counts, GUINT_TO_POINTER (message_id)));
 }
 
 static void

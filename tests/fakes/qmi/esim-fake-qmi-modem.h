@@ -30,8 +30,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EsimFakeQmiModem, esim_fake_qmi_modem, ESIM, FAKE_QMI_MODEM, GObject)
 
 EsimFakeQmiModem *esim_fake_qmi_modem_new (const gchar *sim_socket);
-gboolean esim_fake_qmi_modem_start (EsimFakeQmiModem *self,
-                                    GError **error);
+gboolean esim_fake_qmi_modem_start (EsimFakeQmiModem *self, GError **error);
 /* hang up on every client and stop listening: the modem was unplugged */
 void esim_fake_qmi_modem_stop (EsimFakeQmiModem *self);
 
@@ -46,38 +45,28 @@ const gchar *esim_fake_qmi_modem_get_device_path (EsimFakeQmiModem *self);
 
 /* knobs */
 /* at most this many logical channels open at once (default 3) */
-void esim_fake_qmi_modem_set_channel_limit (EsimFakeQmiModem *self,
-                                            guint limit);
+void esim_fake_qmi_modem_set_channel_limit (EsimFakeQmiModem *self, guint limit);
 /* n_slots physical slots (default 1); the eUICC sits in sim_slot, and
  * active_slot is the one mapped to UIM slot 1 */
-void esim_fake_qmi_modem_set_slots (EsimFakeQmiModem *self,
-                                    guint n_slots,
-                                    guint sim_slot,
+void esim_fake_qmi_modem_set_slots (EsimFakeQmiModem *self, guint n_slots, guint sim_slot,
                                     guint active_slot);
 /* the EID the modem reports in Get Slot Status (32 hex digits), or NULL */
-void esim_fake_qmi_modem_set_eid (EsimFakeQmiModem *self,
-                                  const gchar *eid);
+void esim_fake_qmi_modem_set_eid (EsimFakeQmiModem *self, const gchar *eid);
 /* FALSE: answer Get Slot Status like a modem that does not know it */
-void esim_fake_qmi_modem_set_slot_status_supported (EsimFakeQmiModem *self,
-                                                    gboolean supported);
+void esim_fake_qmi_modem_set_slot_status_supported (EsimFakeQmiModem *self, gboolean supported);
 /* the nth next UIM request with this message ID fails with this QMI error */
-void esim_fake_qmi_modem_fail_request (EsimFakeQmiModem *self,
-                                       guint16 message_id,
-                                       guint nth,
+void esim_fake_qmi_modem_fail_request (EsimFakeQmiModem *self, guint16 message_id, guint nth,
                                        guint16 qmi_error);
 /* FALSE: no Refresh / Slot Status indications after a profile switch
  * (default TRUE) */
-void esim_fake_qmi_modem_set_send_indications (EsimFakeQmiModem *self,
-                                               gboolean send);
+void esim_fake_qmi_modem_set_send_indications (EsimFakeQmiModem *self, gboolean send);
 /* answer every UIM request this many milliseconds late */
-void esim_fake_qmi_modem_set_delay (EsimFakeQmiModem *self,
-                                    guint delay_ms);
+void esim_fake_qmi_modem_set_delay (EsimFakeQmiModem *self, guint delay_ms);
 
 /* what the tests look at */
 guint esim_fake_qmi_modem_get_open_channels (EsimFakeQmiModem *self);
 guint esim_fake_qmi_modem_get_client_count (EsimFakeQmiModem *self);
 guint esim_fake_qmi_modem_get_indication_count (EsimFakeQmiModem *self);
-guint esim_fake_qmi_modem_get_request_count (EsimFakeQmiModem *self,
-                                             guint16 message_id);
+guint esim_fake_qmi_modem_get_request_count (EsimFakeQmiModem *self, guint16 message_id);
 
 G_END_DECLS

@@ -12,13 +12,14 @@
 EsimTransport *
 esim_test_fake_qmi_transport_new (EsimTestSim *sim, const gchar *kind, GError **error)
 {
-  g_autoptr(EsimFakeQmiModem) modem = NULL;
+  g_autoptr (EsimFakeQmiModem) modem = NULL;
   EsimTransport *transport;
 
   if (g_strcmp0 (kind, "qmi") != 0) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                  "the fake QMI modem speaks QMUX through a proxy socket; "
-                 "“%s” cannot be faked without a QRTR bus in the kernel", kind);
+                 "“%s” cannot be faked without a QRTR bus in the kernel",
+                 kind);
     return NULL;
   }
   modem = esim_fake_qmi_modem_new (esim_test_sim_get_socket (sim));

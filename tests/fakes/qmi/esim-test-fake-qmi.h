@@ -17,8 +17,7 @@ G_BEGIN_DECLS
 /* kind: "qmi" (QRTR needs AF_QIPCRTR in the kernel and cannot be faked
  * from user space: "qrtr" fails with G_IO_ERROR_NOT_SUPPORTED). The
  * fake modem lives as long as the transport. */
-EsimTransport *esim_test_fake_qmi_transport_new (EsimTestSim *sim,
-                                                 const gchar *kind,
+EsimTransport *esim_test_fake_qmi_transport_new (EsimTestSim *sim, const gchar *kind,
                                                  GError **error);
 /* the fake behind a transport made above, for knobs and counters */
 EsimFakeQmiModem *esim_test_fake_qmi_get_modem (EsimTransport *transport);

@@ -58,7 +58,7 @@ waiter_wait (Waiter *w)
 static GBytes *
 hex (const gchar *text)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr (GByteArray) out = g_byte_array_new ();
 
   for (const gchar *p = text; *p != '\0';) {
     guint8 byte;
@@ -90,11 +90,10 @@ static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autofree gchar *upp = esim_test_shared_path ("fixtures/upp/TS48v1_A.der");
-  g_autofree gchar *profile_a = g_strdup_printf ("%s,iccid=8944476500001241581,state=enabled",
-                                                 upp);
+  g_autofree gchar *profile_a = g_strdup_printf ("%s,iccid=8944476500001241581,state=enabled", upp);
   g_autofree gchar *profile_c = g_strdup_printf ("%s,iccid=8944476500001241582", upp);
   const gchar *args[] = { "--profile", profile_a, "--profile", profile_c, NULL };
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   f->sim = esim_test_sim_start (args, &error);
   g_assert_no_error (error);
@@ -115,9 +114,8 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static EsimTransport *
 transport_new (Fixture *f, guint slot)
 {
-  EsimTransport *transport = esim_transport_qmi_new ("qmi",
-                                                     esim_fake_qmi_modem_get_device_path (f->modem),
-                                                     slot);
+  EsimTransport *transport
+    = esim_transport_qmi_new ("qmi", esim_fake_qmi_modem_get_device_path (f->modem), slot);
 
   esim_transport_qmi_set_proxy_path (ESIM_TRANSPORT_QMI (transport),
                                      esim_fake_qmi_modem_get_proxy_path (f->modem));
@@ -141,7 +139,7 @@ transport_open (EsimTransport *transport, GError **error)
 static guint
 channel_open (EsimTransport *transport, const gchar *aid_hex, GBytes **fci, GError **error)
 {
-  g_autoptr(GBytes) aid = hex (aid_hex);
+  g_autoptr (GBytes) aid = hex (aid_hex);
   Waiter w = { 0 };
   guint channel = 0;
 
@@ -180,11 +178,11 @@ transmit (EsimTransport *transport, guint channel, GBytes *apdu, GError **error)
 static GBytes *
 store_data (EsimTransport *transport, guint channel, const gchar *data_hex, GError **error)
 {
-  g_autoptr(GBytes) data = hex (data_hex);
-  g_autoptr(GBytes) apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x80, channel), 0xE2, 0x91,
-                                             0x00, g_bytes_get_data (data, NULL),
-                                             g_bytes_get_size (data), -1);
-  g_autoptr(GBytes) rapdu = transmit (transport, channel, apdu, error);
+  g_autoptr (GBytes) data = hex (data_hex);
+  g_autoptr (GBytes) apdu
+    = esim_apdu_encode (esim_apdu_cla_for_channel (0x80, channel), 0xE2, 0x91, 0x00,
+                        g_bytes_get_data (data, NULL), g_bytes_get_size (data), -1);
+  g_autoptr (GBytes) rapdu = transmit (transport, channel, apdu, error);
   const guint8 *r;
   gsize len = 0;
 
@@ -192,8 +190,8 @@ store_data (EsimTransport *transport, guint channel, const gchar *data_hex, GErr
     return NULL;
   r = g_bytes_get_data (rapdu, &len);
   if (len == 2 && r[0] == 0x61) {
-    g_autoptr(GBytes) get = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), 0xC0, 0,
-                                              0, NULL, 0, r[1] == 0 ? 256 : r[1]);
+    g_autoptr (GBytes) get = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), 0xC0, 0,
+                                               0, NULL, 0, r[1] == 0 ? 256 : r[1]);
     return transmit (transport, channel, get, error);
   }
   return g_steal_pointer (&rapdu);
@@ -204,8 +202,8 @@ static void
 wait_for_fake (EsimFakeQmiModem *modem, guint channels, guint clients)
 {
   for (guint i = 0; i < 500; i++) {
-    if (esim_fake_qmi_modem_get_open_channels (modem) == channels &&
-        esim_fake_qmi_modem_get_client_count (modem) == clients)
+    if (esim_fake_qmi_modem_get_open_channels (modem) == channels
+        && esim_fake_qmi_modem_get_client_count (modem) == clients)
       return;
     g_main_context_iteration (NULL, FALSE);
     g_usleep (2000);
@@ -219,9 +217,9 @@ wait_for_fake (EsimFakeQmiModem *modem, guint channels, guint clients)
 static void
 test_open_transmit_close (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) fci = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) fci = NULL;
+  g_autoptr (GBytes) rapdu = NULL;
   g_autofree gchar *eid_hex = NULL;
   guint channel;
 
@@ -231,8 +229,7 @@ test_open_transmit_close (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (esim_transport_is_open (f->transport));
   g_assert_cmpuint (esim_transport_qmi_get_slot (ESIM_TRANSPORT_QMI (f->transport)), ==, 1);
-  g_assert_cmpuint (esim_transport_qmi_get_logical_slot (ESIM_TRANSPORT_QMI (f->transport)), ==,
-                    1);
+  g_assert_cmpuint (esim_transport_qmi_get_logical_slot (ESIM_TRANSPORT_QMI (f->transport)), ==, 1);
   g_assert_cmpstr (esim_transport_qmi_get_eid (ESIM_TRANSPORT_QMI (f->transport)), ==, EID);
   g_assert_true (esim_transport_qmi_get_is_euicc (ESIM_TRANSPORT_QMI (f->transport)));
   g_assert_cmpuint (esim_fake_qmi_modem_get_client_count (f->modem), ==, 1);
@@ -273,7 +270,7 @@ test_open_transmit_close (Fixture *f, gconstpointer data)
 static void
 test_channel_limit (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   guint channels[3];
 
   f->transport = transport_new (f, 0);
@@ -302,7 +299,7 @@ test_channel_limit (Fixture *f, gconstpointer data)
 static void
 test_not_found (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   f->transport = transport_new (f, 0);
   g_assert_true (transport_open (f->transport, &error));
@@ -318,9 +315,9 @@ test_not_found (Fixture *f, gconstpointer data)
 static void
 test_error_mapping (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) apdu = hex ("80E2910006BF3E035C015A");
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) apdu = hex ("80E2910006BF3E035C015A");
+  g_autoptr (GBytes) rapdu = NULL;
   guint channel;
 
   f->transport = transport_new (f, 0);
@@ -370,9 +367,9 @@ test_error_mapping (Fixture *f, gconstpointer data)
 static void
 test_not_open (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) apdu = hex ("80E2910006BF3E035C015A");
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) apdu = hex ("80E2910006BF3E035C015A");
+  g_autoptr (GBytes) rapdu = NULL;
 
   f->transport = transport_new (f, 0);
   rapdu = transmit (f->transport, 1, apdu, &error);
@@ -394,9 +391,9 @@ test_not_open (Fixture *f, gconstpointer data)
 static void
 test_modem_gone (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) apdu = hex ("80E2910006BF3E035C015A");
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) apdu = hex ("80E2910006BF3E035C015A");
+  g_autoptr (GBytes) rapdu = NULL;
   guint channel;
 
   f->transport = transport_new (f, 0);
@@ -419,7 +416,7 @@ test_modem_gone (Fixture *f, gconstpointer data)
 static void
 test_slots (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* a dual-slot modem with the eUICC in slot 2, which is active */
   esim_fake_qmi_modem_set_slots (f->modem, 2, 2, 2);
@@ -427,8 +424,7 @@ test_slots (Fixture *f, gconstpointer data)
   f->transport = transport_new (f, 0);
   g_assert_true (transport_open (f->transport, &error));
   g_assert_cmpuint (esim_transport_qmi_get_slot (ESIM_TRANSPORT_QMI (f->transport)), ==, 2);
-  g_assert_cmpuint (esim_transport_qmi_get_logical_slot (ESIM_TRANSPORT_QMI (f->transport)), ==,
-                    1);
+  g_assert_cmpuint (esim_transport_qmi_get_logical_slot (ESIM_TRANSPORT_QMI (f->transport)), ==, 1);
   g_assert_cmpstr (esim_transport_qmi_get_eid (ESIM_TRANSPORT_QMI (f->transport)), ==, EID);
   g_assert_cmpuint (channel_open (f->transport, ISDR_AID, NULL, &error), >=, 1);
   g_assert_no_error (error);
@@ -460,7 +456,7 @@ test_slots (Fixture *f, gconstpointer data)
 static void
 test_slot_status_unsupported (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   esim_fake_qmi_modem_set_slot_status_supported (f->modem, FALSE);
   f->transport = transport_new (f, 0);
@@ -475,8 +471,8 @@ test_slot_status_unsupported (Fixture *f, gconstpointer data)
 static void
 test_refresh (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) rapdu = NULL;
   guint channel;
 
   f->transport = transport_new (f, 0);
@@ -498,8 +494,8 @@ test_refresh (Fixture *f, gconstpointer data)
 static void
 test_slow_modem (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) rapdu = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) rapdu = NULL;
   gint64 start;
   guint channel;
 
@@ -518,20 +514,20 @@ test_slow_modem (Fixture *f, gconstpointer data)
 static void
 test_qrtr (void)
 {
-  g_autoptr(EsimTransport) transport = esim_transport_qmi_new ("qrtr", "0", 0);
-  g_autoptr(EsimTransport) bad = esim_transport_qmi_new ("qrtr", "node", 0);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (EsimTransport) transport = esim_transport_qmi_new ("qrtr", "0", 0);
+  g_autoptr (EsimTransport) bad = esim_transport_qmi_new ("qrtr", "node", 0);
+  g_autoptr (GError) error = NULL;
 
   /* no QRTR bus in a test environment: a clear failure, never a hang */
   g_assert_false (transport_open (transport, &error));
   g_assert_nonnull (error);
   g_test_message ("qrtr: %s", error->message);
-  g_assert_true (g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE) ||
-                 g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED));
+  g_assert_true (g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE)
+                 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED));
   g_clear_error (&error);
   g_assert_false (transport_open (bad, &error));
-  g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ||
-                 g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED));
+  g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
+                 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED));
 }
 
 int
@@ -543,8 +539,7 @@ main (int argc, char **argv)
    * it, so warnings are not fatal here (criticals still are) */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/qmi/open-transmit-close", test_open_transmit_close);
   ADD ("/qmi/channel-limit", test_channel_limit);
   ADD ("/qmi/not-found", test_not_found);
