@@ -126,10 +126,11 @@ esim_job_complete (EsimJob *self, const gchar *result_path, const GError *error)
 
   g_return_if_fail (!self->finished);
   esim_job_unfollow (self);
-  if (error == NULL) {
+  if (error == NULL)
     esim_job_set_progress (self, 1.0);
-    esim_dbus_job_set_result (self->iface, result);
-  }
+  /* a failure can still leave something behind, e.g. a profile installed
+   * whose enabling failed: the job names what exists */
+  esim_dbus_job_set_result (self->iface, result);
   esim_job_set_stage (self, "done");
   self->finished = TRUE;
   esim_dbus_job_set_finished (self->iface, TRUE);
@@ -143,9 +144,9 @@ esim_job_complete (EsimJob *self, const gchar *result_path, const GError *error)
   }
   /* properties first: a client that sees Completed reads Finished TRUE */
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->iface));
-  esim_dbus_job_emit_completed (
-    self->iface, error == NULL, mapped != NULL ? esim_dbus_error_to_name (mapped->code) : "",
-    mapped != NULL ? mapped->message : "", error == NULL ? result : "/");
+  esim_dbus_job_emit_completed (self->iface, error == NULL,
+                                mapped != NULL ? esim_dbus_error_to_name (mapped->code) : "",
+                                mapped != NULL ? mapped->message : "", result);
   self->linger_id = g_timeout_add_seconds (
     esim_context_get_config (self->context)->job_linger_seconds, linger_cb, self);
 }

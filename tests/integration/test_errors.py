@@ -3,7 +3,7 @@
 """Bad input through D-Bus: each answered with its specific error, the card untouched."""
 
 import esimtest
-from esimtest import (ERR, IF_EUICC, IF_JOB, IF_MANAGER, IF_PROFILE, ROOT, MID_A, MID_DUP,
+from esimtest import (ICCID_A, ERR, IF_EUICC, IF_JOB, IF_MANAGER, IF_PROFILE, ROOT, MID_A, MID_DUP,
                       ICCID_SEED1, ICCID_SEED2, UPP_GENERIC, EsimTestCase, StandardCase,
                       sim_profile, iccid, standard_smdp_profiles, wait_until)
 
@@ -198,12 +198,35 @@ class TestPolicyRules(EsimTestCase):
         self.assertDBusError(ERR + 'DisallowedByPolicy', c.call, p31, IF_PROFILE, 'Delete')
         self.assertEqual(c.profile_states(euicc),
                          {iccid(30): 'enabled', iccid(31): 'disabled', iccid(32): 'disabled'})
+
         self.assertEqual(set(sim.profiles()), {iccid(30), iccid(31), iccid(32)})
         # the unrestricted one can go
         c.call(p32, IF_PROFILE, 'Delete')
         self.assertEqual(set(sim.profiles()), {iccid(30), iccid(31)})
         wait_until(lambda: c.get(euicc, IF_EUICC, 'PendingNotifications') == 0,
                    message='the delete notification sent')
+
+    def test_install_then_enable_refused(self):
+        smdp = self.world.smdp(standard_smdp_profiles())
+        sim = self.world.sim([
+            sim_profile(UPP_GENERIC[0], iccid=iccid(30), state='enabled', ppr='1',
+                        mccmnc='00101', notify=smdp.address),
+        ], ('--rat', '1'))
+        self.world.start_daemon()
+        c = self.watch
+        euicc = c.euicc_for(sim)
+        # the download succeeds, enabling it would disable the PPR1 profile
+        job = c.install(euicc, smdp.ac(MID_A), options={'enable': True})
+        ok, name, msg, result = c.wait_job(job)
+        self.assertFalse(ok)
+        self.assertEqual(name, ERR + 'DisallowedByPolicy')
+        self.assertIn('installed, but enabling failed', msg)
+        # the job still names the profile that now exists
+        self.assertRegex(result, r'^/org/freedesktop/Esim1/Profile/\d+$')
+        self.assertEqual(c.get(job, IF_JOB, 'Result'), result)
+        self.assertEqual(c.get(result, IF_PROFILE, 'Iccid'), ICCID_A)
+        self.assertEqual(c.get(result, IF_PROFILE, 'State'), 'disabled')
+        self.assertEqual(c.profile_states(euicc), {iccid(30): 'enabled', ICCID_A: 'disabled'})
 
 
 if __name__ == '__main__':
