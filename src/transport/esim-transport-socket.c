@@ -261,12 +261,6 @@ transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_error (task, error);
     return;
   }
-  if (g_bytes_get_size (rapdu) < 2) {
-    g_bytes_unref (rapdu);
-    g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
-                             "response APDU without status word");
-    return;
-  }
   g_task_return_pointer (task, rapdu, (GDestroyNotify) g_bytes_unref);
 }
 

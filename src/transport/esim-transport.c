@@ -166,8 +166,19 @@ esim_transport_transmit_async (EsimTransport *self, guint channel, GBytes *apdu,
 GBytes *
 esim_transport_transmit_finish (EsimTransport *self, GAsyncResult *result, GError **error)
 {
+  g_autoptr (GBytes) rapdu = NULL;
+
   g_return_val_if_fail (ESIM_IS_TRANSPORT (self), NULL);
-  return ESIM_TRANSPORT_GET_CLASS (self)->transmit_finish (self, result, error);
+  rapdu = ESIM_TRANSPORT_GET_CLASS (self)->transmit_finish (self, result, error);
+  if (rapdu == NULL)
+    return NULL;
+  /* every backend's answer ends with SW1 SW2; checked once for all of them */
+  if (g_bytes_get_size (rapdu) < 2) {
+    g_set_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
+                 "%s transport: response APDU without status word", esim_transport_get_kind (self));
+    return NULL;
+  }
+  return g_steal_pointer (&rapdu);
 }
 
 void
