@@ -138,7 +138,7 @@ build_initialise_secure_channel (const EsimBppParams *p, EsimRspKey *otk, GBytes
   g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
   g_autoptr (GBytes) otpk = esim_rsp_key_get_public_point (otk);
   g_autoptr (GBytes) body = NULL;
-  g_autoptr (GByteArray) signed_data = g_byte_array_new ();
+  g_autoptr (GBytes) signed_data = NULL;
   g_autoptr (GBytes) sign = NULL;
   static const guint8 key_type = 0x88, key_len = 0x10;
 
@@ -152,10 +152,10 @@ build_initialise_secure_channel (const EsimBppParams *p, EsimRspKey *otk, GBytes
   esim_tlv_builder_add_bytes (b, 0x5F49, otpk);
   body = esim_tlv_builder_finish (b);
 
-  g_byte_array_append (signed_data, g_bytes_get_data (body, NULL), (guint) g_bytes_get_size (body));
-  g_byte_array_append (signed_data, g_bytes_get_data (p->euicc_signature2, NULL),
-                       (guint) g_bytes_get_size (p->euicc_signature2));
-  sign = esim_rsp_key_sign (p->dppb_key, signed_data->data, signed_data->len, error);
+  signed_data = esim_rsp_isc_signed_data (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                          p->signed_otpk != NULL ? p->signed_otpk : p->euicc_otpk);
+  sign = esim_rsp_key_sign (p->dppb_key, g_bytes_get_data (signed_data, NULL),
+                            g_bytes_get_size (signed_data), error);
   if (sign == NULL)
     return NULL;
   esim_tlv_builder_begin (b, 0xBF23);

@@ -38,7 +38,8 @@ gchar *esim_bpp_upp_iccid (GBytes *upp, GError **error);
 typedef struct {
   GBytes *transaction_id;
   GBytes *euicc_otpk;            /* otPK.EUICC.ECKA (5F49 of euiccSigned2), 04||X||Y */
-  GBytes *euicc_signature2;      /* the whole 5F37 TLV of the PrepareDownload response */
+  GBytes *signed_otpk;           /* the otPK.EUICC.ECKA smdpSign covers; NULL: euicc_otpk
+                                  * (another one makes a wrong smdpSign) */
   GBytes *eid;                   /* 16 bytes */
   EsimRspKey *dppb_key;          /* SK.DPpb.ECDSA */
   EsimRspKey *smdp_otk;          /* otSK.DP.ECKA to reuse (a retry); NULL: a fresh one */
@@ -52,8 +53,8 @@ typedef struct {
 } EsimBppParams;
 
 /* the BoundProfilePackage (BF36). InitialiseSecureChannel's smdpSign covers
- * its other data objects (82, 80, A6, 5F49, as encoded) followed by
- * euicc_signature2 (tag 5F37 included) */
+ * its other data objects (82, 80, A6, 5F49, as encoded) followed by the
+ * eUICC's otPK.EUICC.ECKA as a 5F49 TLV (SGP.22 5.5.1) */
 GBytes *esim_bpp_build (const EsimBppParams *params, GError **error);
 
 /* the ES10 commands of LoadBoundProfilePackage, as an LPA cuts the package:

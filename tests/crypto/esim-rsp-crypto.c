@@ -601,6 +601,20 @@ esim_rsp_cert_free (EsimRspCert *self)
 }
 
 GBytes *
+esim_rsp_isc_signed_data (const guint8 *data_objects, gsize len, GBytes *euicc_otpk)
+{
+  g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
+  g_autoptr (GBytes) otpk_tlv = NULL;
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+
+  esim_tlv_builder_add_bytes (b, 0x5F49, euicc_otpk);
+  otpk_tlv = esim_tlv_builder_finish (b);
+  g_byte_array_append (out, data_objects, (guint) len);
+  g_byte_array_append (out, g_bytes_get_data (otpk_tlv, NULL), (guint) g_bytes_get_size (otpk_tlv));
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+GBytes *
 esim_rsp_oid_encode (const gchar *dotted)
 {
   g_auto (GStrv) arcs = g_strsplit (dotted != NULL ? dotted : "", ".", -1);

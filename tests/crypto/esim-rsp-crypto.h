@@ -94,6 +94,13 @@ void esim_rsp_cert_free (EsimRspCert *self);
  * form, e.g. a registeredID; NULL when it is not one */
 GBytes *esim_rsp_oid_encode (const gchar *dotted);
 
+/* what smdpSign covers (SGP.22 5.5.1, ES8+.InitialiseSecureChannel): the
+ * data objects of InitialiseSecureChannelRequest before smdpSign as encoded
+ * (remoteOpId 82, transactionId 80, controlRefTemplate A6, smdpOtpk 5F49),
+ * followed by the eUICC's one-time public key as a 5F49 TLV (the euiccOtpk
+ * of euiccSigned2), NOT euiccSignature2 */
+GBytes *esim_rsp_isc_signed_data (const guint8 *data_objects, gsize len, GBytes *euicc_otpk);
+
 /* a TLS server certificate under a CA key and certificate (for the test
  * SM-DP+ on loopback): hosts are DNS names or IP literals, all go in the
  * subjectAltName, the first also in the CN; times in seconds since the epoch */

@@ -42,7 +42,6 @@ static const guint8 sima_ok[] = { 0x30, 0x07, 0xA0, 0x05, 0x30, 0x03, 0x80, 0x01
 struct _EsimSimBpp {
   EsimSimEs10 *es10;
   GBytes *transaction_id;
-  GBytes *euicc_signature2;
   EsimRspCert *dppb_cert;
   EsimRspKey *otk;
   gchar *server_address;
@@ -117,7 +116,6 @@ esim_sim_bpp_new (EsimSimEs10 *es10, const EsimSimBppSession *session)
 
   self->es10 = es10;
   self->transaction_id = g_bytes_ref (session->transaction_id);
-  self->euicc_signature2 = g_bytes_ref (session->euicc_signature2);
   self->dppb_cert = session->dppb_cert;
   self->otk = session->otk;
   self->server_address = g_strdup (session->server_address);
@@ -133,7 +131,6 @@ esim_sim_bpp_free (EsimSimBpp *self)
   if (self == NULL)
     return;
   g_bytes_unref (self->transaction_id);
-  g_bytes_unref (self->euicc_signature2);
   g_free (self->server_address);
   g_free (self->smdp_oid);
   g_clear_pointer (&self->bsp, esim_bsp_free);
@@ -185,6 +182,8 @@ static gboolean
 bpp_secure_channel (EsimSimBpp *self, const EsimTlv *isc, GError **error)
 {
   g_autoptr (GByteArray) signed_data = g_byte_array_new ();
+  g_autoptr (GBytes) covered = NULL;
+  g_autoptr (GBytes) own_otpk = NULL;
   g_autoptr (GBytes) signature = NULL;
   g_autoptr (GBytes) otpk = NULL;
   g_autoptr (GBytes) shared = NULL;
@@ -222,16 +221,18 @@ bpp_secure_channel (EsimSimBpp *self, const EsimTlv *isc, GError **error)
     return bpp_fail (error, ESIM_SIM_BPP_INCORRECT_INPUT_VALUES, "no smdpSign");
   signature = esim_tlv_dup_value (&field);
 
-  /* smdpSign covers the other data objects as received, then euiccSignature2 */
+  /* smdpSign covers the other data objects as received, then our own
+   * otPK.EUICC.ECKA as a 5F49 TLV (SGP.22 5.5.1), the key this session's
+   * PrepareDownload signed */
   esim_tlv_iter_init (&iter, isc);
   while (esim_tlv_iter_next (&iter, &field)) {
     if (field.tag != 0x5F37)
       g_byte_array_append (signed_data, field.raw, (guint) field.raw_length);
   }
-  g_byte_array_append (signed_data, g_bytes_get_data (self->euicc_signature2, NULL),
-                       (guint) g_bytes_get_size (self->euicc_signature2));
-  if (!esim_rsp_cert_verify_signature (self->dppb_cert, signed_data->data, signed_data->len,
-                                       signature, &local))
+  own_otpk = esim_rsp_key_get_public_point (self->otk);
+  covered = esim_rsp_isc_signed_data (signed_data->data, signed_data->len, own_otpk);
+  if (!esim_rsp_cert_verify_signature (self->dppb_cert, g_bytes_get_data (covered, NULL),
+                                       g_bytes_get_size (covered), signature, &local))
     return bpp_fail (error, ESIM_SIM_BPP_INVALID_SIGNATURE, local->message);
 
   shared = esim_rsp_key_agree (self->otk, otpk, &local);

@@ -42,9 +42,8 @@ GQuark esim_sim_bpp_error_quark (void);
 /* what the session knows when the package starts */
 typedef struct {
   GBytes *transaction_id;
-  GBytes *euicc_signature2; /* the 5F37 TLV of the PrepareDownload response */
-  EsimRspCert *dppb_cert;   /* CERT.DPpb.ECDSA */
-  EsimRspKey *otk;          /* otSK.EUICC.ECKA */
+  EsimRspCert *dppb_cert; /* CERT.DPpb.ECDSA */
+  EsimRspKey *otk;        /* otSK.EUICC.ECKA */
   const gchar *server_address;
 } EsimSimBppSession;
 

@@ -437,7 +437,6 @@ download_stream (EsimSimEs10 *es10, GBytes *request, GBytes **response, guint16 
     g_clear_pointer (&s->bpp, esim_sim_bpp_free);
     s->bpp = esim_sim_bpp_new (es10, &(EsimSimBppSession){
                                        .transaction_id = s->transaction_id,
-                                       .euicc_signature2 = s->euicc_signature2,
                                        .dppb_cert = s->pb_cert,
                                        .otk = d->otk,
                                        .server_address = s->server_address,

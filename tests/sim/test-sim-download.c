@@ -11,8 +11,11 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "esim-bpp-builder.h"
 #include "esim-rsp-crypto.h"
+#include "esim-sim-bpp.h"
 #include "esim-sim-card.h"
 #include "esim-sim-upp.h"
 #include "esim-test-sim.h"
@@ -39,8 +42,7 @@ typedef struct {
   GBytes *euicc_signature1; /* 5F37 TLV */
   EsimRspCert *euicc_cert;
   GBytes *euicc_otpk;
-  GBytes *euicc_signature2; /* 5F37 TLV */
-  GBytes *smdp_signature2;  /* 5F37 TLV of the last PrepareDownload */
+  GBytes *smdp_signature2; /* 5F37 TLV of the last PrepareDownload */
 } Fixture;
 
 static gpointer
@@ -109,7 +111,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_pointer (&f->euicc_signature1, g_bytes_unref);
   g_clear_pointer (&f->euicc_cert, esim_rsp_cert_free);
   g_clear_pointer (&f->euicc_otpk, g_bytes_unref);
-  g_clear_pointer (&f->euicc_signature2, g_bytes_unref);
   g_clear_pointer (&f->smdp_signature2, g_bytes_unref);
 }
 
@@ -368,12 +369,10 @@ prepare_ok (Fixture *f, const PrepareOptions *o)
   g_byte_array_append (tbs, g_bytes_get_data (f->smdp_signature2, NULL),
                        (guint) g_bytes_get_size (f->smdp_signature2));
   assert_signed_by (f->euicc_cert, tbs->data, tbs->len, &sig);
-  g_clear_pointer (&f->euicc_signature2, g_bytes_unref);
-  f->euicc_signature2 = esim_tlv_dup_raw (&sig);
 }
 
 static GBytes *
-build_bpp (Fixture *f, const EsimBppMetadata *m, gboolean ppk, GBytes *euicc_signature2)
+build_bpp (Fixture *f, const EsimBppMetadata *m, gboolean ppk, GBytes *signed_otpk)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) eid = test_hex (EID);
@@ -395,7 +394,7 @@ build_bpp (Fixture *f, const EsimBppMetadata *m, gboolean ppk, GBytes *euicc_sig
     &(EsimBppParams){
       .transaction_id = f->txid,
       .euicc_otpk = f->euicc_otpk,
-      .euicc_signature2 = euicc_signature2 != NULL ? euicc_signature2 : f->euicc_signature2,
+      .signed_otpk = signed_otpk,
       .eid = eid,
       .dppb_key = f->pb_key,
       .dp_oid = "2.999.10",
@@ -675,11 +674,16 @@ expect_failure (Fixture *f, GPtrArray *pieces, gint64 command, gint64 reason)
 static void
 test_bad_smdp_sign (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GBytes) wrong = g_bytes_new_static ("\x5F\x37\x01\x00", 4);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimRspKey) other = esim_rsp_key_generate (&error);
+  g_autoptr (GBytes) wrong = NULL;
   g_autoptr (GBytes) bpp = NULL;
   g_autoptr (GPtrArray) pieces = NULL;
   guint before = count_profiles (f);
 
+  /* a signature over another eUICC one-time key than this session's */
+  g_assert_no_error (error);
+  wrong = esim_rsp_key_get_public_point (other);
   download_to_bpp (f);
   bpp = build_bpp (f, NULL, FALSE, wrong);
   pieces = split (bpp);
@@ -861,6 +865,98 @@ test_bpp_structure (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_profiles (f), ==, 0);
 }
 
+/* an InitialiseSecureChannel whose smdpSign OpenSSL computed over the bytes
+ * SGP.22 5.5.1 defines (tests/crypto/gen-isc-vector.sh), not this project's
+ * code: the card must accept it, so that our test peers can never agree on
+ * another definition of what smdpSign covers */
+static GBytes *
+vector_bf36_head (JsonObject *v, gboolean corrupt)
+{
+  g_autoptr (GBytes) isc
+    = test_hex (json_object_get_string_member (v, "initialise_secure_channel"));
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  gsize len = g_bytes_get_size (isc);
+  /* BF36 announces more than the BF23 it carries: the rest would follow */
+  guint16 announced = (guint16) (len + 200);
+  const guint8 head[] = { 0xBF, 0x36, 0x82, (guint8) (announced >> 8), (guint8) announced };
+
+  g_byte_array_append (out, head, sizeof (head));
+  g_byte_array_append (out, g_bytes_get_data (isc, NULL), (guint) len);
+  if (corrupt)
+    out->data[out->len - 10] ^= 0x01;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static void
+test_independent_smdp_sign (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *path = g_build_filename (ESIM_TEST_VECTORS_DIR, "isc-smdpsign.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimRspKey) otk = NULL;
+  g_autoptr (EsimRspCert) pb = NULL;
+  g_autoptr (GBytes) otpk = NULL;
+  g_autoptr (GBytes) expected_otpk = NULL;
+  g_autoptr (GBytes) txid = NULL;
+  g_autofree gchar *key_path = NULL;
+  JsonObject *v;
+  EsimTlv isc, field;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  v = json_node_get_object (json_parser_get_root (parser));
+  key_path = g_build_filename (ESIM_TEST_VECTORS_DIR,
+                               json_object_get_string_member (v, "euicc_otsk_pem"), NULL);
+  otk = esim_rsp_key_load_pem (key_path, &error);
+  g_assert_no_error (error);
+  otpk = esim_rsp_key_get_public_point (otk);
+  expected_otpk = test_hex (json_object_get_string_member (v, "euicc_otpk"));
+  g_assert_true (g_bytes_equal (otpk, expected_otpk));
+  pb = load (json_object_get_string_member (v, "certificate"), FALSE);
+
+  /* the vector's transactionId is the session's */
+  {
+    g_autoptr (GBytes) raw
+      = test_hex (json_object_get_string_member (v, "initialise_secure_channel"));
+
+    decode (raw, 0xBF23, &isc);
+    child (&isc, 0x80, &field);
+    txid = g_bytes_new (field.value, field.length);
+  }
+
+  for (guint corrupt = 0; corrupt < 2; corrupt++) {
+    EsimSimEs10 *es10 = esim_sim_card_get_es10 (f->card);
+    g_autoptr (EsimSimBpp) bpp = esim_sim_bpp_new (es10, &(EsimSimBppSession){
+                                                           .transaction_id = txid,
+                                                           .dppb_cert = pb,
+                                                           .otk = otk,
+                                                           .server_address = "smdp.example.test",
+                                                         });
+    g_autoptr (GBytes) head = vector_bf36_head (v, corrupt);
+    g_autoptr (GBytes) result = NULL;
+    gboolean ended = esim_sim_bpp_feed (bpp, head, &result);
+
+    if (!corrupt) {
+      /* accepted: the card waits for ConfigureISDP */
+      g_assert_false (ended);
+      g_assert_null (result);
+    } else {
+      /* the same bytes with one bit of the signature flipped are refused:
+       * the acceptance above is the signature's doing */
+      EsimTlv pir, signed_data, final, err;
+
+      g_assert_true (ended);
+      g_assert_nonnull (result);
+      decode (result, 0xBF37, &pir);
+      child (&pir, 0xBF27, &signed_data);
+      child (&signed_data, 0xA2, &final);
+      child (&final, 0xA1, &err);
+      g_assert_cmpint (child_int (&err, 0x80), ==, 0);
+      g_assert_cmpint (child_int (&err, 0x81), ==, ESIM_SIM_BPP_INVALID_SIGNATURE);
+    }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -874,6 +970,7 @@ main (int argc, char **argv)
   ADD ("prepare-errors", test_prepare_errors, FALSE);
   ADD ("retry-same-otpk", test_retry_same_otpk, FALSE);
   ADD ("bad-smdp-sign", test_bad_smdp_sign, FALSE);
+  ADD ("independent-smdp-sign", test_independent_smdp_sign, FALSE);
   ADD ("tampered-segment", test_tampered_segment, FALSE);
   ADD ("duplicate-iccid", test_duplicate_iccid, TRUE);
   ADD ("insufficient-memory", test_insufficient_memory, FALSE);

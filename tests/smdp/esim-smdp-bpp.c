@@ -33,14 +33,14 @@ esim_smdp_bpp_add_segments (EsimTlvBuilder *b, EsimBsp *bsp, guint8 tag, gboolea
 }
 
 /* InitialiseSecureChannelRequest BF23; smdpSign covers the TLVs before it
- * as encoded, followed by the card's euiccSignature2 TLV */
+ * as encoded, followed by the card's euiccOtpk as a 5F49 TLV */
 static GBytes *
 esim_smdp_bpp_initialise_secure_channel (const EsimSmdpBppParams *p, const guint8 *host_id,
                                          GBytes *dp_otpk, GError **error)
 {
   g_autoptr (EsimTlvBuilder) b = esim_tlv_builder_new ();
   g_autoptr (GBytes) head = NULL;
-  g_autoptr (GByteArray) signed_data = g_byte_array_new ();
+  g_autoptr (GBytes) signed_data = NULL;
   g_autoptr (GBytes) sig = NULL;
   const guint8 key_type = ESIM_SMDP_KEY_TYPE_AES;
   const guint8 key_len = ESIM_BSP_KEY_SIZE;
@@ -55,10 +55,10 @@ esim_smdp_bpp_initialise_secure_channel (const EsimSmdpBppParams *p, const guint
   esim_tlv_builder_add_bytes (b, 0x5F49, dp_otpk);
   head = esim_tlv_builder_finish (b);
 
-  g_byte_array_append (signed_data, g_bytes_get_data (head, NULL), g_bytes_get_size (head));
-  g_byte_array_append (signed_data, g_bytes_get_data (p->euicc_signature2, NULL),
-                       g_bytes_get_size (p->euicc_signature2));
-  sig = esim_rsp_key_sign (p->pb_key, signed_data->data, signed_data->len, error);
+  signed_data = esim_rsp_isc_signed_data (g_bytes_get_data (head, NULL), g_bytes_get_size (head),
+                                          p->euicc_otpk);
+  sig = esim_rsp_key_sign (p->pb_key, g_bytes_get_data (signed_data, NULL),
+                           g_bytes_get_size (signed_data), error);
   if (sig == NULL)
     return NULL;
   if (p->corrupt_signature) {

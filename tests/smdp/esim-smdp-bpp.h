@@ -17,7 +17,6 @@ G_BEGIN_DECLS
 typedef struct {
   GBytes *txid;               /* the transaction id bytes */
   GBytes *euicc_otpk;         /* otPK.EUICC.ECKA, 04||X||Y */
-  GBytes *euicc_signature2;   /* the card's 5F37 TLV from PrepareDownload */
   GBytes *eid;                /* 16 bytes */
   GBytes *metadata;           /* StoreMetadataRequest BF25 */
   GBytes *upp;                /* the unprotected profile package */

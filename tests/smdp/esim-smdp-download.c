@@ -66,13 +66,12 @@ esim_smdp_eid_bytes (const gchar *eid)
 
 static JsonObject *
 esim_smdp_build_bpp_response (EsimSmdpRsp *self, EsimSmdpSession *session, const EsimTlv *signed2,
-                              const EsimTlv *signature2, gboolean corrupt_signature, GError **error)
+                              gboolean corrupt_signature, GError **error)
 {
   EsimTlv otpk;
   EsimSmdpBppParams params = { 0 };
   g_autoptr (GBytes) txid = g_bytes_new (session->txid, sizeof (session->txid));
   g_autoptr (GBytes) euicc_otpk = NULL;
-  g_autoptr (GBytes) euicc_signature2 = esim_tlv_dup_raw (signature2);
   g_autoptr (GBytes) eid = esim_smdp_eid_bytes (session->eid);
   g_autoptr (GBytes) metadata = esim_smdp_rsp_build_metadata (self, session->order);
   g_autoptr (GBytes) bpp = NULL;
@@ -88,7 +87,6 @@ esim_smdp_build_bpp_response (EsimSmdpRsp *self, EsimSmdpSession *session, const
   euicc_otpk = esim_tlv_dup_value (&otpk);
   params.txid = txid;
   params.euicc_otpk = euicc_otpk;
-  params.euicc_signature2 = euicc_signature2;
   params.eid = eid;
   params.metadata = metadata;
   params.upp = session->order->upp;
@@ -176,8 +174,7 @@ esim_smdp_get_bpp_verified (EsimSmdpRsp *self, EsimSmdpSession *session, JsonObj
     return NULL;
   if (!esim_smdp_check_cc (session, &signed2, error))
     return NULL;
-  return esim_smdp_build_bpp_response (self, session, &signed2, &signature2, corrupt_signature,
-                                       error);
+  return esim_smdp_build_bpp_response (self, session, &signed2, corrupt_signature, error);
 }
 
 JsonObject *

@@ -320,6 +320,8 @@ test_euicc_load_bpp (TestEuicc *self, GBytes *bpp, GBytes **metadata, GError **e
   g_autoptr (GByteArray) signed_data = g_byte_array_new ();
   g_autoptr (GBytes) sig = NULL;
   g_autoptr (GBytes) dp_otpk = NULL;
+  g_autoptr (GBytes) own_otpk = NULL;
+  g_autoptr (GBytes) covered = NULL;
   g_autoptr (GBytes) shs = NULL;
   g_autoptr (GBytes) eid = esim_smdp_hex_decode (self->eid);
   g_autoptr (GBytes) configure = NULL;
@@ -336,7 +338,7 @@ test_euicc_load_bpp (TestEuicc *self, GBytes *bpp, GBytes **metadata, GError **e
   if (pb == NULL || !esim_tlv_decode_expect (bpp, 0xBF36, &root, error)
       || !esim_tlv_require (&root, 0xBF23, &isc, error))
     return NULL;
-  /* smdpSign covers the TLVs before it and euiccSignature2 */
+  /* smdpSign covers the TLVs before it and our euiccOtpk (5F49) */
   esim_tlv_iter_init (&iter, &isc);
   while (esim_tlv_iter_next (&iter, &child)) {
     if (child.tag == 0x5F37)
@@ -346,10 +348,11 @@ test_euicc_load_bpp (TestEuicc *self, GBytes *bpp, GBytes **metadata, GError **e
     if (child.tag == 0x5F49)
       dp_otpk = esim_tlv_dup_value (&child);
   }
-  g_byte_array_append (signed_data, g_bytes_get_data (self->euicc_signature2, NULL),
-                       g_bytes_get_size (self->euicc_signature2));
+  own_otpk = esim_rsp_key_get_public_point (self->otk);
+  covered = esim_rsp_isc_signed_data (signed_data->data, signed_data->len, own_otpk);
   if (sig == NULL || dp_otpk == NULL
-      || !esim_rsp_cert_verify_signature (pb, signed_data->data, signed_data->len, sig, error))
+      || !esim_rsp_cert_verify_signature (pb, g_bytes_get_data (covered, NULL),
+                                          g_bytes_get_size (covered), sig, error))
     return NULL;
   if (!esim_tlv_require (&isc, 0xA6, &child, error)
       || !esim_tlv_require (&child, 0x84, &host, error))
