@@ -93,6 +93,20 @@ call_data_free (CallData *data)
   g_free (data);
 }
 
+/* the server's own spelling of its transactionId goes back to it */
+static void
+esim_rsp_call_remember_transaction (EsimRspClient *client, JsonObject *answer)
+{
+  JsonNode *node = json_object_get_member (answer, "transactionId");
+  g_autoptr (GBytes) txid = NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return;
+  txid = esim_rsp_json_get_transaction_id (answer, NULL);
+  if (txid != NULL)
+    esim_rsp_client_remember_transaction_id (client, json_node_get_string (node), txid);
+}
+
 static void
 esim_rsp_call_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -107,6 +121,7 @@ esim_rsp_call_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_error (task, error);
     return;
   }
+  esim_rsp_call_remember_transaction (ESIM_RSP_CLIENT (source), answer);
   if (data->extract == NULL) {
     g_task_return_boolean (task, TRUE);
     return;
@@ -133,8 +148,8 @@ esim_rsp_call (EsimRspClient *client, const gchar *function, JsonObject *request
   data->free_func = free_func;
   g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
   if (transaction_id != NULL) {
-    g_autofree gchar *hex = esim_rsp_transaction_id_to_string (transaction_id);
-    json_object_set_string_member (request, "transactionId", hex);
+    g_autofree gchar *text = esim_rsp_client_dup_transaction_id_text (client, transaction_id);
+    json_object_set_string_member (request, "transactionId", text);
     data->transaction_id = g_bytes_ref (transaction_id);
   }
   esim_rsp_client_call_async (client, function, request, cancellable, esim_rsp_call_cb, task);
@@ -330,14 +345,18 @@ esim_rsp_events_from_json (JsonObject *answer, GBytes *transaction_id, GError **
     EsimRspEvent *event;
 
     if (id == NULL || address == NULL || json_node_get_value_type (id) != G_TYPE_STRING
-        || json_node_get_value_type (address) != G_TYPE_STRING) {
-      g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
-                   "authenticateClient: event entry %u is incomplete", i);
-      return NULL;
+        || json_node_get_value_type (address) != G_TYPE_STRING
+        || json_node_get_string (id)[0] == '\0') {
+      /* one unusable entry does not spoil the others */
+      g_debug ("authenticateClient: skipping event entry %u, it has no eventId or "
+               "rspServerAddress",
+               i);
+      continue;
     }
     event = g_new0 (EsimRspEvent, 1);
     event->event_id = g_strdup (json_node_get_string (id));
-    event->rsp_server_address = g_strdup (json_node_get_string (address));
+    /* FQDNs are case-insensitive; the lower-case form is the one sent */
+    event->rsp_server_address = g_ascii_strdown (json_node_get_string (address), -1);
     g_ptr_array_add (events, event);
   }
   return g_steal_pointer (&events);

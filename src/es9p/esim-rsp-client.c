@@ -17,6 +17,10 @@ struct _EsimRspClient {
   EsimHttp *http;
   gchar *address;
   gchar *iface;
+  gchar *fallback_iface; /* tried once on a 404, then kept */
+  /* the transactionId exactly as the server wrote it, and its bytes */
+  gchar *transaction_id_text;
+  GBytes *transaction_id;
 };
 
 G_DEFINE_TYPE (EsimRspClient, esim_rsp_client, G_TYPE_OBJECT)
@@ -76,9 +80,43 @@ esim_rsp_client_new (EsimHttp *http, const gchar *address, const gchar *iface)
   EsimRspClient *self = g_object_new (ESIM_TYPE_RSP_CLIENT, NULL);
 
   self->http = g_object_ref (http);
-  self->address = g_strdup (address);
+  /* host names are case-insensitive, and some servers refuse an
+   * upper-case Host or serverAddress: always the lower-case form */
+  self->address = g_ascii_strdown (address, -1);
   self->iface = g_strdup (iface);
   return self;
+}
+
+const gchar *
+esim_rsp_client_get_iface (EsimRspClient *self)
+{
+  return self->iface;
+}
+
+void
+esim_rsp_client_set_fallback_iface (EsimRspClient *self, const gchar *iface)
+{
+  g_free (self->fallback_iface);
+  self->fallback_iface = g_strdup (iface);
+}
+
+void
+esim_rsp_client_remember_transaction_id (EsimRspClient *self, const gchar *text,
+                                         GBytes *transaction_id)
+{
+  g_free (self->transaction_id_text);
+  self->transaction_id_text = g_strdup (text);
+  g_clear_pointer (&self->transaction_id, g_bytes_unref);
+  self->transaction_id = g_bytes_ref (transaction_id);
+}
+
+gchar *
+esim_rsp_client_dup_transaction_id_text (EsimRspClient *self, GBytes *transaction_id)
+{
+  /* servers compare it as a string: echo their spelling, not ours */
+  if (self->transaction_id != NULL && g_bytes_equal (self->transaction_id, transaction_id))
+    return g_strdup (self->transaction_id_text);
+  return esim_rsp_transaction_id_to_string (transaction_id);
 }
 
 const gchar *
@@ -97,8 +135,9 @@ GBytes *
 esim_rsp_json_get_base64 (JsonObject *object, const gchar *member, GError **error)
 {
   JsonNode *node = json_object_get_member (object, member);
-  const gchar *text;
+  g_autoptr (GString) clean = NULL;
   g_autofree guchar *data = NULL;
+  gsize pad = 0;
   gsize len = 0;
 
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING) {
@@ -106,21 +145,40 @@ esim_rsp_json_get_base64 (JsonObject *object, const gchar *member, GError **erro
                  "answer has no string member “%s”", member);
     return NULL;
   }
-  text = json_node_get_string (node);
-  /* g_base64_decode is lenient; check the alphabet so garbage is refused */
-  for (const gchar *p = text; *p != '\0'; p++) {
-    if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/' && *p != '=') {
+  /* some servers wrap base64 at 64 or 76 columns (MIME, PEM) and some
+   * leave the padding out: both are accepted; anything else outside the
+   * alphabet is refused, as g_base64_decode would silently skip it */
+  clean = g_string_new (json_node_get_string (node));
+  for (gsize i = 0; i < clean->len;) {
+    gchar c = clean->str[i];
+
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      g_string_erase (clean, (gssize) i, 1);
+      continue;
+    }
+    if (c == '=') {
+      pad++;
+    } else if (pad > 0 || (!g_ascii_isalnum (c) && c != '+' && c != '/')) {
       g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
                    "member “%s” is not base64", member);
       return NULL;
     }
+    i++;
   }
-  if (strlen (text) % 4 != 0) {
+  if (pad > 2 || (pad > 0 && clean->len % 4 != 0)) {
     g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
-                 "member “%s” is not padded base64", member);
+                 "member “%s” has misplaced base64 padding", member);
     return NULL;
   }
-  data = g_base64_decode (text, &len);
+  /* unpadded: a single character left over cannot be a byte */
+  if (clean->len % 4 == 1) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
+                 "member “%s” is truncated base64", member);
+    return NULL;
+  }
+  while (clean->len % 4 != 0)
+    g_string_append_c (clean, '=');
+  data = g_base64_decode (clean->str, &len);
   return g_bytes_new (data, len);
 }
 
@@ -189,8 +247,14 @@ esim_rsp_check_status (JsonObject *answer, const gchar *function, GError **error
     return FALSE;
   }
   verdict = esim_rsp_json_string (status, "status", "");
+  /* Executed-Success and Executed-WithWarning */
   if (g_str_has_prefix (verdict, "Executed-"))
     return TRUE;
+  if (g_str_equal (verdict, "Expired")) {
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_EXPIRED,
+                 "%s: the server let the function expire", function);
+    return FALSE;
+  }
   if (!g_str_equal (verdict, "Failed")) {
     g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
                  "%s: unknown execution status", function);
@@ -215,25 +279,33 @@ esim_rsp_check_status (JsonObject *answer, const gchar *function, GError **error
   return FALSE;
 }
 
-JsonObject *
-esim_rsp_parse_answer (const gchar *function, guint status, GBytes *body, GError **error)
+static gboolean
+esim_rsp_body_is_blank (GBytes *body)
+{
+  gsize len = 0;
+  const gchar *data = g_bytes_get_data (body, &len);
+
+  for (gsize i = 0; i < len; i++) {
+    if (!g_ascii_isspace (data[i]))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* SGP.22 functions whose answer has no data besides the header */
+static gboolean
+esim_rsp_function_without_output (const gchar *function)
+{
+  return g_str_equal (function, "handleNotification") || g_str_equal (function, "cancelSession");
+}
+
+static JsonObject *
+esim_rsp_parse_json (const gchar *function, GBytes *body, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local = NULL;
   JsonNode *root;
 
-  if (status == 204)
-    return json_object_new ();
-  if (status != 200) {
-    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_HTTP_STATUS, "%s: server answered HTTP %u",
-                 function, status);
-    return NULL;
-  }
-  if (g_bytes_get_size (body) == 0) {
-    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE, "%s: empty answer",
-                 function);
-    return NULL;
-  }
   if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
                                    (gssize) g_bytes_get_size (body), &local)) {
     g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE,
@@ -246,16 +318,81 @@ esim_rsp_parse_answer (const gchar *function, guint status, GBytes *body, GError
                  "%s: answer is not a JSON object", function);
     return NULL;
   }
-  if (!esim_rsp_check_status (json_node_get_object (root), function, error))
-    return NULL;
   return json_object_ref (json_node_get_object (root));
 }
+
+/* an HTTP error; its body may still carry the SGP.22 status codes */
+static JsonObject *
+esim_rsp_parse_http_error (const gchar *function, guint status, GBytes *body, GError **error)
+{
+  g_autoptr (JsonObject) answer = NULL;
+  g_autoptr (GError) local = NULL;
+
+  if (status >= 300 && status < 400) {
+    /* never followed: the SM-DP+ address is what the eUICC verified */
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_REDIRECT, "%s: redirect refused (HTTP %u)",
+                 function, status);
+    return NULL;
+  }
+  if (g_bytes_get_size (body) > 0)
+    answer = esim_rsp_parse_json (function, body, NULL);
+  if (answer != NULL
+      && esim_rsp_json_object (esim_rsp_json_object (answer, "header"), "functionExecutionStatus")
+           != NULL
+      && !esim_rsp_check_status (answer, function, &local)) {
+    g_set_error (error, local->domain, local->code, "%s (HTTP %u)", local->message, status);
+    return NULL;
+  }
+  g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_HTTP_STATUS, "%s: server answered HTTP %u",
+               function, status);
+  return NULL;
+}
+
+JsonObject *
+esim_rsp_parse_answer (const gchar *function, guint status, GBytes *body, GError **error)
+{
+  g_autoptr (JsonObject) answer = NULL;
+
+  if (status == 204)
+    return json_object_new ();
+  if (status < 200 || status >= 300)
+    return esim_rsp_parse_http_error (function, status, body, error);
+  if (esim_rsp_body_is_blank (body)) {
+    /* some servers acknowledge a notification with an empty 200 */
+    if (esim_rsp_function_without_output (function))
+      return json_object_new ();
+    g_set_error (error, ESIM_RSP_ERROR, ESIM_RSP_ERROR_MALFORMED_RESPONSE, "%s: empty answer",
+                 function);
+    return NULL;
+  }
+  answer = esim_rsp_parse_json (function, body, error);
+  if (answer == NULL || !esim_rsp_check_status (answer, function, error))
+    return NULL;
+  return g_steal_pointer (&answer);
+}
+
+typedef struct {
+  gchar *function;
+  GBytes *body;
+  gboolean retried; /* on the fallback interface */
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_free (data->function);
+  g_bytes_unref (data->body);
+  g_free (data);
+}
+
+static void esim_rsp_client_post (EsimRspClient *self, GTask *task);
 
 static void
 esim_rsp_client_post_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr (GTask) task = G_TASK (user_data);
-  const gchar *function = g_task_get_task_data (task);
+  EsimRspClient *self = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (GBytes) body = NULL;
   JsonObject *answer;
@@ -266,12 +403,42 @@ esim_rsp_client_post_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_error (task, error);
     return;
   }
-  answer = esim_rsp_parse_answer (function, status, body, &error);
+  /* servers differ in the path layout of one interface (ES11 under
+   * es11/ or es9plus/): the other one once, then kept for this server */
+  if (status == 404 && self->fallback_iface != NULL && !data->retried) {
+    g_autofree gchar *old = g_steal_pointer (&self->iface);
+
+    g_debug ("%s: 404 under %s/, trying %s/", data->function, old, self->fallback_iface);
+    self->iface = g_steal_pointer (&self->fallback_iface);
+    data->retried = TRUE;
+    esim_rsp_client_post (self, g_steal_pointer (&task));
+    return;
+  }
+  answer = esim_rsp_parse_answer (data->function, status, body, &error);
   if (answer == NULL) {
     g_task_return_error (task, error);
     return;
   }
+  /* the layout that answered stays, the other is not tried again */
+  g_clear_pointer (&self->fallback_iface, g_free);
   g_task_return_pointer (task, answer, (GDestroyNotify) json_object_unref);
+}
+
+static void
+esim_rsp_client_post (EsimRspClient *self, GTask *task)
+{
+  CallData *data = g_task_get_task_data (task);
+  g_autofree gchar *url = NULL;
+  const gchar *headers[] = {
+    "Content-Type: application/json",
+    "Accept: application/json",
+    "X-Admin-Protocol: " ESIM_RSP_ADMIN_PROTOCOL,
+    NULL,
+  };
+
+  url = g_strdup_printf ("https://%s/gsma/rsp2/%s/%s", self->address, self->iface, data->function);
+  esim_http_post_async (self->http, url, headers, data->body, g_task_get_cancellable (task),
+                        esim_rsp_client_post_cb, task);
 }
 
 void
@@ -282,25 +449,18 @@ esim_rsp_client_call_async (EsimRspClient *self, const gchar *function, JsonObje
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autofree gchar *url = NULL;
-  g_autoptr (GBytes) body = NULL;
+  CallData *data = g_new0 (CallData, 1);
   gsize len = 0;
   gchar *text;
-  const gchar *headers[] = {
-    "Content-Type: application/json",
-    "Accept: application/json",
-    "X-Admin-Protocol: " ESIM_RSP_ADMIN_PROTOCOL,
-    NULL,
-  };
 
   g_task_set_source_tag (task, esim_rsp_client_call_async);
-  g_task_set_task_data (task, g_strdup (function), g_free);
   json_node_set_object (root, request);
   json_generator_set_root (gen, root);
   text = json_generator_to_data (gen, &len);
-  body = g_bytes_new_take (text, len);
-  url = g_strdup_printf ("https://%s/gsma/rsp2/%s/%s", self->address, self->iface, function);
-  esim_http_post_async (self->http, url, headers, body, cancellable, esim_rsp_client_post_cb, task);
+  data->function = g_strdup (function);
+  data->body = g_bytes_new_take (text, len);
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+  esim_rsp_client_post (self, task);
 }
 
 JsonObject *
@@ -317,6 +477,9 @@ esim_rsp_client_finalize (GObject *object)
   g_object_unref (self->http);
   g_free (self->address);
   g_free (self->iface);
+  g_free (self->fallback_iface);
+  g_free (self->transaction_id_text);
+  g_clear_pointer (&self->transaction_id, g_bytes_unref);
   G_OBJECT_CLASS (esim_rsp_client_parent_class)->finalize (object);
 }
 

@@ -23,7 +23,7 @@ GQuark esim_rsp_error_quark (void);
 typedef enum {
   ESIM_RSP_ERROR_FAILED,                             /* a failure without a more specific code */
   ESIM_RSP_ERROR_MALFORMED_RESPONSE,                 /* not the JSON SGP.22 describes */
-  ESIM_RSP_ERROR_HTTP_STATUS,                        /* an HTTP status other than 200/204 */
+  ESIM_RSP_ERROR_HTTP_STATUS,                        /* an HTTP error without SGP.22 codes */
   ESIM_RSP_ERROR_INVALID_SMDP_ADDRESS,               /* 8.8.1 3.8 */
   ESIM_RSP_ERROR_UNSUPPORTED_CI,                     /* 8.8.2 3.1 */
   ESIM_RSP_ERROR_UNSUPPORTED_VERSION,                /* 8.8.3 3.1 */
@@ -37,6 +37,8 @@ typedef enum {
   ESIM_RSP_ERROR_CONFIRMATION_CODE_RETRIES_EXCEEDED, /* 8.2.7 6.4 */
   ESIM_RSP_ERROR_UNKNOWN_TRANSACTION,                /* 8.10.1 3.9 */
   ESIM_RSP_ERROR_EVENT_UNKNOWN,                      /* ES11: 8.9.x */
+  ESIM_RSP_ERROR_EXPIRED,                            /* functionExecutionStatus Expired */
+  ESIM_RSP_ERROR_REDIRECT,                           /* an HTTP 3xx: never followed */
 } EsimRspError;
 
 #define ESIM_RSP_ADMIN_PROTOCOL "gsma/rsp/v2.2.0"
@@ -46,8 +48,19 @@ G_DECLARE_FINAL_TYPE (EsimRspClient, esim_rsp_client, ESIM, RSP_CLIENT, GObject)
 
 /* address: host[:port] as in an activation code; iface: "es9plus" or "es11" */
 EsimRspClient *esim_rsp_client_new (EsimHttp *http, const gchar *address, const gchar *iface);
+/* the address in lower case, as it is sent */
 const gchar *esim_rsp_client_get_address (EsimRspClient *self);
 EsimHttp *esim_rsp_client_get_http (EsimRspClient *self);
+/* the interface of the path now used */
+const gchar *esim_rsp_client_get_iface (EsimRspClient *self);
+/* a 404 on the interface's path: try this one instead, and keep it */
+void esim_rsp_client_set_fallback_iface (EsimRspClient *self, const gchar *iface);
+
+/* the transactionId as the server spelled it, echoed back exactly for
+ * the same bytes; other bytes are sent as upper-case hex */
+void esim_rsp_client_remember_transaction_id (EsimRspClient *self, const gchar *text,
+                                              GBytes *transaction_id);
+gchar *esim_rsp_client_dup_transaction_id_text (EsimRspClient *self, GBytes *transaction_id);
 
 /* returns the answer object, or an empty object for 204 No Content */
 void esim_rsp_client_call_async (EsimRspClient *self, const gchar *function, JsonObject *request,

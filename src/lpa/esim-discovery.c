@@ -28,7 +28,8 @@ esim_discovery_new (EsimEs10 *es10, EsimHttp *http, const gchar *smds_address)
 
   self->es10 = g_object_ref (es10);
   self->http = g_object_ref (http);
-  self->smds_address = g_strdup (smds_address);
+  /* FQDNs are case-insensitive: the lower-case form is sent */
+  self->smds_address = smds_address != NULL ? g_ascii_strdown (smds_address, -1) : NULL;
   return self;
 }
 
@@ -36,6 +37,43 @@ void
 esim_discovery_set_device_info (EsimDiscovery *self, const EsimDeviceInfo *device)
 {
   self->device = *device;
+}
+
+/* SM-DSs serve ES11 under /gsma/rsp2/es11/ (SGP.22) or, as some deployed
+ * ones and other LPAs do, under /gsma/rsp2/es9plus/: the layout that
+ * answered is kept per server for as long as the HTTP context lives */
+#define ESIM_DISCOVERY_LAYOUTS_KEY "esim-discovery-es11-layouts"
+
+static GHashTable *
+esim_discovery_layouts (EsimHttp *http)
+{
+  GHashTable *layouts = g_object_get_data (G_OBJECT (http), ESIM_DISCOVERY_LAYOUTS_KEY);
+
+  if (layouts == NULL) {
+    layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_object_set_data_full (G_OBJECT (http), ESIM_DISCOVERY_LAYOUTS_KEY, layouts,
+                            (GDestroyNotify) g_hash_table_unref);
+  }
+  return layouts;
+}
+
+static EsimRspClient *
+esim_discovery_new_client (EsimDiscovery *self)
+{
+  const gchar *known
+    = g_hash_table_lookup (esim_discovery_layouts (self->http), self->smds_address);
+  const gchar *first = known != NULL ? known : "es11";
+  EsimRspClient *client = esim_rsp_client_new (self->http, self->smds_address, first);
+
+  esim_rsp_client_set_fallback_iface (client, g_str_equal (first, "es11") ? "es9plus" : "es11");
+  return client;
+}
+
+static void
+esim_discovery_remember_layout (EsimDiscovery *self)
+{
+  g_hash_table_insert (esim_discovery_layouts (self->http), g_strdup (self->smds_address),
+                       g_strdup (esim_rsp_client_get_iface (self->client)));
 }
 
 static void
@@ -97,6 +135,7 @@ initiate_authentication_cb (GObject *source, GAsyncResult *res, gpointer user_da
     g_task_return_error (task, error);
     return;
   }
+  esim_discovery_remember_layout (self);
   /* no matching ID: the SM-DS is asked for everything for this eUICC */
   ctx = esim_es10_build_ctx_params1 (NULL, &self->device);
   esim_es10_authenticate_server_async (self->es10, self->auth->server_signed1,
@@ -120,7 +159,7 @@ challenge_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_error (task, error);
     return;
   }
-  self->client = esim_rsp_client_new (self->http, self->smds_address, "es11");
+  self->client = esim_discovery_new_client (self);
   esim_rsp_initiate_authentication_async (self->client, challenge, self->info1, cancellable,
                                           initiate_authentication_cb, g_steal_pointer (&task));
 }
@@ -178,7 +217,7 @@ addresses_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     g_object_unref (task);
     return;
   }
-  self->smds_address = g_strdup (addresses->root_ds_address);
+  self->smds_address = g_ascii_strdown (addresses->root_ds_address, -1);
   esim_discovery_start (task);
 }
 

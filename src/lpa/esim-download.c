@@ -90,7 +90,8 @@ esim_download_new (EsimEs10 *es10, EsimHttp *http, const gchar *smdp_address,
 
   self->es10 = g_object_ref (es10);
   self->http = g_object_ref (http);
-  self->smdp_address = g_strdup (smdp_address);
+  /* FQDNs are case-insensitive: the lower-case form is sent and compared */
+  self->smdp_address = smdp_address != NULL ? g_ascii_strdown (smdp_address, -1) : NULL;
   self->matching_id = g_strdup (matching_id);
   return self;
 }
@@ -560,7 +561,7 @@ addresses_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     esim_download_fail (self, error);
     return;
   }
-  self->smdp_address = g_strdup (addresses->default_dp_address);
+  self->smdp_address = g_ascii_strdown (addresses->default_dp_address, -1);
   esim_download_start (self);
 }
 

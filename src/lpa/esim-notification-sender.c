@@ -60,11 +60,13 @@ esim_notification_sender_new (EsimEs10 *es10, EsimHttp *http)
 static EsimRspClient *
 esim_notification_sender_client (EsimNotificationSender *self, const gchar *address)
 {
-  EsimRspClient *client = g_hash_table_lookup (self->clients, address);
+  /* one server, however the card spells its name */
+  g_autofree gchar *key = g_ascii_strdown (address, -1);
+  EsimRspClient *client = g_hash_table_lookup (self->clients, key);
 
   if (client == NULL) {
-    client = esim_rsp_client_new (self->http, address, "es9plus");
-    g_hash_table_insert (self->clients, g_strdup (address), client);
+    client = esim_rsp_client_new (self->http, key, "es9plus");
+    g_hash_table_insert (self->clients, g_steal_pointer (&key), client);
   }
   return client;
 }

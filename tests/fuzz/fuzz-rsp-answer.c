@@ -44,6 +44,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) answer = esim_rsp_parse_answer ("fuzz", 200, body, &error);
 
+  /* the same bytes as an HTTP error body and as a notification's answer:
+   * SGP.22 codes may be parsed from either, and neither may crash */
+  {
+    g_autoptr (GError) http_error = NULL;
+    g_autoptr (JsonObject) refused = esim_rsp_parse_answer ("fuzz", 400, body, &http_error);
+    g_autoptr (JsonObject) ack = esim_rsp_parse_answer ("handleNotification", 200, body, NULL);
+
+    if (refused != NULL || http_error == NULL)
+      abort ();
+  }
+
   if (answer == NULL) {
     if (error == NULL)
       abort ();

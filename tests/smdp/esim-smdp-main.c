@@ -38,6 +38,20 @@ static const gchar description[]
     "  bad-signature:FUNC   corrupt serverSignature1 / smdpSignature2 / smdpSign\n"
     "  tamper-segment:FUNC  flip a ciphertext byte of the BPP's last segment\n"
     "  latency:FUNC:MS    answer MS milliseconds late\n"
+    "  redirect:FUNC      HTTP 302 to another server\n"
+    "  http4xx-json:FUNC  HTTP 400 with SGP.22 codes (8.2.6 / 3.8) in a JSON body\n"
+    "  expired:FUNC       functionExecutionStatus Expired\n"
+    "\n"
+    "Quirks of deployed servers, --quirk NAME:\n"
+    "  wrap-base64[:64|:76]      wrap base64 members with CRLF\n"
+    "  unpadded-base64           base64 members without '=' padding\n"
+    "  lowercase-transaction-id  lower-case hex, the echo compared exactly\n"
+    "  empty-200-notification    handleNotification: 200 with an empty body\n"
+    "  es11-on-es9plus-path      an SM-DS on /gsma/rsp2/es9plus/ only (es11/ 404)\n"
+    "  reject-uppercase-host     400 for upper-case letters in Host or smdpAddress\n"
+    "  json-charset              Content-Type application/json;charset=UTF-8\n"
+    "  event-without-id          an ES11 event entry without eventId first\n"
+    "--address HOST:0 stands for HOST with the port bound.\n"
     "\n"
     "Catalog usage is kept in memory only: a restart makes every order\n"
     "available again. esim-smdp exits on SIGTERM/SIGINT and when its parent does.";
@@ -50,6 +64,7 @@ typedef struct {
   gchar **profiles;
   gchar **events;
   gchar **faults;
+  gchar **quirks;
   gint latency_ms;
   gchar *stats_file;
   gchar *tls_mode;
@@ -66,6 +81,7 @@ esim_smdp_options_clear (EsimSmdpOptions *o)
   g_strfreev (o->profiles);
   g_strfreev (o->events);
   g_strfreev (o->faults);
+  g_strfreev (o->quirks);
   g_free (o->stats_file);
   g_free (o->tls_mode);
 }
@@ -163,13 +179,20 @@ run (EsimSmdpOptions *o, GError **error)
     if (!esim_smdp_server_add_fault (server, o->faults[i], error))
       return FALSE;
   }
+  for (guint i = 0; o->quirks != NULL && o->quirks[i] != NULL; i++) {
+    if (!esim_smdp_server_add_quirk (server, o->quirks[i], error))
+      return FALSE;
+  }
   esim_smdp_server_set_latency (server, (guint) o->latency_ms);
   esim_smdp_server_set_stats_file (server, o->stats_file);
   if (!esim_smdp_server_listen (server, address, port, &bound, error))
     return FALSE;
 
   host = g_inet_address_to_string (address);
-  if (o->address != NULL)
+  /* HOST:0 is HOST with the port bound */
+  if (o->address != NULL && g_str_has_suffix (o->address, ":0"))
+    own = g_strdup_printf ("%.*s:%u", (int) strlen (o->address) - 2, o->address, bound);
+  else if (o->address != NULL)
     own = g_strdup (o->address);
   else if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
     own = g_strdup_printf ("[%s]:%u", host, bound);
@@ -212,6 +235,8 @@ main (int argc, char **argv)
           "MATCHINGID=UPPFILE[,...]" },
         { "event", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.events, "An SM-DS event",
           "EID=EVENTID[@ADDRESS]" },
+        { "quirk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.quirks, "Behave like some deployed servers",
+          "NAME" },
         { "latency-ms", 0, 0, G_OPTION_ARG_INT, &o.latency_ms, "Delay every response", "MS" },
         { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults, "Inject a fault", "SPEC" },
         { "stats-file", 0, 0, G_OPTION_ARG_FILENAME, &o.stats_file, "Statistics (JSON)", "FILE" },

@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "esim-smdp-error.h"
+#include "esim-smdp-quirks.h"
 #include "esim-smdp-server.h"
 
 #define ESIM_SMDP_PROTOCOL "gsma/rsp/v2.2.0"
@@ -25,6 +26,9 @@ typedef enum {
   ESIM_SMDP_FAULT_BAD_SIGNATURE,
   ESIM_SMDP_FAULT_LATENCY,
   ESIM_SMDP_FAULT_TAMPER_SEGMENT,
+  ESIM_SMDP_FAULT_REDIRECT,     /* 302 to elsewhere */
+  ESIM_SMDP_FAULT_HTTP4XX_JSON, /* 400 with a JSON failure body */
+  ESIM_SMDP_FAULT_EXPIRED,      /* functionExecutionStatus Expired */
 } EsimSmdpFaultKind;
 
 typedef struct {
@@ -42,6 +46,7 @@ struct _EsimSmdpServer {
   GPtrArray *faults; /* EsimSmdpFault */
   guint latency_ms;
   gchar *stats_file;
+  EsimSmdpQuirks quirks;
 
   guint connections; /* one TLS handshake each */
   guint requests_total;
@@ -181,6 +186,15 @@ esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **er
   } else if (ok && g_str_equal (parts[0], "tamper-segment")) {
     kind = ESIM_SMDP_FAULT_TAMPER_SEGMENT;
     ok = n == 2;
+  } else if (ok && g_str_equal (parts[0], "redirect")) {
+    kind = ESIM_SMDP_FAULT_REDIRECT;
+    ok = n == 2;
+  } else if (ok && g_str_equal (parts[0], "http4xx-json")) {
+    kind = ESIM_SMDP_FAULT_HTTP4XX_JSON;
+    ok = n == 2;
+  } else if (ok && g_str_equal (parts[0], "expired")) {
+    kind = ESIM_SMDP_FAULT_EXPIRED;
+    ok = n == 2;
   } else if (ok && g_str_equal (parts[0], "latency")) {
     kind = ESIM_SMDP_FAULT_LATENCY;
     ok = n == 3 && esim_smdp_parse_uint (parts[2], ESIM_SMDP_MAX_LATENCY_MS, &ms);
@@ -198,6 +212,12 @@ esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **er
   fault->ms = ms;
   g_ptr_array_add (self->faults, fault);
   return TRUE;
+}
+
+gboolean
+esim_smdp_server_add_quirk (EsimSmdpServer *self, const gchar *spec, GError **error)
+{
+  return esim_smdp_quirks_add (&self->quirks, spec, error);
 }
 
 void
@@ -277,15 +297,21 @@ esim_smdp_set_plain (SoupServerMessage *msg, guint status, const gchar *text)
 }
 
 static void
-esim_smdp_set_json (SoupServerMessage *msg, guint status, const gchar *text)
+esim_smdp_set_json_type (SoupServerMessage *msg, guint status, const gchar *text,
+                         const gchar *content_type)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
   soup_message_headers_replace (headers, "X-Admin-Protocol", ESIM_SMDP_PROTOCOL);
   soup_server_message_set_status (msg, status, NULL);
   if (text != NULL)
-    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text,
-                                      strlen (text));
+    soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+static void
+esim_smdp_set_json (SoupServerMessage *msg, guint status, const gchar *text)
+{
+  esim_smdp_set_json_type (msg, status, text, "application/json");
 }
 
 static gchar *
@@ -418,26 +444,70 @@ esim_smdp_server_call (EsimSmdpServer *self, SoupServerMessage *msg, const gchar
     g_set_error_literal (&error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_INVALID_FORMAT,
                          "the body is not a JSON object");
   } else {
-    response = esim_smdp_rsp_handle (self->rsp, interface, function, json_node_get_object (root),
-                                     corrupt, &error);
+    SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+    guint refused = esim_smdp_quirks_refuse_request (
+      &self->quirks, soup_message_headers_get_one (headers, "Host"), json_node_get_object (root));
+
+    if (refused != 0) {
+      esim_smdp_set_plain (msg, refused, "upper-case host name refused\n");
+      return refused;
+    }
+    if (esim_smdp_quirks_check_request (&self->quirks, json_node_get_object (root), &error))
+      response = esim_smdp_rsp_handle (self->rsp, interface, function, json_node_get_object (root),
+                                       corrupt, &error);
   }
   if (response == NULL) {
     g_debug ("%s/%s failed: %s", interface, function, error->message);
     text = esim_smdp_error_json (error);
-    esim_smdp_set_json (msg, SOUP_STATUS_OK, text);
+    esim_smdp_set_json_type (msg, SOUP_STATUS_OK, text,
+                             esim_smdp_quirks_content_type (&self->quirks));
     return SOUP_STATUS_OK;
   }
   if (g_str_equal (function, "handleNotification")) {
+    if (self->quirks.flags & ESIM_SMDP_QUIRK_EMPTY_200_NOTIFICATION) {
+      esim_smdp_set_json (msg, SOUP_STATUS_OK, NULL);
+      return SOUP_STATUS_OK;
+    }
     esim_smdp_set_json (msg, SOUP_STATUS_NO_CONTENT, NULL);
     return SOUP_STATUS_NO_CONTENT;
   }
+  esim_smdp_quirks_apply (&self->quirks, function, response);
   {
     g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), response);
 
     text = json_to_string (node, FALSE);
   }
-  esim_smdp_set_json (msg, SOUP_STATUS_OK, text);
+  esim_smdp_set_json_type (msg, SOUP_STATUS_OK, text,
+                           esim_smdp_quirks_content_type (&self->quirks));
   return SOUP_STATUS_OK;
+}
+
+/* the faults that replace a function's answer; returns the HTTP status */
+static guint
+esim_smdp_server_answer_fault (EsimSmdpServer *self, SoupServerMessage *msg, EsimSmdpFaultKind kind)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *text = NULL;
+
+  self->faults_injected++;
+  switch (kind) {
+  case ESIM_SMDP_FAULT_REDIRECT:
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location",
+                                  "https://redirected.example.com/gsma/rsp2/es9plus/");
+    esim_smdp_set_plain (msg, SOUP_STATUS_FOUND, "moved\n");
+    return SOUP_STATUS_FOUND;
+  case ESIM_SMDP_FAULT_HTTP4XX_JSON:
+    /* a real server's refusal: the SGP.22 codes in the body of a 400 */
+    g_set_error_literal (&error, ESIM_SMDP_ERROR, ESIM_SMDP_ERROR_MATCHING_ID_REFUSED,
+                         "injected fault: refused with HTTP 400");
+    text = esim_smdp_error_json (error);
+    esim_smdp_set_json (msg, SOUP_STATUS_BAD_REQUEST, text);
+    return SOUP_STATUS_BAD_REQUEST;
+  default:
+    esim_smdp_set_json (msg, SOUP_STATUS_OK,
+                        "{\"header\":{\"functionExecutionStatus\":{\"status\":\"Expired\"}}}");
+    return SOUP_STATUS_OK;
+  }
 }
 
 static void
@@ -457,14 +527,15 @@ esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char
   parts = g_strsplit (
     g_str_has_prefix (path, ESIM_SMDP_PATH_PREFIX) ? path + strlen (ESIM_SMDP_PATH_PREFIX) : "",
     "/", -1);
-  if (g_strv_length (parts) != 2 || !esim_smdp_known_function (parts[0], parts[1])) {
+  if (g_strv_length (parts) != 2 || !esim_smdp_known_function (parts[0], parts[1])
+      || (interface = esim_smdp_quirks_map_interface (&self->quirks, parts[0], parts[1])) == NULL) {
     esim_smdp_set_plain (msg, SOUP_STATUS_NOT_FOUND, "no such function\n");
     esim_smdp_server_finish (self, SOUP_STATUS_NOT_FOUND);
     return;
   }
-  interface = parts[0];
   function = parts[1];
-  key = g_strdup_printf ("%s/%s", interface, function);
+  /* counted by the path asked for */
+  key = g_strdup_printf ("%s/%s", parts[0], function);
   esim_smdp_count (self->requests, key);
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_POST) {
@@ -492,6 +563,13 @@ esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char
     self->faults_injected++;
     esim_smdp_set_plain (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "injected fault\n");
     status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  } else if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_REDIRECT, function, call) != NULL) {
+    status = esim_smdp_server_answer_fault (self, msg, ESIM_SMDP_FAULT_REDIRECT);
+  } else if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_HTTP4XX_JSON, function, call)
+             != NULL) {
+    status = esim_smdp_server_answer_fault (self, msg, ESIM_SMDP_FAULT_HTTP4XX_JSON);
+  } else if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_EXPIRED, function, call) != NULL) {
+    status = esim_smdp_server_answer_fault (self, msg, ESIM_SMDP_FAULT_EXPIRED);
   } else if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_MALFORMED_JSON, function, call)
              != NULL) {
     self->faults_injected++;

@@ -24,8 +24,11 @@ EsimSmdpServer *esim_smdp_server_new (EsimSmdpRsp *rsp, GTlsCertificate *certifi
                                       GError **error);
 
 /* http500:FUNC[:N], timeout:FUNC, malformed-json:FUNC, bad-signature:FUNC,
- * latency:FUNC:MS; FUNC is the last path element, or * for all */
+ * latency:FUNC:MS, redirect:FUNC, http4xx-json:FUNC, expired:FUNC; FUNC is the last path element,
+ * or * for all */
 gboolean esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **error);
+/* a --quirk of tests/smdp/esim-smdp-quirks.h */
+gboolean esim_smdp_server_add_quirk (EsimSmdpServer *self, const gchar *spec, GError **error);
 /* delay every response by ms */
 void esim_smdp_server_set_latency (EsimSmdpServer *self, guint ms);
 /* rewritten (atomically) after every request */
