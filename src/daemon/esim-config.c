@@ -14,6 +14,11 @@
 
 #define ESIM_CONFIG_GROUP_DAEMON "daemon"
 #define ESIM_CONFIG_GROUP_EUICC_PREFIX "euicc:"
+#define ESIM_CONFIG_GROUP_EID_PREFIX "eid:"
+/* the smallest STORE DATA block worth configuring, the most a short APDU
+ * carries */
+#define ESIM_CONFIG_MIN_SEGMENT 16
+#define ESIM_CONFIG_MAX_SEGMENT 255
 
 /* a day is longer than any sane timeout or linger time */
 #define ESIM_CONFIG_MAX_SECONDS (24 * 3600)
@@ -43,7 +48,9 @@ static const gchar *const esim_config_daemon_other_keys[] = {
   "TestMode", "TrustAnchors", "TestCi", "CaDirectory", "ModemManager", NULL,
 };
 
-static const gchar *const esim_config_euicc_keys[] = { "Transport", "IsdrAid", NULL };
+static const gchar *const esim_config_euicc_keys[]
+  = { "Transport", "IsdrAid", "StoreDataSegmentSize", NULL };
+static const gchar *const esim_config_eid_keys[] = { "StoreDataSegmentSize", NULL };
 
 static void
 esim_config_euicc_free (EsimConfigEuicc *euicc)
@@ -52,6 +59,13 @@ esim_config_euicc_free (EsimConfigEuicc *euicc)
   g_free (euicc->transport);
   g_clear_pointer (&euicc->isdr_aid, g_bytes_unref);
   g_free (euicc);
+}
+
+static void
+esim_config_eid_free (EsimConfigEid *eid)
+{
+  g_free (eid->eid);
+  g_free (eid);
 }
 
 EsimConfig *
@@ -68,6 +82,7 @@ esim_config_new (void)
   self->modem_manager = TRUE;
   self->refresh_timeout_seconds = 20;
   self->euiccs = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_config_euicc_free);
+  self->eids = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_config_eid_free);
   return self;
 }
 
@@ -79,6 +94,7 @@ esim_config_free (EsimConfig *self)
   g_free (self->test_ci);
   g_free (self->ca_directory);
   g_ptr_array_unref (self->euiccs);
+  g_ptr_array_unref (self->eids);
   g_free (self);
 }
 
@@ -230,6 +246,56 @@ esim_config_check_transport (const gchar *spec, GError **error)
 }
 
 static gboolean
+esim_config_get_segment (GKeyFile *kf, const gchar *source, const gchar *group, guint *value,
+                         GError **error)
+{
+  g_autofree gchar *text = g_key_file_get_string (kf, group, "StoreDataSegmentSize", NULL);
+  guint64 v = 0;
+
+  if (text == NULL || g_strstrip (text)[0] == '\0')
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, ESIM_CONFIG_MIN_SEGMENT, ESIM_CONFIG_MAX_SEGMENT, &v,
+                                   NULL))
+    return esim_config_fail (error, source, group, "StoreDataSegmentSize",
+                             "not a whole number from 16 to 255");
+  *value = (guint) v;
+  return TRUE;
+}
+
+static gboolean
+esim_config_parse_eid (EsimConfig *self, GKeyFile *kf, const gchar *source, const gchar *group,
+                       GError **error)
+{
+  const gchar *eid = group + strlen (ESIM_CONFIG_GROUP_EID_PREFIX);
+  EsimConfigEid *entry;
+
+  if (strlen (eid) != 32 || !g_str_is_ascii (eid) || strspn (eid, "0123456789ABCDEFabcdef") != 32)
+    return esim_config_fail (error, source, group, NULL, "not an EID of 32 hex digits");
+  if (!esim_config_check_keys (kf, source, group, esim_config_eid_keys, FALSE, error))
+    return FALSE;
+  entry = g_new0 (EsimConfigEid, 1);
+  g_ptr_array_add (self->eids, entry);
+  entry->eid = g_ascii_strup (eid, -1);
+  return esim_config_get_segment (kf, source, group, &entry->segment_size, error);
+}
+
+guint
+esim_config_get_segment_size (const EsimConfig *self, const gchar *name, const gchar *eid)
+{
+  for (guint i = 0; eid != NULL && i < self->eids->len; i++) {
+    EsimConfigEid *entry = g_ptr_array_index (self->eids, i);
+    if (g_ascii_strcasecmp (entry->eid, eid) == 0 && entry->segment_size != 0)
+      return entry->segment_size;
+  }
+  for (guint i = 0; name != NULL && i < self->euiccs->len; i++) {
+    EsimConfigEuicc *entry = g_ptr_array_index (self->euiccs, i);
+    if (g_strcmp0 (entry->name, name) == 0)
+      return entry->segment_size;
+  }
+  return 0;
+}
+
+static gboolean
 esim_config_parse_euicc (EsimConfig *self, GKeyFile *kf, const gchar *source, const gchar *group,
                          GError **error)
 {
@@ -261,7 +327,7 @@ esim_config_parse_euicc (EsimConfig *self, GKeyFile *kf, const gchar *source, co
       return esim_config_fail (error, source, group, "IsdrAid",
                                "not an AID of 5 to 16 bytes in hex");
   }
-  return TRUE;
+  return esim_config_get_segment (kf, source, group, &euicc->segment_size, error);
 }
 
 static EsimConfig *
@@ -276,6 +342,9 @@ esim_config_parse (GKeyFile *kf, const gchar *source, GError **error)
         return NULL;
     } else if (g_str_has_prefix (groups[i], ESIM_CONFIG_GROUP_EUICC_PREFIX)) {
       if (!esim_config_parse_euicc (self, kf, source, groups[i], error))
+        return NULL;
+    } else if (g_str_has_prefix (groups[i], ESIM_CONFIG_GROUP_EID_PREFIX)) {
+      if (!esim_config_parse_eid (self, kf, source, groups[i], error))
         return NULL;
     } else {
       esim_config_fail (error, source, groups[i], NULL, "unknown group");

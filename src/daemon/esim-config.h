@@ -17,6 +17,10 @@
  *   [euicc:NAME]
  *   Transport=socket:/run/esim-sim.sock
  *   IsdrAid=A0000005591010FFFFFFFF8900000100
+ *   StoreDataSegmentSize=255
+ *
+ *   [eid:EID]            (any eUICC, configured or found on a modem)
+ *   StoreDataSegmentSize=120
  *
  * Validation is strict: an unknown group or key, a bad value or an unknown
  * transport kind is an error naming the file, the group and the key.
@@ -31,10 +35,16 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  gchar *name;      /* NAME of [euicc:NAME] */
-  gchar *transport; /* KIND:DEVICE[@SLOT] */
-  GBytes *isdr_aid; /* NULL for the SGP.22 default */
+  gchar *name;        /* NAME of [euicc:NAME] */
+  gchar *transport;   /* KIND:DEVICE[@SLOT] */
+  GBytes *isdr_aid;   /* NULL: the SGP.22 default, then the known vendor ones */
+  guint segment_size; /* STORE DATA block size; 0 for the default */
 } EsimConfigEuicc;
+
+typedef struct {
+  gchar *eid;         /* 32 upper-case hex digits */
+  guint segment_size; /* 0 for the default */
+} EsimConfigEid;
 
 typedef struct {
   gchar *path; /* where it was read from, NULL for the defaults */
@@ -52,6 +62,7 @@ typedef struct {
    * refresh (or ModemManager the SIM change) */
   guint refresh_timeout_seconds;
   GPtrArray *euiccs; /* of EsimConfigEuicc, in file order */
+  GPtrArray *eids;   /* of EsimConfigEid */
 } EsimConfig;
 
 /* the defaults, no eUICCs */
@@ -61,6 +72,11 @@ EsimConfig *esim_config_new_from_file (const gchar *path, gboolean missing_ok, G
 /* source names the data in error messages */
 EsimConfig *esim_config_new_from_data (const gchar *data, const gchar *source, GError **error);
 void esim_config_free (EsimConfig *self);
+
+/* the STORE DATA block size to start with for the eUICC of that [euicc:]
+ * name (NULL for one found on a modem) and EID ([eid:] wins); 0 for the
+ * default */
+guint esim_config_get_segment_size (const EsimConfig *self, const gchar *name, const gchar *eid);
 
 /* the directory of the shipped GSMA roots, and the default test CI */
 gchar *esim_config_get_ca_directory (const EsimConfig *self);

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "esim-download.h"
 #include "esim-euicc-private.h"
 #include "esim-iccid.h"
@@ -40,6 +42,7 @@ struct _EsimEuicc {
   GHashTable *jobs;    /* EsimJob set, running or lingering */
   gulong gone_id;
   gulong test_mode_id;
+  gboolean applying_segment_size; /* not a fallback of the card's */
 };
 
 G_DEFINE_TYPE (EsimEuicc, esim_euicc, G_TYPE_OBJECT)
@@ -170,6 +173,96 @@ esim_euicc_find_profile_path_by_aid (EsimEuicc *self, GBytes *isdp_aid)
       return esim_euicc_find_profile_path (self, info->iccid);
   }
   return NULL;
+}
+
+/* the card's STORE DATA block size, kept per EID in the state directory
+ * when the card refused the default: { "storeDataSegmentSize": 120 } */
+
+static gchar *
+esim_euicc_card_state_path (EsimEuicc *self)
+{
+  g_autofree gchar *name = g_strdup_printf ("card-%s.json", self->eid);
+
+  return g_build_filename (esim_context_get_state_dir (self->context), name, NULL);
+}
+
+static guint
+esim_euicc_load_segment_size (EsimEuicc *self)
+{
+  g_autofree gchar *path = esim_euicc_card_state_path (self);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonNode *root;
+  JsonObject *obj;
+  gint64 size;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return 0;
+  if (!json_parser_load_from_file (parser, path, &error)) {
+    g_warning ("%s: ignoring the card's state: %s", self->path, error->message);
+    return 0;
+  }
+  root = json_parser_get_root (parser);
+  obj = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  size = obj != NULL ? json_object_get_int_member_with_default (obj, "storeDataSegmentSize", 0) : 0;
+  if (size < ESIM_ES10_SEGMENT_SIZE_MIN || size > ESIM_ES10_SEGMENT_SIZE) {
+    g_warning ("%s: ignoring the card's state: no storeDataSegmentSize from %d to %d", self->path,
+               ESIM_ES10_SEGMENT_SIZE_MIN, ESIM_ES10_SEGMENT_SIZE);
+    return 0;
+  }
+  return (guint) size;
+}
+
+static void
+esim_euicc_segment_size_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  EsimEuicc *self = ESIM_EUICC (user_data);
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *data = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* only what the card taught us is worth keeping */
+  if (self->applying_segment_size || self->eid == NULL)
+    return;
+  path = esim_euicc_card_state_path (self);
+  data = g_strdup_printf ("{ \"storeDataSegmentSize\": %u }\n",
+                          esim_es10_get_segment_size (ESIM_ES10 (object)));
+  if (!g_file_set_contents_full (path, data, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
+                                 0600, &error))
+    g_warning ("%s: cannot keep the card's STORE DATA block size: %s", self->path, error->message);
+  else
+    g_debug ("%s: STORE DATA block size kept in %s", self->path, path);
+}
+
+/* the configured size, or the smaller one the card needed before */
+static void
+esim_euicc_apply_segment_size (EsimEuicc *self)
+{
+  const EsimConfig *config = esim_context_get_config (self->context);
+  guint size = esim_config_get_segment_size (config, self->name, self->eid);
+  guint remembered = self->eid != NULL ? esim_euicc_load_segment_size (self) : 0;
+
+  if (size == 0)
+    size = ESIM_ES10_SEGMENT_SIZE;
+  if (remembered != 0 && remembered < size) {
+    g_debug ("%s: STORE DATA blocks of %u bytes, as the card needed before", self->path,
+             remembered);
+    size = remembered;
+  }
+  self->applying_segment_size = TRUE;
+  esim_es10_set_segment_size (self->es10, size);
+  self->applying_segment_size = FALSE;
+}
+
+static void
+esim_euicc_new_es10 (EsimEuicc *self)
+{
+  g_clear_object (&self->es10);
+  self->es10 = esim_es10_new (self->transport, self->isdr_aid);
+  g_signal_connect_object (self->es10, "notify::segment-size",
+                           G_CALLBACK (esim_euicc_segment_size_cb), self, 0);
+  esim_euicc_apply_segment_size (self);
 }
 
 /* profile objects */
@@ -629,6 +722,7 @@ probe_eid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_free (self->eid);
   self->eid = g_steal_pointer (&eid);
   esim_dbus_euicc_set_eid (self->iface, self->eid);
+  esim_euicc_apply_segment_size (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -699,8 +793,7 @@ esim_euicc_probe_async (EsimEuicc *self, GCancellable *cancellable, GAsyncReadyC
   g_task_set_source_tag (task, esim_euicc_probe_async);
   /* after the card went away a fresh ES10 client opens the link again */
   if (self->gone && !esim_queue_is_busy (self->queue)) {
-    g_clear_object (&self->es10);
-    self->es10 = esim_es10_new (self->transport, self->isdr_aid);
+    esim_euicc_new_es10 (self);
     self->gone = FALSE;
   }
   esim_euicc_run_async (self, probe_work, NULL, NULL, ESIM_EUICC_RUN_REFRESH, cancellable, probe_cb,
@@ -808,7 +901,7 @@ esim_euicc_new (EsimContext *context, const gchar *name, EsimTransport *transpor
   self->path = esim_context_next_path (context, "Euicc");
   self->transport = g_object_ref (transport);
   self->isdr_aid = isdr_aid != NULL ? g_bytes_ref (isdr_aid) : NULL;
-  self->es10 = esim_es10_new (transport, isdr_aid);
+  esim_euicc_new_es10 (self);
   self->notifier = esim_notifier_new (self);
   self->object = esim_dbus_object_skeleton_new (self->path);
   self->iface = esim_dbus_euicc_skeleton_new ();

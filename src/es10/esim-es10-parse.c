@@ -29,6 +29,20 @@ dup_version (const EsimTlv *tlv, GError **error)
   return g_strdup_printf ("%u.%u.%u", tlv->value[0], tlv->value[1], tlv->value[2]);
 }
 
+/* a card's slip that leaves the meaning clear: said at debug level (never
+ * with the field's value), then the field counts as absent; TRUE */
+static gboolean
+tolerate (const gchar *where, guint32 tag, GError **local)
+{
+  if (local != NULL && *local != NULL)
+    g_debug ("%s: ignoring tag 0x%X: %s", where, tag, (*local)->message);
+  else
+    g_debug ("%s: tag 0x%X absent, taken as empty", where, tag);
+  if (local != NULL)
+    g_clear_error (local);
+  return TRUE;
+}
+
 static gboolean
 get_enum (const EsimTlv *tlv, gint64 max, gint64 *out, GError **error)
 {
@@ -291,7 +305,8 @@ profile_info_parse_child (EsimProfileInfo *self, const EsimTlv *child, GError **
     self->policy_rules = bits & ((1u << ESIM_PPR_N_BITS) - 1);
     return TRUE;
   default:
-    /* a later SGP.22 version may add elements */
+    /* a later SGP.22 version or a vendor may add elements */
+    g_debug ("ProfileInfo: skipping unknown tag 0x%X", child->tag);
     return TRUE;
   }
 }
@@ -300,6 +315,7 @@ EsimProfileInfo *
 esim_profile_info_parse (const EsimTlv *e3, GError **error)
 {
   g_autoptr (EsimProfileInfo) self = esim_profile_info_new ();
+  g_autoptr (GError) local = NULL;
   EsimTlvIter iter;
   EsimTlv child;
 
@@ -310,8 +326,15 @@ esim_profile_info_parse (const EsimTlv *e3, GError **error)
   }
   esim_tlv_iter_init (&iter, e3);
   while (esim_tlv_iter_next (&iter, &child)) {
-    if (!profile_info_parse_child (self, &child, error))
+    if (profile_info_parse_child (self, &child, &local))
+      continue;
+    /* the profile is named by its ICCID or AID: those must be right; an
+     * odd name, icon or class leaves the rest of the profile useful */
+    if (child.tag == 0x5A || child.tag == 0x4F) {
+      g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
+    }
+    tolerate ("ProfileInfo", child.tag, &local);
   }
   return g_steal_pointer (&self);
 }
@@ -334,8 +357,14 @@ esim_notification_metadata_parse (const EsimTlv *bf2f, GError **error)
   if (!esim_tlv_require (bf2f, 0x81, &child, error)
       || !esim_tlv_get_bit_string (&child, &bits, error))
     return NULL;
-  /* the operation is a single event; anything else cannot be sent on */
-  if (bits == 0 || (bits & (bits - 1)) != 0 || (bits & ~ESIM_NOTIFICATION_EVENT_ALL) != 0) {
+  /* the operation is a single event; bits a vendor or a later version
+   * adds beside it do not change which one */
+  if ((bits & ~ESIM_NOTIFICATION_EVENT_ALL) != 0) {
+    g_debug ("NotificationMetadata: ignoring unknown operation bits 0x%X",
+             bits & ~ESIM_NOTIFICATION_EVENT_ALL);
+    bits &= ESIM_NOTIFICATION_EVENT_ALL;
+  }
+  if (bits == 0 || (bits & (bits - 1)) != 0) {
     bad_value (error, 0x81, "a notification has exactly one known operation bit");
     return NULL;
   }
@@ -458,9 +487,11 @@ esim_es10_parse_configured_addresses (GBytes *response, GError **error)
     return NULL;
   if (!find_string (&outer, 0x80, &self->default_dp_address, &local))
     return malformed (error, outer.tag, g_steal_pointer (&local));
-  self->root_ds_address = require_string (&outer, 0x81, &local);
-  if (self->root_ds_address == NULL)
+  /* some cards leave out rootDsAddress: no root SM-DS then */
+  if (!find_string (&outer, 0x81, &self->root_ds_address, &local))
     return malformed (error, outer.tag, g_steal_pointer (&local));
+  if (self->root_ds_address == NULL)
+    tolerate ("EuiccConfiguredAddresses", 0x81, NULL);
   return g_steal_pointer (&self);
 }
 
@@ -507,85 +538,109 @@ esim_es10_parse_euicc_info1 (GBytes *response, GError **error)
   return g_steal_pointer (&self);
 }
 
-static gboolean
-euicc_info2_parse (EsimEuiccInfo2 *self, const EsimTlv *outer, GError **error)
+/* an EUICCInfo2 version field; absent or odd leaves it NULL */
+static void
+info2_version (const EsimTlv *outer, guint32 tag, gchar **out)
 {
+  g_autoptr (GError) local = NULL;
+  EsimTlv child;
+
+  if (!esim_tlv_find (outer, tag, &child)) {
+    tolerate ("EUICCInfo2", tag, NULL);
+    return;
+  }
+  *out = dup_version (&child, &local);
+  if (*out == NULL)
+    tolerate ("EUICCInfo2", tag, &local);
+}
+
+static void
+info2_bits (const EsimTlv *outer, guint32 tag, guint32 *out)
+{
+  g_autoptr (GError) local = NULL;
+  EsimTlv child;
+
+  if (!esim_tlv_find (outer, tag, &child)) {
+    tolerate ("EUICCInfo2", tag, NULL);
+    return;
+  }
+  if (!esim_tlv_get_bit_string (&child, out, &local)) {
+    *out = 0;
+    tolerate ("EUICCInfo2", tag, &local);
+  }
+}
+
+/* what the card says about itself, for display: the card verifies its
+ * own certificates, so a field left out or garbled here is shown empty
+ * (many cards omit some, even of those the ASN.1 requires) */
+static void
+euicc_info2_parse (EsimEuiccInfo2 *self, const EsimTlv *outer)
+{
+  g_autoptr (GError) local = NULL;
   EsimTlv child;
   gint64 value = 0;
   guint32 bits = 0;
 
-  if (!esim_tlv_require (outer, 0x81, &child, error)
-      || (self->profile_version = dup_version (&child, error)) == NULL)
-    return FALSE;
-  if (!esim_tlv_require (outer, 0x82, &child, error)
-      || (self->svn = dup_version (&child, error)) == NULL)
-    return FALSE;
-  if (!esim_tlv_require (outer, 0x83, &child, error)
-      || (self->firmware_version = dup_version (&child, error)) == NULL)
-    return FALSE;
-  if (!esim_tlv_require (outer, 0x84, &child, error))
-    return FALSE;
-  self->ext_card_resource = esim_tlv_dup_value (&child);
-  if (!esim_ext_card_resource_parse (self->ext_card_resource, &self->installed_applications,
-                                     &self->free_nonvolatile_memory, &self->free_volatile_memory,
-                                     error))
-    return FALSE;
-  if (!esim_tlv_require (outer, 0x85, &child, error)
-      || !esim_tlv_get_bit_string (&child, &self->uicc_capability, error))
-    return FALSE;
-  if (esim_tlv_find (outer, 0x86, &child)
-      && (self->javacard_version = dup_version (&child, error)) == NULL)
-    return FALSE;
-  if (esim_tlv_find (outer, 0x87, &child)
-      && (self->globalplatform_version = dup_version (&child, error)) == NULL)
-    return FALSE;
-  if (!esim_tlv_require (outer, 0x88, &child, error)
-      || !esim_tlv_get_bit_string (&child, &self->rsp_capability, error))
-    return FALSE;
-  if (!parse_pkid_list (outer, 0xA9, self->ci_pkids_for_verification, error)
-      || !parse_pkid_list (outer, 0xAA, self->ci_pkids_for_signing, error))
-    return FALSE;
+  info2_version (outer, 0x81, &self->profile_version);
+  info2_version (outer, 0x82, &self->svn);
+  info2_version (outer, 0x83, &self->firmware_version);
+  if (esim_tlv_find (outer, 0x84, &child)) {
+    self->ext_card_resource = esim_tlv_dup_value (&child);
+    if (!esim_ext_card_resource_parse (self->ext_card_resource, &self->installed_applications,
+                                       &self->free_nonvolatile_memory, &self->free_volatile_memory,
+                                       &local))
+      tolerate ("EUICCInfo2", 0x84, &local);
+  } else {
+    tolerate ("EUICCInfo2", 0x84, NULL);
+  }
+  info2_bits (outer, 0x85, &self->uicc_capability);
+  if (esim_tlv_find (outer, 0x86, &child))
+    info2_version (outer, 0x86, &self->javacard_version);
+  if (esim_tlv_find (outer, 0x87, &child))
+    info2_version (outer, 0x87, &self->globalplatform_version);
+  info2_bits (outer, 0x88, &self->rsp_capability);
+  if (!parse_pkid_list (outer, 0xA9, self->ci_pkids_for_verification, &local))
+    tolerate ("EUICCInfo2", 0xA9, &local);
+  if (!parse_pkid_list (outer, 0xAA, self->ci_pkids_for_signing, &local))
+    tolerate ("EUICCInfo2", 0xAA, &local);
   if (esim_tlv_find (outer, 0x8B, &child)) {
-    if (!esim_tlv_get_int (&child, &value, error))
-      return FALSE;
+    if (!esim_tlv_get_int (&child, &value, &local))
+      tolerate ("EUICCInfo2", 0x8B, &local);
     /* categories a later version adds are "other" to us */
-    self->category = (value >= 0 && value <= ESIM_EUICC_CATEGORY_CONTACTLESS)
-                       ? (EsimEuiccCategory) value
-                       : ESIM_EUICC_CATEGORY_OTHER;
+    else
+      self->category = (value >= 0 && value <= ESIM_EUICC_CATEGORY_CONTACTLESS)
+                         ? (EsimEuiccCategory) value
+                         : ESIM_EUICC_CATEGORY_OTHER;
   }
   if (esim_tlv_find (outer, 0x99, &child)) {
-    if (!esim_tlv_get_bit_string (&child, &bits, error))
-      return FALSE;
-    self->forbidden_profile_policy_rules = bits & ((1u << ESIM_PPR_N_BITS) - 1);
+    if (!esim_tlv_get_bit_string (&child, &bits, &local))
+      tolerate ("EUICCInfo2", 0x99, &local);
+    else
+      self->forbidden_profile_policy_rules = bits & ((1u << ESIM_PPR_N_BITS) - 1);
   }
-  if (!esim_tlv_require (outer, 0x04, &child, error)
-      || (self->pp_version = dup_version (&child, error)) == NULL)
-    return FALSE;
-  self->sas_accreditation_number = require_string (outer, 0x0C, error);
-  if (self->sas_accreditation_number == NULL)
-    return FALSE;
+  info2_version (outer, 0x04, &self->pp_version);
+  if (!find_string (outer, 0x0C, &self->sas_accreditation_number, &local))
+    tolerate ("EUICCInfo2", 0x0C, &local);
+  else if (self->sas_accreditation_number == NULL)
+    tolerate ("EUICCInfo2", 0x0C, NULL);
   if (esim_tlv_find (outer, 0xAC, &child)) {
-    self->platform_label = require_string (&child, 0x80, error);
-    if (self->platform_label == NULL)
-      return FALSE;
-    self->discovery_base_url = require_string (&child, 0x81, error);
-    if (self->discovery_base_url == NULL)
-      return FALSE;
+    if (!find_string (&child, 0x80, &self->platform_label, &local)
+        || !find_string (&child, 0x81, &self->discovery_base_url, &local)) {
+      g_clear_pointer (&self->platform_label, g_free);
+      tolerate ("EUICCInfo2", 0xAC, &local);
+    }
   }
-  return TRUE;
 }
 
 EsimEuiccInfo2 *
 esim_es10_parse_euicc_info2 (GBytes *response, GError **error)
 {
   g_autoptr (EsimEuiccInfo2) self = esim_euicc_info2_new ();
-  g_autoptr (GError) local = NULL;
   EsimTlv outer;
 
   if (!parse_outer (response, 0xBF22, &outer, error))
     return NULL;
-  if (!euicc_info2_parse (self, &outer, &local))
-    return malformed (error, outer.tag, g_steal_pointer (&local));
+  euicc_info2_parse (self, &outer);
   self->raw = g_bytes_ref (response);
   return g_steal_pointer (&self);
 }
@@ -608,9 +663,12 @@ esim_es10_parse_list_notification (GBytes *response, GError **error)
     EsimNotificationMetadata *metadata;
     if (item.tag != 0xBF2F)
       continue;
+    /* one odd notification does not hide the others */
     metadata = esim_notification_metadata_parse (&item, &local);
-    if (metadata == NULL)
-      return malformed (error, outer.tag, g_steal_pointer (&local));
+    if (metadata == NULL) {
+      tolerate ("ListNotification", item.tag, &local);
+      continue;
+    }
     g_ptr_array_add (list, metadata);
   }
   return g_steal_pointer (&list);
@@ -762,11 +820,16 @@ esim_es10_parse_profiles_info (GBytes *response, GError **error)
   esim_tlv_iter_init (&iter, &ok);
   while (esim_tlv_iter_next (&iter, &item)) {
     EsimProfileInfo *info;
-    if (item.tag != 0xE3)
+    if (item.tag != 0xE3) {
+      g_debug ("ProfileInfoListOk: skipping unknown tag 0x%X", item.tag);
       continue;
+    }
+    /* a profile that cannot be named does not hide the others */
     info = esim_profile_info_parse (&item, &local);
-    if (info == NULL)
-      return malformed (error, outer.tag, g_steal_pointer (&local));
+    if (info == NULL) {
+      tolerate ("ProfileInfoListOk", item.tag, &local);
+      continue;
+    }
     g_ptr_array_add (list, info);
   }
   return g_steal_pointer (&list);

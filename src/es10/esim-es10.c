@@ -12,7 +12,22 @@
 /* 6Cxx answers in a row before we stop believing the card */
 #define ESIM_ES10_MAX_LE_RETRIES 3
 /* P2 numbers the blocks of one command from 0 to 255 */
-#define ESIM_ES10_MAX_REQUEST (256 * ESIM_ES10_SEGMENT_SIZE)
+#define ESIM_ES10_MAX_BLOCKS 256
+#define ESIM_ES10_MAX_REQUEST (ESIM_ES10_MAX_BLOCKS * ESIM_ES10_SEGMENT_SIZE)
+
+/* the ISD-R of SGP.22 first, then those of removable eUICCs that answer
+ * on an AID of their own (as collected by EasyLPAC and OpenEUICC) */
+static const gchar *const esim_es10_known_isdr_aids[] = {
+  ESIM_ES10_ISDR_AID,
+  "A0000005591010FFFFFFFF8900050500", /* 5ber */
+  "A0000005591010000000008900000300", /* eSIM.me */
+  "A0000005591010FFFFFFFF8900000177", /* XeSIM */
+  "A000000559104C696E6B736669656C64", /* LinksField */
+  "A06573746B6D65FFFF4953442D522030", /* eSTK.me SE0 */
+  "A06573746B6D65FFFF4953442D522031", /* eSTK.me SE1 */
+  "A06573746B6D65FFFFFFFF4953442D52", /* eSTK.me, older */
+  NULL,
+};
 
 struct _EsimEs10 {
   GObject parent_instance;
@@ -20,6 +35,8 @@ struct _EsimEs10 {
   EsimTransport *transport;
   gulong gone_id;
   GBytes *isdr_aid;
+  gboolean isdr_aid_fixed; /* configured, or found: no other is tried */
+  guint segment_size;
   GBytes *select_response;
   guint channel;
   gboolean open;
@@ -36,7 +53,7 @@ struct _EsimEs10 {
 
 G_DEFINE_TYPE (EsimEs10, esim_es10, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_TRANSPORT, PROP_ISDR_AID, N_PROPS };
+enum { PROP_0, PROP_TRANSPORT, PROP_ISDR_AID, PROP_SEGMENT_SIZE, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 typedef void (*EsimEs10JobStart) (GTask *task);
@@ -60,6 +77,10 @@ typedef struct {
   guint8 p2;
   guint le_retries;
   gboolean restarted; /* block 0 sent again after an abandoned sequence */
+
+  /* open: the candidate ISD-R AID being selected */
+  guint aid_index;
+  GBytes *aid;
 } EsimEs10Job;
 
 static void
@@ -71,6 +92,7 @@ esim_es10_job_free (EsimEs10Job *job)
   }
   g_clear_pointer (&job->request, g_bytes_unref);
   g_clear_pointer (&job->response, g_byte_array_unref);
+  g_clear_pointer (&job->aid, g_bytes_unref);
   g_free (job);
 }
 
@@ -95,6 +117,30 @@ esim_es10_get_isdr_aid (EsimEs10 *self)
 {
   g_return_val_if_fail (ESIM_IS_ES10 (self), NULL);
   return self->isdr_aid;
+}
+
+const gchar *const *
+esim_es10_get_known_isdr_aids (void)
+{
+  return esim_es10_known_isdr_aids;
+}
+
+guint
+esim_es10_get_segment_size (EsimEs10 *self)
+{
+  g_return_val_if_fail (ESIM_IS_ES10 (self), ESIM_ES10_SEGMENT_SIZE);
+  return self->segment_size;
+}
+
+void
+esim_es10_set_segment_size (EsimEs10 *self, guint segment_size)
+{
+  g_return_if_fail (ESIM_IS_ES10 (self));
+  segment_size = CLAMP (segment_size, ESIM_ES10_SEGMENT_SIZE_MIN, ESIM_ES10_SEGMENT_SIZE);
+  if (self->segment_size == segment_size)
+    return;
+  self->segment_size = segment_size;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SEGMENT_SIZE]);
 }
 
 gboolean
@@ -254,20 +300,43 @@ esim_es10_transport_gone_cb (EsimTransport *transport, gpointer user_data)
 
 /* open */
 
+static void esim_es10_open_select (GTask *task);
+
 static void
 esim_es10_open_channel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = G_TASK (user_data);
   EsimEs10 *self = g_task_get_source_object (task);
+  EsimEs10Job *job = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (GBytes) select_response = NULL;
   guint channel = 0;
 
   if (!esim_transport_open_channel_finish (self->transport, res, &channel, &select_response,
                                            &error)) {
+    /* not this card's ISD-R: the next known one */
+    if (!self->isdr_aid_fixed
+        && g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_NOT_FOUND)
+        && esim_es10_known_isdr_aids[job->aid_index + 1] != NULL) {
+      g_debug ("no ISD-R at %s: %s", esim_es10_known_isdr_aids[job->aid_index], error->message);
+      g_clear_error (&error);
+      job->aid_index++;
+      esim_es10_open_select (task);
+      return;
+    }
     g_prefix_error (&error, "cannot select the ISD-R: ");
     esim_es10_job_return_error (task, error);
     return;
+  }
+  /* the next open selects this one directly */
+  if (!self->isdr_aid_fixed) {
+    if (job->aid_index > 0)
+      g_message ("the ISD-R of the eUICC at %s answers on %s",
+                 esim_transport_get_device (self->transport),
+                 esim_es10_known_isdr_aids[job->aid_index]);
+    g_clear_pointer (&self->isdr_aid, g_bytes_unref);
+    self->isdr_aid = g_bytes_ref (job->aid);
+    self->isdr_aid_fixed = TRUE;
   }
   self->channel = channel;
   g_clear_pointer (&self->select_response, g_bytes_unref);
@@ -276,6 +345,20 @@ esim_es10_open_channel_cb (GObject *source, GAsyncResult *res, gpointer user_dat
   self->gone = FALSE;
   g_debug ("ISD-R selected on logical channel %u", channel);
   esim_es10_job_return_boolean (task, TRUE);
+}
+
+static void
+esim_es10_open_select (GTask *task)
+{
+  EsimEs10 *self = g_task_get_source_object (task);
+  EsimEs10Job *job = g_task_get_task_data (task);
+
+  g_clear_pointer (&job->aid, g_bytes_unref);
+  job->aid = self->isdr_aid_fixed
+               ? g_bytes_ref (self->isdr_aid)
+               : esim_hex_decode (esim_es10_known_isdr_aids[job->aid_index], NULL);
+  esim_transport_open_channel_async (self->transport, job->aid, g_task_get_cancellable (task),
+                                     esim_es10_open_channel_cb, task);
 }
 
 static void
@@ -289,8 +372,7 @@ esim_es10_open_transport_cb (GObject *source, GAsyncResult *res, gpointer user_d
     esim_es10_job_return_error (task, error);
     return;
   }
-  esim_transport_open_channel_async (self->transport, self->isdr_aid, g_task_get_cancellable (task),
-                                     esim_es10_open_channel_cb, task);
+  esim_es10_open_select (task);
 }
 
 static void
@@ -307,8 +389,7 @@ esim_es10_open_start (GTask *task)
                                esim_es10_open_transport_cb, task);
     return;
   }
-  esim_transport_open_channel_async (self->transport, self->isdr_aid, g_task_get_cancellable (task),
-                                     esim_es10_open_channel_cb, task);
+  esim_es10_open_select (task);
 }
 
 void
@@ -459,7 +540,14 @@ esim_es10_transact_send_block (GTask *task)
     esim_es10_transact_abandon (task, error);
     return;
   }
-  job->block_len = MIN (total - job->offset, (gsize) ESIM_ES10_SEGMENT_SIZE);
+  if (job->block >= ESIM_ES10_MAX_BLOCKS) {
+    esim_es10_transact_fail (task, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                                "%" G_GSIZE_FORMAT " bytes take more than %d "
+                                                "STORE DATA blocks of %u bytes",
+                                                total, ESIM_ES10_MAX_BLOCKS, self->segment_size));
+    return;
+  }
+  job->block_len = MIN (total - job->offset, (gsize) self->segment_size);
   last = job->offset + job->block_len == total;
   job->last_sent = last;
   self->segment_count++;
@@ -478,6 +566,35 @@ esim_es10_transact_retry_le (GTask *task, gint le)
   else
     esim_es10_transmit (task, 0x80, job->ins, job->p1, job->p2, data + job->offset, job->block_len,
                         le);
+}
+
+/* a STORE DATA block refused as too long: TRUE when the command starts
+ * again in smaller blocks */
+static gboolean
+esim_es10_segment_too_long (EsimEs10 *self, EsimEs10Job *job, guint16 sw)
+{
+  GTask *task = self->current;
+  guint smaller;
+
+  if (job->ins != ESIM_APDU_INS_STORE_DATA || (sw != 0x6700 && sw != 0x6601))
+    return FALSE;
+  smaller = self->segment_size > ESIM_ES10_SEGMENT_SIZE_FALLBACK ? ESIM_ES10_SEGMENT_SIZE_FALLBACK
+                                                                 : ESIM_ES10_SEGMENT_SIZE_MIN;
+  if (job->block_len <= smaller || self->segment_size <= smaller)
+    return FALSE;
+  g_message ("the eUICC at %s refused a STORE DATA block of %" G_GSIZE_FORMAT
+             " bytes (%04X); using blocks of %u bytes",
+             esim_transport_get_device (self->transport), job->block_len, sw, smaller);
+  esim_es10_set_segment_size (self, smaller);
+  /* a card that kept the blocks before may refuse block 0 once */
+  self->abandoned_sequence = job->block > 0;
+  job->restarted = FALSE;
+  job->offset = 0;
+  job->block = 0;
+  job->last_sent = FALSE;
+  job->le_retries = 0;
+  esim_es10_transact_send_block (task);
+  return TRUE;
 }
 
 static void
@@ -511,6 +628,11 @@ esim_es10_transmit_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   if (job->block == 0)
     self->abandoned_sequence = FALSE;
+
+  /* a card with a smaller buffer than the standard block: it dropped the
+   * command, which goes again from the start in smaller blocks */
+  if (esim_es10_segment_too_long (self, job, sw))
+    return;
 
   /* a block before the last is only stored; the card has nothing to say */
   if (!job->last_sent) {
@@ -763,6 +885,9 @@ esim_es10_get_property (GObject *object, guint prop_id, GValue *value, GParamSpe
   case PROP_ISDR_AID:
     g_value_set_boxed (value, self->isdr_aid);
     break;
+  case PROP_SEGMENT_SIZE:
+    g_value_set_uint (value, self->segment_size);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -780,6 +905,9 @@ esim_es10_set_property (GObject *object, guint prop_id, const GValue *value, GPa
   case PROP_ISDR_AID:
     self->isdr_aid = g_value_dup_boxed (value);
     break;
+  case PROP_SEGMENT_SIZE:
+    esim_es10_set_segment_size (self, g_value_get_uint (value));
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -791,6 +919,7 @@ esim_es10_constructed (GObject *object)
   EsimEs10 *self = ESIM_ES10 (object);
 
   G_OBJECT_CLASS (esim_es10_parent_class)->constructed (object);
+  self->isdr_aid_fixed = self->isdr_aid != NULL;
   if (self->isdr_aid == NULL)
     self->isdr_aid = esim_hex_decode (ESIM_ES10_ISDR_AID, NULL);
   self->gone_id
@@ -823,6 +952,7 @@ static void
 esim_es10_init (EsimEs10 *self)
 {
   g_queue_init (&self->queue);
+  self->segment_size = ESIM_ES10_SEGMENT_SIZE;
 }
 
 static void
@@ -843,5 +973,8 @@ esim_es10_class_init (EsimEs10Class *klass)
   props[PROP_ISDR_AID]
     = g_param_spec_boxed ("isdr-aid", NULL, NULL, G_TYPE_BYTES,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  props[PROP_SEGMENT_SIZE] = g_param_spec_uint (
+    "segment-size", NULL, NULL, ESIM_ES10_SEGMENT_SIZE_MIN, ESIM_ES10_SEGMENT_SIZE,
+    ESIM_ES10_SEGMENT_SIZE, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }

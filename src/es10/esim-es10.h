@@ -28,8 +28,13 @@ G_BEGIN_DECLS
 /* the ISD-R of SGP.22 2.2.3 */
 #define ESIM_ES10_ISDR_AID "A0000005591010FFFFFFFF8900000100"
 
-/* STORE DATA carries at most this many bytes of the command per APDU */
+/* STORE DATA carries at most this many bytes of the command per APDU, by
+ * default; a card that refuses such a block as too long (6700, 6601) gets
+ * the command again from the start in blocks of
+ * ESIM_ES10_SEGMENT_SIZE_FALLBACK */
 #define ESIM_ES10_SEGMENT_SIZE 255
+#define ESIM_ES10_SEGMENT_SIZE_FALLBACK 120
+#define ESIM_ES10_SEGMENT_SIZE_MIN 16
 
 typedef enum {
   ESIM_MEMORY_RESET_DELETE_OPERATIONAL_PROFILES = 1 << 0,
@@ -50,10 +55,20 @@ typedef enum {
 #define ESIM_TYPE_ES10 (esim_es10_get_type ())
 G_DECLARE_FINAL_TYPE (EsimEs10, esim_es10, ESIM, ES10, GObject)
 
-/* isdr_aid may be NULL for ESIM_ES10_ISDR_AID */
+/* isdr_aid: the only ISD-R AID to select, or NULL to try ESIM_ES10_ISDR_AID
+ * and then the AIDs of known removable eUICCs (see
+ * esim_es10_get_known_isdr_aids()) until one is there */
 EsimEs10 *esim_es10_new (EsimTransport *transport, GBytes *isdr_aid);
 EsimTransport *esim_es10_get_transport (EsimEs10 *self);
+/* the ISD-R AID selected (or to be selected first); once a channel was
+ * open, the one that answered, which later opens select directly */
 GBytes *esim_es10_get_isdr_aid (EsimEs10 *self);
+/* upper-case hex, NULL-terminated, the standard one first */
+const gchar *const *esim_es10_get_known_isdr_aids (void);
+/* the STORE DATA block size (ESIM_ES10_SEGMENT_SIZE_MIN..255), smaller
+ * after a card refused longer blocks (notify::segment-size) */
+guint esim_es10_get_segment_size (EsimEs10 *self);
+void esim_es10_set_segment_size (EsimEs10 *self, guint segment_size);
 gboolean esim_es10_is_open (EsimEs10 *self);
 /* the logical channel to the ISD-R; 0 while not open */
 guint esim_es10_get_channel (EsimEs10 *self);

@@ -17,6 +17,7 @@
 #include "esim-download.h"
 #include "esim-notification-sender.h"
 #include "esim-transport-factory.h"
+#include "esim-iccid.h"
 #include "esimctl-output.h"
 #include "esimctl.h"
 
@@ -41,6 +42,7 @@ esimctl_card_open (EsimCtl *ctl, GError **error)
 {
   g_autoptr (EsimTransport) transport = NULL;
   g_autoptr (EsimEs10) es10 = NULL;
+  g_autoptr (GBytes) aid = NULL;
   g_autoptr (GAsyncResult) res = NULL;
   g_autoptr (GError) local = NULL;
 
@@ -49,7 +51,17 @@ esimctl_card_open (EsimCtl *ctl, GError **error)
     g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_USAGE, "--card: %s", local->message);
     return FALSE;
   }
-  es10 = esim_es10_new (transport, NULL);
+  if (ctl->isdr_aid != NULL) {
+    aid = esim_hex_decode (ctl->isdr_aid, NULL);
+    if (aid == NULL || g_bytes_get_size (aid) < 5 || g_bytes_get_size (aid) > 16) {
+      g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_USAGE,
+                   _ ("--isdr-aid: not an AID of 5 to 16 bytes in hex"));
+      return FALSE;
+    }
+  }
+  es10 = esim_es10_new (transport, aid);
+  if (ctl->segment_size != 0)
+    esim_es10_set_segment_size (es10, (guint) ctl->segment_size);
   esim_es10_open_async (es10, NULL, esimctl_result_cb, &res);
   if (!esim_es10_open_finish (es10, esimctl_wait (&res), &local)) {
     g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_UNREACHABLE, _ ("Cannot reach the card: %s"),

@@ -276,6 +276,15 @@ esimctl_check_command_line (EsimCtl *ctl, const EsimCtlCommand *cmd, GError **er
   if (ctl->card != NULL && cmd->card == NULL)
     return esimctl_usage_error (error, _ ("“%s” is a daemon command; it does not work with --card"),
                                 cmd->name);
+  /* how to talk to the card is the daemon's configuration otherwise */
+  if (ctl->card == NULL && (ctl->isdr_aid != NULL || ctl->segment_size != 0))
+    return esimctl_usage_error (error, _ ("%s needs --card"),
+                                ctl->isdr_aid != NULL ? "--isdr-aid" : "--segment-size");
+  if (ctl->segment_size != 0
+      && (ctl->segment_size < ESIM_ES10_SEGMENT_SIZE_MIN
+          || ctl->segment_size > ESIM_ES10_SEGMENT_SIZE))
+    return esimctl_usage_error (error, _ ("--segment-size: not a number from %d to %d"),
+                                ESIM_ES10_SEGMENT_SIZE_MIN, ESIM_ES10_SEGMENT_SIZE);
   /* the daemon trusts its own roots, and there is one card with --card */
   if (ctl->card == NULL)
     stray |= esimctl_options_given (ctl) & ESIMCTL_OPT_CA;
@@ -338,6 +347,7 @@ esimctl_clear (EsimCtl *ctl)
   g_free (ctl->euicc);
   g_free (ctl->qr);
   g_strfreev (ctl->ca_files);
+  g_free (ctl->isdr_aid);
   g_free (ctl->confirmation_code);
   g_free (ctl->smds);
   g_free (ctl->activation_code);
@@ -378,6 +388,14 @@ main (int argc, char **argv)
       "CARD" },
     { "ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ctl.ca_files,
       N_ ("With --card: trust only this CA for SM-DP+/SM-DS TLS (repeatable)"), "PEM" },
+    { "isdr-aid", 0, 0, G_OPTION_ARG_STRING, &ctl.isdr_aid,
+      N_ ("With --card: select the ISD-R by this AID (default: the standard one, then those "
+          "of known removable eUICCs)"),
+      "HEX" },
+    { "segment-size", 0, 0, G_OPTION_ARG_INT, &ctl.segment_size,
+      N_ ("With --card: send ES10 commands in STORE DATA blocks of at most N bytes (16 to 255; "
+          "default 255, 120 once the card refuses that)"),
+      "N" },
     { NULL },
   };
 

@@ -52,6 +52,8 @@ typedef struct {
   gboolean reset_default_smdp;
   gchar *qr;
   gchar **ca_files;
+  gchar *isdr_aid;   /* --card: the ISD-R AID in hex */
+  gint segment_size; /* --card: STORE DATA block size, 0 for the default */
   gchar *confirmation_code;
   gchar *smds;
   const gchar *command;

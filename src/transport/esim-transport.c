@@ -23,6 +23,8 @@ typedef struct {
   gboolean gone;
   gboolean can_signal_refresh;
   guint64 apdu_count;
+  /* SELECT asks for the FCI (P2 00): the card refused P2 0C */
+  gboolean select_fci;
   /* bit n: channel n was opened by the default open_channel and not yet
    * closed; main thread only */
   guint32 apdu_channels;
@@ -258,6 +260,7 @@ typedef struct {
   guint channel;
   GBytes *apdu; /* the SELECT or GET RESPONSE in flight */
   guint rounds;
+  guint8 select_p2;
   GByteArray *fci;
   GError *error; /* the failure to report once the channel is given back */
 } OpenChannelData;
@@ -313,6 +316,18 @@ open_channel_abandon (GTask *task, GError *error)
 
 static void open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data);
 
+/* SELECT by DF name: P2 0C asks for no FCI, which nobody here reads and
+ * which would cost a GET RESPONSE; P2 00 asks for it (Le 00) */
+static void
+open_channel_set_select (OpenChannelData *data, guint8 p2)
+{
+  g_clear_pointer (&data->apdu, g_bytes_unref);
+  data->select_p2 = p2;
+  data->apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, data->channel),
+                                 ESIM_APDU_INS_SELECT, 0x04, p2, g_bytes_get_data (data->aid, NULL),
+                                 g_bytes_get_size (data->aid), p2 == 0x0C ? -1 : 0);
+}
+
 static void
 open_channel_send (GTask *task)
 {
@@ -347,7 +362,15 @@ open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data)
                                                MAX_SELECT_ROUNDS));
       return;
     }
-    if ((sw & 0xff00) == 0x6100) {
+    if ((sw & 0xff00) == 0x6C00 && data->select_p2 == 0x0C) {
+      /* a card that wants to answer with data after all: it gets the Le */
+      open_channel_set_select (data, 0x00);
+      g_bytes_unref (data->apdu);
+      data->apdu
+        = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, data->channel), ESIM_APDU_INS_SELECT,
+                            0x04, 0x00, g_bytes_get_data (data->aid, NULL),
+                            g_bytes_get_size (data->aid), (sw & 0xff) == 0 ? 256 : (sw & 0xff));
+    } else if ((sw & 0xff00) == 0x6100) {
       g_bytes_unref (data->apdu);
       data->apdu = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, data->channel),
                                      ESIM_APDU_INS_GET_RESPONSE, 0, 0, NULL, 0,
@@ -359,6 +382,16 @@ open_channel_select_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       again->data[again->len - 1] = sw & 0xff;
       data->apdu = g_byte_array_free_to_bytes (g_steal_pointer (&again));
     }
+    open_channel_send (task);
+    return;
+  }
+  /* a card that always answers with its FCI: once more asking for it, and
+   * so from now on */
+  if (sw == 0x6A86 && data->select_p2 == 0x0C && data->fci->len == 0) {
+    g_debug ("%s %s: SELECT with P2 0C refused, asking for the FCI", GET_PRIV (self)->kind,
+             GET_PRIV (self)->device);
+    GET_PRIV (self)->select_fci = TRUE;
+    open_channel_set_select (data, 0x00);
     open_channel_send (task);
     return;
   }
@@ -404,9 +437,7 @@ open_channel_manage_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   /* ours from here on: close() gives it back if nobody else does */
   data->channel = channel;
   GET_PRIV (self)->apdu_channels |= 1u << channel;
-  data->apdu
-    = esim_apdu_encode (esim_apdu_cla_for_channel (0x00, channel), ESIM_APDU_INS_SELECT, 0x04, 0x00,
-                        g_bytes_get_data (data->aid, NULL), g_bytes_get_size (data->aid), 0);
+  open_channel_set_select (data, GET_PRIV (self)->select_fci ? 0x00 : 0x0C);
   open_channel_send (task);
 }
 

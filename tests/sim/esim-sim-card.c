@@ -38,6 +38,9 @@ struct _EsimSimCard {
   EsimSimEs10 *es10;
   GBytes *isdr_aid;
   gboolean strict_le;
+  guint max_segment;
+  guint16 max_segment_sw;
+  EsimSimQuirks quirks;
   EsimSimChannel channels[ESIM_SIM_CHANNELS];
 };
 
@@ -215,6 +218,8 @@ esim_sim_card_select (EsimSimCard *self, EsimSimChannel *ch, guint8 p1, guint8 p
 
   if (p1 != 0x04 || (p2 != 0x00 && p2 != 0x04 && p2 != 0x0C))
     return esim_sim_sw (0x6A86);
+  if (p2 == 0x0C && (self->quirks & ESIM_SIM_QUIRK_NO_SELECT_P2_0C))
+    return esim_sim_sw (0x6A86);
   if (lc < 1)
     return esim_sim_sw (0x6700);
   /* a right-truncated AID selects too (ISO 7816-4 partial selection) */
@@ -238,6 +243,12 @@ esim_sim_card_store_data (EsimSimCard *self, EsimSimChannel *ch, guint8 p1, guin
 
   if (!ch->isdr_selected)
     return esim_sim_sw (0x6985);
+  /* a card with a small APDU buffer: the block is refused and so is what
+   * came before it */
+  if (self->max_segment > 0 && lc > self->max_segment) {
+    esim_sim_channel_clear (ch);
+    return esim_sim_sw (self->max_segment_sw);
+  }
   /* a bad block drops the whole command: the LPA has to start over */
   if ((p1 != 0x11 && p1 != 0x91) || p2 != (ch->command != NULL ? ch->next_block : 0)
       || (ch->command != NULL && ch->command->len + lc > ESIM_SIM_MAX_COMMAND)) {
@@ -422,6 +433,10 @@ esim_sim_card_new (const EsimSimConfig *config, GError **error)
   if (self->es10 == NULL)
     return NULL;
   self->strict_le = config->strict_le;
+  self->max_segment = config->max_segment;
+  self->max_segment_sw = config->max_segment_sw != 0 ? config->max_segment_sw : 0x6700;
+  self->quirks = config->quirks;
+  esim_sim_es10_set_quirks (self->es10, config->quirks);
   g_bytes_unref (esim_sim_card_reset (self));
   return g_steal_pointer (&self);
 }

@@ -32,6 +32,11 @@ typedef struct {
   gchar **profiles;    /* seeding specs, used when the state is created */
   gchar **rat;         /* RAT rules */
   gboolean strict_le;  /* GET RESPONSE needs the exact Le, else 6Cxx */
+  /* a STORE DATA block longer than this is refused with max_segment_sw
+   * and the partial command dropped; 0 for none */
+  guint max_segment;
+  guint16 max_segment_sw;
+  EsimSimQuirks quirks;
 } EsimSimConfig;
 
 EsimSimConfig *esim_sim_config_new (void);

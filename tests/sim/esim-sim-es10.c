@@ -37,6 +37,7 @@ struct _EsimSimEs10 {
   GHashTable *handlers; /* tag -> EsimSimEs10Handler */
   EsimSimEs10Stream stream;
   EsimSimEs10Reset reset;
+  EsimSimQuirks quirks;
 };
 
 G_DEFINE_TYPE (EsimSimEs10, esim_sim_es10, G_TYPE_OBJECT)
@@ -138,7 +139,7 @@ esim_sim_es10_notify (EsimSimEs10 *self, EsimSimProfile *profile, EsimSimEvent e
   seq = esim_sim_state_next_seq (self->state);
   esim_tlv_builder_begin (b, 0xBF2F);
   esim_tlv_builder_add_int (b, 0x80, (gint64) seq);
-  esim_tlv_builder_add_bit_string (b, 0x81, 1u << event, 4);
+  esim_sim_quirks_add_event_bits (b, self->quirks, (guint) event);
   esim_tlv_builder_add_string (b, 0x0C, profile->notify_address);
   es10_add_iccid (b, profile->iccid);
   esim_tlv_builder_end (b);
@@ -189,7 +190,8 @@ es10_get_configured_addresses (EsimSimEs10 *self, const EsimTlv *request, guint1
   esim_tlv_builder_begin (b, 0xBF3C);
   if (dp != NULL)
     esim_tlv_builder_add_string (b, 0x80, dp);
-  esim_tlv_builder_add_string (b, 0x81, self->root_smds);
+  if (!(self->quirks & ESIM_SIM_QUIRK_NO_ROOT_DS))
+    esim_tlv_builder_add_string (b, 0x81, self->root_smds);
   esim_tlv_builder_end (b);
   return esim_tlv_builder_finish (b);
 }
@@ -253,7 +255,13 @@ es10_get_info1 (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 static GBytes *
 es10_get_info2 (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 {
-  return esim_sim_es10_encode_euicc_info2 (self);
+  g_autoptr (GBytes) full = esim_sim_es10_encode_euicc_info2 (self);
+
+  /* only GetEUICCInfo2 is sparse: AuthenticateServer keeps the full one
+   * for the SM-DP+ */
+  if (self->quirks & ESIM_SIM_QUIRK_SPARSE_EUICC_INFO2)
+    return esim_sim_quirks_sparse_euicc_info2 (full);
+  return g_steal_pointer (&full);
 }
 
 GBytes *
@@ -329,7 +337,7 @@ es10_list_notification (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
       continue;
     esim_tlv_builder_begin (b, 0xBF2F);
     esim_tlv_builder_add_int (b, 0x80, (gint64) n->seq);
-    esim_tlv_builder_add_bit_string (b, 0x81, 1u << n->event, 4);
+    esim_sim_quirks_add_event_bits (b, self->quirks, (guint) n->event);
     esim_tlv_builder_add_string (b, 0x0C, n->address);
     if (n->iccid != NULL)
       es10_add_iccid (b, n->iccid);
@@ -444,6 +452,8 @@ esim_sim_es10_encode_profile_info (EsimSimEs10 *self, EsimSimProfile *p)
   }
   if (p->ppr != 0)
     esim_tlv_builder_add_bit_string (b, 0x99, p->ppr, 4);
+  if (self->quirks & ESIM_SIM_QUIRK_UNKNOWN_PROFILE_TAGS)
+    esim_sim_quirks_add_vendor_tags (b);
   esim_tlv_builder_end (b);
   return esim_tlv_builder_finish (b);
 }
@@ -521,6 +531,9 @@ es10_get_profiles_info (EsimSimEs10 *self, const EsimTlv *request, guint16 *sw)
 
   esim_tlv_builder_begin (b, 0xBF2D);
   esim_tlv_builder_begin (b, 0xA0);
+  /* a vendor's element in the list, before the profiles */
+  if (self->quirks & ESIM_SIM_QUIRK_UNKNOWN_PROFILE_TAGS)
+    esim_tlv_builder_add (b, 0x9F63, (const guint8 *) "V", 1);
   for (guint i = 0; i < profiles->len; i++) {
     EsimSimProfile *p = g_ptr_array_index (profiles, i);
     g_autoptr (GBytes) info = NULL;
@@ -752,6 +765,12 @@ esim_sim_es10_set_session_hooks (EsimSimEs10 *self, EsimSimEs10Stream stream,
 {
   self->stream = stream;
   self->reset = reset;
+}
+
+void
+esim_sim_es10_set_quirks (EsimSimEs10 *self, EsimSimQuirks quirks)
+{
+  self->quirks = quirks;
 }
 
 void

@@ -15,6 +15,7 @@
 
 #include "esim-tlv.h"
 #include "esim-sim-crypto.h"
+#include "esim-sim-quirks.h"
 #include "esim-sim-state.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,9 @@ EsimSimEs10 *esim_sim_es10_new (EsimSimState *state, EsimSimCrypto *crypto, cons
                                 const gchar *eid, const gchar *const *rat, GError **error);
 
 void esim_sim_es10_register (EsimSimEs10 *self, guint32 tag, EsimSimEs10Handler handler);
+
+/* sloppy answers of cards in the field (esim-sim --quirk) */
+void esim_sim_es10_set_quirks (EsimSimEs10 *self, EsimSimQuirks quirks);
 
 /* the download session beside the functions: stream sees every whole STORE
  * DATA command first and returns TRUE when it took it (a bound profile

@@ -44,6 +44,16 @@ static const gchar description[]
     "  vanish:N     at the N-th APDU hang up and stop listening (the socket file is\n"
     "               removed); the program keeps running until SIGTERM\n"
     "\n"
+    "Quirks of cards in the field, --quirk NAME[,NAME...]:\n"
+    "  sparse-euiccinfo2     GetEUICCInfo2 without the optional fields, firmware\n"
+    "                        version, ppVersion and SAS number; a vendor tag DF21\n"
+    "  no-root-ds            GetEuiccConfiguredAddresses without rootDsAddress\n"
+    "  unknown-profile-tags  ProfileInfo with 9F63, DF01 and BF63 vendor tags, an\n"
+    "                        unknown 9F63 in the list; notifications with event bit 6\n"
+    "  no-select-p2-0c       SELECT with P2 0C (no FCI) refused with 6A86\n"
+    "--max-segment N[:SW]: a STORE DATA block of more than N bytes gets SW (6700,\n"
+    "or e.g. 6601) and the partial command is dropped.\n"
+    "\n"
     "Status words: unopened channel 6881, no channel left 6A81, unknown AID 6A82,\n"
     "ES10 without ISD-R selected 6985, bad STORE DATA P1/P2 or block number 6A86,\n"
     "not exactly one TLV 6A80, unknown ES10 function 6A88, GET RESPONSE with\n"
@@ -73,6 +83,8 @@ main (int argc, char **argv)
   g_autofree gchar *socket_path = NULL;
   g_autofree gchar *memory = NULL;
   g_auto (GStrv) faults = NULL;
+  g_auto (GStrv) quirks = NULL;
+  g_autofree gchar *max_segment = NULL;
   gboolean verbose = FALSE;
   const GOptionEntry entries[]
     = { { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_path, "Unix socket to listen on", "PATH" },
@@ -98,6 +110,10 @@ main (int argc, char **argv)
           "SPEC" },
         { "strict-le", 0, 0, G_OPTION_ARG_NONE, &config->strict_le,
           "Answer 6Cxx to a GET RESPONSE without the exact Le", NULL },
+        { "max-segment", 0, 0, G_OPTION_ARG_STRING, &max_segment,
+          "Refuse a STORE DATA block of more than N bytes with SW (default 6700)", "N[:SW]" },
+        { "quirk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &quirks,
+          "Answer as a sloppy card does (repeatable; see below)", "NAME" },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every APDU (debug level)", NULL },
         { NULL } };
 
@@ -125,6 +141,25 @@ main (int argc, char **argv)
     return EXIT_FAILURE;
   }
 
+  if (max_segment != NULL) {
+    g_auto (GStrv) parts = g_strsplit (max_segment, ":", 2);
+    guint64 n = 0, sw = 0x6700;
+
+    if (!g_ascii_string_to_unsigned (parts[0], 10, 1, 255, &n, &error)
+        || (parts[1] != NULL
+            && !g_ascii_string_to_unsigned (parts[1], 16, 0x6000, 0x6FFF, &sw, &error))) {
+      g_printerr ("esim-sim: --max-segment: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+    config->max_segment = (guint) n;
+    config->max_segment_sw = (guint16) sw;
+  }
+  for (guint i = 0; quirks != NULL && quirks[i] != NULL; i++) {
+    if (!esim_sim_quirks_parse (quirks[i], &config->quirks, &error)) {
+      g_printerr ("esim-sim: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  }
   for (guint i = 0; faults != NULL && faults[i] != NULL; i++) {
     if (!esim_sim_server_add_fault (NULL, faults[i], &error)) {
       g_printerr ("esim-sim: %s\n", error->message);

@@ -367,7 +367,8 @@ test_transport (void)
     esim_transport_open_channel_finish (transport, wait_result (&r2), &channel, &fci, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (channel, ==, 1);
-  test_assert_bytes (fci, "6F1F 8410" ESIM_SIM_ISDR_AID " A504 9F6501FF E005 8203020202");
+  /* SELECT with P2 0C: no FCI asked for, none fetched */
+  g_assert_cmpuint (g_bytes_get_size (fci), ==, 0);
   apdu = test_hex ("81E2910006BF3E035C015A00");
   esim_transport_transmit_async (transport, channel, apdu, NULL, transport_cb, &r3);
   rapdu = esim_transport_transmit_finish (transport, wait_result (&r3), &error);
@@ -408,9 +409,34 @@ close_channel_sync (EsimTransport *transport, guint channel, GError **error)
  * MANAGE CHANNEL, SELECT (6A82), MANAGE CHANNEL close; 8-10 as 1-4 without
  * the 6Cxx; 11 MANAGE CHANNEL (6A81) */
 static void
+test_transport_select_fci (void)
+{
+  /* a card that refuses P2 0C: SELECT again asking for the FCI, and from
+   * then on at once */
+  g_autoptr (EsimTestSim) sim = start ("--quirk=no-select-p2-0c", NULL);
+  g_autoptr (EsimTransport) transport = esim_transport_socket_new (esim_test_sim_get_socket (sim));
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
+
+  esim_transport_open_async (transport, NULL, transport_cb, &res);
+  g_assert_true (esim_transport_open_finish (transport, wait_result (&res), &error));
+  for (guint i = 0; i < 2; i++) {
+    g_autoptr (GBytes) fci = NULL;
+    guint channel = 0;
+
+    g_assert_true (open_channel_sync (transport, ESIM_SIM_ISDR_AID, &channel, &fci, &error));
+    g_assert_no_error (error);
+    test_assert_bytes (fci, "6F1F 8410" ESIM_SIM_ISDR_AID " A504 9F6501FF E005 8203020202");
+    g_assert_true (close_channel_sync (transport, channel, &error));
+    g_assert_no_error (error);
+  }
+  esim_transport_close (transport);
+}
+
+static void
 test_transport_channels (void)
 {
-  g_autoptr (EsimTestSim) sim = start ("--fault=sw:2:6C21", "--fault=sw:11:6A81");
+  g_autoptr (EsimTestSim) sim = start ("--fault=sw:2:6C21", "--fault=sw:10:6A81");
   g_autoptr (EsimTransport) transport = esim_transport_socket_new (esim_test_sim_get_socket (sim));
   g_autoptr (GAsyncResult) res = NULL;
   g_autoptr (GBytes) fci = NULL;
@@ -505,6 +531,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/socket/fault-vanish", test_fault_vanish);
   g_test_add_func ("/sim/socket/transport", test_transport);
   g_test_add_func ("/sim/socket/transport-channels", test_transport_channels);
+  g_test_add_func ("/sim/socket/transport-select-fci", test_transport_select_fci);
   g_test_add_func ("/sim/socket/cli", test_cli);
   return g_test_run ();
 }
