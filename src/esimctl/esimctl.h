@@ -36,6 +36,7 @@ typedef enum {
   ESIMCTL_OPT_RESET = 1 << 5, /* --operational, --test, --default-smdp */
   ESIMCTL_OPT_YES = 1 << 6,
   ESIMCTL_OPT_CA = 1 << 7,
+  ESIMCTL_OPT_SYSTEM_ROOTS = 1 << 8, /* --system-roots, --system-roots-file */
 } EsimCtlOption;
 
 typedef struct _EsimCtlDaemon EsimCtlDaemon;
@@ -52,6 +53,8 @@ typedef struct {
   gboolean reset_default_smdp;
   gchar *qr;
   gchar **ca_files;
+  gboolean system_roots;
+  gchar *system_roots_file;
   gchar *confirmation_code;
   gchar *smds;
   const gchar *command;
