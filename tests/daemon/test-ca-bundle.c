@@ -72,8 +72,8 @@ bundle_has (Bundle *b, const gchar *dn)
 static const gchar *const production[] = {
   "CN=GSM Association - RSP2 Root CI1,O=GSM Association",
   "CN=OISTE GSMA CI G1,O=OISTE Foundation,C=CH",
-  "CN=Entrust eSIM Certification Authority,OU=(c) 2016 Entrust\\, Inc. - for authorized use "
-  "only,OU=See www.entrust.net/legal-terms,O=Entrust\\, Inc.,C=US",
+  ("CN=Entrust eSIM Certification Authority,OU=(c) 2016 Entrust\\, Inc. - for authorized use "
+   "only,OU=See www.entrust.net/legal-terms,O=Entrust\\, Inc.,C=US"),
   "C=DE,OU=Mobile Security,O=Giesecke and Devrient GmbH,CN=\\ SubMan V4.2 CI Google Pixel",
 };
 
