@@ -9,10 +9,13 @@
 #include <gio/gio.h>
 
 #include "esim-config.h"
+#include "esim-http.h"
 #include "esim-iccid.h"
 #include "esim-transport-factory.h"
 
 #define ESIM_CONFIG_GROUP_DAEMON "daemon"
+#define ESIM_CONFIG_GROUP_TLS "tls"
+#define ESIM_CONFIG_GROUP_NETWORK "network"
 #define ESIM_CONFIG_GROUP_EUICC_PREFIX "euicc:"
 #define ESIM_CONFIG_GROUP_EID_PREFIX "eid:"
 /* the smallest STORE DATA block worth configuring, the most a short APDU
@@ -25,6 +28,7 @@
 #define ESIM_CONFIG_MAX_RETRY_SECONDS (7 * 24 * 3600)
 
 typedef struct {
+  const gchar *group;
   const gchar *key;
   gsize offset; /* of the guint in EsimConfig */
   guint min;
@@ -32,16 +36,27 @@ typedef struct {
 } EsimConfigUintKey;
 
 static const EsimConfigUintKey esim_config_uint_keys[] = {
-  { "JobLingerSeconds", G_STRUCT_OFFSET (EsimConfig, job_linger_seconds), 0,
+  { "daemon", "JobLingerSeconds", G_STRUCT_OFFSET (EsimConfig, job_linger_seconds), 0,
     ESIM_CONFIG_MAX_SECONDS },
-  { "NotificationRetrySeconds", G_STRUCT_OFFSET (EsimConfig, notification_retry_seconds), 1,
-    ESIM_CONFIG_MAX_SECONDS },
-  { "NotificationRetryMaxSeconds", G_STRUCT_OFFSET (EsimConfig, notification_retry_max_seconds), 1,
+  { "daemon", "NotificationRetrySeconds", G_STRUCT_OFFSET (EsimConfig, notification_retry_seconds),
+    1, ESIM_CONFIG_MAX_SECONDS },
+  { "daemon", "NotificationRetryMaxSeconds",
+    G_STRUCT_OFFSET (EsimConfig, notification_retry_max_seconds), 1,
     ESIM_CONFIG_MAX_RETRY_SECONDS },
-  { "HttpConnectTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_connect_timeout_seconds), 1,
+  /* the names before [network]: still read, [network] wins */
+  { "daemon", "HttpConnectTimeoutSeconds",
+    G_STRUCT_OFFSET (EsimConfig, http_connect_timeout_seconds), 1, 600 },
+  { "daemon", "HttpTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_timeout_seconds), 1, 3600 },
+  { "daemon", "RefreshTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, refresh_timeout_seconds), 1,
     600 },
-  { "HttpTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_timeout_seconds), 1, 3600 },
-  { "RefreshTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, refresh_timeout_seconds), 1, 600 },
+  { "network", "ConnectTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_connect_timeout_seconds),
+    1, 600 },
+  { "network", "RequestTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_timeout_seconds), 1,
+    3600 },
+  { "network", "DownloadTimeoutSeconds",
+    G_STRUCT_OFFSET (EsimConfig, http_download_timeout_seconds), 1, ESIM_CONFIG_MAX_SECONDS },
+  { "network", "StallTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_stall_timeout_seconds), 1,
+    3600 },
 };
 
 static const gchar *const esim_config_daemon_other_keys[] = {
@@ -51,6 +66,8 @@ static const gchar *const esim_config_daemon_other_keys[] = {
 static const gchar *const esim_config_euicc_keys[]
   = { "Transport", "IsdrAid", "StoreDataSegmentSize", NULL };
 static const gchar *const esim_config_eid_keys[] = { "StoreDataSegmentSize", NULL };
+static const gchar *const esim_config_tls_keys[] = { "SystemRoots", "SystemRootsFile", NULL };
+static const gchar *const esim_config_no_keys[] = { NULL };
 
 static void
 esim_config_euicc_free (EsimConfigEuicc *euicc)
@@ -79,6 +96,8 @@ esim_config_new (void)
   self->notification_retry_max_seconds = 3600;
   self->http_connect_timeout_seconds = 15;
   self->http_timeout_seconds = 60;
+  self->http_download_timeout_seconds = 600;
+  self->http_stall_timeout_seconds = 30;
   self->modem_manager = TRUE;
   self->refresh_timeout_seconds = 20;
   self->euiccs = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_config_euicc_free);
@@ -93,6 +112,7 @@ esim_config_free (EsimConfig *self)
   g_strfreev (self->trust_anchors);
   g_free (self->test_ci);
   g_free (self->ca_directory);
+  g_free (self->system_roots_file);
   g_ptr_array_unref (self->euiccs);
   g_ptr_array_unref (self->eids);
   g_free (self);
@@ -122,7 +142,8 @@ esim_config_check_keys (GKeyFile *kf, const gchar *source, const gchar *group,
     gboolean found = g_strv_contains (known, keys[i]);
 
     for (guint j = 0; uint_keys && !found && j < G_N_ELEMENTS (esim_config_uint_keys); j++)
-      found = g_strcmp0 (esim_config_uint_keys[j].key, keys[i]) == 0;
+      found = g_str_equal (esim_config_uint_keys[j].group, group)
+              && g_str_equal (esim_config_uint_keys[j].key, keys[i]);
     if (!found)
       return esim_config_fail (error, source, group, keys[i], "unknown key");
   }
@@ -169,6 +190,28 @@ esim_config_get_file (GKeyFile *kf, const gchar *source, const gchar *group, con
 }
 
 static gboolean
+esim_config_get_uints (EsimConfig *self, GKeyFile *kf, const gchar *source, const gchar *group,
+                       GError **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (esim_config_uint_keys); i++) {
+    const EsimConfigUintKey *k = &esim_config_uint_keys[i];
+    g_autofree gchar *text = NULL;
+    guint64 v = 0;
+
+    if (!g_str_equal (k->group, group) || !g_key_file_has_key (kf, group, k->key, NULL))
+      continue;
+    text = g_key_file_get_string (kf, group, k->key, NULL);
+    if (text == NULL
+        || !g_ascii_string_to_unsigned (g_strstrip (text), 10, k->min, k->max, &v, NULL)) {
+      g_autofree gchar *what = g_strdup_printf ("not a whole number from %u to %u", k->min, k->max);
+      return esim_config_fail (error, source, group, k->key, what);
+    }
+    G_STRUCT_MEMBER (guint, self, k->offset) = (guint) v;
+  }
+  return TRUE;
+}
+
+static gboolean
 esim_config_parse_daemon (EsimConfig *self, GKeyFile *kf, const gchar *source, GError **error)
 {
   const gchar *group = ESIM_CONFIG_GROUP_DAEMON;
@@ -203,25 +246,35 @@ esim_config_parse_daemon (EsimConfig *self, GKeyFile *kf, const gchar *source, G
     self->trust_anchors = (gchar **) g_ptr_array_free (g_steal_pointer (&kept), FALSE);
   }
 
-  for (guint i = 0; i < G_N_ELEMENTS (esim_config_uint_keys); i++) {
-    const EsimConfigUintKey *k = &esim_config_uint_keys[i];
-    g_autofree gchar *text = NULL;
-    guint64 v = 0;
-
-    if (!g_key_file_has_key (kf, group, k->key, NULL))
-      continue;
-    text = g_key_file_get_string (kf, group, k->key, NULL);
-    if (text == NULL
-        || !g_ascii_string_to_unsigned (g_strstrip (text), 10, k->min, k->max, &v, NULL)) {
-      g_autofree gchar *what = g_strdup_printf ("not a whole number from %u to %u", k->min, k->max);
-      return esim_config_fail (error, source, group, k->key, what);
-    }
-    G_STRUCT_MEMBER (guint, self, k->offset) = (guint) v;
-  }
+  if (!esim_config_get_uints (self, kf, source, group, error))
+    return FALSE;
   if (self->notification_retry_max_seconds < self->notification_retry_seconds)
     return esim_config_fail (error, source, group, "NotificationRetryMaxSeconds",
                              "smaller than NotificationRetrySeconds");
   return TRUE;
+}
+
+static gboolean
+esim_config_parse_tls (EsimConfig *self, GKeyFile *kf, const gchar *source, GError **error)
+{
+  const gchar *group = ESIM_CONFIG_GROUP_TLS;
+
+  if (!esim_config_check_keys (kf, source, group, esim_config_tls_keys, FALSE, error))
+    return FALSE;
+  if (!esim_config_get_boolean (kf, source, group, "SystemRoots", &self->system_roots, error))
+    return FALSE;
+  return esim_config_get_file (kf, source, group, "SystemRootsFile", FALSE,
+                               &self->system_roots_file, error);
+}
+
+static gboolean
+esim_config_parse_network (EsimConfig *self, GKeyFile *kf, const gchar *source, GError **error)
+{
+  const gchar *group = ESIM_CONFIG_GROUP_NETWORK;
+
+  if (!esim_config_check_keys (kf, source, group, esim_config_no_keys, TRUE, error))
+    return FALSE;
+  return esim_config_get_uints (self, kf, source, group, error);
 }
 
 static gboolean
@@ -336,9 +389,17 @@ esim_config_parse (GKeyFile *kf, const gchar *source, GError **error)
   g_autoptr (EsimConfig) self = esim_config_new ();
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
 
+  /* [daemon] first: the [network] names of its old timeout keys win */
+  if (!esim_config_parse_daemon (self, kf, source, error))
+    return NULL;
   for (guint i = 0; groups[i] != NULL; i++) {
     if (g_strcmp0 (groups[i], ESIM_CONFIG_GROUP_DAEMON) == 0) {
-      if (!esim_config_parse_daemon (self, kf, source, error))
+      continue;
+    } else if (g_strcmp0 (groups[i], ESIM_CONFIG_GROUP_TLS) == 0) {
+      if (!esim_config_parse_tls (self, kf, source, error))
+        return NULL;
+    } else if (g_strcmp0 (groups[i], ESIM_CONFIG_GROUP_NETWORK) == 0) {
+      if (!esim_config_parse_network (self, kf, source, error))
         return NULL;
     } else if (g_str_has_prefix (groups[i], ESIM_CONFIG_GROUP_EUICC_PREFIX)) {
       if (!esim_config_parse_euicc (self, kf, source, groups[i], error))
@@ -418,5 +479,13 @@ esim_config_get_test_ci (const EsimConfig *self)
   if (self->test_ci != NULL)
     return g_strdup (self->test_ci);
   datadir = esim_config_datadir ();
-  return g_build_filename (datadir, "ci-test", "sgp26-ci-nist.pem", NULL);
+  return g_build_filename (datadir, "ci-test", NULL);
+}
+
+gchar *
+esim_config_get_system_roots_file (const EsimConfig *self)
+{
+  if (self->system_roots_file != NULL)
+    return g_strdup (self->system_roots_file);
+  return esim_http_find_system_roots ();
 }

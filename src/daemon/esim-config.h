@@ -9,10 +9,20 @@
  *   JobLingerSeconds=30
  *   NotificationRetrySeconds=30
  *   NotificationRetryMaxSeconds=3600
- *   HttpConnectTimeoutSeconds=15
- *   HttpTimeoutSeconds=60
  *   ModemManager=true
  *   RefreshTimeoutSeconds=20
+ *   (HttpConnectTimeoutSeconds=, HttpTimeoutSeconds=: the old names of
+ *   [network] ConnectTimeoutSeconds=, RequestTimeoutSeconds=)
+ *
+ *   [tls]
+ *   SystemRoots=false
+ *   SystemRootsFile=
+ *
+ *   [network]
+ *   ConnectTimeoutSeconds=15
+ *   RequestTimeoutSeconds=60
+ *   DownloadTimeoutSeconds=600
+ *   StallTimeoutSeconds=30
  *
  *   [euicc:NAME]
  *   Transport=socket:/run/esim-sim.sock
@@ -50,13 +60,17 @@ typedef struct {
   gchar *path; /* where it was read from, NULL for the defaults */
   gboolean test_mode;
   gchar **trust_anchors; /* never NULL */
-  gchar *test_ci;        /* NULL: the shipped SGP.26 CI */
+  gchar *test_ci;        /* NULL: the shipped test CIs */
   gchar *ca_directory;   /* NULL: $ESIMD_DATADIR/ci or the installed one */
   guint job_linger_seconds;
   guint notification_retry_seconds;
   guint notification_retry_max_seconds;
   guint http_connect_timeout_seconds;
-  guint http_timeout_seconds;
+  guint http_timeout_seconds;          /* each request */
+  guint http_download_timeout_seconds; /* getBoundProfilePackage */
+  guint http_stall_timeout_seconds;    /* nothing received */
+  gboolean system_roots;               /* also trust the system CA store */
+  gchar *system_roots_file;            /* NULL: found (esim_http_find_system_roots) */
   gboolean modem_manager;
   /* how long a profile switch waits for the modem to report the card's
    * refresh (or ModemManager the SIM change) */
@@ -78,9 +92,12 @@ void esim_config_free (EsimConfig *self);
  * default */
 guint esim_config_get_segment_size (const EsimConfig *self, const gchar *name, const gchar *eid);
 
-/* the directory of the shipped GSMA roots, and the default test CI */
+/* the directory of the shipped GSMA roots; the test CI file (TestCi=) or
+ * the directory of the shipped test CIs */
 gchar *esim_config_get_ca_directory (const EsimConfig *self);
 gchar *esim_config_get_test_ci (const EsimConfig *self);
+/* the system CA bundle: SystemRootsFile= or the one found; NULL if none */
+gchar *esim_config_get_system_roots_file (const EsimConfig *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimConfig, esim_config_free)
 

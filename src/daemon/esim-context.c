@@ -23,60 +23,86 @@ G_DEFINE_TYPE (EsimContext, esim_context, G_TYPE_OBJECT)
 enum { PROP_0, PROP_TEST_MODE, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
-/* the shipped roots: every PEM file of the CA directory */
+/* a PEM file, or every PEM file of a directory */
 static gboolean
-esim_context_add_ca_directory (GPtrArray *files, const gchar *dir, GError **error)
+esim_context_add_pem (GPtrArray *files, const gchar *path, GError **error)
 {
-  g_autoptr (GDir) d = NULL;
-  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  const gchar *name;
-
-  d = g_dir_open (dir, 0, error);
-  if (d == NULL) {
-    g_prefix_error (error, "the GSMA roots (CaDirectory or $ESIMD_DATADIR/ci): ");
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    return esim_http_add_pem_directory (files, path, error);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s is missing", path);
     return FALSE;
   }
-  while ((name = g_dir_read_name (d)) != NULL) {
-    if (g_str_has_suffix (name, ".pem"))
-      g_ptr_array_add (found, g_build_filename (dir, name, NULL));
-  }
-  if (found->len == 0) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no PEM files in %s", dir);
-    return FALSE;
-  }
-  /* a stable order makes logs comparable */
-  g_ptr_array_sort (found, (GCompareFunc) g_strcmp0);
-  for (guint i = 0; i < found->len; i++)
-    g_ptr_array_add (files, g_strdup (g_ptr_array_index (found, i)));
+  g_ptr_array_add (files, g_strdup (path));
   return TRUE;
 }
 
 static EsimHttp *
 esim_context_build_http (EsimContext *self, gboolean test_mode, GError **error)
 {
+  const EsimConfig *config = self->config;
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
-  g_autofree gchar *ca_dir = esim_config_get_ca_directory (self->config);
+  g_autoptr (GPtrArray) test_cis = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gchar *ca_dir = esim_config_get_ca_directory (config);
+  g_autofree gchar *test_ci = esim_config_get_test_ci (config);
+  g_autofree gchar *system_roots = esim_config_get_system_roots_file (config);
   g_autoptr (EsimHttp) http = NULL;
 
-  if (!esim_context_add_ca_directory (files, ca_dir, error))
+  /* the shipped roots: every PEM file of the CA directory, one bundle */
+  if (!esim_http_add_pem_directory (files, ca_dir, error)) {
+    g_prefix_error (error, "the GSMA roots (CaDirectory or $ESIMD_DATADIR/ci): ");
     return NULL;
-  for (guint i = 0; self->config->trust_anchors[i] != NULL; i++)
-    g_ptr_array_add (files, g_strdup (self->config->trust_anchors[i]));
-  if (test_mode) {
-    g_autofree gchar *test_ci = esim_config_get_test_ci (self->config);
-    if (!g_file_test (test_ci, G_FILE_TEST_IS_REGULAR)) {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                   "test mode needs the SGP.26 test CI, %s is missing (TestCi)", test_ci);
+  }
+  for (guint i = 0; config->trust_anchors[i] != NULL; i++)
+    g_ptr_array_add (files, g_strdup (config->trust_anchors[i]));
+  /* the test CIs: trusted in test mode, otherwise only named in errors */
+  if (!esim_context_add_pem (test_cis, test_ci, error)) {
+    if (test_mode) {
+      g_prefix_error (error, "test mode needs the test CIs (TestCi): ");
       return NULL;
     }
-    g_ptr_array_add (files, g_steal_pointer (&test_ci));
+    g_clear_error (error);
+  }
+  if (test_mode) {
+    for (guint i = 0; i < test_cis->len; i++)
+      g_ptr_array_add (files, g_strdup (g_ptr_array_index (test_cis, i)));
+  }
+  if (config->system_roots) {
+    if (system_roots == NULL) {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                           "[tls] SystemRoots=true, but no system CA bundle was found "
+                           "(set [tls] SystemRootsFile=)");
+      return NULL;
+    }
+    g_ptr_array_add (files, g_strdup (system_roots));
   }
   g_ptr_array_add (files, NULL);
   http = esim_http_new ((const gchar *const *) files->pdata, error);
   if (http == NULL)
     return NULL;
-  esim_http_set_timeouts (http, self->config->http_connect_timeout_seconds * 1000,
-                          self->config->http_timeout_seconds * 1000);
+
+  /* a refused chain names the setting that would accept it */
+  esim_http_set_unknown_root_hint (
+    http, "to trust it, add its root certificate to [daemon] TrustAnchors= in esimd.conf");
+  if (!test_mode && test_cis->len > 0) {
+    g_ptr_array_add (test_cis, NULL);
+    if (!esim_http_add_untrusted_roots (
+          http, (const gchar *const *) test_cis->pdata,
+          "it is a GSMA test CI, trusted only in test mode ([daemon] TestMode=true)", error))
+      return NULL;
+  }
+  if (!config->system_roots && system_roots != NULL) {
+    const gchar *system_files[] = { system_roots, NULL };
+    if (!esim_http_add_untrusted_roots (http, system_files,
+                                        "it is a public web CA of the system store, trusted "
+                                        "with [tls] SystemRoots=true in esimd.conf",
+                                        error))
+      return NULL;
+  }
+  esim_http_set_timeouts (http, config->http_connect_timeout_seconds * 1000,
+                          config->http_timeout_seconds * 1000);
+  esim_http_set_download_timeouts (http, config->http_download_timeout_seconds * 1000,
+                                   config->http_stall_timeout_seconds * 1000);
   esim_http_set_user_agent (http, PACKAGE_NAME "/" PACKAGE_VERSION);
   return g_steal_pointer (&http);
 }

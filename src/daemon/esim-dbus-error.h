@@ -42,9 +42,12 @@ typedef enum {
   ESIM_DBUS_ERROR_INSUFFICIENT_MEMORY,
   ESIM_DBUS_ERROR_NOT_SUPPORTED,
   ESIM_DBUS_ERROR_BUSY,
+  ESIM_DBUS_ERROR_SERVER_UNKNOWN_ROOT,        /* TLS chain ends in a root not trusted */
+  ESIM_DBUS_ERROR_SERVER_CERTIFICATE_EXPIRED, /* TLS chain or its root not valid now */
+  ESIM_DBUS_ERROR_SERVER_WRONG_HOST,          /* TLS certificate for another host */
 } EsimDbusError;
 
-#define ESIM_DBUS_ERROR_LAST ESIM_DBUS_ERROR_BUSY
+#define ESIM_DBUS_ERROR_LAST ESIM_DBUS_ERROR_SERVER_WRONG_HOST
 #define ESIM_DBUS_ERROR_PREFIX "org.freedesktop.Esim1.Error."
 
 /* "org.freedesktop.Esim1.Error.NotAuthorized"; NULL outside the enum */

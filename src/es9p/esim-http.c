@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "esim-http-trust.h"
 #include "esim-http.h"
 
 /* clang-format off */
@@ -25,8 +26,11 @@ struct _EsimHttp {
   CURLM *multi;
   gchar *ca_bundle; /* private temporary file, removed on finalize */
   gchar *user_agent;
+  EsimHttpTrust *trust;
   guint connect_timeout_ms;
   guint total_timeout_ms;
+  guint download_timeout_ms;
+  guint stall_timeout_ms;
   guint timer_id;
   GHashTable *sockets; /* fd -> source id */
   guint requests;
@@ -44,6 +48,7 @@ typedef struct {
   GCancellable *cancellable;
   gulong cancel_id;
   guint status;
+  guint timeout_ms;  /* the total one of this request */
   gboolean finished; /* returned, by curl or by cancellation */
   gchar errbuf[CURL_ERROR_SIZE];
 } Request;
@@ -137,11 +142,77 @@ esim_http_curl_timer_cb (CURLM *multi, long timeout_ms, void *userp)
   return 0;
 }
 
+/* the server that answers url, for messages */
+static const gchar *
+esim_http_peer_name (const gchar *url)
+{
+  return url != NULL && strstr (url, "/es11/") != NULL ? "SM-DS" : "SM-DP+";
+}
+
+/* the chain the server presented (CURLOPT_CERTINFO), asked again of GnuTLS */
 static GError *
-esim_http_error_from_curl (CURLcode code, const gchar *url, const gchar *detail)
+esim_http_explain_certificate (EsimHttp *self, Request *req, const gchar *url)
+{
+  struct curl_certinfo *info = NULL;
+  g_autoptr (GPtrArray) chain = g_ptr_array_new ();
+  g_autofree gchar *host = NULL;
+  CURLU *u;
+  GError *error;
+
+  if (self->trust == NULL || curl_easy_getinfo (req->easy, CURLINFO_CERTINFO, &info) != CURLE_OK
+      || info == NULL)
+    return NULL;
+  for (int i = 0; i < info->num_of_certs; i++) {
+    for (struct curl_slist *s = info->certinfo[i]; s != NULL; s = s->next) {
+      if (g_str_has_prefix (s->data, "Cert:"))
+        g_ptr_array_add (chain, s->data + strlen ("Cert:"));
+    }
+  }
+  if (chain->len == 0)
+    return NULL;
+  u = curl_url ();
+  if (curl_url_set (u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+    char *h = NULL;
+    if (curl_url_get (u, CURLUPART_HOST, &h, 0) == CURLUE_OK)
+      host = g_strdup (h);
+    curl_free (h);
+  }
+  curl_url_cleanup (u);
+  if (host == NULL)
+    return NULL;
+  error = esim_http_trust_explain (self->trust, chain, host, esim_http_peer_name (url));
+  if (error != NULL)
+    g_prefix_error (&error, "%s: ", url);
+  return error;
+}
+
+/* which limit ended the transfer */
+static GError *
+esim_http_explain_timeout (EsimHttp *self, Request *req, const gchar *url)
+{
+  curl_off_t connected = 0;
+
+  curl_easy_getinfo (req->easy, CURLINFO_APPCONNECT_TIME_T, &connected);
+  if (g_str_has_prefix (req->errbuf, "Operation too slow"))
+    return g_error_new (ESIM_HTTP_ERROR, ESIM_HTTP_ERROR_TIMEOUT,
+                        "%s: timed out: the transfer stalled, nothing received for %u s", url,
+                        (self->stall_timeout_ms + 999) / 1000);
+  if (connected == 0 && g_str_has_prefix (req->errbuf, "Connection timed out"))
+    return g_error_new (ESIM_HTTP_ERROR, ESIM_HTTP_ERROR_TIMEOUT,
+                        "%s: timed out: no connection within %u s", url,
+                        (self->connect_timeout_ms + 999) / 1000);
+  return g_error_new (ESIM_HTTP_ERROR, ESIM_HTTP_ERROR_TIMEOUT,
+                      "%s: timed out: no complete answer within %u s", url,
+                      (req->timeout_ms + 999) / 1000);
+}
+
+static GError *
+esim_http_error_from_curl (EsimHttp *self, Request *req, CURLcode code, const gchar *url)
 {
   EsimHttpError kind;
-  const gchar *what = detail != NULL && detail[0] != '\0' ? detail : curl_easy_strerror (code);
+  const gchar *detail = req->errbuf;
+  const gchar *what = detail[0] != '\0' ? detail : curl_easy_strerror (code);
+  GError *error;
 
   switch (code) {
   case CURLE_COULDNT_RESOLVE_HOST:
@@ -151,9 +222,13 @@ esim_http_error_from_curl (CURLcode code, const gchar *url, const gchar *detail)
     kind = ESIM_HTTP_ERROR_CONNECT;
     break;
   case CURLE_OPERATION_TIMEDOUT:
-    kind = ESIM_HTTP_ERROR_TIMEOUT;
-    break;
+    return esim_http_explain_timeout (self, req, url);
   case CURLE_PEER_FAILED_VERIFICATION:
+    error = esim_http_explain_certificate (self, req, url);
+    if (error != NULL)
+      return error;
+    kind = ESIM_HTTP_ERROR_CERTIFICATE;
+    break;
   case CURLE_SSL_CACERT_BADFILE:
     kind = ESIM_HTTP_ERROR_CERTIFICATE;
     break;
@@ -197,7 +272,7 @@ esim_http_check_done (EsimHttp *self)
     if (msg->data.result != CURLE_OK) {
       const gchar *url = NULL;
       curl_easy_getinfo (req->easy, CURLINFO_EFFECTIVE_URL, &url);
-      g_task_return_error (task, esim_http_error_from_curl (msg->data.result, url, req->errbuf));
+      g_task_return_error (task, esim_http_error_from_curl (self, req, msg->data.result, url));
     } else {
       curl_easy_getinfo (req->easy, CURLINFO_RESPONSE_CODE, &status);
       req->status = (guint) status;
@@ -253,6 +328,10 @@ esim_http_post_async (EsimHttp *self, const gchar *url, const gchar *const *head
   int running = 0;
 
   g_task_set_source_tag (task, esim_http_post_async);
+  /* the one answer that carries a whole profile may take long on a slow
+   * link; the stall limit still ends it once it stops flowing */
+  req->timeout_ms = g_str_has_suffix (url, "/getBoundProfilePackage") ? self->download_timeout_ms
+                                                                      : self->total_timeout_ms;
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
   req->self = self;
   req->body = g_bytes_ref (body);
@@ -277,7 +356,12 @@ esim_http_post_async (EsimHttp *self, const gchar *url, const gchar *const *head
   curl_easy_setopt (req->easy, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt (req->easy, CURLOPT_SSLVERSION, (long) CURL_SSLVERSION_TLSv1_2);
   curl_easy_setopt (req->easy, CURLOPT_CONNECTTIMEOUT_MS, (long) self->connect_timeout_ms);
-  curl_easy_setopt (req->easy, CURLOPT_TIMEOUT_MS, (long) self->total_timeout_ms);
+  curl_easy_setopt (req->easy, CURLOPT_TIMEOUT_MS, (long) req->timeout_ms);
+  curl_easy_setopt (req->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt (req->easy, CURLOPT_LOW_SPEED_TIME,
+                    (long) ((self->stall_timeout_ms + 999) / 1000));
+  /* the presented chain, to explain a refusal */
+  curl_easy_setopt (req->easy, CURLOPT_CERTINFO, 1L);
   curl_easy_setopt (req->easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (req->easy, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt (req->easy, CURLOPT_WRITEFUNCTION, esim_http_write_cb);
@@ -314,6 +398,56 @@ esim_http_set_timeouts (EsimHttp *self, guint connect_timeout_ms, guint total_ti
 {
   self->connect_timeout_ms = connect_timeout_ms;
   self->total_timeout_ms = total_timeout_ms;
+}
+
+void
+esim_http_set_download_timeouts (EsimHttp *self, guint download_timeout_ms, guint stall_timeout_ms)
+{
+  self->download_timeout_ms = download_timeout_ms;
+  self->stall_timeout_ms = MAX (stall_timeout_ms, 1000);
+}
+
+gboolean
+esim_http_add_untrusted_roots (EsimHttp *self, const gchar *const *files, const gchar *hint,
+                               GError **error)
+{
+  return esim_http_trust_add_hint (self->trust, files, hint, error);
+}
+
+void
+esim_http_set_unknown_root_hint (EsimHttp *self, const gchar *hint)
+{
+  esim_http_trust_set_default_hint (self->trust, hint);
+}
+
+gboolean
+esim_http_add_pem_directory (GPtrArray *files, const gchar *dir, GError **error)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, error);
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  const gchar *name;
+
+  if (d == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (d)) != NULL) {
+    if (g_str_has_suffix (name, ".pem"))
+      g_ptr_array_add (found, g_build_filename (dir, name, NULL));
+  }
+  if (found->len == 0) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no PEM files in %s", dir);
+    return FALSE;
+  }
+  /* a stable order makes logs comparable */
+  g_ptr_array_sort (found, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add (files, g_strdup (g_ptr_array_index (found, i)));
+  return TRUE;
+}
+
+gchar *
+esim_http_find_system_roots (void)
+{
+  return esim_http_trust_find_system_roots ();
 }
 
 void
@@ -365,7 +499,10 @@ esim_http_write_bundle (EsimHttp *self, const gchar *const *ca_files, GError **e
   if (fd < 0)
     return FALSE;
   close (fd);
-  return g_file_set_contents (self->ca_bundle, bundle->str, (gssize) bundle->len, error);
+  if (!g_file_set_contents (self->ca_bundle, bundle->str, (gssize) bundle->len, error))
+    return FALSE;
+  self->trust = esim_http_trust_new (self->ca_bundle, error);
+  return self->trust != NULL;
 }
 
 EsimHttp *
@@ -395,6 +532,7 @@ esim_http_finalize (GObject *object)
   if (self->ca_bundle != NULL)
     g_unlink (self->ca_bundle);
   g_free (self->ca_bundle);
+  g_clear_pointer (&self->trust, esim_http_trust_free);
   g_free (self->user_agent);
   G_OBJECT_CLASS (esim_http_parent_class)->finalize (object);
 }
@@ -409,6 +547,8 @@ esim_http_init (EsimHttp *self)
   self->sockets = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->connect_timeout_ms = 15000;
   self->total_timeout_ms = 60000;
+  self->download_timeout_ms = 600000;
+  self->stall_timeout_ms = 30000;
   self->user_agent = g_strdup ("esimd/" PACKAGE_VERSION);
   self->multi = curl_multi_init ();
   curl_multi_setopt (self->multi, CURLMOPT_SOCKETFUNCTION, esim_http_curl_socket_cb);

@@ -351,27 +351,78 @@ esimctl_card_set_default_smdp (EsimCtl *ctl, GError **error)
   return esim_es10_set_default_dp_address_finish (ctl->es10, esimctl_wait (&res), error);
 }
 
+/* the data directory: $ESIMD_DATADIR for an uninstalled esimctl */
+static gchar *
+esimctl_data_path (const gchar *name)
+{
+  const gchar *env = g_getenv ("ESIMD_DATADIR");
+
+  return g_build_filename (env != NULL && env[0] != '\0' ? env : ESIM_DATADIR, name, NULL);
+}
+
 static EsimHttp *
 esimctl_http_new (EsimCtl *ctl, GError **error)
 {
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) test_cis = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gchar *ci_dir = esimctl_data_path ("ci");
+  g_autofree gchar *test_dir = esimctl_data_path ("ci-test");
+  g_autofree gchar *system_roots = NULL;
   g_autoptr (GError) local = NULL;
-  EsimHttp *http;
+  g_autoptr (EsimHttp) http = NULL;
+  gboolean want_system = ctl->system_roots || ctl->system_roots_file != NULL;
 
   if (ctl->ca_files != NULL) {
     for (guint i = 0; ctl->ca_files[i] != NULL; i++)
       g_ptr_array_add (files, g_strdup (ctl->ca_files[i]));
-  } else {
+  } else if (!esim_http_add_pem_directory (files, ci_dir, &local)) {
     /* the GSMA roots esimd ships */
-    const gchar *names[] = { "gsma-ci.pem", "gd-smdp.pem" };
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      g_ptr_array_add (files, g_build_filename (ESIM_DATADIR, "ci", names[i], NULL));
+    g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_USAGE, "the GSMA roots: %s", local->message);
+    return NULL;
+  }
+  system_roots = ctl->system_roots_file != NULL ? g_strdup (ctl->system_roots_file)
+                                                : esim_http_find_system_roots ();
+  if (ctl->system_roots_file != NULL && !g_file_test (system_roots, G_FILE_TEST_IS_REGULAR)) {
+    g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_USAGE,
+                 _ ("--system-roots-file: %s is not a readable file"), system_roots);
+    return NULL;
+  }
+  if (want_system) {
+    if (system_roots == NULL) {
+      g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_USAGE,
+                           _ ("--system-roots: no system CA bundle found; name one with "
+                              "--system-roots-file"));
+      return NULL;
+    }
+    g_ptr_array_add (files, g_strdup (system_roots));
   }
   g_ptr_array_add (files, NULL);
   http = esim_http_new ((const gchar *const *) files->pdata, &local);
-  if (http == NULL)
+  if (http == NULL) {
     g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_USAGE, "--ca: %s", local->message);
-  return http;
+    return NULL;
+  }
+  /* a refused chain names the option that would accept it */
+  esim_http_set_unknown_root_hint (http, "to trust it, pass its root certificate with --ca");
+  if (esim_http_add_pem_directory (test_cis, test_dir, NULL)) {
+    g_ptr_array_add (test_cis, NULL);
+    if (ctl->ca_files == NULL
+        && !esim_http_add_untrusted_roots (http, (const gchar *const *) test_cis->pdata,
+                                           "it is a GSMA test CI: pass it with --ca", &local)) {
+      g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_USAGE, "%s", local->message);
+      return NULL;
+    }
+  }
+  if (!want_system && system_roots != NULL) {
+    const gchar *system_files[] = { system_roots, NULL };
+    if (!esim_http_add_untrusted_roots (
+          http, system_files,
+          "it is a public web CA of the system store, trusted with --system-roots", &local)) {
+      g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_USAGE, "%s", local->message);
+      return NULL;
+    }
+  }
+  return g_steal_pointer (&http);
 }
 
 static gboolean

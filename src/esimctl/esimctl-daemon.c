@@ -88,6 +88,12 @@ static const struct {
     N_ ("Not enough memory on the eUICC") },
   { ESIMCTL_ERROR_PREFIX "NotSupported", ESIMCTL_EXIT_FAILED, N_ ("Not supported by this eUICC") },
   { ESIMCTL_ERROR_PREFIX "Busy", ESIMCTL_EXIT_FAILED, N_ ("The eUICC is busy") },
+  { ESIMCTL_ERROR_PREFIX "ServerUnknownRoot", ESIMCTL_EXIT_FAILED,
+    N_ ("The server's certificate chain ends in an unknown root") },
+  { ESIMCTL_ERROR_PREFIX "ServerCertificateExpired", ESIMCTL_EXIT_FAILED,
+    N_ ("The server's certificate chain is not valid now") },
+  { ESIMCTL_ERROR_PREFIX "ServerWrongHost", ESIMCTL_EXIT_FAILED,
+    N_ ("The server's certificate is for another host") },
 };
 
 void

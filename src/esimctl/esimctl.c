@@ -200,12 +200,12 @@ static const EsimCtlCommand esimctl_commands[] = {
     N_ ("Show the eUICC (the same as show without an argument)") },
   { "install", esimctl_daemon_install, esimctl_card_install, esimctl_check_install,
     ESIMCTL_OPT_EUICC | ESIMCTL_OPT_CONFIRMATION_CODE | ESIMCTL_OPT_ENABLE | ESIMCTL_OPT_QR
-      | ESIMCTL_OPT_CA,
+      | ESIMCTL_OPT_CA | ESIMCTL_OPT_SYSTEM_ROOTS,
     0, 1, "[CODE | --qr IMAGE] [--confirmation-code CC] [--enable]",
     N_ ("Download and install a profile from an activation code") },
   { "discover", esimctl_daemon_discover, esimctl_card_discover, NULL,
-    ESIMCTL_OPT_EUICC | ESIMCTL_OPT_SMDS | ESIMCTL_OPT_CA, 0, 0, "[--smds ADDRESS]",
-    N_ ("Ask an SM-DS for profiles waiting for the eUICC") },
+    ESIMCTL_OPT_EUICC | ESIMCTL_OPT_SMDS | ESIMCTL_OPT_CA | ESIMCTL_OPT_SYSTEM_ROOTS, 0, 0,
+    "[--smds ADDRESS]", N_ ("Ask an SM-DS for profiles waiting for the eUICC") },
   { "enable", esimctl_daemon_enable, esimctl_card_enable, esimctl_check_first_iccid,
     ESIMCTL_OPT_EUICC, 1, 1, "ICCID", N_ ("Enable a profile") },
   { "disable", esimctl_daemon_disable, esimctl_card_disable, esimctl_check_first_iccid,
@@ -215,8 +215,8 @@ static const EsimCtlCommand esimctl_commands[] = {
   { "nickname", esimctl_daemon_nickname, esimctl_card_nickname, esimctl_check_first_iccid,
     ESIMCTL_OPT_EUICC, 2, 2, "ICCID NAME", N_ ("Set the nickname of a profile (\"\" clears it)") },
   { "notifications", esimctl_daemon_notifications, esimctl_card_notifications,
-    esimctl_check_notifications, ESIMCTL_OPT_EUICC | ESIMCTL_OPT_CA, 1, 2, "list|process",
-    N_ ("List or deliver the pending notifications") },
+    esimctl_check_notifications, ESIMCTL_OPT_EUICC | ESIMCTL_OPT_CA | ESIMCTL_OPT_SYSTEM_ROOTS, 1,
+    2, "list|process", N_ ("List or deliver the pending notifications") },
   { "set-default-smdp", esimctl_daemon_set_default_smdp, esimctl_card_set_default_smdp,
     esimctl_check_set_default_smdp, ESIMCTL_OPT_EUICC, 1, 1, "ADDRESS",
     N_ ("Set the default SM-DP+ address of the eUICC") },
@@ -235,10 +235,15 @@ static const struct {
   EsimCtlOption option;
   const gchar *name;
 } esimctl_option_names[] = {
-  { ESIMCTL_OPT_EUICC, "--euicc" },   { ESIMCTL_OPT_CONFIRMATION_CODE, "--confirmation-code" },
-  { ESIMCTL_OPT_ENABLE, "--enable" }, { ESIMCTL_OPT_QR, "--qr" },
-  { ESIMCTL_OPT_SMDS, "--smds" },     { ESIMCTL_OPT_RESET, "--operational/--test/--default-smdp" },
-  { ESIMCTL_OPT_YES, "--yes" },       { ESIMCTL_OPT_CA, "--ca" },
+  { ESIMCTL_OPT_EUICC, "--euicc" },
+  { ESIMCTL_OPT_CONFIRMATION_CODE, "--confirmation-code" },
+  { ESIMCTL_OPT_ENABLE, "--enable" },
+  { ESIMCTL_OPT_QR, "--qr" },
+  { ESIMCTL_OPT_SMDS, "--smds" },
+  { ESIMCTL_OPT_RESET, "--operational/--test/--default-smdp" },
+  { ESIMCTL_OPT_YES, "--yes" },
+  { ESIMCTL_OPT_CA, "--ca" },
+  { ESIMCTL_OPT_SYSTEM_ROOTS, "--system-roots" },
 };
 
 static guint
@@ -262,6 +267,8 @@ esimctl_options_given (EsimCtl *ctl)
     given |= ESIMCTL_OPT_YES;
   if (ctl->ca_files != NULL)
     given |= ESIMCTL_OPT_CA;
+  if (ctl->system_roots || ctl->system_roots_file != NULL)
+    given |= ESIMCTL_OPT_SYSTEM_ROOTS;
   return given;
 }
 
@@ -287,7 +294,7 @@ esimctl_check_command_line (EsimCtl *ctl, const EsimCtlCommand *cmd, GError **er
                                 ESIM_ES10_SEGMENT_SIZE_MIN, ESIM_ES10_SEGMENT_SIZE);
   /* the daemon trusts its own roots, and there is one card with --card */
   if (ctl->card == NULL)
-    stray |= esimctl_options_given (ctl) & ESIMCTL_OPT_CA;
+    stray |= esimctl_options_given (ctl) & (ESIMCTL_OPT_CA | ESIMCTL_OPT_SYSTEM_ROOTS);
   else
     stray |= esimctl_options_given (ctl) & ESIMCTL_OPT_EUICC;
   for (guint i = 0; i < G_N_ELEMENTS (esimctl_option_names); i++) {
@@ -348,6 +355,7 @@ esimctl_clear (EsimCtl *ctl)
   g_free (ctl->qr);
   g_strfreev (ctl->ca_files);
   g_free (ctl->isdr_aid);
+  g_free (ctl->system_roots_file);
   g_free (ctl->confirmation_code);
   g_free (ctl->smds);
   g_free (ctl->activation_code);
@@ -396,6 +404,10 @@ main (int argc, char **argv)
       N_ ("With --card: send ES10 commands in STORE DATA blocks of at most N bytes (16 to 255; "
           "default 255, 120 once the card refuses that)"),
       "N" },
+    { "system-roots", 0, 0, G_OPTION_ARG_NONE, &ctl.system_roots,
+      N_ ("With --card: also trust the system's web CAs for SM-DP+/SM-DS TLS"), NULL },
+    { "system-roots-file", 0, 0, G_OPTION_ARG_FILENAME, &ctl.system_roots_file,
+      N_ ("With --card: the system CA bundle for --system-roots (implies it)"), "PEM" },
     { NULL },
   };
 

@@ -36,6 +36,7 @@ typedef enum {
   ESIMCTL_OPT_RESET = 1 << 5, /* --operational, --test, --default-smdp */
   ESIMCTL_OPT_YES = 1 << 6,
   ESIMCTL_OPT_CA = 1 << 7,
+  ESIMCTL_OPT_SYSTEM_ROOTS = 1 << 8, /* --system-roots, --system-roots-file */
 } EsimCtlOption;
 
 typedef struct _EsimCtlDaemon EsimCtlDaemon;
@@ -54,6 +55,8 @@ typedef struct {
   gchar **ca_files;
   gchar *isdr_aid;   /* --card: the ISD-R AID in hex */
   gint segment_size; /* --card: STORE DATA block size, 0 for the default */
+  gboolean system_roots;
+  gchar *system_roots_file;
   gchar *confirmation_code;
   gchar *smds;
   const gchar *command;

@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "esim-config.h"
 
@@ -24,6 +27,10 @@ test_config_defaults (void)
   g_assert_cmpuint (config->notification_retry_max_seconds, ==, 3600);
   g_assert_cmpuint (config->http_connect_timeout_seconds, ==, 15);
   g_assert_cmpuint (config->http_timeout_seconds, ==, 60);
+  g_assert_cmpuint (config->http_download_timeout_seconds, ==, 600);
+  g_assert_cmpuint (config->http_stall_timeout_seconds, ==, 30);
+  g_assert_false (config->system_roots);
+  g_assert_null (config->system_roots_file);
   g_assert_cmpuint (config->refresh_timeout_seconds, ==, 20);
   g_assert_cmpuint (g_strv_length (config->trust_anchors), ==, 0);
   g_assert_cmpuint (config->euiccs->len, ==, 0);
@@ -113,6 +120,12 @@ static const struct {
   { "[daemon]\nJobLingerSeconds=-1\n", "[daemon] JobLingerSeconds: not a whole number" },
   { "[daemon]\nJobLingerSeconds=ten\n", "[daemon] JobLingerSeconds: not a whole number" },
   { "[daemon]\nHttpTimeoutSeconds=0\n", "[daemon] HttpTimeoutSeconds: not a whole number from 1" },
+  { "[tls]\nSystemRoots=sometimes\n", "bad.conf: [tls] SystemRoots: not a boolean" },
+  { "[tls]\nSystemRootsFile=relative.pem\n", "[tls] SystemRootsFile: not an absolute path" },
+  { "[tls]\nVerify=false\n", "bad.conf: [tls] Verify: unknown key" },
+  { "[network]\nStallTimeoutSeconds=0\n", "[network] StallTimeoutSeconds: not a whole number" },
+  { "[network]\nJobLingerSeconds=1\n", "[network] JobLingerSeconds: unknown key" },
+  { "[daemon]\nDownloadTimeoutSeconds=1\n", "[daemon] DownloadTimeoutSeconds: unknown key" },
   { "[daemon]\nRefreshTimeoutSeconds=0\n",
     "[daemon] RefreshTimeoutSeconds: not a whole number from 1 to 600" },
   { "[daemon]\nNotificationRetrySeconds=100\nNotificationRetryMaxSeconds=10\n",
@@ -148,6 +161,43 @@ test_config_errors (void)
   }
 }
 
+/* [tls] and [network]; the old [daemon] names of two timeouts still work,
+ * and [network] wins over them */
+static void
+test_config_tls_network (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimConfig) config = NULL;
+  g_autoptr (EsimConfig) old = NULL;
+  g_autofree gchar *roots = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *found = NULL;
+  gint fd = g_file_open_tmp ("test-config-XXXXXX.pem", &roots, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  text = g_strdup_printf ("[network]\nRequestTimeoutSeconds=7\nDownloadTimeoutSeconds=900\n"
+                          "StallTimeoutSeconds=45\nConnectTimeoutSeconds=4\n"
+                          "[daemon]\nHttpTimeoutSeconds=99\nHttpConnectTimeoutSeconds=9\n"
+                          "[tls]\nSystemRoots=true\nSystemRootsFile=%s\n",
+                          roots);
+  config = esim_config_new_from_data (text, "test.conf", &error);
+  g_unlink (roots);
+  g_assert_no_error (error);
+  found = esim_config_get_system_roots_file (config);
+  g_assert_cmpstr (found, ==, roots);
+  g_assert_cmpuint (config->http_timeout_seconds, ==, 7);
+  g_assert_cmpuint (config->http_connect_timeout_seconds, ==, 4);
+  g_assert_cmpuint (config->http_download_timeout_seconds, ==, 900);
+  g_assert_cmpuint (config->http_stall_timeout_seconds, ==, 45);
+  g_assert_true (config->system_roots);
+  old = esim_config_new_from_data ("[daemon]\nHttpTimeoutSeconds=99\nHttpConnectTimeoutSeconds=9\n",
+                                   "old.conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (old->http_timeout_seconds, ==, 99);
+  g_assert_cmpuint (old->http_connect_timeout_seconds, ==, 9);
+}
+
 static void
 test_config_directories (void)
 {
@@ -159,7 +209,7 @@ test_config_directories (void)
   ca = esim_config_get_ca_directory (config);
   test_ci = esim_config_get_test_ci (config);
   g_assert_cmpstr (ca, ==, "/opt/esimd-data/ci");
-  g_assert_cmpstr (test_ci, ==, "/opt/esimd-data/ci-test/sgp26-ci-nist.pem");
+  g_assert_cmpstr (test_ci, ==, "/opt/esimd-data/ci-test");
   g_unsetenv ("ESIMD_DATADIR");
   g_free (ca);
   ca = esim_config_get_ca_directory (config);
@@ -179,5 +229,6 @@ main (int argc, char **argv)
   g_test_add_func ("/daemon/config/full", test_config_full);
   g_test_add_func ("/daemon/config/errors", test_config_errors);
   g_test_add_func ("/daemon/config/directories", test_config_directories);
+  g_test_add_func ("/daemon/config/tls-network", test_config_tls_network);
   return g_test_run ();
 }

@@ -45,6 +45,9 @@ test_dbus_error_names (void)
     "InsufficientMemory",
     "NotSupported",
     "Busy",
+    "ServerUnknownRoot",
+    "ServerCertificateExpired",
+    "ServerWrongHost",
   };
 
   g_assert_cmpuint (G_N_ELEMENTS (names), ==, ESIM_DBUS_ERROR_LAST + 1);
@@ -95,6 +98,9 @@ static const struct {
   { "http", ESIM_HTTP_ERROR_CONNECT, ESIM_DBUS_ERROR_SERVER_UNREACHABLE },
   { "http", ESIM_HTTP_ERROR_CERTIFICATE, ESIM_DBUS_ERROR_SERVER_UNTRUSTED },
   { "http", ESIM_HTTP_ERROR_TIMEOUT, ESIM_DBUS_ERROR_TIMEOUT },
+  { "http", ESIM_HTTP_ERROR_UNKNOWN_ROOT, ESIM_DBUS_ERROR_SERVER_UNKNOWN_ROOT },
+  { "http", ESIM_HTTP_ERROR_EXPIRED, ESIM_DBUS_ERROR_SERVER_CERTIFICATE_EXPIRED },
+  { "http", ESIM_HTTP_ERROR_WRONG_HOST, ESIM_DBUS_ERROR_SERVER_WRONG_HOST },
   { "transport", ESIM_TRANSPORT_ERROR_GONE, ESIM_DBUS_ERROR_CARD_GONE },
   { "transport", ESIM_TRANSPORT_ERROR_BUSY, ESIM_DBUS_ERROR_BUSY },
   { "transport", ESIM_TRANSPORT_ERROR_PROTOCOL, ESIM_DBUS_ERROR_CARD_ERROR },

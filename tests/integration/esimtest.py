@@ -483,11 +483,18 @@ class Daemon:
             # the shipped GSMA roots, from the source tree
             'CaDirectory': os.path.join(data_dir(), 'ci'),
         }
+        # a dict value is a group of its own: {'tls': {'SystemRoots': 'true'}}
         cfg.update(extra_config or {})
+        groups = {k: v for k, v in cfg.items() if isinstance(v, dict)}
         with open(self.config_path, 'w', encoding='utf-8') as f:
             f.write('[daemon]\n')
             for k, v in cfg.items():
-                f.write(f'{k}={v}\n')
+                if not isinstance(v, dict):
+                    f.write(f'{k}={v}\n')
+            for group, keys in groups.items():
+                f.write(f'\n[{group}]\n')
+                for k, v in keys.items():
+                    f.write(f'{k}={v}\n')
             for sim in self.sims:
                 f.write(f'\n[euicc:{sim.name}]\nTransport=socket:{sim.socket}\n')
         self.log_path = os.path.join(tmpdir, name + '.log')

@@ -156,7 +156,7 @@ class TestUntrustedServer(EsimTestCase):
         self.world.start_daemon()
         c = self.watch
         euicc = c.euicc_for(sim)
-        self.assertEqual(c.install_error(euicc, smdp.ac(MID_A)), ERR + 'ServerUntrusted')
+        self.assertEqual(c.install_error(euicc, smdp.ac(MID_A)), ERR + 'ServerUnknownRoot')
         self.assertEqual(sim.profiles(), {})
 
     def test_test_ci_not_trusted_outside_test_mode(self):
@@ -165,7 +165,7 @@ class TestUntrustedServer(EsimTestCase):
         self.world.start_daemon(test_mode=False)
         c = self.watch
         euicc = c.euicc_for(sim)
-        self.assertEqual(c.install_error(euicc, smdp.ac(MID_A)), ERR + 'ServerUntrusted')
+        self.assertEqual(c.install_error(euicc, smdp.ac(MID_A)), ERR + 'ServerUnknownRoot')
         self.assertEqual(smdp.stats().get('requestsTotal', 0), 0)
 
 

@@ -41,6 +41,9 @@ static const gchar description[]
     "  redirect:FUNC      HTTP 302 to another server\n"
     "  http4xx-json:FUNC  HTTP 400 with SGP.22 codes (8.2.6 / 3.8) in a JSON body\n"
     "  expired:FUNC       functionExecutionStatus Expired\n"
+    "  slow-body:FUNC:BYTES_PER_S  trickle the answer's body at this rate\n"
+    "  stall-body:FUNC[:BYTES]  send the headers and BYTES of the body\n"
+    "                     (default half of it), then nothing more\n"
     "\n"
     "Quirks of deployed servers, --quirk NAME:\n"
     "  wrap-base64[:64|:76]      wrap base64 members with CRLF\n"
@@ -52,6 +55,11 @@ static const gchar description[]
     "  json-charset              Content-Type application/json;charset=UTF-8\n"
     "  event-without-id          an ES11 event entry without eventId first\n"
     "--address HOST:0 stands for HOST with the port bound.\n"
+    "\n"
+    "TLS, --tls-mode MODE: good, unknown-ci (a fresh self-signed CA), expired,\n"
+    "wrong-host, web-ca (a throw-away public web CA: root, issuing CA, server),\n"
+    "legacy-expired (a throw-away root whose validity ended a year ago).\n"
+    "--tls-root-file FILE gets the PEM of the root the chain ends in."
     "\n"
     "Catalog usage is kept in memory only: a restart makes every order\n"
     "available again. esim-smdp exits on SIGTERM/SIGINT and when its parent does.";
@@ -68,6 +76,7 @@ typedef struct {
   gint latency_ms;
   gchar *stats_file;
   gchar *tls_mode;
+  gchar *tls_root_file;
   gboolean verbose;
 } EsimSmdpOptions;
 
@@ -84,6 +93,7 @@ esim_smdp_options_clear (EsimSmdpOptions *o)
   g_strfreev (o->quirks);
   g_free (o->stats_file);
   g_free (o->tls_mode);
+  g_free (o->tls_root_file);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsimSmdpOptions, esim_smdp_options_clear)
@@ -137,6 +147,7 @@ run (EsimSmdpOptions *o, GError **error)
   g_autofree gchar *host = NULL;
   g_autofree gchar *own = NULL;
   g_autofree gchar *port_text = NULL;
+  g_autofree gchar *root_pem = NULL;
   EsimSmdpTlsMode tls_mode = ESIM_SMDP_TLS_GOOD;
   guint16 port = 0, bound = 0;
   guint sigterm, sigint;
@@ -148,7 +159,9 @@ run (EsimSmdpOptions *o, GError **error)
   }
   if (o->tls_mode != NULL && !esim_smdp_tls_mode_from_string (o->tls_mode, &tls_mode)) {
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                 "--tls-mode is good, unknown-ci, expired or wrong-host, not “%s”", o->tls_mode);
+                 "--tls-mode is good, unknown-ci, expired, wrong-host, web-ca or legacy-expired, "
+                 "not “%s”",
+                 o->tls_mode);
     return FALSE;
   }
   if (o->latency_ms < 0) {
@@ -169,8 +182,11 @@ run (EsimSmdpOptions *o, GError **error)
   rsp = esim_smdp_rsp_new (o->pki, catalog, error);
   if (rsp == NULL)
     return FALSE;
-  certificate = esim_smdp_tls_make_certificate (o->pki, tls_mode, error);
+  certificate = esim_smdp_tls_make_certificate (o->pki, tls_mode, &root_pem, error);
   if (certificate == NULL)
+    return FALSE;
+  /* before the port file: a client that sees the port finds the root */
+  if (o->tls_root_file != NULL && !g_file_set_contents (o->tls_root_file, root_pem, -1, error))
     return FALSE;
   server = esim_smdp_server_new (rsp, certificate, error);
   if (server == NULL)
@@ -241,7 +257,9 @@ main (int argc, char **argv)
         { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults, "Inject a fault", "SPEC" },
         { "stats-file", 0, 0, G_OPTION_ARG_FILENAME, &o.stats_file, "Statistics (JSON)", "FILE" },
         { "tls-mode", 0, 0, G_OPTION_ARG_STRING, &o.tls_mode,
-          "good, unknown-ci, expired or wrong-host", "MODE" },
+          "good, unknown-ci, expired, wrong-host, web-ca or legacy-expired", "MODE" },
+        { "tls-root-file", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_root_file,
+          "Write the root of the TLS chain here (PEM)", "FILE" },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose, "Debug messages", NULL },
         { NULL } };
 

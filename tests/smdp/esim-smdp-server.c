@@ -29,6 +29,8 @@ typedef enum {
   ESIM_SMDP_FAULT_REDIRECT,     /* 302 to elsewhere */
   ESIM_SMDP_FAULT_HTTP4XX_JSON, /* 400 with a JSON failure body */
   ESIM_SMDP_FAULT_EXPIRED,      /* functionExecutionStatus Expired */
+  ESIM_SMDP_FAULT_SLOW_BODY,
+  ESIM_SMDP_FAULT_STALL_BODY,
 } EsimSmdpFaultKind;
 
 typedef struct {
@@ -36,6 +38,7 @@ typedef struct {
   gchar *function; /* "*" for all */
   guint nth;       /* 0: every call */
   guint ms;
+  guint bytes; /* slow-body: per second; stall-body: sent before the stall (0: half) */
 } EsimSmdpFault;
 
 struct _EsimSmdpServer {
@@ -169,7 +172,7 @@ esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **er
   guint n = g_strv_length (parts);
   EsimSmdpFault *fault;
   EsimSmdpFaultKind kind;
-  guint nth = 0, ms = 0;
+  guint nth = 0, ms = 0, bytes = 0;
   gboolean ok = n >= 2 && *parts[1] != '\0';
 
   if (ok && g_str_equal (parts[0], "http500")) {
@@ -198,6 +201,12 @@ esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **er
   } else if (ok && g_str_equal (parts[0], "latency")) {
     kind = ESIM_SMDP_FAULT_LATENCY;
     ok = n == 3 && esim_smdp_parse_uint (parts[2], ESIM_SMDP_MAX_LATENCY_MS, &ms);
+  } else if (ok && g_str_equal (parts[0], "slow-body")) {
+    kind = ESIM_SMDP_FAULT_SLOW_BODY;
+    ok = n == 3 && esim_smdp_parse_uint (parts[2], G_MAXUINT, &bytes) && bytes > 0;
+  } else if (ok && g_str_equal (parts[0], "stall-body")) {
+    kind = ESIM_SMDP_FAULT_STALL_BODY;
+    ok = n == 2 || (n == 3 && esim_smdp_parse_uint (parts[2], G_MAXUINT, &bytes));
   } else {
     ok = FALSE;
   }
@@ -210,6 +219,7 @@ esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **er
   fault->function = g_strdup (parts[1]);
   fault->nth = nth;
   fault->ms = ms;
+  fault->bytes = bytes;
   g_ptr_array_add (self->faults, fault);
   return TRUE;
 }
@@ -399,6 +409,78 @@ esim_smdp_delay (SoupServerMessage *msg, guint ms)
   g_signal_connect (msg, "disconnected", G_CALLBACK (esim_smdp_delayed_gone_cb), delayed);
   soup_server_message_pause (msg);
   g_timeout_add (ms, esim_smdp_delayed_cb, delayed);
+}
+
+/* slow-body, stall-body: the answer is ready, its body leaves a little at
+ * a time (every 100 ms), or only its first part */
+
+#define ESIM_SMDP_TRICKLE_TICK_MS 100
+
+typedef struct {
+  SoupServerMessage *msg; /* borrowed: the timer holds a reference */
+  GBytes *body;
+  gsize sent;
+  gsize stop_at; /* the whole body, or where it stalls */
+  gsize per_tick;
+  gboolean gone;
+} EsimSmdpTrickle;
+
+static void
+esim_smdp_trickle_free (EsimSmdpTrickle *t)
+{
+  g_bytes_unref (t->body);
+  g_free (t);
+}
+
+static void
+esim_smdp_trickle_gone_cb (SoupServerMessage *msg, EsimSmdpTrickle *t)
+{
+  t->gone = TRUE;
+}
+
+static gboolean
+esim_smdp_trickle_cb (gpointer user_data)
+{
+  EsimSmdpTrickle *t = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (t->msg);
+  gsize n;
+
+  if (t->gone || t->sent >= t->stop_at) {
+    /* a stalled answer stays open, silent, until the client gives up */
+    g_object_unref (t->msg);
+    return G_SOURCE_REMOVE;
+  }
+  n = MIN (t->per_tick, t->stop_at - t->sent);
+  soup_message_body_append (body, SOUP_MEMORY_COPY,
+                            (const guint8 *) g_bytes_get_data (t->body, NULL) + t->sent, n);
+  t->sent += n;
+  if (t->sent == g_bytes_get_size (t->body))
+    soup_message_body_complete (body);
+  soup_server_message_unpause (t->msg);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+esim_smdp_trickle (SoupServerMessage *msg, gsize bytes_per_s, gsize stall_at)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  EsimSmdpTrickle *t = g_new0 (EsimSmdpTrickle, 1);
+  gsize size;
+
+  t->msg = msg;
+  t->body = soup_message_body_flatten (body);
+  size = g_bytes_get_size (t->body);
+  t->stop_at = stall_at > 0 ? MIN (stall_at, size) : size;
+  t->per_tick = MAX (bytes_per_s * ESIM_SMDP_TRICKLE_TICK_MS / 1000, 1);
+  soup_message_body_truncate (body);
+  soup_message_headers_set_content_length (headers, (goffset) size);
+  g_object_set_data_full (G_OBJECT (msg), "esim-smdp-trickle", t,
+                          (GDestroyNotify) esim_smdp_trickle_free);
+  g_signal_connect (msg, "finished", G_CALLBACK (esim_smdp_trickle_gone_cb), t);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (esim_smdp_trickle_gone_cb), t);
+  g_timeout_add (ESIM_SMDP_TRICKLE_TICK_MS, esim_smdp_trickle_cb, t);
+  g_object_ref (msg);
 }
 
 static gboolean
@@ -593,8 +675,21 @@ esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char
     self->faults_injected++;
     delay += fault->ms;
   }
-  if (delay > 0)
+  if ((fault = esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_SLOW_BODY, function, call))
+      != NULL) {
+    self->faults_injected++;
+    esim_smdp_trickle (msg, fault->bytes, 0);
+  } else if ((fault
+              = esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_STALL_BODY, function, call))
+             != NULL) {
+    gsize size = soup_server_message_get_response_body (msg)->length;
+
+    self->faults_injected++;
+    /* fast up to the stall: it is not slowness that ends the transfer */
+    esim_smdp_trickle (msg, G_MAXUINT32, fault->bytes > 0 ? fault->bytes : MAX (size / 2, 1));
+  } else if (delay > 0) {
     esim_smdp_delay (msg, delay);
+  }
   esim_smdp_server_finish (self, status);
 }
 

@@ -18,10 +18,10 @@
 gboolean
 esim_smdp_tls_mode_from_string (const gchar *text, EsimSmdpTlsMode *mode)
 {
-  static const gchar *const names[] = { [ESIM_SMDP_TLS_GOOD] = "good",
-                                        [ESIM_SMDP_TLS_UNKNOWN_CI] = "unknown-ci",
-                                        [ESIM_SMDP_TLS_EXPIRED] = "expired",
-                                        [ESIM_SMDP_TLS_WRONG_HOST] = "wrong-host" };
+  static const gchar *const names[]
+    = { [ESIM_SMDP_TLS_GOOD] = "good",       [ESIM_SMDP_TLS_UNKNOWN_CI] = "unknown-ci",
+        [ESIM_SMDP_TLS_EXPIRED] = "expired", [ESIM_SMDP_TLS_WRONG_HOST] = "wrong-host",
+        [ESIM_SMDP_TLS_WEB_CA] = "web-ca",   [ESIM_SMDP_TLS_LEGACY_EXPIRED] = "legacy-expired" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
     if (g_strcmp0 (text, names[i]) == 0) {
@@ -41,17 +41,17 @@ esim_smdp_tls_check (int rc, const gchar *what, GError **error)
   return FALSE;
 }
 
-/* a throw-away self-signed CA that nobody trusts */
+/* a throw-away CA: self-signed (issuer NULL) or under issuer */
 static EsimRspCert *
-esim_smdp_tls_make_rogue_ca (EsimRspKey *key, GError **error)
+esim_smdp_tls_make_ca (EsimRspKey *key, const gchar *dn, EsimRspKey *issuer_key,
+                       EsimRspCert *issuer, gint64 not_before, gint64 not_after, GError **error)
 {
   gnutls_x509_crt_t crt = NULL;
+  gnutls_x509_crt_t issuer_crt = NULL;
   gnutls_pubkey_t pub = NULL;
   gnutls_datum_t der = { NULL, 0 };
   guint8 serial[8], ski[64];
   gsize ski_len = sizeof (ski);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  const gchar *cn = "esim-smdp untrusted CA";
   EsimRspCert *cert = NULL;
   int rc;
 
@@ -67,11 +67,11 @@ esim_smdp_tls_make_rogue_ca (EsimRspKey *key, GError **error)
   if (rc >= 0)
     rc = gnutls_x509_crt_set_serial (crt, serial, sizeof (serial));
   if (rc >= 0)
-    rc = gnutls_x509_crt_set_activation_time (crt, (time_t) (now - ESIM_SMDP_HOUR));
+    rc = gnutls_x509_crt_set_activation_time (crt, (time_t) not_before);
   if (rc >= 0)
-    rc = gnutls_x509_crt_set_expiration_time (crt, (time_t) (now + 10 * ESIM_SMDP_YEAR));
+    rc = gnutls_x509_crt_set_expiration_time (crt, (time_t) not_after);
   if (rc >= 0)
-    rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn));
+    rc = gnutls_x509_crt_set_dn (crt, dn, NULL);
   if (rc >= 0)
     rc = gnutls_x509_crt_set_basic_constraints (crt, 1, -1);
   if (rc >= 0)
@@ -80,20 +80,53 @@ esim_smdp_tls_make_rogue_ca (EsimRspKey *key, GError **error)
     rc = gnutls_x509_crt_get_key_id (crt, GNUTLS_KEYID_USE_SHA1, ski, &ski_len);
   if (rc >= 0)
     rc = gnutls_x509_crt_set_subject_key_id (crt, ski, ski_len);
-  if (rc >= 0)
+  if (rc >= 0 && issuer != NULL) {
+    GBytes *issuer_der = esim_rsp_cert_get_der (issuer);
+    gnutls_datum_t d
+      = { (guchar *) g_bytes_get_data (issuer_der, NULL), (guint) g_bytes_get_size (issuer_der) };
+    gnutls_x509_crt_init (&issuer_crt);
+    rc = gnutls_x509_crt_import (issuer_crt, &d, GNUTLS_X509_FMT_DER);
+    if (rc >= 0) {
+      guint8 aki[64];
+      gsize aki_len = sizeof (aki);
+      rc = gnutls_x509_crt_get_subject_key_id (issuer_crt, aki, &aki_len, NULL);
+      if (rc >= 0)
+        rc = gnutls_x509_crt_set_authority_key_id (crt, aki, aki_len);
+    }
+    if (rc >= 0)
+      rc = gnutls_x509_crt_privkey_sign (crt, issuer_crt, esim_rsp_key_get_gnutls (issuer_key),
+                                         GNUTLS_DIG_SHA256, 0);
+  } else if (rc >= 0) {
     rc = gnutls_x509_crt_privkey_sign (crt, crt, esim_rsp_key_get_gnutls (key), GNUTLS_DIG_SHA256,
                                        0);
+  }
   if (rc >= 0)
     rc = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der);
-  if (esim_smdp_tls_check (rc, "self-signed CA", error)) {
+  if (esim_smdp_tls_check (rc, dn, error)) {
     g_autoptr (GBytes) bytes = g_bytes_new (der.data, der.size);
 
     cert = esim_rsp_cert_new_from_der (bytes, error);
   }
   gnutls_free (der.data);
   gnutls_pubkey_deinit (pub);
+  if (issuer_crt != NULL)
+    gnutls_x509_crt_deinit (issuer_crt);
   gnutls_x509_crt_deinit (crt);
   return cert;
+}
+
+static gchar *
+esim_smdp_tls_to_pem (EsimRspCert *cert)
+{
+  GBytes *der = esim_rsp_cert_get_der (cert);
+  gnutls_datum_t in = { (guchar *) g_bytes_get_data (der, NULL), (guint) g_bytes_get_size (der) };
+  gnutls_datum_t out = { NULL, 0 };
+  gchar *pem = NULL;
+
+  if (gnutls_pem_base64_encode2 ("CERTIFICATE", &in, &out) >= 0)
+    pem = g_strndup ((const gchar *) out.data, out.size);
+  gnutls_free (out.data);
+  return pem;
 }
 
 /* GLib reads PKCS#8 keys everywhere; GnuTLS wrote SEC1 ("EC PRIVATE KEY") */
@@ -121,7 +154,8 @@ esim_smdp_tls_key_to_pkcs8 (const gchar *pem, GError **error)
 }
 
 GTlsCertificate *
-esim_smdp_tls_make_certificate (const gchar *pki_dir, EsimSmdpTlsMode mode, GError **error)
+esim_smdp_tls_make_certificate (const gchar *pki_dir, EsimSmdpTlsMode mode, gchar **root_pem,
+                                GError **error)
 {
   static const gchar *const loopback[] = { "127.0.0.1", "::1", "localhost", NULL };
   static const gchar *const wrong[] = { "wrong.example.com", NULL };
@@ -129,27 +163,57 @@ esim_smdp_tls_make_certificate (const gchar *pki_dir, EsimSmdpTlsMode mode, GErr
     = g_build_filename (pki_dir, "CertificateIssuer", "SK_CI_ECDSA_NIST.pem", NULL);
   g_autofree gchar *ci_cert_path
     = g_build_filename (pki_dir, "CertificateIssuer", "CERT_CI_ECDSA_NIST.pem", NULL);
+  g_autoptr (EsimRspKey) root_key = NULL;
+  g_autoptr (EsimRspCert) root_cert = NULL;
   g_autoptr (EsimRspKey) ca_key = NULL;
   g_autoptr (EsimRspCert) ca_cert = NULL;
   g_autofree gchar *cert_pem = NULL;
   g_autofree gchar *key_pem = NULL;
   g_autofree gchar *pkcs8 = NULL;
+  g_autofree gchar *chain_pem = NULL;
   g_autofree gchar *both = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 not_before = now - ESIM_SMDP_HOUR;
   gint64 not_after = now + 10 * (gint64) ESIM_SMDP_YEAR;
 
-  if (mode == ESIM_SMDP_TLS_UNKNOWN_CI) {
+  switch (mode) {
+  case ESIM_SMDP_TLS_UNKNOWN_CI:
     ca_key = esim_rsp_key_generate (error);
     if (ca_key != NULL)
-      ca_cert = esim_smdp_tls_make_rogue_ca (ca_key, error);
-  } else {
+      ca_cert = esim_smdp_tls_make_ca (ca_key, "CN=esim-smdp untrusted CA", NULL, NULL, not_before,
+                                       not_after, error);
+    break;
+  case ESIM_SMDP_TLS_WEB_CA:
+    root_key = esim_rsp_key_generate (error);
+    if (root_key != NULL)
+      root_cert
+        = esim_smdp_tls_make_ca (root_key, "CN=esim-smdp Test Web Root CA,O=Example Web PKI,C=US",
+                                 NULL, NULL, not_before, not_after, error);
+    if (root_cert != NULL)
+      ca_key = esim_rsp_key_generate (error);
+    if (ca_key != NULL)
+      ca_cert
+        = esim_smdp_tls_make_ca (ca_key, "CN=esim-smdp Test Web Issuing CA,O=Example Web PKI,C=US",
+                                 root_key, root_cert, not_before, not_after, error);
+    if (ca_cert != NULL)
+      chain_pem = esim_smdp_tls_to_pem (ca_cert);
+    break;
+  case ESIM_SMDP_TLS_LEGACY_EXPIRED:
+    ca_key = esim_rsp_key_generate (error);
+    if (ca_key != NULL)
+      ca_cert = esim_smdp_tls_make_ca (
+        ca_key, "CN=esim-smdp Legacy SMDP Root,O=Example Legacy Operator,C=DE", NULL, NULL,
+        now - 10 * (gint64) ESIM_SMDP_YEAR, now - ESIM_SMDP_YEAR, error);
+    break;
+  default:
     ca_key = esim_rsp_key_load_pem (ci_key_path, error);
     if (ca_key != NULL)
       ca_cert = esim_rsp_cert_load (ci_cert_path, error);
   }
   if (ca_cert == NULL)
     return NULL;
+  if (root_pem != NULL)
+    *root_pem = esim_smdp_tls_to_pem (root_cert != NULL ? root_cert : ca_cert);
   if (mode == ESIM_SMDP_TLS_EXPIRED) {
     not_before = now - 2 * (gint64) ESIM_SMDP_YEAR;
     not_after = now - ESIM_SMDP_YEAR;
@@ -161,6 +225,7 @@ esim_smdp_tls_make_certificate (const gchar *pki_dir, EsimSmdpTlsMode mode, GErr
   pkcs8 = esim_smdp_tls_key_to_pkcs8 (key_pem, error);
   if (pkcs8 == NULL)
     return NULL;
-  both = g_strconcat (cert_pem, "\n", pkcs8, NULL);
+  /* the certificate, the intermediate it needs, the key */
+  both = g_strconcat (cert_pem, "\n", chain_pem != NULL ? chain_pem : "", "\n", pkcs8, NULL);
   return g_tls_certificate_new_from_pem (both, -1, error);
 }
