@@ -30,6 +30,8 @@ static const gchar description[]
     "  name=TEXT spn=TEXT class=test|provisioning|operational ppr=1|2|12\n"
     "  default          served for an empty matching ID (default SM-DP+)\n"
     "SM-DS events, --event EID=EVENTID[@ADDRESS] (address default: this server).\n"
+    "--role smds signs ES11 with a CERT.DSauth issued at start (default smdp:\n"
+    "CERT.DP2auth, an SM-DP+ certificate).\n"
     "\n"
     "Faults, --fault SPEC (FUNC: the last path element, or *):\n"
     "  http500:FUNC[:N]   HTTP 500 for the N-th call (default every call)\n"
@@ -68,6 +70,7 @@ typedef struct {
   gint latency_ms;
   gchar *stats_file;
   gchar *tls_mode;
+  gchar *role;
   gboolean verbose;
 } EsimSmdpOptions;
 
@@ -84,6 +87,7 @@ esim_smdp_options_clear (EsimSmdpOptions *o)
   g_strfreev (o->quirks);
   g_free (o->stats_file);
   g_free (o->tls_mode);
+  g_free (o->role);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsimSmdpOptions, esim_smdp_options_clear)
@@ -151,6 +155,11 @@ run (EsimSmdpOptions *o, GError **error)
                  "--tls-mode is good, unknown-ci, expired or wrong-host, not “%s”", o->tls_mode);
     return FALSE;
   }
+  if (o->role != NULL && g_strcmp0 (o->role, "smdp") != 0 && g_strcmp0 (o->role, "smds") != 0) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 "--role is smdp or smds, not “%s”", o->role);
+    return FALSE;
+  }
   if (o->latency_ms < 0) {
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                          "--latency-ms must not be negative");
@@ -168,6 +177,8 @@ run (EsimSmdpOptions *o, GError **error)
   }
   rsp = esim_smdp_rsp_new (o->pki, catalog, error);
   if (rsp == NULL)
+    return FALSE;
+  if (g_strcmp0 (o->role, "smds") == 0 && !esim_smdp_rsp_use_ds_auth (rsp, o->pki, error))
     return FALSE;
   certificate = esim_smdp_tls_make_certificate (o->pki, tls_mode, error);
   if (certificate == NULL)
@@ -242,6 +253,8 @@ main (int argc, char **argv)
         { "stats-file", 0, 0, G_OPTION_ARG_FILENAME, &o.stats_file, "Statistics (JSON)", "FILE" },
         { "tls-mode", 0, 0, G_OPTION_ARG_STRING, &o.tls_mode,
           "good, unknown-ci, expired or wrong-host", "MODE" },
+        { "role", 0, 0, G_OPTION_ARG_STRING, &o.role,
+          "smdp (ES11 signed with CERT.DP2auth) or smds (a CERT.DSauth)", "ROLE" },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose, "Debug messages", NULL },
         { NULL } };
 
