@@ -264,6 +264,26 @@ class TestSmdsCascadeLoop(CascadeCase):
         self.assertEqual(self.requests(self.smdp).get('es11/initiateAuthentication'), 1)
 
 
+class TestSmdsCascadeDepth(CascadeCase):
+    """Alternative SM-DSs are asked three levels below the root, not four."""
+
+    def test_cascade_depth_bounded(self):
+        deepest = self.smds('alt4', f'{MID_B}@{self.smdp.address}')
+        alt3 = self.smds('alt3', f'TO-ALT4@{deepest.address}', f'{MID_A}@{self.smdp.address}')
+        alt2 = self.smds('alt2', f'TO-ALT3@{alt3.address}')
+        alt1 = self.smds('alt1', f'TO-ALT2@{alt2.address}')
+        root = self.smds('root', f'TO-ALT1@{alt1.address}')
+        self.start()
+        found, events = self.discover(root)
+        self.assertEqual(found, [(self.smdp.address, MID_A)], events)
+        for server in (alt1, alt2, alt3):
+            self.assertEqual(self.requests(server).get('es11/authenticateClient'), 1,
+                             server.stats())
+        # identified by its probe, not asked
+        self.assertEqual(self.requests(deepest).get('es11/initiateAuthentication'), 1)
+        self.assertNotIn('es11/authenticateClient', self.requests(deepest))
+
+
 class TestSmdsEventToSmdp(CascadeCase):
     """An event naming a plain SM-DP+ is a download target: the probe is an
     ES11 initiateAuthentication only, never an authenticateClient there."""
