@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <gnutls/x509.h>
+
 #include "esim-es9p.h"
 #include "esim-tlv.h"
 
@@ -41,6 +43,38 @@ esim_rsp_event_free (EsimRspEvent *self)
   g_free (self->event_id);
   g_free (self->rsp_server_address);
   g_free (self);
+}
+
+EsimRspServerRole
+esim_rsp_server_role_from_certificate (GBytes *certificate)
+{
+  EsimRspServerRole role = ESIM_RSP_SERVER_ROLE_UNKNOWN;
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t der;
+
+  if (certificate == NULL || g_bytes_get_size (certificate) == 0
+      || g_bytes_get_size (certificate) > G_MAXUINT)
+    return ESIM_RSP_SERVER_ROLE_UNKNOWN;
+  der.data = (guchar *) g_bytes_get_data (certificate, NULL);
+  der.size = (guint) g_bytes_get_size (certificate);
+  if (gnutls_x509_crt_init (&crt) < 0)
+    return ESIM_RSP_SERVER_ROLE_UNKNOWN;
+  if (gnutls_x509_crt_import (crt, &der, GNUTLS_X509_FMT_DER) >= 0) {
+    for (guint i = 0; role == ESIM_RSP_SERVER_ROLE_UNKNOWN; i++) {
+      struct gnutls_x509_policy_st policy;
+      unsigned int critical = 0;
+
+      if (gnutls_x509_crt_get_policy (crt, i, &policy, &critical) < 0)
+        break;
+      if (g_strcmp0 (policy.oid, ESIM_RSP_OID_ROLE_DS_AUTH) == 0)
+        role = ESIM_RSP_SERVER_ROLE_SMDS;
+      else if (g_strcmp0 (policy.oid, ESIM_RSP_OID_ROLE_DP_AUTH) == 0)
+        role = ESIM_RSP_SERVER_ROLE_SMDP;
+      gnutls_x509_policy_release (&policy);
+    }
+  }
+  gnutls_x509_crt_deinit (crt);
+  return role;
 }
 
 /* a base64 member that must hold exactly one TLV with the given tag */

@@ -36,6 +36,22 @@ typedef struct {
   gchar *rsp_server_address;
 } EsimRspEvent;
 
+/* the SGP.22 role a server authenticates with: the certificatePolicies
+ * OID of its CERT.XXauth (id-rspRole-dp-auth 2.23.146.1.2.1.4,
+ * id-rspRole-ds-auth 2.23.146.1.2.1.7) */
+typedef enum {
+  ESIM_RSP_SERVER_ROLE_UNKNOWN, /* neither, or not a certificate */
+  ESIM_RSP_SERVER_ROLE_SMDP,
+  ESIM_RSP_SERVER_ROLE_SMDS,
+} EsimRspServerRole;
+
+#define ESIM_RSP_OID_ROLE_DP_AUTH "2.23.146.1.2.1.4"
+#define ESIM_RSP_OID_ROLE_DS_AUTH "2.23.146.1.2.1.7"
+
+/* certificate: the DER serverCertificate of initiateAuthentication. Only
+ * read, not verified: the eUICC verifies it against its CIs */
+EsimRspServerRole esim_rsp_server_role_from_certificate (GBytes *certificate);
+
 void esim_rsp_authentication_free (EsimRspAuthentication *self);
 void esim_rsp_client_authentication_free (EsimRspClientAuthentication *self);
 void esim_rsp_event_free (EsimRspEvent *self);

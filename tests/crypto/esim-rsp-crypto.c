@@ -780,3 +780,97 @@ esim_rsp_issue_tls_cert (EsimRspKey *ca_key, EsimRspCert *ca_cert, const gchar *
   gnutls_x509_privkey_deinit (key);
   return ok;
 }
+
+/* RSP authentication certificates (CERT.XXauth) */
+
+static gboolean
+fill_auth_cert (gnutls_x509_crt_t crt, EsimRspKey *key, EsimRspKey *ca_key, EsimRspCert *ca_cert,
+                const gchar *role_oid, const gchar *common_name, gint64 not_before,
+                gint64 not_after, GError **error)
+{
+  g_autoptr (GBytes) ca_ski = esim_rsp_cert_get_subject_key_id (ca_cert);
+  struct gnutls_x509_policy_st policy = { 0 };
+  guint8 serial[16], ski[64];
+  gsize ski_len = sizeof (ski);
+  int rc;
+
+  /* a positive serial number of 16 random bytes */
+  gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof (serial));
+  serial[0] = (serial[0] & 0x7f) | 0x01;
+  policy.oid = (char *) role_oid;
+  rc = gnutls_x509_crt_set_version (crt, 3);
+  if (rc >= 0)
+    rc = gnutls_x509_crt_set_serial (crt, serial, sizeof (serial));
+  if (rc >= 0)
+    rc = gnutls_x509_crt_set_activation_time (crt, (time_t) not_before);
+  if (rc >= 0)
+    rc = gnutls_x509_crt_set_expiration_time (crt, (time_t) not_after);
+  if (rc >= 0)
+    rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, "esimd test",
+                                        strlen ("esimd test"));
+  if (rc >= 0)
+    rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, common_name,
+                                        (guint) strlen (common_name));
+  if (rc >= 0)
+    rc = gnutls_x509_crt_set_pubkey (crt, key->pub);
+  /* SGP.22 4.5.2: an end-entity key for digital signatures, its role in
+   * certificatePolicies, SKI and the issuer's SKI as AKI */
+  if (rc >= 0)
+    rc = gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
+  if (rc >= 0)
+    rc = gnutls_x509_crt_set_policy (crt, &policy, 1);
+  if (rc >= 0)
+    rc = gnutls_x509_crt_get_key_id (crt, GNUTLS_KEYID_USE_SHA1, ski, &ski_len);
+  if (rc >= 0)
+    rc = gnutls_x509_crt_set_subject_key_id (crt, ski, ski_len);
+  if (rc >= 0 && ca_ski != NULL)
+    rc = gnutls_x509_crt_set_authority_key_id (crt, g_bytes_get_data (ca_ski, NULL),
+                                               g_bytes_get_size (ca_ski));
+  if (rc >= 0)
+    rc = gnutls_x509_crt_privkey_sign (crt, ca_cert->crt, ca_key->priv, GNUTLS_DIG_SHA256, 0);
+  if (rc < 0) {
+    set_gnutls_error (error, ESIM_RSP_CRYPTO_ERROR_FAILED, rc,
+                      "cannot build the authentication certificate");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+EsimRspCert *
+esim_rsp_issue_auth_cert (EsimRspKey *ca_key, EsimRspCert *ca_cert, const gchar *role_oid,
+                          const gchar *common_name, gint64 not_before, gint64 not_after,
+                          EsimRspKey **key, GError **error)
+{
+  g_autoptr (EsimRspKey) own = NULL;
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t der = { NULL, 0 };
+  EsimRspCert *cert = NULL;
+  int rc;
+
+  g_return_val_if_fail (role_oid != NULL && common_name != NULL && key != NULL, NULL);
+  if (ca_key->priv == NULL) {
+    g_set_error (error, ESIM_RSP_CRYPTO_ERROR, ESIM_RSP_CRYPTO_ERROR_BAD_KEY,
+                 "issuing needs the CA's private key");
+    return NULL;
+  }
+  own = esim_rsp_key_generate (error);
+  if (own == NULL)
+    return NULL;
+  gnutls_x509_crt_init (&crt);
+  if (fill_auth_cert (crt, own, ca_key, ca_cert, role_oid, common_name, not_before, not_after,
+                      error)) {
+    rc = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der);
+    if (rc < 0) {
+      set_gnutls_error (error, ESIM_RSP_CRYPTO_ERROR_FAILED, rc, "cannot export DER");
+    } else {
+      g_autoptr (GBytes) bytes = g_bytes_new (der.data, der.size);
+
+      cert = esim_rsp_cert_new_from_der (bytes, error);
+    }
+  }
+  gnutls_free (der.data);
+  gnutls_x509_crt_deinit (crt);
+  if (cert != NULL)
+    *key = g_steal_pointer (&own);
+  return cert;
+}

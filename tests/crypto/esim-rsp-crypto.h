@@ -108,6 +108,15 @@ gboolean esim_rsp_issue_tls_cert (EsimRspKey *ca_key, EsimRspCert *ca_cert,
                                   const gchar *const *hosts, gint64 not_before, gint64 not_after,
                                   gchar **cert_pem, gchar **key_pem, GError **error);
 
+/* an RSP authentication certificate (e.g. CERT.DSauth with
+ * ESIM_RSP_ROLE_DS_AUTH) for a fresh P-256 key pair, returned in key:
+ * digitalSignature, the role in certificatePolicies, SKI, and the CA's SKI
+ * as AKI; times in seconds since the epoch */
+EsimRspCert *esim_rsp_issue_auth_cert (EsimRspKey *ca_key, EsimRspCert *ca_cert,
+                                       const gchar *role_oid, const gchar *common_name,
+                                       gint64 not_before, gint64 not_after, EsimRspKey **key,
+                                       GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimRspKey, esim_rsp_key_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimRspCert, esim_rsp_cert_free)
 

@@ -6,6 +6,8 @@ Each test drives a download, a discovery or the notification processing end
 to end through the daemon against a test SM-DP+/SM-DS (tests/smdp/) that has
 one --quirk or --fault of a real server."""
 
+import socket
+
 import esimtest
 from esimtest import (ERR, IF_EUICC, IF_PROFILE, EID, MID_A, MID_B, ICCID_A, ICCID_B,
                       EsimTestCase, StandardCase, standard_sim_profiles, standard_smdp_profiles,
@@ -178,6 +180,144 @@ class TestEventWithoutId(SmdsCase):
     def test_event_without_id(self):
         code = self.discover_one()
         result = self.watch.install_ok(self.euicc, code)
+        self.assertEqual(self.watch.get(result, IF_PROFILE, 'Iccid'), ICCID_B)
+
+
+def free_port():
+    """A loopback port free now, for a server whose address another one must
+    know before it starts (a cascade loop)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class CascadeCase(EsimTestCase):
+    """An SM-DP+ with the orders and SM-DSs (--role smds: ES11 signed with a
+    CERT.DSauth) whose events point to the SM-DP+ or to each other."""
+
+    def setUp(self):
+        super().setUp()
+        self.smdp = self.world.smdp(standard_smdp_profiles(), name='smdp')
+
+    def start(self):
+        self.sim = self.world.sim(standard_sim_profiles(self.world.tmpdir, self.smdp))
+        self.world.start_daemon()
+        self.euicc = self.watch.euicc_for(self.sim)
+
+    def smds(self, name, *events, extra=()):
+        args = ['--role', 'smds']
+        for event in events:
+            args += ['--event', f'{EID}={event}']
+        return self.world.smdp((), tuple(args) + tuple(extra), name=name)
+
+    def discover(self, smds):
+        events = self.watch.call(self.euicc, IF_EUICC, 'Discover', 's', (smds.address,))
+        return sorted((address, mid) for address, mid, _code in events), events
+
+    def requests(self, server):
+        return server.stats().get('requests', {})
+
+
+class TestSmdsCascade(CascadeCase):
+    """root SM-DS -> alternative SM-DS -> SM-DP+ (SGP.22 3.6.1: an event's
+    rspServerAddress may name an alternative SM-DS)."""
+
+    def test_cascade_to_alternative_smds(self):
+        alt = self.smds('alt', f'{MID_B}@{self.smdp.address}')
+        root = self.smds('root', f'TO-ALT@{alt.address}')
+        self.start()
+        found, events = self.discover(root)
+        self.assertEqual(found, [(self.smdp.address, MID_B)], events)
+        # the alternative SM-DS was asked once, in the session of its probe
+        self.assertEqual(self.requests(alt).get('es11/initiateAuthentication'), 1)
+        self.assertEqual(self.requests(alt).get('es11/authenticateClient'), 1)
+        # the SM-DP+ was only probed
+        self.assertEqual(self.requests(self.smdp).get('es11/initiateAuthentication'), 1)
+        self.assertNotIn('es11/authenticateClient', self.requests(self.smdp))
+        result = self.watch.install_ok(self.euicc, events[0][2])
+        self.assertEqual(self.watch.get(result, IF_PROFILE, 'Iccid'), ICCID_B)
+        self.assertIn(ICCID_B, self.sim.profiles())
+
+
+class TestSmdsCascadeLoop(CascadeCase):
+    """Two SM-DSs pointing at each other: each asked once, the events of both
+    kept (and deduplicated), no error."""
+
+    def test_cascade_loop(self):
+        root_port = free_port()
+        root_address = f'127.0.0.1:{root_port}'
+        alt = self.smds('alt', f'{MID_B}@{self.smdp.address}', f'BACK@{root_address}')
+        root = self.smds('root', f'TO-ALT@{alt.address}', f'{MID_A}@{self.smdp.address}',
+                         f'{MID_B}@{self.smdp.address}',
+                         extra=('--listen', root_address))
+        self.assertEqual(root.address, root_address)
+        self.start()
+        found, events = self.discover(root)
+        self.assertEqual(found, sorted([(self.smdp.address, MID_A), (self.smdp.address, MID_B)]),
+                         events)
+        for server in (root, alt):
+            self.assertEqual(self.requests(server).get('es11/initiateAuthentication'), 1,
+                             server.stats())
+            self.assertEqual(self.requests(server).get('es11/authenticateClient'), 1,
+                             server.stats())
+        # the SM-DP+ probed once for its two events
+        self.assertEqual(self.requests(self.smdp).get('es11/initiateAuthentication'), 1)
+
+
+class TestSmdsCascadeDepth(CascadeCase):
+    """Alternative SM-DSs are asked three levels below the root, not four."""
+
+    def test_cascade_depth_bounded(self):
+        deepest = self.smds('alt4', f'{MID_B}@{self.smdp.address}')
+        alt3 = self.smds('alt3', f'TO-ALT4@{deepest.address}', f'{MID_A}@{self.smdp.address}')
+        alt2 = self.smds('alt2', f'TO-ALT3@{alt3.address}')
+        alt1 = self.smds('alt1', f'TO-ALT2@{alt2.address}')
+        root = self.smds('root', f'TO-ALT1@{alt1.address}')
+        self.start()
+        found, events = self.discover(root)
+        self.assertEqual(found, [(self.smdp.address, MID_A)], events)
+        for server in (alt1, alt2, alt3):
+            self.assertEqual(self.requests(server).get('es11/authenticateClient'), 1,
+                             server.stats())
+        # identified by its probe, not asked
+        self.assertEqual(self.requests(deepest).get('es11/initiateAuthentication'), 1)
+        self.assertNotIn('es11/authenticateClient', self.requests(deepest))
+
+
+class TestSmdsEventToSmdp(CascadeCase):
+    """An event naming a plain SM-DP+ is a download target: the probe is an
+    ES11 initiateAuthentication only, never an authenticateClient there."""
+
+    def test_event_to_smdp_not_cascaded(self):
+        root = self.smds('root', f'{MID_B}@{self.smdp.address}')
+        self.start()
+        found, events = self.discover(root)
+        self.assertEqual(found, [(self.smdp.address, MID_B)], events)
+        requests = self.requests(self.smdp)
+        self.assertEqual(requests.get('es11/initiateAuthentication'), 1, requests)
+        self.assertNotIn('es11/authenticateClient', requests)
+        self.assertNotIn('es9plus/authenticateClient', requests)
+        # the order is untouched by the probe
+        self.assertEqual(self.smdp.stats()['orders'][MID_B]['state'], 'available')
+        result = self.watch.install_ok(self.euicc, events[0][2])
+        self.assertEqual(self.watch.get(result, IF_PROFILE, 'Iccid'), ICCID_B)
+
+
+class TestSmdsProbeFails(CascadeCase):
+    """A probe that fails (here HTTP 500) keeps the event as it is."""
+
+    def setUp(self):
+        EsimTestCase.setUp(self)
+        self.smdp = self.world.smdp(standard_smdp_profiles(),
+                                    ('--fault', 'http500:initiateAuthentication:1'), name='smdp')
+
+    def test_probe_failure_keeps_event(self):
+        root = self.smds('root', f'{MID_B}@{self.smdp.address}')
+        self.start()
+        found, events = self.discover(root)
+        self.assertEqual(found, [(self.smdp.address, MID_B)], events)
+        self.assertEqual(self.smdp.stats()['httpStatus'].get('500'), 1)
+        result = self.watch.install_ok(self.euicc, events[0][2])
         self.assertEqual(self.watch.get(result, IF_PROFILE, 'Iccid'), ICCID_B)
 
 

@@ -30,6 +30,8 @@ static const gchar description[]
     "  name=TEXT spn=TEXT class=test|provisioning|operational ppr=1|2|12\n"
     "  default          served for an empty matching ID (default SM-DP+)\n"
     "SM-DS events, --event EID=EVENTID[@ADDRESS] (address default: this server).\n"
+    "--role smds signs ES11 with a CERT.DSauth issued at start (default smdp:\n"
+    "CERT.DP2auth, an SM-DP+ certificate).\n"
     "\n"
     "Faults, --fault SPEC (FUNC: the last path element, or *):\n"
     "  http500:FUNC[:N]   HTTP 500 for the N-th call (default every call)\n"
@@ -77,6 +79,7 @@ typedef struct {
   gchar *stats_file;
   gchar *tls_mode;
   gchar *tls_root_file;
+  gchar *role;
   gboolean verbose;
 } EsimSmdpOptions;
 
@@ -94,6 +97,7 @@ esim_smdp_options_clear (EsimSmdpOptions *o)
   g_free (o->stats_file);
   g_free (o->tls_mode);
   g_free (o->tls_root_file);
+  g_free (o->role);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsimSmdpOptions, esim_smdp_options_clear)
@@ -164,6 +168,11 @@ run (EsimSmdpOptions *o, GError **error)
                  o->tls_mode);
     return FALSE;
   }
+  if (o->role != NULL && g_strcmp0 (o->role, "smdp") != 0 && g_strcmp0 (o->role, "smds") != 0) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 "--role is smdp or smds, not “%s”", o->role);
+    return FALSE;
+  }
   if (o->latency_ms < 0) {
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                          "--latency-ms must not be negative");
@@ -181,6 +190,8 @@ run (EsimSmdpOptions *o, GError **error)
   }
   rsp = esim_smdp_rsp_new (o->pki, catalog, error);
   if (rsp == NULL)
+    return FALSE;
+  if (g_strcmp0 (o->role, "smds") == 0 && !esim_smdp_rsp_use_ds_auth (rsp, o->pki, error))
     return FALSE;
   certificate = esim_smdp_tls_make_certificate (o->pki, tls_mode, &root_pem, error);
   if (certificate == NULL)
@@ -260,6 +271,8 @@ main (int argc, char **argv)
           "good, unknown-ci, expired, wrong-host, web-ca or legacy-expired", "MODE" },
         { "tls-root-file", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_root_file,
           "Write the root of the TLS chain here (PEM)", "FILE" },
+        { "role", 0, 0, G_OPTION_ARG_STRING, &o.role,
+          "smdp (ES11 signed with CERT.DP2auth) or smds (a CERT.DSauth)", "ROLE" },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose, "Debug messages", NULL },
         { NULL } };
 

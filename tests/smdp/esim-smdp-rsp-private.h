@@ -29,7 +29,7 @@ struct _EsimSmdpRsp {
   GBytes *ci_ski;
   EsimRspKey *auth_key; /* SK.DPauth */
   EsimRspCert *auth_cert;
-  EsimRspKey *ds_auth_key; /* SK.DP2auth: the SM-DS */
+  EsimRspKey *ds_auth_key; /* ES11: SK.DP2auth, or a fresh key of a CERT.DSauth */
   EsimRspCert *ds_auth_cert;
   EsimRspKey *pb_key; /* SK.DPpb */
   EsimRspCert *pb_cert;

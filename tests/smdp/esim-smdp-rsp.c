@@ -95,6 +95,31 @@ esim_smdp_rsp_new (const gchar *pki_dir, EsimSmdpCatalog *catalog, GError **erro
   return g_steal_pointer (&self);
 }
 
+gboolean
+esim_smdp_rsp_use_ds_auth (EsimSmdpRsp *self, const gchar *pki_dir, GError **error)
+{
+  g_autofree gchar *ci_key_path
+    = g_build_filename (pki_dir, "CertificateIssuer", "SK_CI_ECDSA_NIST.pem", NULL);
+  g_autoptr (EsimRspKey) ci_key = esim_rsp_key_load_pem (ci_key_path, error);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  EsimRspKey *key = NULL;
+  EsimRspCert *cert;
+
+  if (ci_key == NULL)
+    return FALSE;
+  /* SGP.26 has no CERT.DSauth: one is issued at start under the CI, valid
+   * like the TLS certificate (now - 1 h .. now + 10 years) */
+  cert = esim_rsp_issue_auth_cert (ci_key, self->ci_cert, ESIM_RSP_ROLE_DS_AUTH, "TEST SM-DS",
+                                   now - 3600, now + (gint64) 10 * 365 * 24 * 3600, &key, error);
+  if (cert == NULL)
+    return FALSE;
+  g_clear_pointer (&self->ds_auth_key, esim_rsp_key_free);
+  g_clear_pointer (&self->ds_auth_cert, esim_rsp_cert_free);
+  self->ds_auth_key = key;
+  self->ds_auth_cert = cert;
+  return TRUE;
+}
+
 void
 esim_smdp_rsp_set_address (EsimSmdpRsp *self, const gchar *address)
 {

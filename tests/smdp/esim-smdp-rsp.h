@@ -25,6 +25,9 @@ G_DECLARE_FINAL_TYPE (EsimSmdpRsp, esim_smdp_rsp, ESIM, SMDP_RSP, GObject)
 
 /* pki_dir is the SGP.26 folder (CertificateIssuer/, DPauth/, DPpb/) */
 EsimSmdpRsp *esim_smdp_rsp_new (const gchar *pki_dir, EsimSmdpCatalog *catalog, GError **error);
+/* ES11 signed with a CERT.DSauth (role id-rspRole-ds-auth) issued now by
+ * the SGP.26 CI for a fresh key, instead of CERT.DP2auth: an SM-DS proper */
+gboolean esim_smdp_rsp_use_ds_auth (EsimSmdpRsp *self, const gchar *pki_dir, GError **error);
 /* "host:port" that clients use; initiateAuthentication checks it */
 void esim_smdp_rsp_set_address (EsimSmdpRsp *self, const gchar *address);
 const gchar *esim_smdp_rsp_get_address (EsimSmdpRsp *self);

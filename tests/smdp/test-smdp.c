@@ -608,6 +608,46 @@ test_es11 (void)
                     1);
 }
 
+/* --role smds: ES11 signed with a CERT.DSauth issued at start */
+static void
+test_es11_role_smds (void)
+{
+  g_autoptr (TestEuicc) probe = test_euicc_new ();
+  g_autofree gchar *ev = g_strdup_printf ("%s=EV1@smdp.example.com", test_euicc_get_eid (probe));
+  g_autoptr (Fixture) f = fixture_new ("--role", "smds", "--event", ev, NULL);
+  g_autoptr (JsonObject) init = initiate (f, "es11");
+  g_autoptr (JsonObject) res = authenticate (f, "es11", init, NULL);
+  g_autoptr (JsonObject) init9 = initiate (f, "es9plus");
+  g_autoptr (GBytes) der = get_b64 (init, "serverCertificate");
+  g_autoptr (GBytes) der9 = get_b64 (init9, "serverCertificate");
+  g_autoptr (GBytes) dp_cert
+    = read_fixture ("fixtures/sgp26/DPauth/CERT_S_SM_DPauth_ECDSA_NIST.der");
+  g_autoptr (GBytes) ci_der
+    = read_fixture ("fixtures/sgp26/CertificateIssuer/CERT_CI_ECDSA_NIST.der");
+  g_autoptr (EsimRspCert) ci = NULL;
+  g_autoptr (EsimRspCert) cert = NULL;
+  g_autoptr (GBytes) ski = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonArray *entries;
+
+  ci = esim_rsp_cert_new_from_der (ci_der, &error);
+  g_assert_no_error (error);
+  cert = esim_rsp_cert_new_from_der (der, &error);
+  g_assert_no_error (error);
+  g_assert_true (esim_rsp_cert_has_role (cert, ESIM_RSP_ROLE_DS_AUTH));
+  g_assert_false (esim_rsp_cert_has_role (cert, ESIM_RSP_ROLE_DP_AUTH));
+  esim_rsp_cert_verify_issued_by (cert, ci, g_get_real_time () / G_USEC_PER_SEC, &error);
+  g_assert_no_error (error);
+  ski = esim_rsp_cert_get_subject_key_id (cert);
+  g_assert_nonnull (ski);
+  /* the eUICC accepted it (authenticate asserts so) and the events follow */
+  assert_success (res);
+  entries = json_object_get_array_member (res, "eventEntries");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 1);
+  /* ES9+ is unchanged */
+  g_assert_true (g_bytes_equal (der9, dp_cert));
+}
+
 static void
 test_errors (void)
 {
@@ -952,6 +992,7 @@ main (int argc, char **argv)
   g_test_add_func ("/smdp/notifications", test_notifications);
   g_test_add_func ("/smdp/cancel-session", test_cancel_session);
   g_test_add_func ("/smdp/es11", test_es11);
+  g_test_add_func ("/smdp/es11-role-smds", test_es11_role_smds);
   g_test_add_func ("/smdp/errors", test_errors);
   g_test_add_func ("/smdp/garbage", test_garbage);
   g_test_add_func ("/smdp/fault/http500-malformed", test_fault_http500);
