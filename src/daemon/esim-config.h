@@ -14,6 +14,9 @@
  *   ModemManager=true
  *   RefreshTimeoutSeconds=20
  *
+ *   [device]
+ *   TAC=35290611
+ *
  *   [euicc:NAME]
  *   Transport=socket:/run/esim-sim.sock
  *   IsdrAid=A0000005591010FFFFFFFF8900000100
@@ -52,6 +55,9 @@ typedef struct {
    * refresh (or ModemManager the SIM change) */
   guint refresh_timeout_seconds;
   GPtrArray *euiccs; /* of EsimConfigEuicc, in file order */
+  /* [device] TAC: 8 digits sent when no modem tells its own; NULL for the
+   * default */
+  gchar *device_tac;
 } EsimConfig;
 
 /* the defaults, no eUICCs */

@@ -409,7 +409,10 @@ esim_http_init (EsimHttp *self)
   self->sockets = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->connect_timeout_ms = 15000;
   self->total_timeout_ms = 60000;
-  self->user_agent = g_strdup ("esimd/" PACKAGE_VERSION);
+  /* SGP.22 6.5.1 names "gsma-rsp-lpad" for an LPA in the device, and
+   * servers expect it first; then who we are, as curl would say it */
+  self->user_agent = g_strdup_printf ("gsma-rsp-lpad esimd/" PACKAGE_VERSION " libcurl/%s",
+                                      curl_version_info (CURLVERSION_NOW)->version);
   self->multi = curl_multi_init ();
   curl_multi_setopt (self->multi, CURLMOPT_SOCKETFUNCTION, esim_http_curl_socket_cb);
   curl_multi_setopt (self->multi, CURLMOPT_SOCKETDATA, self);
