@@ -202,8 +202,7 @@ install_validate (InstallCall *call)
   if (!install_parse_options (call))
     return FALSE;
   if (call->event_address != NULL || call->event_id != NULL) {
-    if (call->activation_code[0] != '\0' || call->event_address == NULL
-        || call->event_id == NULL)
+    if (call->activation_code[0] != '\0' || call->event_address == NULL || call->event_id == NULL)
       return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
                                 "smdp-address and matching-id go together, with an empty "
                                 "activation code");
@@ -253,9 +252,8 @@ install_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   esim_euicc_add_job (self, call->job);
   g_message ("%s: job %s installs %s", esim_euicc_get_object_path (self),
              esim_job_get_object_path (call->job),
-             call->code != NULL ? esim_log_personal (call->activation_code[0] != '\0'
-                                                        ? call->activation_code
-                                                        : call->event_id)
+             call->code != NULL ? esim_log_personal (
+               call->activation_code[0] != '\0' ? call->activation_code : call->event_id)
                                 : "from the default SM-DP+");
   esim_dbus_euicc_complete_install_profile (NULL, call->invocation,
                                             esim_job_get_object_path (call->job));

@@ -81,10 +81,10 @@ parse_signed_choice (GBytes *response, guint32 tag, const gchar *function, GErro
       return NULL;
     }
   }
-  g_set_error (error, ESIM_DOWNLOAD_ERROR, ESIM_DOWNLOAD_ERROR_UNDEFINED,
-               "%s: the eUICC refused with a result no SGP.22 version names (result %" G_GINT64_FORMAT
-               ")",
-               function, code);
+  g_set_error (
+    error, ESIM_DOWNLOAD_ERROR, ESIM_DOWNLOAD_ERROR_UNDEFINED,
+    "%s: the eUICC refused with a result no SGP.22 version names (result %" G_GINT64_FORMAT ")",
+    function, code);
   return NULL;
 }
 
@@ -218,8 +218,9 @@ esim_install_result_to_error (const EsimInstallResult *self)
   /* keep the domain's codes to the ones SGP.22 names */
   if (!esim_es10_result_lookup (0xBF37, self->error_reason, NULL, &code, &text))
     esim_es10_result_lookup (0xBF37, ESIM_INSTALL_ERROR_UNKNOWN, NULL, &code, &text);
-  return g_error_new (ESIM_INSTALL_ERROR, code, "profile installation failed: %s (reason %u, step %u)",
-                      text, (guint) self->error_reason, self->bpp_command_id);
+  return g_error_new (ESIM_INSTALL_ERROR, code,
+                      "profile installation failed: %s (reason %u, step %u)", text,
+                      (guint) self->error_reason, self->bpp_command_id);
 }
 
 static gboolean

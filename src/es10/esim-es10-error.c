@@ -65,9 +65,18 @@ typedef struct {
   const gchar *text;
 } ResultEntry;
 
-#define ES10(tag, result, code, text) { tag, result, DOMAIN_ES10, ESIM_ES10_ERROR_##code, text }
-#define DL(tag, result, code, text) { tag, result, DOMAIN_DOWNLOAD, ESIM_DOWNLOAD_ERROR_##code, text }
-#define INST(result, code, text) { 0xBF37, result, DOMAIN_INSTALL, ESIM_INSTALL_ERROR_##code, text }
+#define ES10(tag, result, code, text)                                                              \
+  {                                                                                                \
+    tag, result, DOMAIN_ES10, ESIM_ES10_ERROR_##code, text                                         \
+  }
+#define DL(tag, result, code, text)                                                                \
+  {                                                                                                \
+    tag, result, DOMAIN_DOWNLOAD, ESIM_DOWNLOAD_ERROR_##code, text                                 \
+  }
+#define INST(result, code, text)                                                                   \
+  {                                                                                                \
+    0xBF37, result, DOMAIN_INSTALL, ESIM_INSTALL_ERROR_##code, text                                \
+  }
 #define UNDEFINED(tag) ES10 (tag, 127, UNDEFINED, "undefined error")
 
 static const ResultEntry results[] = {
@@ -143,8 +152,7 @@ static const ResultEntry results[] = {
 };
 
 gboolean
-esim_es10_result_lookup (guint32 tag, gint64 result, GQuark *domain, gint *code,
-                         const gchar **text)
+esim_es10_result_lookup (guint32 tag, gint64 result, GQuark *domain, gint *code, const gchar **text)
 {
   for (guint i = 0; i < G_N_ELEMENTS (results); i++) {
     if (results[i].tag != tag || results[i].result != result)

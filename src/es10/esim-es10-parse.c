@@ -146,8 +146,7 @@ parse_result_response (GBytes *response, guint32 tag, GError **error)
 /* CHOICE { ok [0] ..., error [1] INTEGER }: TRUE with the [0] element, or
  * the error the result stands for */
 static gboolean
-parse_choice_response (GBytes *response, guint32 tag, EsimTlv *outer, EsimTlv *ok,
-                       GError **error)
+parse_choice_response (GBytes *response, guint32 tag, EsimTlv *outer, EsimTlv *ok, GError **error)
 {
   g_autoptr (GError) local = NULL;
   EsimTlv err;

@@ -73,8 +73,8 @@ definition_tag (const gchar *definition)
 static guint
 check_enumeration (const gchar *name, guint32 tag, const gchar *list, GString *missing)
 {
-  g_autoptr (GRegex) value_re = g_regex_new ("([A-Za-z][A-Za-z0-9-]*) *\\( *([0-9]+) *\\)", 0, 0,
-                                             NULL);
+  g_autoptr (GRegex) value_re
+    = g_regex_new ("([A-Za-z][A-Za-z0-9-]*) *\\( *([0-9]+) *\\)", 0, 0, NULL);
   g_autoptr (GMatchInfo) match = NULL;
   guint checked = 0;
 
@@ -92,8 +92,8 @@ check_enumeration (const gchar *name, guint32 tag, const gchar *list, GString *m
       continue;
     checked++;
     if (!esim_es10_result_lookup (tag, value, &domain, &code, &text)) {
-      g_string_append_printf (missing, "  %s %s(%" G_GINT64_FORMAT ") [tag %X]\n", name,
-                              value_name, value, tag);
+      g_string_append_printf (missing, "  %s %s(%" G_GINT64_FORMAT ") [tag %X]\n", name, value_name,
+                              value, tag);
       continue;
     }
     /* a readable message, in one of the three ES10 domains */
@@ -192,8 +192,7 @@ test_results_cover_rsp_asn (void)
 
     if (lines[i] == NULL || name != NULL) {
       if (current_name != NULL)
-        check_definition (current_name, current->str, &enumerations, &checked, missing,
-                          unplaced);
+        check_definition (current_name, current->str, &enumerations, &checked, missing, unplaced);
       if (lines[i] == NULL)
         break;
       g_free (current_name);
@@ -203,8 +202,7 @@ test_results_cover_rsp_asn (void)
     /* comments may hold braces */
     {
       const gchar *comment = strstr (lines[i], "--");
-      g_string_append_len (current, lines[i],
-                           comment != NULL ? (gssize) (comment - lines[i]) : -1);
+      g_string_append_len (current, lines[i], comment != NULL ? (gssize) (comment - lines[i]) : -1);
       g_string_append_c (current, '\n');
     }
   }

@@ -92,8 +92,12 @@ test_ac_invalid (void)
     { "LPA:1$[1.2.3.4]$ABC", ESIM_ACTIVATION_CODE_ERROR_ADDRESS },
     { "LPA:1$https://smdp.example.com$ABC", ESIM_ACTIVATION_CODE_ERROR_ADDRESS },
     { "LPA:1$smdp.example.com$A\tBC", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
-    { "LPA:1$smdp.example.com$A\x7f" "BC", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
-    { "LPA:1$smdp.example.com$A\xc2\x85" "BC", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
+    { "LPA:1$smdp.example.com$A\x7f"
+      "BC",
+      ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
+    { "LPA:1$smdp.example.com$A\xc2\x85"
+      "BC",
+      ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
     { "LPA:1$smdp.example.com$ABC $$0", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
     { "LPA:1$smdp.example.com$ ABC$1.2", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
     { "LPA:1$smdp.example.com$ABC$1", ESIM_ACTIVATION_CODE_ERROR_OID },

@@ -32,6 +32,7 @@ typedef struct {
   gchar **profiles;    /* seeding specs, used when the state is created */
   gchar **rat;         /* RAT rules */
   gboolean strict_le;  /* GET RESPONSE needs the exact Le, else 6Cxx */
+  gchar *stats_path;   /* NULL: no statistics file */
 } EsimSimConfig;
 
 EsimSimConfig *esim_sim_config_new (void);

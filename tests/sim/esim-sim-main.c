@@ -43,6 +43,9 @@ static const gchar description[]
     "  delay:N:MS   answer the N-th APDU MS milliseconds late (delay:*:MS: every one)\n"
     "  vanish:N     at the N-th APDU hang up and stop listening (the socket file is\n"
     "               removed); the program keeps running until SIGTERM\n"
+    "  result:FUNCTION:CODE[:N]  answer the N-th call (default every call) of an ES10\n"
+    "               function (EnableProfile, DisableProfile, DeleteProfile, ...) with\n"
+    "               result CODE without running it, e.g. result:EnableProfile:5\n"
     "\n"
     "Status words: unopened channel 6881, no channel left 6A81, unknown AID 6A82,\n"
     "ES10 without ISD-R selected 6985, bad STORE DATA P1/P2 or block number 6A86,\n"
@@ -96,6 +99,8 @@ main (int argc, char **argv)
           "Add a Rules Authorisation Table rule (repeatable)", "RULE" },
         { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults, "Inject a fault (repeatable)",
           "SPEC" },
+        { "stats-file", 0, 0, G_OPTION_ARG_FILENAME, &config->stats_path,
+          "Statistics (JSON): the STORE DATA blocks of each ES10 command", "FILE" },
         { "strict-le", 0, 0, G_OPTION_ARG_NONE, &config->strict_le,
           "Answer 6Cxx to a GET RESPONSE without the exact Le", NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every APDU (debug level)", NULL },

@@ -38,6 +38,8 @@ static const gchar description[]
     "  bad-signature:FUNC   corrupt serverSignature1 / smdpSignature2 / smdpSign\n"
     "  tamper-segment:FUNC  flip a ciphertext byte of the BPP's last segment\n"
     "  latency:FUNC:MS    answer MS milliseconds late\n"
+    "  status:FUNC:SUBJECT/REASON[:N]  answer the N-th call (default every call)\n"
+    "                     Failed with that subjectCode/reasonCode, e.g. 8.8.5/4.1\n"
     "\n"
     "Catalog usage is kept in memory only: a restart makes every order\n"
     "available again. esim-smdp exits on SIGTERM/SIGINT and when its parent does.";
