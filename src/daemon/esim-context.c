@@ -77,7 +77,6 @@ esim_context_build_http (EsimContext *self, gboolean test_mode, GError **error)
     return NULL;
   esim_http_set_timeouts (http, self->config->http_connect_timeout_seconds * 1000,
                           self->config->http_timeout_seconds * 1000);
-  esim_http_set_user_agent (http, PACKAGE_NAME "/" PACKAGE_VERSION);
   return g_steal_pointer (&http);
 }
 
