@@ -22,6 +22,7 @@
  * carries */
 #define ESIM_CONFIG_MIN_SEGMENT 16
 #define ESIM_CONFIG_MAX_SEGMENT 255
+#define ESIM_CONFIG_GROUP_DEVICE "device"
 
 /* a day is longer than any sane timeout or linger time */
 #define ESIM_CONFIG_MAX_SECONDS (24 * 3600)
@@ -69,6 +70,8 @@ static const gchar *const esim_config_eid_keys[] = { "StoreDataSegmentSize", NUL
 static const gchar *const esim_config_tls_keys[] = { "SystemRoots", "SystemRootsFile", NULL };
 static const gchar *const esim_config_no_keys[] = { NULL };
 
+static const gchar *const esim_config_device_keys[] = { "TAC", NULL };
+
 static void
 esim_config_euicc_free (EsimConfigEuicc *euicc)
 {
@@ -113,6 +116,7 @@ esim_config_free (EsimConfig *self)
   g_free (self->test_ci);
   g_free (self->ca_directory);
   g_free (self->system_roots_file);
+  g_free (self->device_tac);
   g_ptr_array_unref (self->euiccs);
   g_ptr_array_unref (self->eids);
   g_free (self);
@@ -278,6 +282,25 @@ esim_config_parse_network (EsimConfig *self, GKeyFile *kf, const gchar *source, 
 }
 
 static gboolean
+esim_config_parse_device (EsimConfig *self, GKeyFile *kf, const gchar *source, GError **error)
+{
+  const gchar *group = ESIM_CONFIG_GROUP_DEVICE;
+  g_autofree gchar *tac = NULL;
+
+  if (!esim_config_check_keys (kf, source, group, esim_config_device_keys, FALSE, error))
+    return FALSE;
+  tac = g_key_file_get_string (kf, group, "TAC", NULL);
+  if (tac == NULL || g_strstrip (tac)[0] == '\0')
+    return TRUE;
+  /* the first 8 digits of an IMEI (3GPP TS 23.003) */
+  if (strlen (tac) != 8 || strspn (tac, "0123456789") != 8)
+    return esim_config_fail (error, source, group, "TAC", "not 8 decimal digits");
+  g_free (self->device_tac);
+  self->device_tac = g_steal_pointer (&tac);
+  return TRUE;
+}
+
+static gboolean
 esim_config_check_transport (const gchar *spec, GError **error)
 {
   const gchar *colon = strchr (spec, ':');
@@ -400,6 +423,9 @@ esim_config_parse (GKeyFile *kf, const gchar *source, GError **error)
         return NULL;
     } else if (g_strcmp0 (groups[i], ESIM_CONFIG_GROUP_NETWORK) == 0) {
       if (!esim_config_parse_network (self, kf, source, error))
+        return NULL;
+    } else if (g_strcmp0 (groups[i], ESIM_CONFIG_GROUP_DEVICE) == 0) {
+      if (!esim_config_parse_device (self, kf, source, error))
         return NULL;
     } else if (g_str_has_prefix (groups[i], ESIM_CONFIG_GROUP_EUICC_PREFIX)) {
       if (!esim_config_parse_euicc (self, kf, source, groups[i], error))

@@ -24,6 +24,9 @@
  *   DownloadTimeoutSeconds=600
  *   StallTimeoutSeconds=30
  *
+ *   [device]
+ *   TAC=35290611
+ *
  *   [euicc:NAME]
  *   Transport=socket:/run/esim-sim.sock
  *   IsdrAid=A0000005591010FFFFFFFF8900000100
@@ -77,6 +80,9 @@ typedef struct {
   guint refresh_timeout_seconds;
   GPtrArray *euiccs; /* of EsimConfigEuicc, in file order */
   GPtrArray *eids;   /* of EsimConfigEid */
+  /* [device] TAC: 8 digits sent when no modem tells its own; NULL for the
+   * default */
+  gchar *device_tac;
 } EsimConfig;
 
 /* the defaults, no eUICCs */

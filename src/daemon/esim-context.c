@@ -103,7 +103,6 @@ esim_context_build_http (EsimContext *self, gboolean test_mode, GError **error)
                           config->http_timeout_seconds * 1000);
   esim_http_set_download_timeouts (http, config->http_download_timeout_seconds * 1000,
                                    config->http_stall_timeout_seconds * 1000);
-  esim_http_set_user_agent (http, PACKAGE_NAME "/" PACKAGE_VERSION);
   return g_steal_pointer (&http);
 }
 

@@ -45,9 +45,14 @@ typedef enum {
   ESIM_DBUS_ERROR_SERVER_UNKNOWN_ROOT,        /* TLS chain ends in a root not trusted */
   ESIM_DBUS_ERROR_SERVER_CERTIFICATE_EXPIRED, /* TLS chain or its root not valid now */
   ESIM_DBUS_ERROR_SERVER_WRONG_HOST,          /* TLS certificate for another host */
+  ESIM_DBUS_ERROR_CARD_BUSY,                  /* a SIM Toolkit session: try again */
+  ESIM_DBUS_ERROR_ORDER_EXPIRED,              /* ask the operator for a new code */
+  ESIM_DBUS_ERROR_DOWNLOAD_RETRIES_EXCEEDED,  /* the order was tried too often */
+  ESIM_DBUS_ERROR_SERVER_INCOMPATIBLE,        /* no certificate issuer or version in common */
+  ESIM_DBUS_ERROR_SESSION_EXPIRED,            /* the server forgot the session: start again */
 } EsimDbusError;
 
-#define ESIM_DBUS_ERROR_LAST ESIM_DBUS_ERROR_SERVER_WRONG_HOST
+#define ESIM_DBUS_ERROR_LAST ESIM_DBUS_ERROR_SESSION_EXPIRED
 #define ESIM_DBUS_ERROR_PREFIX "org.freedesktop.Esim1.Error."
 
 /* "org.freedesktop.Esim1.Error.NotAuthorized"; NULL outside the enum */

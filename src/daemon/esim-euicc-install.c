@@ -28,6 +28,8 @@ typedef struct {
   GVariant *options;
   gchar *smds_address; /* Discover */
   gboolean enable;
+  gchar *event_address; /* options smdp-address and matching-id */
+  gchar *event_id;
   guint uid;
   EsimActivationCode *code; /* NULL: the eUICC's default SM-DP+ */
   EsimJob *job;
@@ -46,6 +48,8 @@ install_call_free (InstallCall *call)
   g_free (call->confirmation_code);
   g_clear_pointer (&call->options, g_variant_unref);
   g_free (call->smds_address);
+  g_free (call->event_address);
+  g_free (call->event_id);
   g_clear_pointer (&call->code, esim_activation_code_free);
   g_clear_object (&call->job);
   g_clear_object (&call->download);
@@ -169,8 +173,22 @@ install_parse_options (InstallCall *call)
       call->enable = g_variant_get_boolean (v);
       continue;
     }
-    g_autofree gchar *msg = g_strdup_printf ("unknown option “%s” of type %s (known: enable b)",
-                                             key, g_variant_get_type_string (v));
+    /* an SM-DS event (or any address and ID) as given, without the
+     * grammar of an activation code */
+    if (g_strcmp0 (key, "smdp-address") == 0 && g_variant_is_of_type (v, G_VARIANT_TYPE_STRING)) {
+      g_free (call->event_address);
+      call->event_address = g_variant_dup_string (v, NULL);
+      continue;
+    }
+    if (g_strcmp0 (key, "matching-id") == 0 && g_variant_is_of_type (v, G_VARIANT_TYPE_STRING)) {
+      g_free (call->event_id);
+      call->event_id = g_variant_dup_string (v, NULL);
+      continue;
+    }
+    g_autofree gchar *msg
+      = g_strdup_printf ("unknown option “%s” of type %s (known: enable b, smdp-address s, "
+                         "matching-id s)",
+                         key, g_variant_get_type_string (v));
     return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ARGUMENT, msg);
   }
   return TRUE;
@@ -183,7 +201,19 @@ install_validate (InstallCall *call)
 
   if (!install_parse_options (call))
     return FALSE;
-  if (call->activation_code[0] != '\0') {
+  if (call->event_address != NULL || call->event_id != NULL) {
+    if (call->activation_code[0] != '\0' || call->event_address == NULL || call->event_id == NULL)
+      return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
+                                "smdp-address and matching-id go together, with an empty "
+                                "activation code");
+    if (!esim_smdp_address_validate (call->event_address, &error))
+      return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ARGUMENT, error->message);
+    if (!esim_event_id_validate (call->event_id, &error))
+      return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ARGUMENT, error->message);
+    call->code = g_new0 (EsimActivationCode, 1);
+    call->code->smdp_address = g_strdup (call->event_address);
+    call->code->matching_id = g_strdup (call->event_id);
+  } else if (call->activation_code[0] != '\0') {
     call->code = esim_activation_code_parse (call->activation_code, &error);
     if (call->code == NULL)
       return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ACTIVATION_CODE, error->message);
@@ -222,7 +252,8 @@ install_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   esim_euicc_add_job (self, call->job);
   g_message ("%s: job %s installs %s", esim_euicc_get_object_path (self),
              esim_job_get_object_path (call->job),
-             call->code != NULL ? esim_log_personal (call->activation_code)
+             call->code != NULL ? esim_log_personal (
+               call->activation_code[0] != '\0' ? call->activation_code : call->event_id)
                                 : "from the default SM-DP+");
   esim_dbus_euicc_complete_install_profile (NULL, call->invocation,
                                             esim_job_get_object_path (call->job));
@@ -321,7 +352,17 @@ discover_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     code.smdp_address = event->rsp_server_address;
     code.matching_id = event->event_id;
     text = esim_activation_code_to_string (&code);
-    g_variant_builder_add (&b, "(sss)", event->rsp_server_address, event->event_id, text);
+    /* an event ID an activation code cannot carry ('$', ...) would come
+     * back as another ID: then no code, InstallProfile takes the pair */
+    {
+      g_autoptr (EsimActivationCode) back = esim_activation_code_parse (text, NULL);
+
+      if (back == NULL || g_strcmp0 (back->matching_id, event->event_id) != 0
+          || g_strcmp0 (back->smdp_address, event->rsp_server_address) != 0)
+        g_clear_pointer (&text, g_free);
+    }
+    g_variant_builder_add (&b, "(sss)", event->rsp_server_address, event->event_id,
+                           text != NULL ? text : "");
   }
   g_message ("%s: the SM-DS knows %u profile(s) for this eUICC",
              esim_euicc_get_object_path (call->self), call->events->len);

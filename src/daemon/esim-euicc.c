@@ -145,12 +145,17 @@ esim_euicc_set_device_info (EsimEuicc *self, const EsimDeviceInfo *device)
 void
 esim_euicc_get_device_info (EsimEuicc *self, EsimDeviceInfo *device)
 {
+  const EsimConfig *config = esim_context_get_config (esim_euicc_get_context (self));
+
+  /* the modem's TAC, IMEI and radios; else the configured TAC of a host
+   * without one, else the default */
   esim_device_info_init_default (device);
-  if (!self->has_device)
+  if (self->has_device) {
+    *device = self->device;
     return;
-  memcpy (device->tac, self->device.tac, sizeof (device->tac));
-  device->has_imei = self->device.has_imei;
-  memcpy (device->imei, self->device.imei, sizeof (device->imei));
+  }
+  if (config->device_tac != NULL)
+    esim_device_info_set_tac (device, config->device_tac, NULL);
 }
 
 const gchar *

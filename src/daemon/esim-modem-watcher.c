@@ -80,36 +80,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Modem, modem_unref)
 
 /* device info */
 
-/* TS 24.008 digit order (the first digit in the low nibble, 'F' filling),
- * as other LPAs send TAC and IMEI */
-static void
-esim_modem_watcher_bcd (const gchar *digits, gsize n_digits, guint8 *out, gsize out_len)
-{
-  for (gsize i = 0; i < out_len; i++) {
-    guint8 lo = 2 * i < n_digits ? (guint8) (digits[2 * i] - '0') : 0xF;
-    guint8 hi = 2 * i + 1 < n_digits ? (guint8) (digits[2 * i + 1] - '0') : 0xF;
-    out[i] = (guint8) (lo | (hi << 4));
-  }
-}
-
 gboolean
 esim_modem_watcher_device_info_from_imei (const gchar *equipment_id, EsimDeviceInfo *device)
 {
-  gsize len = equipment_id != NULL ? strlen (equipment_id) : 0;
-
   esim_device_info_init_default (device);
-  /* IMEI (15 digits), IMEI without check digit (14), IMEISV (16) */
-  if (len < 14 || len > 16)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isdigit (equipment_id[i]))
-      return FALSE;
-  esim_modem_watcher_bcd (equipment_id, 8, device->tac, sizeof (device->tac));
-  if (len == 15) {
-    esim_modem_watcher_bcd (equipment_id, len, device->imei, sizeof (device->imei));
-    device->has_imei = TRUE;
-  }
-  return TRUE;
+  return esim_device_info_set_equipment_id (device, equipment_id);
+}
+
+void
+esim_modem_watcher_device_info_set_capabilities (EsimDeviceInfo *device, guint capabilities)
+{
+  gboolean gsm_umts = (capabilities & MM_MODEM_CAPABILITY_GSM_UMTS) != 0;
+  gboolean lte = (capabilities & MM_MODEM_CAPABILITY_LTE) != 0;
+
+  /* a modem that reports neither keeps the generic host's */
+  if (gsm_umts || lte)
+    esim_device_info_set_releases (device, gsm_umts, lte);
 }
 
 /* the port: QMI, else MBIM, else AT */
@@ -170,8 +156,11 @@ esim_modem_watcher_tie (Modem *modem, EsimEuicc *euicc)
 
   esim_euicc_set_modem (euicc, modem->path, modem->sim_slot);
   if (esim_modem_watcher_device_info_from_imei (mm_modem_get_equipment_identifier (modem->modem),
-                                                &device))
+                                                &device)) {
+    esim_modem_watcher_device_info_set_capabilities (
+      &device, (guint) mm_modem_get_current_capabilities (modem->modem));
     esim_euicc_set_device_info (euicc, &device);
+  }
 }
 
 /* probing the card */

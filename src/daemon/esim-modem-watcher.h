@@ -48,5 +48,7 @@ void esim_modem_watcher_stop (EsimModemWatcher *self);
  * identifier; FALSE when it has no TAC (an ESN or MEID) */
 gboolean esim_modem_watcher_device_info_from_imei (const gchar *equipment_id,
                                                    EsimDeviceInfo *device);
+/* the releases of the radios of ModemManager's MMModemCapability bits */
+void esim_modem_watcher_device_info_set_capabilities (EsimDeviceInfo *device, guint capabilities);
 
 G_END_DECLS

@@ -42,34 +42,9 @@ esim_es10_build_ctx_params1 (const gchar *matching_id, const EsimDeviceInfo *dev
   return esim_tlv_builder_finish (b);
 }
 
-typedef struct {
-  gint64 code;
-  EsimDownloadError error;
-  const gchar *text;
-} DownloadCode;
-
-static const DownloadCode authenticate_codes[] = {
-  { 1, ESIM_DOWNLOAD_ERROR_INVALID_CERTIFICATE, "the server certificate is invalid" },
-  { 2, ESIM_DOWNLOAD_ERROR_INVALID_SIGNATURE, "the server signature is invalid" },
-  { 3, ESIM_DOWNLOAD_ERROR_UNSUPPORTED_CURVE, "the curve is not supported" },
-  { 4, ESIM_DOWNLOAD_ERROR_NO_SESSION_CONTEXT, "no session context" },
-  { 5, ESIM_DOWNLOAD_ERROR_INVALID_OID, "invalid OID" },
-  { 6, ESIM_DOWNLOAD_ERROR_CHALLENGE_MISMATCH, "eUICC challenge mismatch" },
-  { 7, ESIM_DOWNLOAD_ERROR_CI_PK_UNKNOWN, "the CI public key is unknown" },
-};
-
-static const DownloadCode prepare_codes[] = {
-  { 1, ESIM_DOWNLOAD_ERROR_INVALID_CERTIFICATE, "the SM-DP+ certificate is invalid" },
-  { 2, ESIM_DOWNLOAD_ERROR_INVALID_SIGNATURE, "the SM-DP+ signature is invalid" },
-  { 3, ESIM_DOWNLOAD_ERROR_UNSUPPORTED_CURVE, "the curve is not supported" },
-  { 4, ESIM_DOWNLOAD_ERROR_NO_SESSION_CONTEXT, "no session context" },
-  { 5, ESIM_DOWNLOAD_ERROR_INVALID_TRANSACTION_ID, "invalid transaction ID" },
-};
-
 /* BF38 / BF21: A0 is success, A1 { 80 txid, 02 code } the refusal */
 static gpointer
-parse_signed_choice (GBytes *response, guint32 tag, const gchar *function,
-                     const DownloadCode *codes, guint n_codes, GError **error)
+parse_signed_choice (GBytes *response, guint32 tag, const gchar *function, GError **error)
 {
   g_autoptr (GError) local = NULL;
   EsimTlv outer, branch, code_tlv;
@@ -95,30 +70,34 @@ parse_signed_choice (GBytes *response, guint32 tag, const gchar *function,
                  "%s: neither a result nor an error code", function);
     return NULL;
   }
-  for (guint i = 0; i < n_codes; i++) {
-    if (codes[i].code == code) {
-      g_set_error (error, ESIM_DOWNLOAD_ERROR, codes[i].error,
-                   "%s: %s (result %" G_GINT64_FORMAT ")", function, codes[i].text, code);
+  {
+    const gchar *text = NULL;
+    GQuark domain = 0;
+    gint value = 0;
+
+    if (esim_es10_result_lookup (tag, code, &domain, &value, &text)) {
+      g_set_error (error, domain, value, "%s: %s (result %" G_GINT64_FORMAT ")", function, text,
+                   code);
       return NULL;
     }
   }
-  g_set_error (error, ESIM_DOWNLOAD_ERROR, ESIM_DOWNLOAD_ERROR_UNDEFINED,
-               "%s: the eUICC refused (result %" G_GINT64_FORMAT ")", function, code);
+  g_set_error (
+    error, ESIM_DOWNLOAD_ERROR, ESIM_DOWNLOAD_ERROR_UNDEFINED,
+    "%s: the eUICC refused with a result no SGP.22 version names (result %" G_GINT64_FORMAT ")",
+    function, code);
   return NULL;
 }
 
 static gpointer
 parse_authenticate_server (GBytes *response, GError **error)
 {
-  return parse_signed_choice (response, 0xBF38, "AuthenticateServer", authenticate_codes,
-                              G_N_ELEMENTS (authenticate_codes), error);
+  return parse_signed_choice (response, 0xBF38, "AuthenticateServer", error);
 }
 
 static gpointer
 parse_prepare_download (GBytes *response, GError **error)
 {
-  return parse_signed_choice (response, 0xBF21, "PrepareDownload", prepare_codes,
-                              G_N_ELEMENTS (prepare_codes), error);
+  return parse_signed_choice (response, 0xBF21, "PrepareDownload", error);
 }
 
 /* the server's parts must be whole TLVs of the expected tags before they
@@ -230,58 +209,18 @@ esim_install_result_free (EsimInstallResult *self)
   g_free (self);
 }
 
-static const gchar *
-install_error_text (EsimInstallError reason)
-{
-  switch (reason) {
-  case ESIM_INSTALL_ERROR_INCORRECT_INPUT_VALUES:
-    return "incorrect input values";
-  case ESIM_INSTALL_ERROR_INVALID_SIGNATURE:
-    return "invalid signature";
-  case ESIM_INSTALL_ERROR_INVALID_TRANSACTION_ID:
-    return "invalid transaction ID";
-  case ESIM_INSTALL_ERROR_UNSUPPORTED_CRT_VALUES:
-    return "unsupported key agreement parameters";
-  case ESIM_INSTALL_ERROR_UNSUPPORTED_REMOTE_OPERATION_TYPE:
-    return "unsupported remote operation";
-  case ESIM_INSTALL_ERROR_UNSUPPORTED_PROFILE_CLASS:
-    return "unsupported profile class";
-  case ESIM_INSTALL_ERROR_SCP03T_STRUCTURE_ERROR:
-    return "malformed protected package (SCP03t structure)";
-  case ESIM_INSTALL_ERROR_SCP03T_SECURITY_ERROR:
-    return "package failed its integrity check (SCP03t security)";
-  case ESIM_INSTALL_ERROR_ICCID_ALREADY_EXISTS:
-    return "a profile with this ICCID is already on the eUICC";
-  case ESIM_INSTALL_ERROR_INSUFFICIENT_MEMORY:
-    return "not enough memory on the eUICC for this profile";
-  case ESIM_INSTALL_ERROR_INTERRUPTED:
-    return "installation interrupted";
-  case ESIM_INSTALL_ERROR_PE_PROCESSING_ERROR:
-    return "profile element processing error";
-  case ESIM_INSTALL_ERROR_ICCID_MISMATCH:
-    return "the package's ICCID does not match its metadata";
-  case ESIM_INSTALL_ERROR_TEST_PROFILE_INVALID_NAA_KEY:
-    return "test profile with an invalid NAA key";
-  case ESIM_INSTALL_ERROR_PPR_NOT_ALLOWED:
-    return "the profile's policy rules are not allowed on this eUICC";
-  case ESIM_INSTALL_ERROR_UNKNOWN:
-  default:
-    return "unknown installation error";
-  }
-}
-
 GError *
 esim_install_result_to_error (const EsimInstallResult *self)
 {
-  EsimInstallError code = self->error_reason;
+  const gchar *text = NULL;
+  gint code = 0;
 
   /* keep the domain's codes to the ones SGP.22 names */
-  if (code < ESIM_INSTALL_ERROR_INCORRECT_INPUT_VALUES
-      || (code > ESIM_INSTALL_ERROR_PPR_NOT_ALLOWED && code != ESIM_INSTALL_ERROR_UNKNOWN))
-    code = ESIM_INSTALL_ERROR_UNKNOWN;
-  return g_error_new (ESIM_INSTALL_ERROR, (gint) code,
-                      "profile installation failed: %s (reason %u, step %u)",
-                      install_error_text (code), (guint) self->error_reason, self->bpp_command_id);
+  if (!esim_es10_result_lookup (0xBF37, self->error_reason, NULL, &code, &text))
+    esim_es10_result_lookup (0xBF37, ESIM_INSTALL_ERROR_UNKNOWN, NULL, &code, &text);
+  return g_error_new (ESIM_INSTALL_ERROR, code,
+                      "profile installation failed: %s (reason %u, step %u)", text,
+                      (guint) self->error_reason, self->bpp_command_id);
 }
 
 static gboolean

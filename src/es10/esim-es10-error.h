@@ -34,12 +34,27 @@ typedef enum {
   ESIM_ES10_ERROR_UNEXPECTED_RESPONSE_TAG,       /* the answer is for another function */
   ESIM_ES10_ERROR_PROTOCOL,                      /* the card broke the STORE DATA rules */
   ESIM_ES10_ERROR_RESPONSE_TOO_LARGE,            /* more GET RESPONSE data than sane */
+  ESIM_ES10_ERROR_CAT_BUSY,                      /* catBusy(5), SGP.22 v2.3 and later */
+  ESIM_ES10_ERROR_NOT_SUPPORTED,                 /* notSupported(1), LpaeActivation */
+  ESIM_ES10_ERROR_INVALID_SIGNATURE,             /* invalidSignature(1), LoadCRL */
+  ESIM_ES10_ERROR_INVALID_CRL_FORMAT,            /* invalidCRLFormat(2), LoadCRL */
+  ESIM_ES10_ERROR_NOT_ENOUGH_MEMORY,             /* notEnoughMemorySpace(3), LoadCRL */
+  ESIM_ES10_ERROR_VERIFICATION_KEY_NOT_FOUND,    /* verificationKeyNotFound(4), LoadCRL */
 } EsimEs10Error;
 
-#define ESIM_ES10_ERROR_LAST ESIM_ES10_ERROR_RESPONSE_TOO_LARGE
+#define ESIM_ES10_ERROR_LAST ESIM_ES10_ERROR_VERIFICATION_KEY_NOT_FOUND
 
 /* CamelCase name of a code, usable as the last element of a D-Bus error
  * name; NULL for a value outside the enum */
 const gchar *esim_es10_error_to_nick (EsimEs10Error code);
+
+/* what a non-zero result code of an ES10 function means: its error domain
+ * (ESIM_ES10_ERROR, or ESIM_DOWNLOAD_ERROR for AuthenticateServer and
+ * PrepareDownload, ESIM_INSTALL_ERROR for a ProfileInstallationResult),
+ * code and a message a person can read. tag is the function's response tag
+ * (0xBF31 EnableProfile, ...). Every result rsp.asn names has an entry, plus
+ * catBusy(5) of later SGP.22 versions; FALSE for a code no version names. */
+gboolean esim_es10_result_lookup (guint32 tag, gint64 result, GQuark *domain, gint *code,
+                                  const gchar **text);
 
 G_END_DECLS

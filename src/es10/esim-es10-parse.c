@@ -117,31 +117,22 @@ malformed (GError **error, guint32 tag, GError *local)
   return NULL;
 }
 
-/* result codes */
-
-typedef struct {
-  gint64 result;
-  EsimEs10Error code;
-  const gchar *text;
-} ResultCode;
+/* result codes: the table is esim_es10_result_lookup(), shared by every
+ * decoder */
 
 static gboolean
-check_result (guint32 tag, gint64 result, const ResultCode *codes, gsize n_codes, GError **error)
+check_result (guint32 tag, gint64 result, GError **error)
 {
   const gchar *function = esim_es10_function_name (tag);
+  const gchar *text = NULL;
+  GQuark domain = 0;
+  gint code = 0;
 
   if (result == 0)
     return TRUE;
-  for (gsize i = 0; i < n_codes; i++) {
-    if (codes[i].result == result) {
-      g_set_error (error, ESIM_ES10_ERROR, codes[i].code, "%s: %s (result %" G_GINT64_FORMAT ")",
-                   function, codes[i].text, result);
-      return FALSE;
-    }
-  }
-  if (result == 127) {
-    g_set_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_UNDEFINED,
-                 "%s: undefined error (result 127)", function);
+  if (esim_es10_result_lookup (tag, result, &domain, &code, &text)) {
+    g_set_error (error, domain, code, "%s: %s (result %" G_GINT64_FORMAT ")", function, text,
+                 result);
     return FALSE;
   }
   g_set_error (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_UNKNOWN_RESULT,
@@ -151,8 +142,7 @@ check_result (guint32 tag, gint64 result, const ResultCode *codes, gsize n_codes
 
 /* SEQUENCE { result [0] INTEGER } */
 static gboolean
-parse_result_response (GBytes *response, guint32 tag, const ResultCode *codes, gsize n_codes,
-                       GError **error)
+parse_result_response (GBytes *response, guint32 tag, GError **error)
 {
   g_autoptr (GError) local = NULL;
   EsimTlv outer;
@@ -164,14 +154,13 @@ parse_result_response (GBytes *response, guint32 tag, const ResultCode *codes, g
   if (!esim_tlv_require (&outer, 0x80, &result, &local)
       || !esim_tlv_get_int (&result, &value, &local))
     return malformed (error, tag, g_steal_pointer (&local)) != NULL;
-  return check_result (tag, value, codes, n_codes, error);
+  return check_result (tag, value, error);
 }
 
 /* CHOICE { ok [0] ..., error [1] INTEGER }: TRUE with the [0] element, or
  * the error the result stands for */
 static gboolean
-parse_choice_response (GBytes *response, guint32 tag, const ResultCode *codes, gsize n_codes,
-                       EsimTlv *outer, EsimTlv *ok, GError **error)
+parse_choice_response (GBytes *response, guint32 tag, EsimTlv *outer, EsimTlv *ok, GError **error)
 {
   g_autoptr (GError) local = NULL;
   EsimTlv err;
@@ -185,7 +174,7 @@ parse_choice_response (GBytes *response, guint32 tag, const ResultCode *codes, g
     /* an error choice saying ok is no answer at all */
     if (value == 0)
       value = 127;
-    return check_result (tag, value, codes, n_codes, error);
+    return check_result (tag, value, error);
   }
   if (!esim_tlv_require (outer, 0xA0, ok, &local))
     return malformed (error, tag, g_steal_pointer (&local)) != NULL;
@@ -498,7 +487,7 @@ esim_es10_parse_configured_addresses (GBytes *response, GError **error)
 gboolean
 esim_es10_parse_set_default_dp_address (GBytes *response, GError **error)
 {
-  return parse_result_response (response, 0xBF3F, NULL, 0, error);
+  return parse_result_response (response, 0xBF3F, error);
 }
 
 GBytes *
@@ -656,7 +645,7 @@ esim_es10_parse_list_notification (GBytes *response, GError **error)
   EsimTlv ok;
   EsimTlv item;
 
-  if (!parse_choice_response (response, 0xBF28, NULL, 0, &outer, &ok, error))
+  if (!parse_choice_response (response, 0xBF28, &outer, &ok, error))
     return NULL;
   esim_tlv_iter_init (&iter, &ok);
   while (esim_tlv_iter_next (&iter, &item)) {
@@ -674,10 +663,6 @@ esim_es10_parse_list_notification (GBytes *response, GError **error)
   return g_steal_pointer (&list);
 }
 
-static const ResultCode retrieve_notifications_codes[] = {
-  { 1, ESIM_ES10_ERROR_NO_RESULT_AVAILABLE, "no result available" },
-};
-
 GPtrArray *
 esim_es10_parse_retrieve_notifications_list (GBytes *response, GError **error)
 {
@@ -689,8 +674,7 @@ esim_es10_parse_retrieve_notifications_list (GBytes *response, GError **error)
   EsimTlv ok;
   EsimTlv item;
 
-  if (!parse_choice_response (response, 0xBF2B, retrieve_notifications_codes,
-                              G_N_ELEMENTS (retrieve_notifications_codes), &outer, &ok, error))
+  if (!parse_choice_response (response, 0xBF2B, &outer, &ok, error))
     return NULL;
   esim_tlv_iter_init (&iter, &ok);
   while (esim_tlv_iter_next (&iter, &item)) {
@@ -708,15 +692,10 @@ esim_es10_parse_retrieve_notifications_list (GBytes *response, GError **error)
   return g_steal_pointer (&list);
 }
 
-static const ResultCode remove_notification_codes[] = {
-  { 1, ESIM_ES10_ERROR_NOTHING_TO_DELETE, "nothing to delete" },
-};
-
 gboolean
 esim_es10_parse_remove_notification (GBytes *response, GError **error)
 {
-  return parse_result_response (response, 0xBF30, remove_notification_codes,
-                                G_N_ELEMENTS (remove_notification_codes), error);
+  return parse_result_response (response, 0xBF30, error);
 }
 
 static EsimRatRule *
@@ -779,10 +758,6 @@ esim_es10_parse_rat (GBytes *response, GError **error)
   return g_steal_pointer (&rules);
 }
 
-static const ResultCode cancel_session_codes[] = {
-  { 5, ESIM_ES10_ERROR_INVALID_TRANSACTION_ID, "invalid transaction id" },
-};
-
 GBytes *
 esim_es10_parse_cancel_session (GBytes *response, GError **error)
 {
@@ -790,18 +765,13 @@ esim_es10_parse_cancel_session (GBytes *response, GError **error)
   EsimTlv outer;
   EsimTlv ok;
 
-  if (!parse_choice_response (response, 0xBF41, cancel_session_codes,
-                              G_N_ELEMENTS (cancel_session_codes), &outer, &ok, error))
+  if (!parse_choice_response (response, 0xBF41, &outer, &ok, error))
     return NULL;
   /* the signed part and its signature must be there for the SM-DP+ */
   if (!esim_tlv_require (&ok, 0x30, NULL, &local) || !esim_tlv_require (&ok, 0x5F37, NULL, &local))
     return malformed (error, outer.tag, g_steal_pointer (&local));
   return g_bytes_ref (response);
 }
-
-static const ResultCode profiles_info_codes[] = {
-  { 1, ESIM_ES10_ERROR_INCORRECT_INPUT_VALUES, "incorrect input values" },
-};
 
 GPtrArray *
 esim_es10_parse_profiles_info (GBytes *response, GError **error)
@@ -814,8 +784,7 @@ esim_es10_parse_profiles_info (GBytes *response, GError **error)
   EsimTlv ok;
   EsimTlv item;
 
-  if (!parse_choice_response (response, 0xBF2D, profiles_info_codes,
-                              G_N_ELEMENTS (profiles_info_codes), &outer, &ok, error))
+  if (!parse_choice_response (response, 0xBF2D, &outer, &ok, error))
     return NULL;
   esim_tlv_iter_init (&iter, &ok);
   while (esim_tlv_iter_next (&iter, &item)) {
@@ -835,55 +804,28 @@ esim_es10_parse_profiles_info (GBytes *response, GError **error)
   return g_steal_pointer (&list);
 }
 
-static const ResultCode enable_profile_codes[] = {
-  { 1, ESIM_ES10_ERROR_ICCID_OR_AID_NOT_FOUND, "ICCID or AID not found" },
-  { 2, ESIM_ES10_ERROR_PROFILE_NOT_IN_DISABLED_STATE, "profile not in disabled state" },
-  { 3, ESIM_ES10_ERROR_DISALLOWED_BY_POLICY, "disallowed by policy" },
-  { 4, ESIM_ES10_ERROR_WRONG_PROFILE_REENABLING, "wrong profile reenabling" },
-};
-
 gboolean
 esim_es10_parse_enable_profile (GBytes *response, GError **error)
 {
-  return parse_result_response (response, 0xBF31, enable_profile_codes,
-                                G_N_ELEMENTS (enable_profile_codes), error);
+  return parse_result_response (response, 0xBF31, error);
 }
-
-static const ResultCode disable_profile_codes[] = {
-  { 1, ESIM_ES10_ERROR_ICCID_OR_AID_NOT_FOUND, "ICCID or AID not found" },
-  { 2, ESIM_ES10_ERROR_PROFILE_NOT_IN_ENABLED_STATE, "profile not in enabled state" },
-  { 3, ESIM_ES10_ERROR_DISALLOWED_BY_POLICY, "disallowed by policy" },
-};
 
 gboolean
 esim_es10_parse_disable_profile (GBytes *response, GError **error)
 {
-  return parse_result_response (response, 0xBF32, disable_profile_codes,
-                                G_N_ELEMENTS (disable_profile_codes), error);
+  return parse_result_response (response, 0xBF32, error);
 }
-
-static const ResultCode delete_profile_codes[] = {
-  { 1, ESIM_ES10_ERROR_ICCID_OR_AID_NOT_FOUND, "ICCID or AID not found" },
-  { 2, ESIM_ES10_ERROR_PROFILE_NOT_IN_DISABLED_STATE, "profile not in disabled state" },
-  { 3, ESIM_ES10_ERROR_DISALLOWED_BY_POLICY, "disallowed by policy" },
-};
 
 gboolean
 esim_es10_parse_delete_profile (GBytes *response, GError **error)
 {
-  return parse_result_response (response, 0xBF33, delete_profile_codes,
-                                G_N_ELEMENTS (delete_profile_codes), error);
+  return parse_result_response (response, 0xBF33, error);
 }
-
-static const ResultCode memory_reset_codes[] = {
-  { 1, ESIM_ES10_ERROR_NOTHING_TO_DELETE, "nothing to delete" },
-};
 
 gboolean
 esim_es10_parse_memory_reset (GBytes *response, GError **error)
 {
-  return parse_result_response (response, 0xBF34, memory_reset_codes,
-                                G_N_ELEMENTS (memory_reset_codes), error);
+  return parse_result_response (response, 0xBF34, error);
 }
 
 gchar *
@@ -902,15 +844,10 @@ esim_es10_parse_eid (GBytes *response, GError **error)
   return hex;
 }
 
-static const ResultCode set_nickname_codes[] = {
-  { 1, ESIM_ES10_ERROR_ICCID_NOT_FOUND, "ICCID not found" },
-};
-
 gboolean
 esim_es10_parse_set_nickname (GBytes *response, GError **error)
 {
-  return parse_result_response (response, 0xBF29, set_nickname_codes,
-                                G_N_ELEMENTS (set_nickname_codes), error);
+  return parse_result_response (response, 0xBF29, error);
 }
 
 const gchar *

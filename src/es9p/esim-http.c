@@ -549,7 +549,10 @@ esim_http_init (EsimHttp *self)
   self->total_timeout_ms = 60000;
   self->download_timeout_ms = 600000;
   self->stall_timeout_ms = 30000;
-  self->user_agent = g_strdup ("esimd/" PACKAGE_VERSION);
+  /* SGP.22 6.5.1 names the User-Agent of an LPA in the device, and
+   * deployed servers may compare it whole: nothing is appended (lpac,
+   * Hermes and Android's LPA send exactly this too) */
+  self->user_agent = g_strdup ("gsma-rsp-lpad");
   self->multi = curl_multi_init ();
   curl_multi_setopt (self->multi, CURLMOPT_SOCKETFUNCTION, esim_http_curl_socket_cb);
   curl_multi_setopt (self->multi, CURLMOPT_SOCKETDATA, self);

@@ -25,33 +25,116 @@ struct _EsimRspClient {
 
 G_DEFINE_TYPE (EsimRspClient, esim_rsp_client, G_TYPE_OBJECT)
 
-/* SGP.22 subject and reason codes that callers act on differently */
+/* every SGP.22 v2.x subject / reason code an SM-DP+ or SM-DS answers to
+ * the ES9+ and ES11 functions (initiateAuthentication, authenticateClient,
+ * getBoundProfilePackage, handleNotification, cancelSession), from SGP.22
+ * sections 5.6 and 5.8 and as independent LPAs and servers list them (lpac
+ * es9p_errors.c, OpenEUICC, pySim osmo-smdpp), each with a text a person
+ * can act on; a code that is not here falls back by its reason class */
 static const struct {
   const gchar *subject;
   const gchar *reason;
   EsimRspError code;
   const gchar *text;
 } rsp_status_codes[] = {
-  { "8.8.1", "3.8", ESIM_RSP_ERROR_INVALID_SMDP_ADDRESS, "invalid SM-DP+ address" },
-  { "8.8.2", "3.1", ESIM_RSP_ERROR_UNSUPPORTED_CI, "no CI public key in common" },
-  { "8.8.3", "3.1", ESIM_RSP_ERROR_UNSUPPORTED_VERSION, "eUICC version not supported" },
-  { "8.1", "6.1", ESIM_RSP_ERROR_INVALID_SIGNATURE, "eUICC signature invalid" },
-  { "8.1.2", "6.1", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "EUM certificate invalid" },
-  { "8.1.2", "6.3", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "EUM certificate expired" },
-  { "8.1.3", "6.1", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "eUICC certificate invalid" },
-  { "8.1.3", "6.3", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "eUICC certificate expired" },
+  /* initiateAuthentication */
+  { "8.8.1", "3.8", ESIM_RSP_ERROR_INVALID_SMDP_ADDRESS,
+    "the server is not the SM-DP+ the activation code names" },
+  { "8.8.2", "3.1", ESIM_RSP_ERROR_UNSUPPORTED_CI,
+    "the SM-DP+ supports none of this eUICC's certificate issuers" },
+  { "8.8.3", "3.1", ESIM_RSP_ERROR_UNSUPPORTED_VERSION,
+    "the SM-DP+ does not support this eUICC's SGP.22 version" },
+  { "8.8.4", "3.7", ESIM_RSP_ERROR_NO_COMMON_CERTIFICATE,
+    "the SM-DP+ has no certificate from an issuer this eUICC trusts" },
+  /* authenticateClient */
+  { "8.1", "4.8", ESIM_RSP_ERROR_INSUFFICIENT_MEMORY,
+    "the eUICC does not have enough free memory for this profile" },
+  { "8.1", "6.1", ESIM_RSP_ERROR_INVALID_SIGNATURE, "the eUICC's signature is invalid" },
+  { "8.1.1", "2.1", ESIM_RSP_ERROR_EUICC_NOT_SUPPORTED, "the SM-DP+ does not support this EID" },
+  { "8.1.1", "2.2", ESIM_RSP_ERROR_EID_MISMATCH, "the order names no EID for this eUICC" },
+  { "8.1.1", "3.1", ESIM_RSP_ERROR_EID_MISMATCH,
+    "the profile is already associated with another eUICC" },
   { "8.1.1", "3.8", ESIM_RSP_ERROR_EID_MISMATCH, "the profile is reserved for another eUICC" },
-  { "8.2.6", "3.8", ESIM_RSP_ERROR_MATCHING_ID_REFUSED, "matching ID refused" },
-  { "8.2.6", "3.9", ESIM_RSP_ERROR_MATCHING_ID_REFUSED, "matching ID unknown" },
-  { "8.2", "1.2", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE, "profile not released" },
-  { "8.2.5", "4.3", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE, "no eligible profile" },
-  { "8.2.7", "2.2", ESIM_RSP_ERROR_CONFIRMATION_CODE_MISSING, "confirmation code missing" },
-  { "8.2.7", "3.8", ESIM_RSP_ERROR_CONFIRMATION_CODE_REFUSED, "confirmation code refused" },
+  { "8.1.1", "3.10", ESIM_RSP_ERROR_EID_MISMATCH,
+    "the profile is already associated with another eUICC" },
+  { "8.1.2", "6.1", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "the eUICC's EUM certificate is invalid" },
+  { "8.1.2", "6.3", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "the eUICC's EUM certificate has expired" },
+  { "8.1.3", "6.1", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "the eUICC certificate is invalid" },
+  { "8.1.3", "6.3", ESIM_RSP_ERROR_INVALID_CERTIFICATE, "the eUICC certificate has expired" },
+  { "8.2", "1.2", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE,
+    "the operator has not released the profile yet" },
+  { "8.2", "3.7", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE,
+    "the profile is not available for a new download" },
+  { "8.2.1", "1.2", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE, "the profile may not be downloaded" },
+  { "8.2.1", "3.1", ESIM_RSP_ERROR_EID_MISMATCH,
+    "the profile is already associated with another eUICC" },
+  { "8.2.1", "3.3", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE, "the profile is not available" },
+  { "8.2.1", "3.5", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE, "the profile cannot be released" },
+  { "8.2.1", "3.9", ESIM_RSP_ERROR_PROFILE_UNKNOWN, "the SM-DP+ does not know this profile" },
+  { "8.2.5", "1.2", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE,
+    "profiles of this type may not be downloaded" },
+  { "8.2.5", "3.7", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE,
+    "no more profiles of this type are available" },
+  { "8.2.5", "3.8", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE,
+    "the profile type does not match the profile" },
+  { "8.2.5", "3.9", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE,
+    "the SM-DP+ does not know the profile type" },
+  { "8.2.5", "4.3", ESIM_RSP_ERROR_PROFILE_NOT_AVAILABLE,
+    "no profile is eligible for this eUICC and device" },
+  { "8.2.6", "3.1", ESIM_RSP_ERROR_MATCHING_ID_REFUSED,
+    "another matching ID is associated with this profile" },
+  { "8.2.6", "3.3", ESIM_RSP_ERROR_MATCHING_ID_REFUSED, "the matching ID is already in use" },
+  { "8.2.6", "3.8", ESIM_RSP_ERROR_MATCHING_ID_REFUSED,
+    "the SM-DP+ refused the matching ID (unknown, used or expired)" },
+  { "8.2.6", "3.9", ESIM_RSP_ERROR_MATCHING_ID_REFUSED,
+    "the SM-DP+ does not know the matching ID" },
+  { "8.8", "4.2", ESIM_RSP_ERROR_EUICC_NOT_SUPPORTED, "the SM-DP+ does not support this eUICC" },
+  { "8.8.5", "4.1", ESIM_RSP_ERROR_ORDER_EXPIRED, "the download order has expired" },
+  { "8.8.5", "4.10", ESIM_RSP_ERROR_ORDER_EXPIRED, "the download order has expired" },
+  { "8.8.5", "6.4", ESIM_RSP_ERROR_ORDER_RETRIES_EXCEEDED,
+    "the download order has been tried too often" },
+  { "8.11.1", "3.9", ESIM_RSP_ERROR_UNKNOWN_CI,
+    "the SM-DP+ does not trust the issuer of this eUICC's certificates" },
+  { "8.10.1", "3.9", ESIM_RSP_ERROR_UNKNOWN_TRANSACTION,
+    "the server no longer knows this download session" },
+  /* getBoundProfilePackage */
+  { "8.2.7", "2.2", ESIM_RSP_ERROR_CONFIRMATION_CODE_MISSING, "a confirmation code is required" },
+  { "8.2.7", "3.8", ESIM_RSP_ERROR_CONFIRMATION_CODE_REFUSED, "the confirmation code is wrong" },
   { "8.2.7", "6.4", ESIM_RSP_ERROR_CONFIRMATION_CODE_RETRIES_EXCEEDED,
     "too many wrong confirmation codes" },
-  { "8.10.1", "3.9", ESIM_RSP_ERROR_UNKNOWN_TRANSACTION, "unknown transaction" },
-  { "8.9", "3.9", ESIM_RSP_ERROR_EVENT_UNKNOWN, "event unknown" },
-  { "8.9.5", "3.9", ESIM_RSP_ERROR_EVENT_UNKNOWN, "event unknown" },
+  /* cancelSession */
+  { "8.8", "3.1", ESIM_RSP_ERROR_INVALID_OID,
+    "the SM-DP+ OID the eUICC signed is not this server's" },
+  { "8.8", "3.10", ESIM_RSP_ERROR_INVALID_OID,
+    "the SM-DP+ OID the eUICC signed is not this server's" },
+  /* ES11 (SM-DS) */
+  { "8.9", "3.9", ESIM_RSP_ERROR_EVENT_UNKNOWN, "the SM-DS knows no such event" },
+  { "8.9", "4.2", ESIM_RSP_ERROR_SMDS_UNAVAILABLE, "the root SM-DS reported an error" },
+  { "8.9", "5.1", ESIM_RSP_ERROR_SMDS_UNAVAILABLE, "the root SM-DS is unavailable" },
+  { "8.9.1", "3.8", ESIM_RSP_ERROR_INVALID_SMDP_ADDRESS,
+    "the server is not the SM-DS that was asked for" },
+  { "8.9.2", "3.1", ESIM_RSP_ERROR_UNSUPPORTED_CI,
+    "the SM-DS supports none of this eUICC's certificate issuers" },
+  { "8.9.3", "3.1", ESIM_RSP_ERROR_UNSUPPORTED_VERSION,
+    "the SM-DS does not support this eUICC's SGP.22 version" },
+  { "8.9.4", "3.7", ESIM_RSP_ERROR_NO_COMMON_CERTIFICATE,
+    "the SM-DS has no certificate from an issuer this eUICC trusts" },
+  { "8.9.5", "3.3", ESIM_RSP_ERROR_EVENT_UNKNOWN, "the SM-DS holds this event twice" },
+  { "8.9.5", "3.9", ESIM_RSP_ERROR_EVENT_UNKNOWN, "the SM-DS knows no such event for this eUICC" },
+};
+
+/* SGP.22's reason code classes, for codes no table row names */
+static const struct {
+  const gchar *prefix;
+  EsimRspError code;
+  const gchar *text;
+} rsp_reason_classes[] = {
+  { "1.", ESIM_RSP_ERROR_NOT_ALLOWED, "the server does not allow this" },
+  { "2.", ESIM_RSP_ERROR_BAD_REQUEST, "the server could not read the request" },
+  { "3.", ESIM_RSP_ERROR_FAILED, "the server refused the request" },
+  { "4.", ESIM_RSP_ERROR_SERVER_ERROR, "the server failed to process the request" },
+  { "5.", ESIM_RSP_ERROR_SERVER_ERROR, "the server could not reach a system it needs" },
+  { "6.", ESIM_RSP_ERROR_FAILED, "the server's security checks failed" },
 };
 
 /* a member of the type we need, or NULL: a server's JSON may hold anything,
@@ -269,6 +352,14 @@ esim_rsp_check_status (JsonObject *answer, const gchar *function, GError **error
         && g_str_equal (rsp_status_codes[i].reason, reason)) {
       g_set_error (error, ESIM_RSP_ERROR, rsp_status_codes[i].code,
                    "%s: %s (subject %s, reason %s)%s%s", function, rsp_status_codes[i].text,
+                   subject, reason, message[0] != '\0' ? ": " : "", message);
+      return FALSE;
+    }
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (rsp_reason_classes); i++) {
+    if (g_str_has_prefix (reason, rsp_reason_classes[i].prefix)) {
+      g_set_error (error, ESIM_RSP_ERROR, rsp_reason_classes[i].code,
+                   "%s: %s (subject %s, reason %s)%s%s", function, rsp_reason_classes[i].text,
                    subject, reason, message[0] != '\0' ? ": " : "", message);
       return FALSE;
     }

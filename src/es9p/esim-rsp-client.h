@@ -39,6 +39,18 @@ typedef enum {
   ESIM_RSP_ERROR_EVENT_UNKNOWN,                      /* ES11: 8.9.x */
   ESIM_RSP_ERROR_EXPIRED,                            /* functionExecutionStatus Expired */
   ESIM_RSP_ERROR_REDIRECT,                           /* an HTTP 3xx: never followed */
+  ESIM_RSP_ERROR_NO_COMMON_CERTIFICATE,              /* 8.8.4 3.7, 8.9.4 3.7 */
+  ESIM_RSP_ERROR_INSUFFICIENT_MEMORY,                /* 8.1 4.8 */
+  ESIM_RSP_ERROR_ORDER_EXPIRED,                      /* 8.8.5 4.1 / 4.10 */
+  ESIM_RSP_ERROR_ORDER_RETRIES_EXCEEDED,             /* 8.8.5 6.4 */
+  ESIM_RSP_ERROR_INVALID_OID,                        /* 8.8 3.10 */
+  ESIM_RSP_ERROR_UNKNOWN_CI,                         /* 8.11.1 3.9 */
+  ESIM_RSP_ERROR_EUICC_NOT_SUPPORTED,                /* 8.8 4.2, 8.1.1 2.1 */
+  ESIM_RSP_ERROR_PROFILE_UNKNOWN,                    /* 8.2.1 3.9 */
+  ESIM_RSP_ERROR_SMDS_UNAVAILABLE,                   /* 8.9 5.1, 8.9 4.2 */
+  ESIM_RSP_ERROR_BAD_REQUEST,                        /* x 2.x: the server could not read it */
+  ESIM_RSP_ERROR_NOT_ALLOWED,                        /* x 1.x: not allowed */
+  ESIM_RSP_ERROR_SERVER_ERROR,                       /* x 4.x, x 5.x: the server failed */
 } EsimRspError;
 
 #define ESIM_RSP_ADMIN_PROTOCOL "gsma/rsp/v2.2.0"

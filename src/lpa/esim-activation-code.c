@@ -122,29 +122,85 @@ esim_smdp_address_validate (const gchar *address, GError **error)
   return TRUE;
 }
 
+/* the first control character (C0, DEL or C1) of valid UTF-8, or NULL */
+static const gchar *
+esim_find_control (const gchar *text)
+{
+  for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char (p)) {
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return p;
+  }
+  return NULL;
+}
+
 static gboolean
-esim_matching_id_validate (const gchar *id, GError **error)
+esim_identifier_validate (const gchar *what, const gchar *id, GError **error)
 {
   gsize len = strlen (id);
+  const gchar *bad;
 
   if (len > ESIM_MATCHING_ID_MAX_LENGTH) {
     g_set_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,
-                 "the matching ID has %" G_GSIZE_FORMAT " characters, at most %d are allowed", len,
+                 "the %s has %" G_GSIZE_FORMAT " bytes, at most %d are allowed", what, len,
                  ESIM_MATCHING_ID_MAX_LENGTH);
     return FALSE;
   }
-  /* SGP.22 4.1: upper-case alphanumerics and '-' only; the character is
-   * not echoed, it may be part of a secret */
-  for (gsize i = 0; i < len; i++) {
-    if (!g_ascii_isdigit (id[i]) && !g_ascii_isupper (id[i]) && id[i] != '-') {
-      g_set_error (
-        error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,
-        "the matching ID has a character other than 0-9, A-Z and '-' at position %" G_GSIZE_FORMAT,
-        i + 1);
-      return FALSE;
-    }
+  if (!g_utf8_validate (id, (gssize) len, NULL)) {
+    g_set_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,
+                 "the %s is not valid UTF-8", what);
+    return FALSE;
+  }
+  /* the position only: the identifier may be a secret */
+  bad = esim_find_control (id);
+  if (bad != NULL) {
+    g_set_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,
+                 "the %s has a control character at byte %" G_GSIZE_FORMAT, what,
+                 (gsize) (bad - id) + 1);
+    return FALSE;
   }
   return TRUE;
+}
+
+gboolean
+esim_matching_id_validate (const gchar *id, GError **error)
+{
+  gsize len;
+
+  g_return_val_if_fail (id != NULL, FALSE);
+  len = strlen (id);
+
+  /* SGP.22 4.1 names 0-9, A-Z and '-', but operators issue lower-case
+   * letters, '_', '.', '+' and more, and SM-DP+s match them as given:
+   * only what cannot survive the text of an activation code is refused */
+  if (!esim_identifier_validate ("matching ID", id, error))
+    return FALSE;
+  if (strchr (id, '$') != NULL) {
+    g_set_error_literal (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,
+                         "the matching ID has a '$', the field separator of activation codes");
+    return FALSE;
+  }
+  /* the code is stripped as a whole, so these would not survive a copy */
+  if (len > 0 && (g_ascii_isspace (id[0]) || g_ascii_isspace (id[len - 1]))) {
+    g_set_error_literal (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,
+                         "the matching ID starts or ends with white space");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+esim_event_id_validate (const gchar *id, GError **error)
+{
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  /* an SM-DS event ID is passed to the SM-DP+ as it came: SGP.22 gives it
+   * no grammar, so only an empty or absurd one is refused */
+  if (id[0] == '\0') {
+    g_set_error_literal (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,
+                         "the event ID is empty");
+    return FALSE;
+  }
+  return esim_identifier_validate ("event ID", id, error);
 }
 
 static gboolean

@@ -20,7 +20,7 @@ typedef enum {
   ESIM_ACTIVATION_CODE_ERROR_FORMAT,            /* AC_Format is not 1 */
   ESIM_ACTIVATION_CODE_ERROR_FIELDS,            /* too few or too many '$' fields */
   ESIM_ACTIVATION_CODE_ERROR_ADDRESS,           /* SM-DP+ address is not a host name */
-  ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,       /* characters outside 0-9 A-Z - */
+  ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID,       /* control characters, '$', too long */
   ESIM_ACTIVATION_CODE_ERROR_OID,               /* SM-DP+ OID is not dotted decimal */
   ESIM_ACTIVATION_CODE_ERROR_CONFIRMATION_FLAG, /* flag other than 0 or 1 */
 } EsimActivationCodeError;
@@ -43,6 +43,15 @@ EsimActivationCode *esim_activation_code_copy (const EsimActivationCode *self);
 void esim_activation_code_free (EsimActivationCode *self);
 /* the canonical form, with the LPA: prefix */
 gchar *esim_activation_code_to_string (const EsimActivationCode *self);
+
+/* a matching ID as an activation code can carry it: at most 255 bytes of
+ * UTF-8 without control characters, '$' or white space at either end; the
+ * spec's 0-9 A-Z '-' and the lower-case and other characters real codes
+ * contain are all accepted */
+gboolean esim_matching_id_validate (const gchar *id, GError **error);
+/* an SM-DS event ID, taken as the SM-DS gave it: non-empty, at most 255
+ * bytes of UTF-8 without control characters */
+gboolean esim_event_id_validate (const gchar *id, GError **error);
 
 /* a host name, IPv4 or bracketed IPv6 literal, with an optional :port */
 gboolean esim_smdp_address_validate (const gchar *address, GError **error);

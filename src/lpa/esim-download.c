@@ -71,15 +71,86 @@ esim_download_stage_to_string (EsimDownloadStage stage)
   }
 }
 
+/* TS 24.008 digit order, as SGP.22 DeviceInfo and other LPAs code TAC and
+ * IMEI: the first digit in the low nibble, 'F' filling */
+static void
+esim_device_info_bcd (const gchar *digits, gsize n_digits, guint8 *out, gsize out_len)
+{
+  for (gsize i = 0; i < out_len; i++) {
+    guint8 lo = 2 * i < n_digits ? (guint8) (digits[2 * i] - '0') : 0xF;
+    guint8 hi = 2 * i + 1 < n_digits ? (guint8) (digits[2 * i + 1] - '0') : 0xF;
+    out[i] = (guint8) (lo | (hi << 4));
+  }
+}
+
+static gboolean
+esim_device_info_digits (const gchar *text, gsize min, gsize max)
+{
+  gsize len = text != NULL ? strlen (text) : 0;
+
+  if (len < min || len > max)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isdigit (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+esim_device_info_set_tac (EsimDeviceInfo *device, const gchar *tac, GError **error)
+{
+  if (!esim_device_info_digits (tac, 8, 8)) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                         "a TAC is 8 decimal digits");
+    return FALSE;
+  }
+  esim_device_info_bcd (tac, 8, device->tac, sizeof (device->tac));
+  return TRUE;
+}
+
+gboolean
+esim_device_info_set_equipment_id (EsimDeviceInfo *device, const gchar *equipment_id)
+{
+  gsize len;
+
+  /* IMEI (15 digits), IMEI without check digit (14), IMEISV (16): the
+   * first 8 are the TAC; only a full IMEI is sent as one */
+  if (!esim_device_info_digits (equipment_id, 14, 16))
+    return FALSE;
+  len = strlen (equipment_id);
+  esim_device_info_bcd (equipment_id, 8, device->tac, sizeof (device->tac));
+  device->has_imei = len == 15;
+  if (device->has_imei)
+    esim_device_info_bcd (equipment_id, len, device->imei, sizeof (device->imei));
+  return TRUE;
+}
+
+void
+esim_device_info_set_releases (EsimDeviceInfo *device, gboolean gsm_umts, gboolean lte)
+{
+  /* SGP.22 DeviceCapabilities: the highest fully supported release of
+   * each radio the device has, and nothing for the others */
+  memset (device->gsm_release, 0, sizeof (device->gsm_release));
+  memset (device->utran_release, 0, sizeof (device->utran_release));
+  memset (device->eutran_release, 0, sizeof (device->eutran_release));
+  if (gsm_umts) {
+    device->gsm_release[0] = 8;
+    device->utran_release[0] = 8;
+  }
+  if (lte)
+    device->eutran_release[0] = 15;
+}
+
 void
 esim_device_info_init_default (EsimDeviceInfo *device)
 {
-  /* no modem to ask: a TAC of zeros and the releases of a current LTE
-   * module, which is what SM-DP+s check profiles against */
+  /* no modem to ask: the TAC of a common phone, as other LPAs send, and
+   * the LTE release SM-DP+s check profiles against; listing GSM and UMTS
+   * too would claim radios nobody knows of and make AuthenticateServer
+   * spill into a fourth STORE DATA block with the usual certificates */
   memset (device, 0, sizeof (*device));
-  device->gsm_release[0] = 8;
-  device->utran_release[0] = 8;
-  device->eutran_release[0] = 15;
+  esim_device_info_set_tac (device, ESIM_DEVICE_DEFAULT_TAC, NULL);
+  esim_device_info_set_releases (device, FALSE, TRUE);
 }
 
 EsimDownload *

@@ -49,7 +49,18 @@ void esim_download_run_async (EsimDownload *self, GCancellable *cancellable,
 EsimInstallResult *esim_download_run_finish (EsimDownload *self, GAsyncResult *result,
                                              GError **error);
 
-/* a sensible DeviceInfo for a Linux host without a modem to ask */
+/* a TAC a real device could have, sent when no modem tells its own */
+#define ESIM_DEVICE_DEFAULT_TAC "35290611"
+
+/* a sensible DeviceInfo for a Linux host without a modem to ask: the
+ * default TAC, no IMEI, E-UTRAN release 15 */
 void esim_device_info_init_default (EsimDeviceInfo *device);
+/* tac: 8 decimal digits, coded as TS 24.008 BCD */
+gboolean esim_device_info_set_tac (EsimDeviceInfo *device, const gchar *tac, GError **error);
+/* TAC and, for a 15-digit IMEI, the IMEI from an equipment identifier;
+ * FALSE (device untouched) for one that is not an IMEI or IMEISV */
+gboolean esim_device_info_set_equipment_id (EsimDeviceInfo *device, const gchar *equipment_id);
+/* the releases of the radios the device has */
+void esim_device_info_set_releases (EsimDeviceInfo *device, gboolean gsm_umts, gboolean lte);
 
 G_END_DECLS

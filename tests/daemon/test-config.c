@@ -34,6 +34,7 @@ test_config_defaults (void)
   g_assert_cmpuint (config->refresh_timeout_seconds, ==, 20);
   g_assert_cmpuint (g_strv_length (config->trust_anchors), ==, 0);
   g_assert_cmpuint (config->euiccs->len, ==, 0);
+  g_assert_null (config->device_tac);
 }
 
 static void
@@ -78,6 +79,8 @@ test_config_full (void)
                           "HttpTimeoutSeconds=9\n"
                           "RefreshTimeoutSeconds=2\n"
                           "ModemManager=false\n"
+                          "[device]\n"
+                          "TAC=35290611\n"
                           "[euicc:one]\n"
                           "Transport=socket:/run/one.sock\n"
                           "[euicc:two]\n"
@@ -97,6 +100,7 @@ test_config_full (void)
   g_assert_cmpuint (config->http_connect_timeout_seconds, ==, 3);
   g_assert_cmpuint (config->http_timeout_seconds, ==, 9);
   g_assert_cmpuint (config->refresh_timeout_seconds, ==, 2);
+  g_assert_cmpstr (config->device_tac, ==, "35290611");
   g_assert_cmpuint (config->euiccs->len, ==, 2);
   euicc = g_ptr_array_index (config->euiccs, 0);
   g_assert_cmpstr (euicc->name, ==, "one");
@@ -143,6 +147,9 @@ static const struct {
   { "[euicc:a]\nTransport=socket:/x\nIsdrAid=zz\n", "[euicc:a] IsdrAid: not an AID" },
   { "[euicc:a]\nTransport=socket:/x\nIsdrAid=A000\n", "[euicc:a] IsdrAid: not an AID" },
   { "[euicc:a]\nTransport=socket:/x\nSlot=1\n", "[euicc:a] Slot: unknown key" },
+  { "[device]\nTAC=3529061\n", "[device] TAC: not 8 decimal digits" },
+  { "[device]\nTAC=3529061X\n", "[device] TAC: not 8 decimal digits" },
+  { "[device]\nIMEI=490154203237518\n", "[device] IMEI: unknown key" },
 };
 
 static void

@@ -668,7 +668,7 @@ test_error_nicks (void)
   g_assert_cmpstr (esim_es10_error_to_nick (ESIM_ES10_ERROR_UNDEFINED), ==, "Undefined");
   g_assert_cmpstr (esim_es10_error_to_nick (ESIM_ES10_ERROR_PROFILE_NOT_IN_DISABLED_STATE), ==,
                    "ProfileNotInDisabledState");
-  g_assert_cmpstr (esim_es10_error_to_nick (ESIM_ES10_ERROR_LAST), ==, "ResponseTooLarge");
+  g_assert_cmpstr (esim_es10_error_to_nick (ESIM_ES10_ERROR_LAST), ==, "VerificationKeyNotFound");
   g_assert_null (esim_es10_error_to_nick (ESIM_ES10_ERROR_LAST + 1));
   /* every code has a nick usable in a D-Bus error name */
   for (gint code = 0; code <= ESIM_ES10_ERROR_LAST; code++) {

@@ -20,7 +20,7 @@ MALFORMED_CODES = [
     'LPA:1$smdp example.com$ABC',
     'LPA:1$https://smdp.example.com$ABC',
     'LPA:1$smdp.example.com:65536$ABC',
-    'LPA:1$smdp.example.com$abc',
+    'LPA:1$smdp.example.com$A\tBC',
     'LPA:1$smdp.example.com$ABC$1..2',
     'LPA:1$smdp.example.com$ABC$$2',
     'LPA:1$a.com$B$1.2$1$extra',

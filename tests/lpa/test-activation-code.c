@@ -40,6 +40,13 @@ test_ac_valid (void)
     { "LPA:1$smdp.example.com$", "smdp.example.com", "", NULL, FALSE, "LPA:1$smdp.example.com$" },
     { "LPA:1$rsp.example.com.$A", "rsp.example.com.", "A", NULL, FALSE,
       "LPA:1$rsp.example.com.$A" },
+    /* beyond the 0-9 A-Z '-' of SGP.22 4.1: what operators really issue */
+    { "LPA:1$smdp.example.com$qr-7f3a_b.c+d/e=", "smdp.example.com", "qr-7f3a_b.c+d/e=", NULL,
+      FALSE, "LPA:1$smdp.example.com$qr-7f3a_b.c+d/e=" },
+    { "LPA:1$smdp.example.com$AB C", "smdp.example.com", "AB C", NULL, FALSE,
+      "LPA:1$smdp.example.com$AB C" },
+    { "LPA:1$smdp.example.com$ÄBC$$1", "smdp.example.com", "ÄBC", NULL, TRUE,
+      "LPA:1$smdp.example.com$ÄBC$$1" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -84,9 +91,15 @@ test_ac_invalid (void)
     { "LPA:1$[::1$ABC", ESIM_ACTIVATION_CODE_ERROR_ADDRESS },
     { "LPA:1$[1.2.3.4]$ABC", ESIM_ACTIVATION_CODE_ERROR_ADDRESS },
     { "LPA:1$https://smdp.example.com$ABC", ESIM_ACTIVATION_CODE_ERROR_ADDRESS },
-    { "LPA:1$smdp.example.com$abc", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
-    { "LPA:1$smdp.example.com$AB C", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
-    { "LPA:1$smdp.example.com$ÄBC", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
+    { "LPA:1$smdp.example.com$A\tBC", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
+    { "LPA:1$smdp.example.com$A\x7f"
+      "BC",
+      ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
+    { "LPA:1$smdp.example.com$A\xc2\x85"
+      "BC",
+      ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
+    { "LPA:1$smdp.example.com$ABC $$0", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
+    { "LPA:1$smdp.example.com$ ABC$1.2", ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID },
     { "LPA:1$smdp.example.com$ABC$1", ESIM_ACTIVATION_CODE_ERROR_OID },
     { "LPA:1$smdp.example.com$ABC$1..2", ESIM_ACTIVATION_CODE_ERROR_OID },
     { "LPA:1$smdp.example.com$ABC$1.02", ESIM_ACTIVATION_CODE_ERROR_OID },
@@ -155,6 +168,33 @@ test_ac_limits (void)
 }
 
 static void
+test_matching_and_event_ids (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) long_id = g_string_new (NULL);
+
+  g_assert_true (esim_matching_id_validate ("", NULL));
+  g_assert_true (esim_matching_id_validate ("lower-case_and.dots", NULL));
+  g_assert_false (esim_matching_id_validate ("A$B", &error));
+  g_assert_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID);
+  g_clear_error (&error);
+
+  /* an event ID is taken as the SM-DS gave it, '$' and spaces included */
+  g_assert_true (esim_event_id_validate ("evt$1 two", NULL));
+  g_assert_true (esim_event_id_validate (" padded ", NULL));
+  g_assert_false (esim_event_id_validate ("", &error));
+  g_assert_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID);
+  g_clear_error (&error);
+  g_assert_false (esim_event_id_validate ("a\nb", &error));
+  g_assert_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID);
+  g_clear_error (&error);
+  for (guint i = 0; i <= ESIM_MATCHING_ID_MAX_LENGTH; i++)
+    g_string_append_c (long_id, 'e');
+  g_assert_false (esim_event_id_validate (long_id->str, &error));
+  g_assert_error (error, ESIM_ACTIVATION_CODE_ERROR, ESIM_ACTIVATION_CODE_ERROR_MATCHING_ID);
+}
+
+static void
 test_confirmation_code_hash (void)
 {
   guint8 txid[16];
@@ -183,6 +223,7 @@ main (int argc, char **argv)
   g_test_add_func ("/activation-code/valid", test_ac_valid);
   g_test_add_func ("/activation-code/invalid", test_ac_invalid);
   g_test_add_func ("/activation-code/limits", test_ac_limits);
+  g_test_add_func ("/activation-code/matching-and-event-ids", test_matching_and_event_ids);
   g_test_add_func ("/activation-code/confirmation-code-hash", test_confirmation_code_hash);
   return g_test_run ();
 }

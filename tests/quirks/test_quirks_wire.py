@@ -124,7 +124,7 @@ class TestExpired(WireCase):
         c = self.watch
         _job, (ok, name, msg, _result) = c.install_and_wait(self.euicc, self.smdp.ac(MID_A))
         self.assertFalse(ok)
-        self.assertEqual(name, ERR + 'ServerRefused', msg)
+        self.assertEqual(name, ERR + 'SessionExpired', msg)
         self.assertIn('expire', msg)
         self.assertNotIn(ICCID_A, self.sim.profiles())
 

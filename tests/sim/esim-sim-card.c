@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "esim-apdu.h"
 #include "esim-tlv.h"
 #include "esim-sim-card.h"
@@ -28,6 +30,7 @@ typedef struct {
   gboolean isdr_selected;
   GByteArray *command; /* a STORE DATA command being assembled */
   guint next_block;
+  gsize largest_block;
   GBytes *response; /* what GET RESPONSE still has to deliver */
   gsize response_offset;
 } EsimSimChannel;
@@ -42,7 +45,18 @@ struct _EsimSimCard {
   guint16 max_segment_sw;
   EsimSimQuirks quirks;
   EsimSimChannel channels[ESIM_SIM_CHANNELS];
+  gchar *stats_path;
+  GHashTable *store_data; /* request tag -> StoreDataStats */
 };
+
+/* the STORE DATA blocks each ES10 command came in, for --stats-file */
+typedef struct {
+  guint commands;
+  guint segments;
+  guint last_segments;
+  gsize last_length;
+  gsize largest_segment;
+} StoreDataStats;
 
 G_DEFINE_TYPE (EsimSimCard, esim_sim_card, G_TYPE_OBJECT)
 
@@ -63,6 +77,7 @@ esim_sim_config_free (EsimSimConfig *config)
   g_free (config->eid);
   g_free (config->default_smdp);
   g_free (config->root_smds);
+  g_free (config->stats_path);
   g_strfreev (config->profiles);
   g_strfreev (config->rat);
   g_free (config);
@@ -74,6 +89,7 @@ esim_sim_channel_clear (EsimSimChannel *ch)
   g_clear_pointer (&ch->command, g_byte_array_unref);
   g_clear_pointer (&ch->response, g_bytes_unref);
   ch->next_block = 0;
+  ch->largest_block = 0;
   ch->response_offset = 0;
 }
 
@@ -233,6 +249,72 @@ esim_sim_card_select (EsimSimCard *self, EsimSimChannel *ch, guint8 p1, guint8 p
   return esim_sim_card_answer (ch, fci);
 }
 
+static void
+esim_sim_card_write_stats (EsimSimCard *self)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GList) keys = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *text = NULL;
+
+  if (self->stats_path == NULL)
+    return;
+  keys = g_list_sort (g_hash_table_get_keys (self->store_data), (GCompareFunc) g_strcmp0);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "storeData");
+  json_builder_begin_object (b);
+  for (GList *l = keys; l != NULL; l = l->next) {
+    StoreDataStats *st = g_hash_table_lookup (self->store_data, l->data);
+
+    json_builder_set_member_name (b, l->data);
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "commands");
+    json_builder_add_int_value (b, st->commands);
+    json_builder_set_member_name (b, "segments");
+    json_builder_add_int_value (b, st->segments);
+    json_builder_set_member_name (b, "lastSegments");
+    json_builder_add_int_value (b, st->last_segments);
+    json_builder_set_member_name (b, "lastLength");
+    json_builder_add_int_value (b, (gint64) st->last_length);
+    json_builder_set_member_name (b, "largestSegment");
+    json_builder_add_int_value (b, (gint64) st->largest_segment);
+    json_builder_end_object (b);
+  }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  /* written aside and renamed: a reader never sees half a file */
+  if (!g_file_set_contents (self->stats_path, text, -1, &error))
+    g_warning ("cannot write the stats: %s", error->message);
+}
+
+static void
+esim_sim_card_count_command (EsimSimCard *self, GBytes *request, guint segments, gsize largest)
+{
+  EsimTlv tlv;
+  g_autofree gchar *key = NULL;
+  StoreDataStats *st;
+
+  key = esim_tlv_decode_bytes (request, &tlv, NULL) ? g_strdup_printf ("%X", tlv.tag)
+                                                    : g_strdup ("malformed");
+  st = g_hash_table_lookup (self->store_data, key);
+  if (st == NULL) {
+    st = g_new0 (StoreDataStats, 1);
+    g_hash_table_insert (self->store_data, g_strdup (key), st);
+  }
+  st->commands++;
+  st->segments += segments;
+  st->last_segments = segments;
+  st->last_length = g_bytes_get_size (request);
+  st->largest_segment = MAX (st->largest_segment, largest);
+  esim_sim_card_write_stats (self);
+}
+
 static GBytes *
 esim_sim_card_store_data (EsimSimCard *self, EsimSimChannel *ch, guint8 p1, guint8 p2,
                           const guint8 *data, gsize lc)
@@ -259,11 +341,14 @@ esim_sim_card_store_data (EsimSimCard *self, EsimSimChannel *ch, guint8 p1, guin
     ch->command = g_byte_array_new ();
   g_byte_array_append (ch->command, data, (guint) lc);
   ch->next_block++;
+  ch->largest_block = MAX (ch->largest_block, lc);
   if (p1 == 0x11)
     return esim_sim_sw (ESIM_APDU_SW_OK);
 
   request = g_byte_array_free_to_bytes (g_steal_pointer (&ch->command));
+  esim_sim_card_count_command (self, request, ch->next_block, ch->largest_block);
   ch->next_block = 0;
+  ch->largest_block = 0;
   response = esim_sim_es10_handle (self->es10, request, &sw);
   if (response == NULL)
     return esim_sim_sw (sw);
@@ -413,6 +498,7 @@ esim_sim_card_new (const EsimSimConfig *config, GError **error)
   crypto = esim_sim_crypto_new (config->pki_dir, error);
   if (crypto == NULL)
     return NULL;
+  self->stats_path = g_strdup (config->stats_path);
   self->state = esim_sim_state_new (config->state_path, config->memory);
   if (!esim_sim_state_load (self->state, &existed, error))
     return NULL;
@@ -451,6 +537,8 @@ esim_sim_card_finalize (GObject *object)
   g_clear_object (&self->es10);
   g_clear_object (&self->state);
   g_clear_pointer (&self->isdr_aid, g_bytes_unref);
+  g_free (self->stats_path);
+  g_hash_table_unref (self->store_data);
   G_OBJECT_CLASS (esim_sim_card_parent_class)->finalize (object);
 }
 
@@ -463,4 +551,5 @@ esim_sim_card_class_init (EsimSimCardClass *klass)
 static void
 esim_sim_card_init (EsimSimCard *self)
 {
+  self->store_data = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -37,6 +37,7 @@ typedef struct {
   guint max_segment;
   guint16 max_segment_sw;
   EsimSimQuirks quirks;
+  gchar *stats_path; /* NULL: no statistics file */
 } EsimSimConfig;
 
 EsimSimConfig *esim_sim_config_new (void);

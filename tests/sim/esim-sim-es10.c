@@ -8,6 +8,7 @@
 
 #include "esim-sim-download.h"
 #include "esim-sim-es10.h"
+#include "esim-sim-result.h"
 #include "esim-sim-upp.h"
 
 /* result codes shared by several functions */
@@ -38,7 +39,15 @@ struct _EsimSimEs10 {
   EsimSimEs10Stream stream;
   EsimSimEs10Reset reset;
   EsimSimQuirks quirks;
+  GArray *result_faults; /* ResultFault */
 };
+
+typedef struct {
+  guint32 tag;
+  gint64 code;
+  guint nth;   /* 0: every call */
+  guint calls; /* of that function so far */
+} ResultFault;
 
 G_DEFINE_TYPE (EsimSimEs10, esim_sim_es10, G_TYPE_OBJECT)
 
@@ -745,12 +754,31 @@ esim_sim_es10_handle (EsimSimEs10 *self, GBytes *request, guint16 *sw)
     *sw = 0x6A80;
     return NULL;
   }
+  for (guint i = 0; i < self->result_faults->len; i++) {
+    ResultFault *fault = &g_array_index (self->result_faults, ResultFault, i);
+
+    if (fault->tag != tlv.tag)
+      continue;
+    fault->calls++;
+    if (fault->nth == 0 || fault->nth == fault->calls) {
+      g_debug ("fault: %X answered with result %" G_GINT64_FORMAT, tlv.tag, fault->code);
+      return esim_sim_result_build (&tlv, fault->code);
+    }
+  }
   handler = g_hash_table_lookup (self->handlers, GUINT_TO_POINTER (tlv.tag));
   if (handler == NULL) {
     *sw = 0x6A88;
     return NULL;
   }
   return handler (self, &tlv, sw);
+}
+
+void
+esim_sim_es10_add_result_fault (EsimSimEs10 *self, guint32 tag, gint64 code, guint nth)
+{
+  ResultFault fault = { .tag = tag, .code = code, .nth = nth };
+
+  g_array_append_val (self->result_faults, fault);
 }
 
 void
@@ -978,6 +1006,7 @@ esim_sim_es10_finalize (GObject *object)
   g_clear_pointer (&self->rat, g_bytes_unref);
   g_clear_pointer (&self->challenge, g_bytes_unref);
   g_hash_table_unref (self->handlers);
+  g_array_unref (self->result_faults);
   G_OBJECT_CLASS (esim_sim_es10_parent_class)->finalize (object);
 }
 
@@ -991,4 +1020,5 @@ static void
 esim_sim_es10_init (EsimSimEs10 *self)
 {
   self->handlers = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->result_faults = g_array_new (FALSE, TRUE, sizeof (ResultFault));
 }

@@ -32,6 +32,9 @@ EsimSimEs10 *esim_sim_es10_new (EsimSimState *state, EsimSimCrypto *crypto, cons
                                 const gchar *eid, const gchar *const *rat, GError **error);
 
 void esim_sim_es10_register (EsimSimEs10 *self, guint32 tag, EsimSimEs10Handler handler);
+/* answer the nth (0: every) request with tag with result code, without
+ * running the function (esim-sim-result.h) */
+void esim_sim_es10_add_result_fault (EsimSimEs10 *self, guint32 tag, gint64 code, guint nth);
 
 /* sloppy answers of cards in the field (esim-sim --quirk) */
 void esim_sim_es10_set_quirks (EsimSimEs10 *self, EsimSimQuirks quirks);

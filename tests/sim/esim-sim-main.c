@@ -43,6 +43,9 @@ static const gchar description[]
     "  delay:N:MS   answer the N-th APDU MS milliseconds late (delay:*:MS: every one)\n"
     "  vanish:N     at the N-th APDU hang up and stop listening (the socket file is\n"
     "               removed); the program keeps running until SIGTERM\n"
+    "  result:FUNCTION:CODE[:N]  answer the N-th call (default every call) of an ES10\n"
+    "               function (EnableProfile, DisableProfile, DeleteProfile, ...) with\n"
+    "               result CODE without running it, e.g. result:EnableProfile:5\n"
     "\n"
     "Quirks of cards in the field, --quirk NAME[,NAME...]:\n"
     "  sparse-euiccinfo2     GetEUICCInfo2 without the optional fields, firmware\n"
@@ -108,6 +111,8 @@ main (int argc, char **argv)
           "Add a Rules Authorisation Table rule (repeatable)", "RULE" },
         { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults, "Inject a fault (repeatable)",
           "SPEC" },
+        { "stats-file", 0, 0, G_OPTION_ARG_FILENAME, &config->stats_path,
+          "Statistics (JSON): the STORE DATA blocks of each ES10 command", "FILE" },
         { "strict-le", 0, 0, G_OPTION_ARG_NONE, &config->strict_le,
           "Answer 6Cxx to a GET RESPONSE without the exact Le", NULL },
         { "max-segment", 0, 0, G_OPTION_ARG_STRING, &max_segment,

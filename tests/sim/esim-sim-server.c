@@ -11,6 +11,7 @@
 
 #include "esim-transport-socket.h"
 #include "esim-sim-server.h"
+#include "esim-sim-result.h"
 #include "esim-sim-upp.h"
 
 typedef enum {
@@ -362,6 +363,29 @@ esim_sim_server_get_apdu_count (EsimSimServer *self)
   return self->apdu_count;
 }
 
+/* result:FUNCTION:CODE[:N]: an ES10 function answered with a result code */
+static gboolean
+esim_sim_server_add_result_fault (EsimSimServer *self, const gchar *spec, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (spec, ":", -1);
+  guint n_parts = g_strv_length (parts);
+  guint32 tag = n_parts >= 3 ? esim_sim_result_function_tag (parts[1]) : 0;
+  gint64 code = 0;
+  guint64 nth = 0;
+
+  if (tag == 0 || n_parts > 4 || !g_ascii_string_to_signed (parts[2], 10, 0, 127, &code, NULL)
+      || (n_parts == 4 && !g_ascii_string_to_unsigned (parts[3], 10, 1, G_MAXUINT, &nth, NULL))) {
+    g_autofree gchar *names = esim_sim_result_function_names ();
+    g_set_error (error, ESIM_SIM_ERROR, ESIM_SIM_ERROR_INVALID_ARGUMENT,
+                 "bad fault “%s” (result:FUNCTION:CODE[:N], CODE 0..127, FUNCTION one of %s)", spec,
+                 names);
+    return FALSE;
+  }
+  if (self != NULL)
+    esim_sim_es10_add_result_fault (esim_sim_card_get_es10 (self->card), tag, code, (guint) nth);
+  return TRUE;
+}
+
 gboolean
 esim_sim_server_add_fault (EsimSimServer *self, const gchar *spec, GError **error)
 {
@@ -370,6 +394,8 @@ esim_sim_server_add_fault (EsimSimServer *self, const gchar *spec, GError **erro
   Fault fault = { 0 };
   guint64 v = 0;
 
+  if (g_str_has_prefix (spec, "result:"))
+    return esim_sim_server_add_result_fault (self, spec, error);
   if (n_parts < 2)
     goto bad;
   if (g_strcmp0 (parts[1], "*") == 0) {

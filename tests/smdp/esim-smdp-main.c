@@ -46,6 +46,8 @@ static const gchar description[]
     "  slow-body:FUNC:BYTES_PER_S  trickle the answer's body at this rate\n"
     "  stall-body:FUNC[:BYTES]  send the headers and BYTES of the body\n"
     "                     (default half of it), then nothing more\n"
+    "  status:FUNC:SUBJECT/REASON[:N]  answer the N-th call (default every call)\n"
+    "                     Failed with that subjectCode/reasonCode, e.g. 8.8.5/4.1\n"
     "\n"
     "Quirks of deployed servers, --quirk NAME:\n"
     "  wrap-base64[:64|:76]      wrap base64 members with CRLF\n"

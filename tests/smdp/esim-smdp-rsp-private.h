@@ -44,6 +44,7 @@ struct _EsimSmdpRsp {
   guint installs_succeeded;
   guint installs_failed;
   GPtrArray *notification_log; /* JsonNode objects, newest last */
+  JsonNode *device_info;       /* the last deviceInfo received, for the stats */
 };
 
 /* a session of the right kind and state, or UNKNOWN_TRANSACTION */

@@ -33,6 +33,7 @@ esim_smdp_rsp_finalize (GObject *object)
   g_clear_pointer (&self->pb_cert, esim_rsp_cert_free);
   g_free (self->smdp_oid);
   g_ptr_array_unref (self->notification_log);
+  g_clear_pointer (&self->device_info, json_node_unref);
   G_OBJECT_CLASS (esim_smdp_rsp_parent_class)->finalize (object);
 }
 
@@ -463,6 +464,48 @@ esim_smdp_rsp_check_card_error (const EsimTlv *choice, GError **error)
   return FALSE;
 }
 
+/* ctxParamsForCommonAuthentication's deviceInfo as the stats show it:
+ * every element in hex, so that a test sees exactly what was sent */
+static void
+esim_smdp_rsp_record_device_info (EsimSmdpRsp *self, const EsimTlv *ctx)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  EsimTlv info, child, cap;
+  EsimTlvIter iter, caps;
+
+  if (!esim_tlv_find (ctx, 0xA1, &info))
+    return;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "length");
+  json_builder_add_int_value (b, (gint64) info.raw_length);
+  esim_tlv_iter_init (&iter, &info);
+  while (esim_tlv_iter_next (&iter, &child)) {
+    g_autofree gchar *hex = esim_smdp_hex_encode (child.value, child.length);
+
+    if (child.tag == 0xA1) {
+      json_builder_set_member_name (b, "capabilities");
+      json_builder_begin_object (b);
+      esim_tlv_iter_init (&caps, &child);
+      while (esim_tlv_iter_next (&caps, &cap)) {
+        g_autofree gchar *tag = g_strdup_printf ("%X", cap.tag);
+        g_autofree gchar *value = esim_smdp_hex_encode (cap.value, cap.length);
+
+        json_builder_set_member_name (b, tag);
+        json_builder_add_string_value (b, value);
+      }
+      json_builder_end_object (b);
+      continue;
+    }
+    json_builder_set_member_name (b, child.tag == 0x80   ? "tac"
+                                     : child.tag == 0x82 ? "imei"
+                                                         : "other");
+    json_builder_add_string_value (b, hex);
+  }
+  json_builder_end_object (b);
+  g_clear_pointer (&self->device_info, json_node_unref);
+  self->device_info = json_builder_get_root (b);
+}
+
 static gboolean
 esim_smdp_rsp_verify_card (EsimSmdpRsp *self, EsimSmdpSession *session, JsonObject *request,
                            EsimSmdpAuthResult *result, GBytes **keep, GError **error)
@@ -529,6 +572,8 @@ esim_smdp_rsp_verify_card (EsimSmdpRsp *self, EsimSmdpSession *session, JsonObje
                          "CERT.EUICC has no EID");
     return FALSE;
   }
+  if (esim_tlv_find (&parts[0], 0xA0, &ctx))
+    esim_smdp_rsp_record_device_info (self, &ctx);
   if (esim_tlv_find (&parts[0], 0xA0, &ctx) && esim_tlv_find (&ctx, 0x80, &field)) {
     result->matching_id = esim_tlv_dup_string (&field, NULL);
     if (result->matching_id == NULL) {
@@ -739,6 +784,12 @@ esim_smdp_rsp_add_stats (EsimSmdpRsp *self, JsonBuilder *builder)
 
   json_builder_set_member_name (builder, "sessions");
   json_builder_add_int_value (builder, g_hash_table_size (self->sessions));
+
+  json_builder_set_member_name (builder, "deviceInfo");
+  if (self->device_info != NULL)
+    json_builder_add_value (builder, json_node_copy (self->device_info));
+  else
+    json_builder_add_null_value (builder);
 
   json_builder_set_member_name (builder, "orders");
   json_builder_begin_object (builder);

@@ -31,6 +31,7 @@ typedef enum {
   ESIM_SMDP_FAULT_EXPIRED,      /* functionExecutionStatus Expired */
   ESIM_SMDP_FAULT_SLOW_BODY,
   ESIM_SMDP_FAULT_STALL_BODY,
+  ESIM_SMDP_FAULT_STATUS,
 } EsimSmdpFaultKind;
 
 typedef struct {
@@ -38,7 +39,9 @@ typedef struct {
   gchar *function; /* "*" for all */
   guint nth;       /* 0: every call */
   guint ms;
-  guint bytes; /* slow-body: per second; stall-body: sent before the stall (0: half) */
+  guint bytes;    /* slow-body: per second; stall-body: sent before the stall (0: half) */
+  gchar *subject; /* status: the subjectCode and reasonCode to answer */
+  gchar *reason;
 } EsimSmdpFault;
 
 struct _EsimSmdpServer {
@@ -58,6 +61,7 @@ struct _EsimSmdpServer {
   GHashTable *calls;    /* function -> count, for http500:FUNC:N */
   GHashTable *statuses; /* "200" -> count */
   GHashTable *peers;    /* "ip:port" of the connections seen */
+  gchar *user_agent;    /* of the last request */
 };
 
 G_DEFINE_TYPE (EsimSmdpServer, esim_smdp_server, G_TYPE_OBJECT)
@@ -72,6 +76,8 @@ static void
 esim_smdp_fault_free (EsimSmdpFault *fault)
 {
   g_free (fault->function);
+  g_free (fault->subject);
+  g_free (fault->reason);
   g_free (fault);
 }
 
@@ -98,6 +104,7 @@ esim_smdp_server_finalize (GObject *object)
   g_hash_table_unref (self->calls);
   g_hash_table_unref (self->statuses);
   g_hash_table_unref (self->peers);
+  g_free (self->user_agent);
   G_OBJECT_CLASS (esim_smdp_server_parent_class)->finalize (object);
 }
 
@@ -173,6 +180,8 @@ esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **er
   EsimSmdpFault *fault;
   EsimSmdpFaultKind kind;
   guint nth = 0, ms = 0, bytes = 0;
+  g_autofree gchar *subject = NULL;
+  g_autofree gchar *reason = NULL;
   gboolean ok = n >= 2 && *parts[1] != '\0';
 
   if (ok && g_str_equal (parts[0], "http500")) {
@@ -198,6 +207,18 @@ esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **er
   } else if (ok && g_str_equal (parts[0], "expired")) {
     kind = ESIM_SMDP_FAULT_EXPIRED;
     ok = n == 2;
+  } else if (ok && g_str_equal (parts[0], "status")) {
+    /* status:FUNC:SUBJECT/REASON[:N], e.g. status:authenticateClient:8.8.5/4.1 */
+    const gchar *slash = n >= 3 ? strchr (parts[2], '/') : NULL;
+
+    kind = ESIM_SMDP_FAULT_STATUS;
+    ok = slash != NULL && slash != parts[2] && slash[1] != '\0'
+         && strspn (parts[2], "0123456789./") == strlen (parts[2])
+         && (n == 3 || (n == 4 && esim_smdp_parse_uint (parts[3], G_MAXUINT, &nth)));
+    if (ok) {
+      subject = g_strndup (parts[2], (gsize) (slash - parts[2]));
+      reason = g_strdup (slash + 1);
+    }
   } else if (ok && g_str_equal (parts[0], "latency")) {
     kind = ESIM_SMDP_FAULT_LATENCY;
     ok = n == 3 && esim_smdp_parse_uint (parts[2], ESIM_SMDP_MAX_LATENCY_MS, &ms);
@@ -220,6 +241,8 @@ esim_smdp_server_add_fault (EsimSmdpServer *self, const gchar *spec, GError **er
   fault->nth = nth;
   fault->ms = ms;
   fault->bytes = bytes;
+  fault->subject = g_steal_pointer (&subject);
+  fault->reason = g_steal_pointer (&reason);
   g_ptr_array_add (self->faults, fault);
   return TRUE;
 }
@@ -276,6 +299,11 @@ esim_smdp_server_write_stats (EsimSmdpServer *self, GError **error)
   esim_smdp_add_counts (b, "httpStatus", self->statuses);
   json_builder_set_member_name (b, "faultsInjected");
   json_builder_add_int_value (b, self->faults_injected);
+  json_builder_set_member_name (b, "userAgent");
+  if (self->user_agent != NULL)
+    json_builder_add_string_value (b, self->user_agent);
+  else
+    json_builder_add_null_value (b);
   esim_smdp_rsp_add_stats (self->rsp, b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
@@ -325,16 +353,11 @@ esim_smdp_set_json (SoupServerMessage *msg, guint status, const gchar *text)
 }
 
 static gchar *
-esim_smdp_error_json (const GError *error)
+esim_smdp_status_json (const gchar *subject, const gchar *reason, const gchar *message)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
-  const gchar *subject = NULL;
-  const gchar *reason = NULL;
 
-  esim_smdp_error_get_codes (error->domain == ESIM_SMDP_ERROR ? (EsimSmdpError) error->code
-                                                              : ESIM_SMDP_ERROR_INTERNAL,
-                             &subject, &reason);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "header");
   json_builder_begin_object (b);
@@ -349,13 +372,25 @@ esim_smdp_error_json (const GError *error)
   json_builder_set_member_name (b, "reasonCode");
   json_builder_add_string_value (b, reason);
   json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, error->message);
+  json_builder_add_string_value (b, message);
   json_builder_end_object (b);
   json_builder_end_object (b);
   json_builder_end_object (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
+}
+
+static gchar *
+esim_smdp_error_json (const GError *error)
+{
+  const gchar *subject = NULL;
+  const gchar *reason = NULL;
+
+  esim_smdp_error_get_codes (error->domain == ESIM_SMDP_ERROR ? (EsimSmdpError) error->code
+                                                              : ESIM_SMDP_ERROR_INTERNAL,
+                             &subject, &reason);
+  return esim_smdp_status_json (subject, reason, error->message);
 }
 
 static EsimSmdpFault *
@@ -632,6 +667,9 @@ esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char
     return;
   }
 
+  g_free (self->user_agent);
+  self->user_agent = g_strdup (
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent"));
   esim_smdp_count (self->calls, function);
   call = GPOINTER_TO_UINT (g_hash_table_lookup (self->calls, function));
   if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_TIMEOUT, function, call) != NULL) {
@@ -652,6 +690,14 @@ esim_smdp_server_handler (SoupServer *server, SoupServerMessage *msg, const char
     status = esim_smdp_server_answer_fault (self, msg, ESIM_SMDP_FAULT_HTTP4XX_JSON);
   } else if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_EXPIRED, function, call) != NULL) {
     status = esim_smdp_server_answer_fault (self, msg, ESIM_SMDP_FAULT_EXPIRED);
+  } else if ((fault = esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_STATUS, function, call))
+             != NULL) {
+    g_autofree gchar *text
+      = esim_smdp_status_json (fault->subject, fault->reason, "injected status code");
+
+    self->faults_injected++;
+    esim_smdp_set_json (msg, SOUP_STATUS_OK, text);
+    status = SOUP_STATUS_OK;
   } else if (esim_smdp_server_find_fault (self, ESIM_SMDP_FAULT_MALFORMED_JSON, function, call)
              != NULL) {
     self->faults_injected++;
