@@ -37,6 +37,8 @@ static const EsimConfigUintKey esim_config_uint_keys[] = {
     600 },
   { "HttpTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_timeout_seconds), 1, 3600 },
   { "RefreshTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, refresh_timeout_seconds), 1, 600 },
+  { "ConfirmationTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, confirmation_timeout_seconds), 1,
+    ESIM_CONFIG_MAX_SECONDS },
 };
 
 static const gchar *const esim_config_daemon_other_keys[] = {
@@ -67,6 +69,7 @@ esim_config_new (void)
   self->http_timeout_seconds = 60;
   self->modem_manager = TRUE;
   self->refresh_timeout_seconds = 20;
+  self->confirmation_timeout_seconds = 300;
   self->euiccs = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_config_euicc_free);
   return self;
 }

@@ -13,6 +13,7 @@
  *   HttpTimeoutSeconds=60
  *   ModemManager=true
  *   RefreshTimeoutSeconds=20
+ *   ConfirmationTimeoutSeconds=300
  *
  *   [euicc:NAME]
  *   Transport=socket:/run/esim-sim.sock
@@ -51,6 +52,8 @@ typedef struct {
   /* how long a profile switch waits for the modem to report the card's
    * refresh (or ModemManager the SIM change) */
   guint refresh_timeout_seconds;
+  /* how long a download with "confirm" waits for Confirm() or Decline() */
+  guint confirmation_timeout_seconds;
   GPtrArray *euiccs; /* of EsimConfigEuicc, in file order */
 } EsimConfig;
 

@@ -40,6 +40,7 @@ static const GDBusErrorEntry esim_dbus_error_entries[] = {
   { ESIM_DBUS_ERROR_INSUFFICIENT_MEMORY, ESIM_DBUS_ERROR_PREFIX "InsufficientMemory" },
   { ESIM_DBUS_ERROR_NOT_SUPPORTED, ESIM_DBUS_ERROR_PREFIX "NotSupported" },
   { ESIM_DBUS_ERROR_BUSY, ESIM_DBUS_ERROR_PREFIX "Busy" },
+  { ESIM_DBUS_ERROR_DECLINED, ESIM_DBUS_ERROR_PREFIX "Declined" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (esim_dbus_error_entries) == ESIM_DBUS_ERROR_LAST + 1);

@@ -42,9 +42,10 @@ typedef enum {
   ESIM_DBUS_ERROR_INSUFFICIENT_MEMORY,
   ESIM_DBUS_ERROR_NOT_SUPPORTED,
   ESIM_DBUS_ERROR_BUSY,
+  ESIM_DBUS_ERROR_DECLINED, /* the user refused the profile (Job.Decline) */
 } EsimDbusError;
 
-#define ESIM_DBUS_ERROR_LAST ESIM_DBUS_ERROR_BUSY
+#define ESIM_DBUS_ERROR_LAST ESIM_DBUS_ERROR_DECLINED
 #define ESIM_DBUS_ERROR_PREFIX "org.freedesktop.Esim1.Error."
 
 /* "org.freedesktop.Esim1.Error.NotAuthorized"; NULL outside the enum */

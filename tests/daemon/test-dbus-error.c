@@ -45,6 +45,7 @@ test_dbus_error_names (void)
     "InsufficientMemory",
     "NotSupported",
     "Busy",
+    "Declined",
   };
 
   g_assert_cmpuint (G_N_ELEMENTS (names), ==, ESIM_DBUS_ERROR_LAST + 1);
