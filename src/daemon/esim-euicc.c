@@ -35,9 +35,9 @@ struct _EsimEuicc {
   gchar *modem;        /* ModemManager's object path, NULL for none */
   gboolean has_device; /* device: the modem's TAC and IMEI */
   EsimDeviceInfo device;
-  GPtrArray *infos;    /* of EsimProfileInfo, as the card listed them */
-  GPtrArray *profiles; /* of EsimProfileObject, the exported ones, in card order */
-  GHashTable *jobs;    /* EsimJob set, running or lingering */
+  GPtrArray *infos;      /* of EsimProfileInfo, as the card listed them */
+  GPtrArray *profiles;   /* of EsimProfileObject, the exported ones, in card order */
+  GHashTable *jobs;      /* EsimJob set, running or lingering */
   gboolean path_claimed; /* path is ours in the context (exported or about to be) */
   guint n_runs;          /* operations running or waiting: Busy */
   gulong gone_id;

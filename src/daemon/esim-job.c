@@ -349,7 +349,8 @@ esim_job_consent_check_waiting (EsimJob *self, GDBusMethodInvocation *invocation
 {
   if (self->consent_func != NULL)
     return TRUE;
-  g_dbus_method_invocation_return_error_literal (invocation, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_FAILED,
+  g_dbus_method_invocation_return_error_literal (invocation, ESIM_DBUS_ERROR,
+                                                 ESIM_DBUS_ERROR_FAILED,
                                                  "the job is not waiting for a confirmation");
   return FALSE;
 }

@@ -29,9 +29,9 @@ struct _EsimManager {
   EsimContext *context;
   GDBusConnection *connection;
   EsimDbusManager *iface;
-  GPtrArray *euiccs;         /* of EsimEuicc: the configured ones, then ModemManager's */
-  GPtrArray *configured;     /* of EsimEuicc: the configuration's */
-  GHashTable *reprobing;     /* EsimEuicc set: a look for the card in flight */
+  GPtrArray *euiccs;     /* of EsimEuicc: the configured ones, then ModemManager's */
+  GPtrArray *configured; /* of EsimEuicc: the configuration's */
+  GHashTable *reprobing; /* EsimEuicc set: a look for the card in flight */
   guint reprobe_id;
   EsimModemWatcher *watcher; /* NULL with ModemManager=false */
   gboolean name_owned;

@@ -171,7 +171,8 @@ profile_work_cb (GObject *source, GAsyncResult *res, gpointer user_data)
    * refresh of the card will come */
   if (!ok
       && ((call->op == PROFILE_OP_ENABLE
-           && g_error_matches (error, ESIM_ES10_ERROR, ESIM_ES10_ERROR_PROFILE_NOT_IN_DISABLED_STATE))
+           && g_error_matches (error, ESIM_ES10_ERROR,
+                               ESIM_ES10_ERROR_PROFILE_NOT_IN_DISABLED_STATE))
           || (call->op == PROFILE_OP_DISABLE
               && g_error_matches (error, ESIM_ES10_ERROR,
                                   ESIM_ES10_ERROR_PROFILE_NOT_IN_ENABLED_STATE)))) {

@@ -238,8 +238,7 @@ esim_download_fail (EsimDownload *self, GError *error)
                                   self->abort_reason >= 0
                                     ? (EsimCancelSessionReason) self->abort_reason
                                     : esim_download_cancel_reason (error),
-                                  self->cleanup_cancellable,
-                                  cleanup_card_cb, g_object_ref (self));
+                                  self->cleanup_cancellable, cleanup_card_cb, g_object_ref (self));
 }
 
 static GCancellable *
@@ -431,9 +430,9 @@ held_cancelled_cb (GCancellable *cancellable, gpointer user_data)
   EsimDownload *self = ESIM_DOWNLOAD (user_data);
 
   /* a user who stops a waiting download has only postponed it */
-  esim_download_abort (self, ESIM_CANCEL_SESSION_REASON_POSTPONED,
-                       g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                            "the download was cancelled"));
+  esim_download_abort (
+    self, ESIM_CANCEL_SESSION_REASON_POSTPONED,
+    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "the download was cancelled"));
   return G_SOURCE_REMOVE;
 }
 
@@ -490,8 +489,7 @@ authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   cancellable = esim_download_cancellable (self);
   if (cancellable != NULL) {
     self->held_cancel_source = g_cancellable_source_new (cancellable);
-    g_source_set_callback (self->held_cancel_source, G_SOURCE_FUNC (held_cancelled_cb), self,
-                           NULL);
+    g_source_set_callback (self->held_cancel_source, G_SOURCE_FUNC (held_cancelled_cb), self, NULL);
     g_source_attach (self->held_cancel_source, g_main_context_get_thread_default ());
   }
   g_signal_emit (self, signals[SIGNAL_AUTHENTICATED], 0);
@@ -746,7 +744,7 @@ esim_download_class_init (EsimDownloadClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
   /* held after AuthenticateClient: resume or abort */
-  signals[SIGNAL_AUTHENTICATED] = g_signal_new ("authenticated", G_TYPE_FROM_CLASS (klass),
-                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 0);
+  signals[SIGNAL_AUTHENTICATED]
+    = g_signal_new ("authenticated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 0);
 }
