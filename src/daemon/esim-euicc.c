@@ -432,20 +432,22 @@ run_data_free (RunData *data)
 static void
 esim_euicc_run_end (GTask *task)
 {
-  EsimEuicc *self = g_task_get_source_object (task);
+  g_autoptr (EsimEuicc) self = g_object_ref (g_task_get_source_object (task));
   RunData *data = g_task_get_task_data (task);
+  gboolean kick = (data->flags & ESIM_EUICC_RUN_NOTIFY) != 0;
 
-  esim_queue_release (self->queue);
-  if (--self->n_runs == 0)
-    esim_euicc_set_busy (self, FALSE);
-  if ((data->flags & ESIM_EUICC_RUN_NOTIFY) && self->notifier_started
-      && !esim_context_get_shutting_down (self->context))
-    esim_notifier_kick (self->notifier);
+  /* the operation ends (a job completes) before the next one gets the
+   * card, so that clients see one job end before the next begins */
   if (data->error != NULL)
     g_task_return_error (task, g_steal_pointer (&data->error));
   else
     g_task_return_boolean (task, TRUE);
   g_object_unref (task);
+  esim_queue_release (self->queue);
+  if (--self->n_runs == 0)
+    esim_euicc_set_busy (self, FALSE);
+  if (kick && self->notifier_started && !esim_context_get_shutting_down (self->context))
+    esim_notifier_kick (self->notifier);
 }
 
 static void
