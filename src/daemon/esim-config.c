@@ -58,6 +58,8 @@ static const EsimConfigUintKey esim_config_uint_keys[] = {
     G_STRUCT_OFFSET (EsimConfig, http_download_timeout_seconds), 1, ESIM_CONFIG_MAX_SECONDS },
   { "network", "StallTimeoutSeconds", G_STRUCT_OFFSET (EsimConfig, http_stall_timeout_seconds), 1,
     3600 },
+  { "daemon", "ConfirmationTimeoutSeconds",
+    G_STRUCT_OFFSET (EsimConfig, confirmation_timeout_seconds), 1, ESIM_CONFIG_MAX_SECONDS },
 };
 
 static const gchar *const esim_config_daemon_other_keys[] = {
@@ -103,6 +105,7 @@ esim_config_new (void)
   self->http_stall_timeout_seconds = 30;
   self->modem_manager = TRUE;
   self->refresh_timeout_seconds = 20;
+  self->confirmation_timeout_seconds = 300;
   self->euiccs = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_config_euicc_free);
   self->eids = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_config_eid_free);
   return self;

@@ -11,6 +11,7 @@
  *   NotificationRetryMaxSeconds=3600
  *   ModemManager=true
  *   RefreshTimeoutSeconds=20
+ *   ConfirmationTimeoutSeconds=300
  *   (HttpConnectTimeoutSeconds=, HttpTimeoutSeconds=: the old names of
  *   [network] ConnectTimeoutSeconds=, RequestTimeoutSeconds=)
  *
@@ -78,6 +79,8 @@ typedef struct {
   /* how long a profile switch waits for the modem to report the card's
    * refresh (or ModemManager the SIM change) */
   guint refresh_timeout_seconds;
+  /* how long a download with "confirm" waits for Confirm() or Decline() */
+  guint confirmation_timeout_seconds;
   GPtrArray *euiccs; /* of EsimConfigEuicc, in file order */
   GPtrArray *eids;   /* of EsimConfigEid */
   /* [device] TAC: 8 digits sent when no modem tells its own; NULL for the

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "esim-context.h"
 
 struct _EsimContext {
@@ -15,8 +17,13 @@ struct _EsimContext {
   EsimHttp *http;
   gboolean test_mode;
   gboolean shutting_down;
-  GHashTable *counters; /* kind -> next number */
+  GHashTable *counters;    /* kind -> next number */
+  GHashTable *euicc_paths; /* claimed eUICC object paths */
+  GBytes *path_salt;       /* NULL until needed */
 };
+
+#define ESIM_CONTEXT_SALT_FILE "euicc-path-salt"
+#define ESIM_CONTEXT_SALT_LEN 32
 
 G_DEFINE_TYPE (EsimContext, esim_context, G_TYPE_OBJECT)
 
@@ -182,6 +189,61 @@ esim_context_next_path (EsimContext *self, const gchar *kind)
   return g_strdup_printf (ESIM_DBUS_PATH "/%s/%u", kind, n);
 }
 
+/* random once, then read back; without a writable state directory the
+ * paths are stable only for this run */
+static GBytes *
+esim_context_load_salt (EsimContext *self)
+{
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *data = NULL;
+  g_autoptr (GError) error = NULL;
+  guint8 salt[ESIM_CONTEXT_SALT_LEN];
+  gsize len = 0;
+
+  if (self->state_dir != NULL) {
+    path = g_build_filename (self->state_dir, ESIM_CONTEXT_SALT_FILE, NULL);
+    if (g_file_get_contents (path, &data, &len, NULL) && len == sizeof (salt))
+      return g_bytes_new (data, len);
+  }
+  for (gsize i = 0; i < sizeof (salt); i += sizeof (guint32)) {
+    guint32 r = g_random_int ();
+    memcpy (salt + i, &r, sizeof (r));
+  }
+  if (path != NULL
+      && !g_file_set_contents_full (path, (const gchar *) salt, sizeof (salt),
+                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_warning ("eUICC object paths will change with the next start: %s", error->message);
+  return g_bytes_new (salt, sizeof (salt));
+}
+
+gchar *
+esim_context_claim_euicc_path (EsimContext *self, const gchar *eid)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree gchar *base = NULL;
+  gchar *path;
+
+  if (self->path_salt == NULL)
+    self->path_salt = esim_context_load_salt (self);
+  g_checksum_update (sum, g_bytes_get_data (self->path_salt, NULL),
+                     g_bytes_get_size (self->path_salt));
+  g_checksum_update (sum, (const guchar *) eid, strlen (eid));
+  base = g_strdup_printf (ESIM_DBUS_PATH "/Euicc/%.16s", g_checksum_get_string (sum));
+  path = g_strdup (base);
+  for (guint n = 2; g_hash_table_contains (self->euicc_paths, path); n++) {
+    g_free (path);
+    path = g_strdup_printf ("%s_%u", base, n);
+  }
+  g_hash_table_add (self->euicc_paths, g_strdup (path));
+  return path;
+}
+
+void
+esim_context_release_euicc_path (EsimContext *self, const gchar *path)
+{
+  g_hash_table_remove (self->euicc_paths, path);
+}
+
 gboolean
 esim_context_get_shutting_down (EsimContext *self)
 {
@@ -220,6 +282,8 @@ esim_context_finalize (GObject *object)
   g_object_unref (self->object_manager);
   g_clear_object (&self->http);
   g_hash_table_unref (self->counters);
+  g_hash_table_unref (self->euicc_paths);
+  g_clear_pointer (&self->path_salt, g_bytes_unref);
   G_OBJECT_CLASS (esim_context_parent_class)->finalize (object);
 }
 
@@ -229,6 +293,7 @@ esim_context_init (EsimContext *self)
   self->authority = esim_authority_new ();
   self->object_manager = g_dbus_object_manager_server_new (ESIM_DBUS_PATH);
   self->counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->euicc_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static void

@@ -42,6 +42,14 @@ gboolean esim_context_set_test_mode (EsimContext *self, gboolean test_mode, GErr
 /* "/org/freedesktop/Esim1/<kind>/<n>", n counting per kind from 0 */
 gchar *esim_context_next_path (EsimContext *self, const gchar *kind);
 
+/* "/org/freedesktop/Esim1/Euicc/<16 hex>": the first 64 bits of
+ * SHA-256 (salt || EID), the salt random and kept in the state directory
+ * (euicc-path-salt) so that a card keeps its path across restarts; a path
+ * in use already gets "_2", "_3"... Released with
+ * esim_context_release_euicc_path() when the object leaves the bus. */
+gchar *esim_context_claim_euicc_path (EsimContext *self, const gchar *eid);
+void esim_context_release_euicc_path (EsimContext *self, const gchar *path);
+
 gboolean esim_context_get_shutting_down (EsimContext *self);
 void esim_context_set_shutting_down (EsimContext *self);
 

@@ -48,6 +48,7 @@ static const GDBusErrorEntry esim_dbus_error_entries[] = {
   { ESIM_DBUS_ERROR_DOWNLOAD_RETRIES_EXCEEDED, ESIM_DBUS_ERROR_PREFIX "DownloadRetriesExceeded" },
   { ESIM_DBUS_ERROR_SERVER_INCOMPATIBLE, ESIM_DBUS_ERROR_PREFIX "ServerIncompatible" },
   { ESIM_DBUS_ERROR_SESSION_EXPIRED, ESIM_DBUS_ERROR_PREFIX "SessionExpired" },
+  { ESIM_DBUS_ERROR_DECLINED, ESIM_DBUS_ERROR_PREFIX "Declined" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (esim_dbus_error_entries) == ESIM_DBUS_ERROR_LAST + 1);

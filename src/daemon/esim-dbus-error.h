@@ -50,9 +50,10 @@ typedef enum {
   ESIM_DBUS_ERROR_DOWNLOAD_RETRIES_EXCEEDED,  /* the order was tried too often */
   ESIM_DBUS_ERROR_SERVER_INCOMPATIBLE,        /* no certificate issuer or version in common */
   ESIM_DBUS_ERROR_SESSION_EXPIRED,            /* the server forgot the session: start again */
+  ESIM_DBUS_ERROR_DECLINED,                   /* the user refused the profile (Job.Decline) */
 } EsimDbusError;
 
-#define ESIM_DBUS_ERROR_LAST ESIM_DBUS_ERROR_SESSION_EXPIRED
+#define ESIM_DBUS_ERROR_LAST ESIM_DBUS_ERROR_DECLINED
 #define ESIM_DBUS_ERROR_PREFIX "org.freedesktop.Esim1.Error."
 
 /* "org.freedesktop.Esim1.Error.NotAuthorized"; NULL outside the enum */

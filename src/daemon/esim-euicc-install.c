@@ -15,7 +15,10 @@
 #include "esim-discovery.h"
 #include "esim-download.h"
 #include "esim-euicc-private.h"
+#include "esim-es10-parse.h"
 #include "esim-log.h"
+#include "esim-profile-object.h"
+#include "esim-tlv.h"
 
 /* SGP.22 leaves the length open; nobody types more */
 #define ESIM_CONFIRMATION_CODE_MAX 64
@@ -30,6 +33,7 @@ typedef struct {
   gboolean enable;
   gchar *event_address; /* options smdp-address and matching-id */
   gchar *event_id;
+  gboolean confirm; /* wait for the caller's consent after authentication */
   guint uid;
   EsimActivationCode *code; /* NULL: the eUICC's default SM-DP+ */
   EsimJob *job;
@@ -122,6 +126,149 @@ install_downloaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
                                   install_enabled_cb, g_steal_pointer (&task));
 }
 
+/* StoreMetadataRequest (BF25) has the tags of ProfileInfo (E3) */
+static EsimProfileInfo *
+install_parse_metadata (GBytes *metadata)
+{
+  g_autoptr (GError) error = NULL;
+  EsimProfileInfo *info;
+  EsimTlv tlv;
+
+  if (metadata == NULL)
+    return NULL;
+  if (!esim_tlv_decode_bytes (metadata, &tlv, &error) || tlv.tag != 0xBF25) {
+    g_debug ("profileMetadata is no StoreMetadataRequest: %s",
+             error != NULL ? error->message : "another tag");
+    return NULL;
+  }
+  tlv.tag = 0xE3;
+  info = esim_profile_info_parse (&tlv, &error);
+  if (info == NULL)
+    g_debug ("profileMetadata: %s", error->message);
+  return info;
+}
+
+static GVariant *
+install_metadata_to_variant (const EsimProfileInfo *info, gboolean cc_required)
+{
+  GVariantBuilder b;
+  g_auto (GStrv) rules = NULL;
+  g_autofree gchar *operator_id = NULL;
+  g_autoptr (GBytes) icon = NULL;
+  const gchar *icon_type = "";
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "confirmation-code-required",
+                         g_variant_new_boolean (cc_required));
+  if (info == NULL)
+    return g_variant_builder_end (&b);
+  rules = esim_profile_object_policy_rules_to_strv (info->policy_rules);
+  if (info->owner != NULL && info->owner->mcc != NULL && info->owner->mnc != NULL)
+    operator_id = g_strdup_printf ("%s-%s", info->owner->mcc, info->owner->mnc);
+  if (info->icon != NULL && info->icon_type != ESIM_ICON_TYPE_NONE) {
+    icon_type = info->icon_type == ESIM_ICON_TYPE_PNG ? "png" : "jpg";
+    icon = g_bytes_ref (info->icon);
+  } else {
+    icon = g_bytes_new_static ("", 0);
+  }
+  g_variant_builder_add (&b, "{sv}", "iccid",
+                         g_variant_new_string (info->iccid != NULL ? info->iccid : ""));
+  g_variant_builder_add (&b, "{sv}", "name",
+                         g_variant_new_string (info->name != NULL ? info->name : ""));
+  g_variant_builder_add (
+    &b, "{sv}", "service-provider",
+    g_variant_new_string (info->service_provider != NULL ? info->service_provider : ""));
+  g_variant_builder_add (&b, "{sv}", "class",
+                         g_variant_new_string (esim_profile_class_to_string (info->profile_class)));
+  g_variant_builder_add (&b, "{sv}", "icon-type", g_variant_new_string (icon_type));
+  g_variant_builder_add (&b, "{sv}", "icon",
+                         g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, icon, TRUE));
+  g_variant_builder_add (&b, "{sv}", "policy-rules",
+                         g_variant_new_strv ((const gchar *const *) rules, -1));
+  g_variant_builder_add (&b, "{sv}", "operator-id",
+                         g_variant_new_string (operator_id != NULL ? operator_id : ""));
+  return g_variant_builder_end (&b);
+}
+
+static gboolean
+install_iccid_on_card (EsimEuicc *self, const gchar *iccid)
+{
+  GPtrArray *infos = esim_euicc_get_profile_infos (self);
+
+  /* hidden test profiles count too: the card would refuse the ICCID */
+  for (guint i = 0; iccid != NULL && i < infos->len; i++) {
+    EsimProfileInfo *info = g_ptr_array_index (infos, i);
+    if (g_strcmp0 (info->iccid, iccid) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static void
+install_consent_cb (EsimJob *job, EsimJobConsent consent, const gchar *confirmation_code,
+                    gpointer user_data)
+{
+  InstallCall *call = user_data;
+
+  switch (consent) {
+  case ESIM_JOB_CONSENT_CONFIRMED:
+    if (confirmation_code != NULL && confirmation_code[0] != '\0')
+      esim_download_set_confirmation_code (call->download, confirmation_code);
+    esim_download_resume (call->download);
+    break;
+  case ESIM_JOB_CONSENT_DECLINED:
+    /* SGP.22: the end user rejected the profile; the order ends */
+    esim_download_abort (call->download, ESIM_CANCEL_SESSION_REASON_END_USER_REJECTION,
+                         g_error_new_literal (ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_DECLINED,
+                                              "the profile was declined "
+                                              "(cancelSession endUserRejection)"));
+    break;
+  case ESIM_JOB_CONSENT_CALLER_GONE:
+    esim_download_abort (call->download, ESIM_CANCEL_SESSION_REASON_POSTPONED,
+                         g_error_new_literal (ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_CANCELLED,
+                                              "the caller left before confirming "
+                                              "(cancelSession postponed)"));
+    break;
+  case ESIM_JOB_CONSENT_TIMED_OUT:
+  default:
+    esim_download_abort (call->download, ESIM_CANCEL_SESSION_REASON_POSTPONED,
+                         g_error_new_literal (ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_TIMEOUT,
+                                              "no confirmation in time "
+                                              "(cancelSession postponed)"));
+    break;
+  }
+}
+
+/* the SM-DP+ named the profile: a profile already on the card stops the
+ * download before the package is made; then the caller's consent */
+static void
+install_authenticated_cb (EsimDownload *download, gpointer user_data)
+{
+  InstallCall *call = user_data;
+  g_autoptr (EsimProfileInfo) info
+    = install_parse_metadata (esim_download_get_profile_metadata (download));
+
+  if (info != NULL && install_iccid_on_card (call->self, info->iccid)) {
+    g_message ("%s: profile %s is already installed; not downloading it again",
+               esim_euicc_get_object_path (call->self), esim_log_personal (info->iccid));
+    /* not refused by the user: postponed leaves the order at the SM-DP+ */
+    esim_download_abort (download, ESIM_CANCEL_SESSION_REASON_POSTPONED,
+                         g_error_new_literal (ESIM_DBUS_ERROR,
+                                              ESIM_DBUS_ERROR_ICCID_ALREADY_INSTALLED,
+                                              "a profile with this ICCID is already installed "
+                                              "on the eUICC"));
+    return;
+  }
+  if (!call->confirm) {
+    esim_download_resume (download);
+    return;
+  }
+  esim_job_await_consent (
+    call->job,
+    install_metadata_to_variant (info, esim_download_get_confirmation_code_required (download)),
+    install_consent_cb, call);
+}
+
 static void
 install_work (EsimEuicc *self, GTask *task)
 {
@@ -137,6 +284,9 @@ install_work (EsimEuicc *self, GTask *task)
   if (call->confirmation_code[0] != '\0')
     esim_download_set_confirmation_code (call->download, call->confirmation_code);
   esim_download_set_device_info (call->download, &device);
+  esim_download_set_hold (call->download, TRUE);
+  g_signal_connect (call->download, "authenticated", G_CALLBACK (install_authenticated_cb), call);
+  esim_euicc_set_current_job (self, esim_job_get_object_path (call->job));
   esim_job_set_stage (call->job, "authenticating");
   esim_job_follow_download (call->job, call->download);
   esim_download_run_async (call->download, g_task_get_cancellable (task), install_downloaded_cb,
@@ -156,6 +306,7 @@ install_run_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     path = esim_euicc_find_profile_path (self, call->iccid);
   else if (call->isdp_aid != NULL)
     path = esim_euicc_find_profile_path_by_aid (self, call->isdp_aid);
+  esim_euicc_set_current_job (self, NULL);
   esim_job_complete (call->job, path, error);
 }
 
@@ -185,9 +336,13 @@ install_parse_options (InstallCall *call)
       call->event_id = g_variant_dup_string (v, NULL);
       continue;
     }
+    if (g_strcmp0 (key, "confirm") == 0 && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN)) {
+      call->confirm = g_variant_get_boolean (v);
+      continue;
+    }
     g_autofree gchar *msg
-      = g_strdup_printf ("unknown option “%s” of type %s (known: enable b, smdp-address s, "
-                         "matching-id s)",
+      = g_strdup_printf ("unknown option “%s” of type %s (known: enable b, confirm b, "
+                         "smdp-address s, matching-id s)",
                          key, g_variant_get_type_string (v));
     return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ARGUMENT, msg);
   }
@@ -217,7 +372,9 @@ install_validate (InstallCall *call)
     call->code = esim_activation_code_parse (call->activation_code, &error);
     if (call->code == NULL)
       return install_call_fail (call, ESIM_DBUS_ERROR_INVALID_ACTIVATION_CODE, error->message);
-    if (call->code->confirmation_code_required && call->confirmation_code[0] == '\0')
+    /* with consent, the code can come with Confirm() */
+    if (call->code->confirmation_code_required && call->confirmation_code[0] == '\0'
+        && !call->confirm)
       return install_call_fail (call, ESIM_DBUS_ERROR_CONFIRMATION_CODE_REQUIRED,
                                 "the activation code asks for a confirmation code");
   }
@@ -249,6 +406,7 @@ install_uid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   call->job
     = esim_job_new (context, ESIM_JOB_OPERATION_INSTALL_PROFILE, ESIM_ACTION_INSTALL_PROFILE,
                     esim_euicc_get_object_path (self), call->uid);
+  esim_job_set_starter (call->job, g_dbus_method_invocation_get_sender (call->invocation));
   esim_euicc_add_job (self, call->job);
   g_message ("%s: job %s installs %s", esim_euicc_get_object_path (self),
              esim_job_get_object_path (call->job),

@@ -17,6 +17,11 @@ G_BEGIN_DECLS
 EsimDbusEuicc *esim_euicc_get_iface (EsimEuicc *self);
 EsimNotifier *esim_euicc_get_notifier (EsimEuicc *self);
 
+/* CurrentJob; NULL for "/" */
+void esim_euicc_set_current_job (EsimEuicc *self, const gchar *job_path);
+/* the work made no profile switch after all: no wait for a refresh */
+void esim_euicc_cancel_refresh_wait (EsimEuicc *self);
+
 /* keeps the job until it expired; cancelled at shutdown */
 void esim_euicc_add_job (EsimEuicc *self, EsimJob *job);
 

@@ -37,9 +37,11 @@ struct _EsimEuicc {
   gchar *modem;        /* ModemManager's object path, NULL for none */
   gboolean has_device; /* device: the modem's TAC and IMEI */
   EsimDeviceInfo device;
-  GPtrArray *infos;    /* of EsimProfileInfo, as the card listed them */
-  GPtrArray *profiles; /* of EsimProfileObject, the exported ones, in card order */
-  GHashTable *jobs;    /* EsimJob set, running or lingering */
+  GPtrArray *infos;      /* of EsimProfileInfo, as the card listed them */
+  GPtrArray *profiles;   /* of EsimProfileObject, the exported ones, in card order */
+  GHashTable *jobs;      /* EsimJob set, running or lingering */
+  gboolean path_claimed; /* path is ours in the context (exported or about to be) */
+  guint n_runs;          /* operations running or waiting: Busy */
   gulong gone_id;
   gulong test_mode_id;
   gboolean applying_segment_size; /* not a fallback of the card's */
@@ -111,6 +113,33 @@ EsimTransport *
 esim_euicc_get_transport (EsimEuicc *self)
 {
   return self->transport;
+}
+
+void
+esim_euicc_set_label (EsimEuicc *self, const gchar *label)
+{
+  esim_dbus_euicc_set_label (self->iface, label != NULL ? label : self->name);
+}
+
+void
+esim_euicc_set_current_job (EsimEuicc *self, const gchar *job_path)
+{
+  esim_dbus_euicc_set_current_job (self->iface, job_path != NULL ? job_path : "/");
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->iface));
+}
+
+static void
+esim_euicc_set_busy (EsimEuicc *self, gboolean busy)
+{
+  if (esim_dbus_euicc_get_busy (self->iface) == busy)
+    return;
+  esim_dbus_euicc_set_busy (self->iface, busy);
+}
+
+void
+esim_euicc_cancel_refresh_wait (EsimEuicc *self)
+{
+  g_clear_object (&self->wait);
 }
 
 void
@@ -312,6 +341,7 @@ esim_euicc_sync_profiles (EsimEuicc *self)
   g_autoptr (GPtrArray) old = g_steal_pointer (&self->profiles);
   g_autoptr (GStrvBuilder) paths = g_strv_builder_new ();
   g_auto (GStrv) strv = NULL;
+  const gchar *enabled = "/";
 
   self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < self->infos->len; i++) {
@@ -325,17 +355,22 @@ esim_euicc_sync_profiles (EsimEuicc *self)
       g_autofree gchar *path = esim_context_next_path (self->context, "Profile");
       profile = esim_profile_object_new (self, path);
       esim_profile_object_update (profile, info);
-      g_dbus_object_manager_server_export (manager, esim_profile_object_get_object (profile));
+      /* the eUICC is announced first; its profiles follow its export */
+      if (self->exported)
+        g_dbus_object_manager_server_export (manager, esim_profile_object_get_object (profile));
       g_debug ("profile %s is %s", path, esim_log_personal (info->iccid));
     } else {
       esim_profile_object_update (profile, info);
     }
     g_ptr_array_add (self->profiles, profile);
     g_strv_builder_add (paths, esim_profile_object_get_object_path (profile));
+    if (info->state == ESIM_PROFILE_STATE_ENABLED)
+      enabled = esim_profile_object_get_object_path (profile);
   }
   esim_euicc_unexport_profiles (self, old);
   strv = g_strv_builder_end (paths);
   esim_dbus_euicc_set_profiles (self->iface, (const gchar *const *) strv);
+  esim_dbus_euicc_set_enabled_profile (self->iface, enabled);
 }
 
 static void
@@ -495,18 +530,22 @@ run_data_free (RunData *data)
 static void
 esim_euicc_run_end (GTask *task)
 {
-  EsimEuicc *self = g_task_get_source_object (task);
+  g_autoptr (EsimEuicc) self = g_object_ref (g_task_get_source_object (task));
   RunData *data = g_task_get_task_data (task);
+  gboolean kick = (data->flags & ESIM_EUICC_RUN_NOTIFY) != 0;
 
-  esim_queue_release (self->queue);
-  if ((data->flags & ESIM_EUICC_RUN_NOTIFY) && self->notifier_started
-      && !esim_context_get_shutting_down (self->context))
-    esim_notifier_kick (self->notifier);
+  /* the operation ends (a job completes) before the next one gets the
+   * card, so that clients see one job end before the next begins */
   if (data->error != NULL)
     g_task_return_error (task, g_steal_pointer (&data->error));
   else
     g_task_return_boolean (task, TRUE);
   g_object_unref (task);
+  esim_queue_release (self->queue);
+  if (--self->n_runs == 0)
+    esim_euicc_set_busy (self, FALSE);
+  if (kick && self->notifier_started && !esim_context_get_shutting_down (self->context))
+    esim_notifier_kick (self->notifier);
 }
 
 static void
@@ -663,6 +702,8 @@ run_acquired_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
 
   if (!esim_queue_acquire_finish (ESIM_QUEUE (source), res, &error)) {
+    if (--self->n_runs == 0)
+      esim_euicc_set_busy (self, FALSE);
     g_task_return_error (task, error);
     g_object_unref (task);
     return;
@@ -690,6 +731,8 @@ esim_euicc_run_async (EsimEuicc *self, EsimEuiccWorkFunc work, gpointer work_dat
   data->work_data_free = work_data_free;
   data->flags = flags;
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
+  if (self->n_runs++ == 0)
+    esim_euicc_set_busy (self, TRUE);
   esim_queue_acquire_async (self->queue, cancellable, run_acquired_cb, task);
 }
 
@@ -721,13 +764,22 @@ probe_eid_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_error (task, error);
     return;
   }
-  /* the same transport may now reach another card */
-  if (self->eid != NULL && g_strcmp0 (self->eid, eid) != 0)
+  /* the same transport may now reach another card: another object */
+  if (self->eid != NULL && g_strcmp0 (self->eid, eid) != 0) {
     g_message ("%s: another eUICC answers now", self->path);
+    esim_euicc_unexport (self);
+  }
   g_free (self->eid);
   self->eid = g_steal_pointer (&eid);
   esim_dbus_euicc_set_eid (self->iface, self->eid);
   esim_euicc_apply_segment_size (self);
+  /* the path follows the card, never naming it */
+  if (!self->path_claimed) {
+    g_free (self->path);
+    self->path = esim_context_claim_euicc_path (self->context, self->eid);
+    self->path_claimed = TRUE;
+    g_dbus_object_skeleton_set_object_path (G_DBUS_OBJECT_SKELETON (self->object), self->path);
+  }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -749,9 +801,14 @@ probe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   if (!self->exported) {
-    g_dbus_object_manager_server_export (esim_context_get_object_manager (self->context),
-                                         G_DBUS_OBJECT_SKELETON (self->object));
+    GDBusObjectManagerServer *manager = esim_context_get_object_manager (self->context);
+
+    g_dbus_object_manager_server_export (manager, G_DBUS_OBJECT_SKELETON (self->object));
     self->exported = TRUE;
+    /* then its profiles, after the eUICC they name */
+    for (guint i = 0; i < self->profiles->len; i++)
+      g_dbus_object_manager_server_export (
+        manager, esim_profile_object_get_object (g_ptr_array_index (self->profiles, i)));
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EXPORTED]);
     g_message ("eUICC %s (%s) at %s, EID %s, %u profile(s)", self->name,
                esim_transport_get_kind (self->transport), self->path, esim_log_personal (self->eid),
@@ -771,6 +828,14 @@ esim_euicc_unexport (EsimEuicc *self)
 
   self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
   esim_euicc_unexport_profiles (self, profiles);
+  /* the profiles are read again with the next probe */
+  g_ptr_array_set_size (self->infos, 0);
+  esim_dbus_euicc_set_profiles (self->iface, NULL);
+  esim_dbus_euicc_set_enabled_profile (self->iface, "/");
+  if (self->path_claimed) {
+    esim_context_release_euicc_path (self->context, self->path);
+    self->path_claimed = FALSE;
+  }
   if (!self->exported)
     return;
   g_dbus_object_manager_server_unexport (esim_context_get_object_manager (self->context),
@@ -903,7 +968,8 @@ esim_euicc_new (EsimContext *context, const gchar *name, EsimTransport *transpor
 
   self->context = g_object_ref (context);
   self->name = g_strdup (name);
-  self->path = esim_context_next_path (context, "Euicc");
+  /* the real path comes with the EID (esim_context_claim_euicc_path) */
+  self->path = g_strdup (ESIM_DBUS_PATH "/Euicc/unprobed");
   self->transport = g_object_ref (transport);
   self->isdr_aid = isdr_aid != NULL ? g_bytes_ref (isdr_aid) : NULL;
   esim_euicc_new_es10 (self);
@@ -914,6 +980,16 @@ esim_euicc_new (EsimContext *context, const gchar *name, EsimTransport *transpor
   esim_dbus_euicc_set_device (self->iface, esim_transport_get_device (transport));
   esim_dbus_euicc_set_modem (self->iface, "/");
   esim_dbus_euicc_set_eid (self->iface, "");
+  esim_dbus_euicc_set_enabled_profile (self->iface, "/");
+  esim_dbus_euicc_set_current_job (self->iface, "/");
+  esim_dbus_euicc_set_busy (self->iface, FALSE);
+  /* a PC/SC reader has a name people know; a modem's comes from
+   * ModemManager (esim_euicc_set_label) */
+  if (g_strcmp0 (esim_transport_get_kind (transport), "pcsc") == 0
+      && esim_transport_get_device (transport) != NULL)
+    esim_dbus_euicc_set_label (self->iface, esim_transport_get_device (transport));
+  else
+    esim_dbus_euicc_set_label (self->iface, name);
   esim_dbus_object_skeleton_set_euicc (self->object, self->iface);
   g_signal_connect (self->iface, "handle-install-profile",
                     G_CALLBACK (esim_euicc_handle_install_profile), self);
@@ -954,6 +1030,10 @@ esim_euicc_dispose (GObject *object)
 
   g_clear_signal_handler (&self->gone_id, self->transport);
   g_clear_signal_handler (&self->test_mode_id, self->context);
+  if (self->path_claimed) {
+    esim_context_release_euicc_path (self->context, self->path);
+    self->path_claimed = FALSE;
+  }
   if (self->iface != NULL)
     g_signal_handlers_disconnect_by_data (self->iface, self);
   if (self->jobs != NULL) {

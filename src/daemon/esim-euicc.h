@@ -55,6 +55,10 @@ EsimTransport *esim_euicc_get_transport (EsimEuicc *self);
 
 /* the ModemManager modem (object path) and its SIM slot (1-based) this
  * eUICC is in; NULL and 0 for none (the Modem property is then "/") */
+/* Label: a name for people (modem manufacturer and model); NULL: the
+ * configuration's name */
+void esim_euicc_set_label (EsimEuicc *self, const gchar *label);
+
 void esim_euicc_set_modem (EsimEuicc *self, const gchar *modem_path, guint sim_slot);
 const gchar *esim_euicc_get_modem (EsimEuicc *self);
 /* ModemManager saw the modem's SIM change: emits ::sim-changed, which ends

@@ -3,7 +3,10 @@
  * /org/freedesktop/Esim1/Job/N: stage and progress (followed from an
  * EsimDownload), Cancel() for the user who started it (or who may start
  * such jobs), a Completed signal once, and removal from the bus
- * JobLingerSeconds after the end.
+ * JobLingerSeconds after the end. Progress is coalesced to at most ten
+ * PropertiesChanged a second; stage changes and the end always go out.
+ * A download with "confirm" waits in awaiting-confirmation for Confirm()
+ * or Decline() of the connection that started it.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -35,6 +38,27 @@ void esim_job_set_stage (EsimJob *self, const gchar *stage);
 void esim_job_set_progress (EsimJob *self, gdouble progress);
 /* stage and progress from the download's notifications */
 void esim_job_follow_download (EsimJob *self, EsimDownload *download);
+
+/* what became of a download waiting for consent */
+typedef enum {
+  ESIM_JOB_CONSENT_CONFIRMED,
+  ESIM_JOB_CONSENT_DECLINED,    /* Decline(): endUserRejection */
+  ESIM_JOB_CONSENT_CALLER_GONE, /* the starter left the bus: postponed */
+  ESIM_JOB_CONSENT_TIMED_OUT,   /* ConfirmationTimeoutSeconds: postponed */
+} EsimJobConsent;
+
+/* confirmation_code: from Confirm()'s options, NULL when none */
+typedef void (*EsimJobConsentFunc) (EsimJob *job, EsimJobConsent consent,
+                                    const gchar *confirmation_code, gpointer user_data);
+
+/* the unique bus name of the caller of InstallProfile: only it may
+ * Confirm() or Decline(); its leaving postpones a waiting download */
+void esim_job_set_starter (EsimJob *self, const gchar *unique_name);
+/* stage awaiting-confirmation with the profile's metadata (a{sv}, floating
+ * or not); func is called once, unless the job is cancelled or completed
+ * first */
+void esim_job_await_consent (EsimJob *self, GVariant *metadata, EsimJobConsentFunc func,
+                             gpointer user_data);
 
 /* error NULL for success; result_path NULL for "/"; emits Completed,
  * then ::expired after the linger time, when the job leaves the bus */

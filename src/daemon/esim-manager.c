@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include "esim-activation-code.h"
 #include "esim-dbus-error.h"
 #include "esim-dbus-generated.h"
 #include "esim-euicc.h"
@@ -13,6 +14,8 @@
 
 /* a card that does not answer within this does not hold up the start */
 #define ESIM_MANAGER_PROBE_TIMEOUT_S 20
+/* a configured eUICC that is not reachable is looked for this often */
+#define ESIM_MANAGER_REPROBE_INTERVAL_S 2
 
 /* org.freedesktop.DBus.RequestName */
 #define ESIM_NAME_FLAG_ALLOW_REPLACEMENT 0x1
@@ -26,7 +29,10 @@ struct _EsimManager {
   EsimContext *context;
   GDBusConnection *connection;
   EsimDbusManager *iface;
-  GPtrArray *euiccs;         /* of EsimEuicc: the configured ones, then ModemManager's */
+  GPtrArray *euiccs;     /* of EsimEuicc: the configured ones, then ModemManager's */
+  GPtrArray *configured; /* of EsimEuicc: the configuration's */
+  GHashTable *reprobing; /* EsimEuicc set: a look for the card in flight */
+  guint reprobe_id;
   EsimModemWatcher *watcher; /* NULL with ModemManager=false */
   gboolean name_owned;
   guint name_lost_id;
@@ -53,10 +59,69 @@ esim_manager_update_euiccs (EsimManager *self)
   esim_dbus_manager_set_euiccs (self->iface, (const gchar *const *) paths);
 }
 
+/* configured eUICCs come back by themselves: a reader plugged in again,
+ * a simulated card restarted */
+
+static void esim_manager_schedule_reprobe (EsimManager *self);
+
+static void
+reprobe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (EsimManager) self = ESIM_MANAGER (user_data);
+  EsimEuicc *euicc = ESIM_EUICC (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!esim_euicc_probe_finish (euicc, res, &error))
+    g_debug ("eUICC %s is still not reachable: %s", esim_euicc_get_name (euicc), error->message);
+  if (self->reprobing == NULL)
+    return;
+  g_hash_table_remove (self->reprobing, euicc);
+  esim_manager_schedule_reprobe (self);
+}
+
+static gboolean
+reprobe_timeout_cb (gpointer user_data)
+{
+  EsimManager *self = ESIM_MANAGER (user_data);
+
+  self->reprobe_id = 0;
+  if (esim_context_get_shutting_down (self->context))
+    return G_SOURCE_REMOVE;
+  for (guint i = 0; i < self->configured->len; i++) {
+    EsimEuicc *euicc = g_ptr_array_index (self->configured, i);
+    if (esim_euicc_is_exported (euicc) || g_hash_table_contains (self->reprobing, euicc))
+      continue;
+    g_hash_table_add (self->reprobing, g_object_ref (euicc));
+    esim_euicc_probe_async (euicc, NULL, reprobe_cb, g_object_ref (self));
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+esim_manager_schedule_reprobe (EsimManager *self)
+{
+  gboolean missing = FALSE;
+
+  if (self->configured == NULL || self->reprobe_id != 0 || !self->name_owned
+      || esim_context_get_shutting_down (self->context))
+    return;
+  for (guint i = 0; i < self->configured->len; i++) {
+    EsimEuicc *euicc = g_ptr_array_index (self->configured, i);
+    if (!esim_euicc_is_exported (euicc) && !g_hash_table_contains (self->reprobing, euicc))
+      missing = TRUE;
+  }
+  if (missing)
+    self->reprobe_id
+      = g_timeout_add_seconds (ESIM_MANAGER_REPROBE_INTERVAL_S, reprobe_timeout_cb, self);
+}
+
 static void
 euicc_exported_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
-  esim_manager_update_euiccs (ESIM_MANAGER (user_data));
+  EsimManager *self = ESIM_MANAGER (user_data);
+
+  esim_manager_update_euiccs (self);
+  esim_manager_schedule_reprobe (self);
 }
 
 static void
@@ -279,6 +344,7 @@ esim_manager_start (EsimManager *self, gboolean replace, GError **error)
     euicc = esim_euicc_new (self->context, entry->name, transport, entry->isdr_aid);
     g_signal_connect (euicc, "notify::exported", G_CALLBACK (euicc_exported_cb), self);
     g_ptr_array_add (self->euiccs, euicc);
+    g_ptr_array_add (self->configured, g_object_ref (euicc));
   }
 
   g_dbus_object_manager_server_set_connection (esim_context_get_object_manager (self->context),
@@ -316,6 +382,8 @@ probe_all_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_error (task, error);
     return;
   }
+  /* the cards that did not answer: again later */
+  esim_manager_schedule_reprobe (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -351,6 +419,33 @@ handle_rescan_cb (EsimDbusManager *iface, GDBusMethodInvocation *invocation, gpo
   EsimManager *self = ESIM_MANAGER (user_data);
 
   esim_manager_probe_all_async (self, rescan_cb, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ParseActivationCode: no authorization, it contacts nobody */
+
+static gboolean
+handle_parse_activation_code_cb (EsimDbusManager *iface, GDBusMethodInvocation *invocation,
+                                 const gchar *text, gpointer user_data)
+{
+  g_autoptr (EsimActivationCode) code = NULL;
+  g_autoptr (GError) error = NULL;
+  GVariantBuilder b;
+
+  code = esim_activation_code_parse (text, &error);
+  if (code == NULL) {
+    esim_dbus_error_return (invocation, error);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  }
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "smdp-address", g_variant_new_string (code->smdp_address));
+  g_variant_builder_add (&b, "{sv}", "matching-id-present",
+                         g_variant_new_boolean (code->matching_id[0] != '\0'));
+  g_variant_builder_add (&b, "{sv}", "confirmation-code-required",
+                         g_variant_new_boolean (code->confirmation_code_required));
+  g_variant_builder_add (&b, "{sv}", "smdp-oid",
+                         g_variant_new_string (code->smdp_oid != NULL ? code->smdp_oid : ""));
+  esim_dbus_manager_complete_parse_activation_code (iface, invocation, g_variant_builder_end (&b));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -455,6 +550,7 @@ esim_manager_shutdown_async (EsimManager *self, guint timeout_seconds, GAsyncRea
 
   g_task_set_task_data (task, data, (GDestroyNotify) shutdown_data_free);
   esim_context_set_shutting_down (self->context);
+  g_clear_handle_id (&self->reprobe_id, g_source_remove);
   /* modems coming and going no longer matter */
   if (self->watcher != NULL)
     esim_modem_watcher_stop (self->watcher);
@@ -490,6 +586,8 @@ esim_manager_new (EsimContext *context, GDBusConnection *connection)
   g_signal_connect (self->iface, "handle-rescan", G_CALLBACK (handle_rescan_cb), self);
   g_signal_connect (self->iface, "handle-set-test-mode", G_CALLBACK (handle_set_test_mode_cb),
                     self);
+  g_signal_connect (self->iface, "handle-parse-activation-code",
+                    G_CALLBACK (handle_parse_activation_code_cb), self);
   self->test_mode_id
     = g_signal_connect (context, "notify::test-mode", G_CALLBACK (test_mode_cb), self);
   return self;
@@ -505,6 +603,9 @@ esim_manager_dispose (GObject *object)
     self->name_lost_id = 0;
   }
   g_clear_signal_handler (&self->test_mode_id, self->context);
+  g_clear_handle_id (&self->reprobe_id, g_source_remove);
+  g_clear_pointer (&self->reprobing, g_hash_table_unref);
+  g_clear_pointer (&self->configured, g_ptr_array_unref);
   if (self->watcher != NULL) {
     g_signal_handlers_disconnect_by_data (self->watcher, self);
     esim_modem_watcher_stop (self->watcher);
@@ -535,6 +636,8 @@ static void
 esim_manager_init (EsimManager *self)
 {
   self->euiccs = g_ptr_array_new_with_free_func (g_object_unref);
+  self->configured = g_ptr_array_new_with_free_func (g_object_unref);
+  self->reprobing = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
 }
 
 static void

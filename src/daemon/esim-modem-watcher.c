@@ -149,12 +149,37 @@ esim_modem_watcher_find_static (EsimModemWatcher *self, MMModem *mm_modem)
   return NULL;
 }
 
+/* "Quectel EG25-G": what people call the modem */
+static gchar *
+esim_modem_watcher_label (MMModem *mm_modem)
+{
+  const gchar *manufacturer = mm_modem_get_manufacturer (mm_modem);
+  const gchar *model = mm_modem_get_model (mm_modem);
+  g_autoptr (GString) label = g_string_new (NULL);
+
+  if (manufacturer != NULL && manufacturer[0] != '\0')
+    g_string_append (label, manufacturer);
+  /* some modems repeat the manufacturer in the model */
+  if (model != NULL && model[0] != '\0') {
+    if (label->len > 0 && !g_str_has_prefix (model, label->str))
+      g_string_append_c (label, ' ');
+    else
+      g_string_truncate (label, 0);
+    g_string_append (label, model);
+  }
+  if (label->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&label), FALSE);
+}
+
 static void
 esim_modem_watcher_tie (Modem *modem, EsimEuicc *euicc)
 {
   EsimDeviceInfo device;
+  g_autofree gchar *label = esim_modem_watcher_label (modem->modem);
 
   esim_euicc_set_modem (euicc, modem->path, modem->sim_slot);
+  esim_euicc_set_label (euicc, label);
   if (esim_modem_watcher_device_info_from_imei (mm_modem_get_equipment_identifier (modem->modem),
                                                 &device)) {
     esim_modem_watcher_device_info_set_capabilities (
@@ -384,6 +409,7 @@ esim_modem_watcher_forget (EsimModemWatcher *self, Modem *modem, gboolean emit)
   if (modem->static_euicc != NULL) {
     esim_euicc_set_modem (modem->static_euicc, NULL, 0);
     esim_euicc_set_device_info (modem->static_euicc, NULL);
+    esim_euicc_set_label (modem->static_euicc, NULL);
   }
   if (modem->euicc != NULL) {
     g_message ("modem %s is gone, and with it eUICC %s", modem->path,

@@ -9,6 +9,8 @@
 #include "esim-authority.h"
 #include "esim-dbus-error.h"
 #include "esim-dbus-generated.h"
+#include "esim-es10-error.h"
+#include "esim-euicc-private.h"
 #include "esim-iccid.h"
 #include "esim-log.h"
 #include "esim-profile-object.h"
@@ -165,6 +167,21 @@ profile_work_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   default:
     g_assert_not_reached ();
   }
+  /* already as asked (a change queued before ours): nothing to do, and no
+   * refresh of the card will come */
+  if (!ok
+      && ((call->op == PROFILE_OP_ENABLE
+           && g_error_matches (error, ESIM_ES10_ERROR,
+                               ESIM_ES10_ERROR_PROFILE_NOT_IN_DISABLED_STATE))
+          || (call->op == PROFILE_OP_DISABLE
+              && g_error_matches (error, ESIM_ES10_ERROR,
+                                  ESIM_ES10_ERROR_PROFILE_NOT_IN_ENABLED_STATE)))) {
+    g_debug ("profile %s: already %s", esim_log_personal (call->iccid),
+             call->op == PROFILE_OP_ENABLE ? "enabled" : "disabled");
+    g_clear_error (&error);
+    esim_euicc_cancel_refresh_wait (ESIM_EUICC (g_task_get_source_object (task)));
+    ok = TRUE;
+  }
   if (!ok) {
     g_task_return_error (task, error);
     return;
@@ -266,6 +283,20 @@ profile_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   call->iccid = g_strdup (call->self->iccid);
+  /* idempotent for fleets: enabling the enabled profile (or disabling a
+   * disabled one) succeeds without touching the card */
+  if ((call->op == PROFILE_OP_ENABLE
+       && g_strcmp0 (esim_dbus_profile_get_state (call->self->iface), "enabled") == 0)
+      || (call->op == PROFILE_OP_DISABLE
+          && g_strcmp0 (esim_dbus_profile_get_state (call->self->iface), "disabled") == 0)) {
+    g_message ("%s of profile %s: already done", profile_op_to_string (call->op),
+               esim_log_personal (call->iccid));
+    if (call->op == PROFILE_OP_ENABLE)
+      esim_dbus_profile_complete_enable (call->self->iface, call->invocation);
+    else
+      esim_dbus_profile_complete_disable (call->self->iface, call->invocation);
+    return;
+  }
   /* a nickname sends no notification */
   if (call->op == PROFILE_OP_SET_NICKNAME)
     flags = ESIM_EUICC_RUN_REFRESH;

@@ -22,12 +22,36 @@ esim_retry_delay (guint attempts, guint first_seconds, guint max_seconds)
   return (guint) MIN (delay, (guint64) MAX (max_seconds, 1));
 }
 
+guint
+esim_retry_jitter (guint delay, GRand *rand)
+{
+  guint low = MAX (delay / 2, 1);
+  gdouble r = rand != NULL ? g_rand_double (rand) : g_random_double ();
+  guint64 value;
+
+  if (delay <= low)
+    return low;
+  /* uniform in [low, delay]; r < 1 */
+  value = low + (guint64) (r * ((gdouble) (delay - low) + 1.0));
+  return (guint) MIN (value, (guint64) delay);
+}
+
+void
+esim_retry_failed_with_rand (EsimRetry *self, gint64 now, guint first_seconds, guint max_seconds,
+                             GRand *rand)
+{
+  guint delay;
+
+  if (self->attempts < G_MAXUINT)
+    self->attempts++;
+  delay = esim_retry_delay (self->attempts, first_seconds, max_seconds);
+  self->next_due = now + esim_retry_jitter (delay, rand);
+}
+
 void
 esim_retry_failed (EsimRetry *self, gint64 now, guint first_seconds, guint max_seconds)
 {
-  if (self->attempts < G_MAXUINT)
-    self->attempts++;
-  self->next_due = now + esim_retry_delay (self->attempts, first_seconds, max_seconds);
+  esim_retry_failed_with_rand (self, now, first_seconds, max_seconds, NULL);
 }
 
 void

@@ -41,12 +41,19 @@ struct _EsimDownload {
   GError *failure; /* reported once cleanup is over */
   GCancellable *cleanup_cancellable;
   guint cleanup_timeout_id;
+  gboolean hold;
+  gboolean cc_required;
+  GSource *held_cancel_source; /* while held: the user's cancellable */
+  gint abort_reason;           /* -1: derived from the failure */
 };
 
 G_DEFINE_TYPE (EsimDownload, esim_download, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_STAGE, PROP_PROGRESS, PROP_PROFILE_METADATA, N_PROPS };
 static GParamSpec *props[N_PROPS];
+
+enum { SIGNAL_AUTHENTICATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 const gchar *
 esim_download_stage_to_string (EsimDownloadStage stage)
@@ -286,6 +293,7 @@ esim_download_fail (EsimDownload *self, GError *error)
 {
   g_clear_error (&self->failure);
   self->failure = error;
+  self->hold = FALSE;
   /* a card that went away cannot be asked to cancel anything */
   if (!self->card_session || self->transaction_id == NULL
       || g_error_matches (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE)) {
@@ -299,8 +307,10 @@ esim_download_fail (EsimDownload *self, GError *error)
   self->cleanup_timeout_id
     = g_timeout_add_seconds (ESIM_DOWNLOAD_CLEANUP_TIMEOUT_S, cleanup_timeout_cb, self);
   esim_es10_cancel_session_async (self->es10, self->transaction_id,
-                                  esim_download_cancel_reason (error), self->cleanup_cancellable,
-                                  cleanup_card_cb, g_object_ref (self));
+                                  self->abort_reason >= 0
+                                    ? (EsimCancelSessionReason) self->abort_reason
+                                    : esim_download_cancel_reason (error),
+                                  self->cleanup_cancellable, cleanup_card_cb, g_object_ref (self));
 }
 
 static GCancellable *
@@ -453,23 +463,14 @@ esim_download_check_signed2 (EsimDownload *self, gboolean *cc_required, GError *
   return TRUE;
 }
 
-/* 4: the SM-DP+ checks the eUICC */
+/* 4b: binding starts, after the caller's consent when held */
 
 static void
-authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+esim_download_prepare (EsimDownload *self)
 {
-  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
   g_autoptr (GBytes) hash_cc = NULL;
-  gboolean cc_required = FALSE;
-  GError *error = NULL;
 
-  self->client_auth = esim_es9p_authenticate_client_finish (ESIM_RSP_CLIENT (source), res, &error);
-  if (self->client_auth == NULL || !esim_download_check_signed2 (self, &cc_required, &error)) {
-    esim_download_fail (self, error);
-    return;
-  }
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PROFILE_METADATA]);
-  if (cc_required) {
+  if (self->cc_required) {
     if (self->confirmation_code == NULL || self->confirmation_code[0] == '\0') {
       esim_download_fail (self, g_error_new_literal (ESIM_LPA_ERROR,
                                                      ESIM_LPA_ERROR_CONFIRMATION_CODE_REQUIRED,
@@ -483,6 +484,87 @@ authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     self->es10, self->client_auth->smdp_signed2, self->client_auth->smdp_signature2, hash_cc,
     self->client_auth->smdp_certificate, esim_download_cancellable (self), prepare_download_cb,
     g_object_ref (self));
+}
+
+static void
+esim_download_end_hold (EsimDownload *self)
+{
+  self->hold = FALSE;
+  if (self->held_cancel_source != NULL) {
+    g_source_destroy (self->held_cancel_source);
+    g_clear_pointer (&self->held_cancel_source, g_source_unref);
+  }
+}
+
+static gboolean
+held_cancelled_cb (GCancellable *cancellable, gpointer user_data)
+{
+  EsimDownload *self = ESIM_DOWNLOAD (user_data);
+
+  /* a user who stops a waiting download has only postponed it */
+  esim_download_abort (
+    self, ESIM_CANCEL_SESSION_REASON_POSTPONED,
+    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "the download was cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
+void
+esim_download_set_hold (EsimDownload *self, gboolean hold)
+{
+  self->hold = hold;
+}
+
+gboolean
+esim_download_get_confirmation_code_required (EsimDownload *self)
+{
+  return self->cc_required;
+}
+
+void
+esim_download_resume (EsimDownload *self)
+{
+  g_return_if_fail (self->hold && self->task != NULL);
+  esim_download_end_hold (self);
+  esim_download_prepare (self);
+}
+
+void
+esim_download_abort (EsimDownload *self, EsimCancelSessionReason reason, GError *error)
+{
+  g_return_if_fail (self->hold && self->task != NULL);
+  esim_download_end_hold (self);
+  self->abort_reason = reason;
+  esim_download_fail (self, error);
+}
+
+/* 4: the SM-DP+ checks the eUICC */
+
+static void
+authenticate_client_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (EsimDownload) self = ESIM_DOWNLOAD (user_data);
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  self->client_auth = esim_es9p_authenticate_client_finish (ESIM_RSP_CLIENT (source), res, &error);
+  if (self->client_auth == NULL
+      || !esim_download_check_signed2 (self, &self->cc_required, &error)) {
+    esim_download_fail (self, error);
+    return;
+  }
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PROFILE_METADATA]);
+  if (!self->hold) {
+    esim_download_prepare (self);
+    return;
+  }
+  /* the caller decides; a cancellation meanwhile postpones */
+  cancellable = esim_download_cancellable (self);
+  if (cancellable != NULL) {
+    self->held_cancel_source = g_cancellable_source_new (cancellable);
+    g_source_set_callback (self->held_cancel_source, G_SOURCE_FUNC (held_cancelled_cb), self, NULL);
+    g_source_attach (self->held_cancel_source, g_main_context_get_thread_default ());
+  }
+  g_signal_emit (self, signals[SIGNAL_AUTHENTICATED], 0);
 }
 
 /* 3: the eUICC checks the SM-DP+ */
@@ -689,6 +771,7 @@ esim_download_finalize (GObject *object)
   EsimDownload *self = ESIM_DOWNLOAD (object);
 
   g_clear_handle_id (&self->cleanup_timeout_id, g_source_remove);
+  esim_download_end_hold (self);
   g_clear_object (&self->cleanup_cancellable);
   g_clear_object (&self->es10);
   g_clear_object (&self->http);
@@ -712,6 +795,7 @@ static void
 esim_download_init (EsimDownload *self)
 {
   esim_device_info_init_default (&self->device);
+  self->abort_reason = -1;
 }
 
 static void
@@ -731,4 +815,8 @@ esim_download_class_init (EsimDownloadClass *klass)
     = g_param_spec_boxed ("profile-metadata", NULL, NULL, G_TYPE_BYTES,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
+  /* held after AuthenticateClient: resume or abort */
+  signals[SIGNAL_AUTHENTICATED]
+    = g_signal_new ("authenticated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 0);
 }

@@ -44,6 +44,20 @@ gdouble esim_download_get_progress (EsimDownload *self);
 /* the StoreMetadata the SM-DP+ sent (name, provider, ICCID), or NULL */
 GBytes *esim_download_get_profile_metadata (EsimDownload *self);
 
+/* hold: once the SM-DP+ named the profile (AuthenticateClient answered
+ * with the profile metadata) the download emits ::authenticated and waits,
+ * before PrepareDownload, for esim_download_resume() or
+ * esim_download_abort(); cancelling it while it waits cancels the session
+ * with reason postponed */
+void esim_download_set_hold (EsimDownload *self, gboolean hold);
+/* the SM-DP+ asks for a confirmation code (smdpSigned2), known once
+ * authenticated */
+gboolean esim_download_get_confirmation_code_required (EsimDownload *self);
+void esim_download_resume (EsimDownload *self);
+/* ends a held download: the session is cancelled on the card and at the
+ * SM-DP+ with reason; the download fails with error (taken) */
+void esim_download_abort (EsimDownload *self, EsimCancelSessionReason reason, GError *error);
+
 void esim_download_run_async (EsimDownload *self, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data);
 EsimInstallResult *esim_download_run_finish (EsimDownload *self, GAsyncResult *result,

@@ -53,6 +53,7 @@ test_dbus_error_names (void)
     "DownloadRetriesExceeded",
     "ServerIncompatible",
     "SessionExpired",
+    "Declined",
   };
 
   g_assert_cmpuint (G_N_ELEMENTS (names), ==, ESIM_DBUS_ERROR_LAST + 1);

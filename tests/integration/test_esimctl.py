@@ -65,11 +65,12 @@ class TestEsimctl(StandardCase):
         self.assertEqual(c.get(self.euicc, IF_EUICC, 'DefaultSmdpAddress'), self.smdp.address)
 
     def test_operation_failed_exit_1(self):
-        r = self.world.esimctl('enable', ICCID_SEED1)          # already enabled
-        self.assertEqual(r.returncode, EXIT_FAILED, r.stdout + r.stderr)
-        self.assertTrue(r.stderr.strip())
         r = self.world.esimctl('delete', ICCID_SEED1)          # enabled
         self.assertEqual(r.returncode, EXIT_FAILED, r.stdout + r.stderr)
+        self.assertTrue(r.stderr.strip())
+        # enabling the enabled profile is no failure (idempotent)
+        r = self.world.esimctl('enable', ICCID_SEED1)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         r = self.world.esimctl('install', self.smdp.ac('NOT-IN-CATALOG'))
         self.assertEqual(r.returncode, EXIT_FAILED, r.stdout + r.stderr)
         r = self.world.esimctl('enable', esimtest.iccid(99))   # no such profile

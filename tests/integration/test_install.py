@@ -9,7 +9,7 @@ from esimtest import (ERR, IF_EUICC, IF_JOB, IF_PROFILE, EID, CC, MID_A, MID_B, 
                       MID_DEFAULT, ICCID_A, ICCID_B, ICCID_CC, ICCID_DEFAULT, ICCID_SEED1,
                       ICCID_SEED2, StandardCase, DBusCallError, wait_until)
 
-STAGES = {'queued', 'authenticating', 'preparing', 'installing', 'notifying', 'cancelling', 'done'}
+STAGES = {'queued', 'authenticating', 'preparing', 'installing', 'notifying', 'succeeded'}
 
 
 class TestInstallJob(StandardCase):
@@ -37,11 +37,13 @@ class TestInstallJob(StandardCase):
                    message='InterfacesAdded of the job')
         self.assertTrue(c.get(job, IF_JOB, 'Finished'))
         self.assertEqual(c.get(job, IF_JOB, 'Result'), result)
-        self.assertEqual(c.get(job, IF_JOB, 'Stage'), 'done')
+        self.assertEqual(c.get(job, IF_JOB, 'Stage'), 'succeeded')
+        self.assertEqual(c.get(job, IF_JOB, 'ErrorName'), '')
+        self.assertEqual(c.get(job, IF_JOB, 'ErrorMessage'), '')
         self.assertEqual(c.get(job, IF_JOB, 'Progress'), 1.0)
         # the last PropertiesChanged may come after Completed
-        wait_until(lambda: c.property_changes(job, IF_JOB, 'Stage')[-1:] == ['done'],
-                   message='PropertiesChanged Stage=done')
+        wait_until(lambda: c.property_changes(job, IF_JOB, 'Stage')[-1:] == ['succeeded'],
+                   message='PropertiesChanged Stage=succeeded')
         progress = c.property_changes(job, IF_JOB, 'Progress')
         self.assertEqual(progress, sorted(progress), 'Progress went back')
         self.assertTrue([p for p in progress if 0.0 < p < 1.0],
@@ -163,7 +165,9 @@ class TestCancel(StandardCase):
         self.assertFalse(ok)
         self.assertEqual(name, ERR + 'Cancelled', msg)
         self.assertEqual(result, '/')
-        self.assertEqual(c.get(job, IF_JOB, 'Stage'), 'done')
+        self.assertEqual(c.get(job, IF_JOB, 'Stage'), 'cancelled')
+        self.assertEqual(c.get(job, IF_JOB, 'ErrorName'), ERR + 'Cancelled')
+        self.assertIn('cancelling', c.property_changes(job, IF_JOB, 'Stage'))
         self.assertTrue(c.get(job, IF_JOB, 'Finished'))
 
         # nothing half-installed, on the card or on the bus

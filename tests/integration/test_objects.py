@@ -59,7 +59,9 @@ class TestObjects(StandardCase):
             self.assertEqual(props['Version'], os.environ['ESIM_VERSION'])
         self.assertEqual(props['Euiccs'], [self.euicc])
         self.assertTrue(props['TestMode'])
-        self.assertRegex(self.euicc, r'^/org/freedesktop/Esim1/Euicc/\d+$')
+        # an opaque hash of the EID, never the EID
+        self.assertRegex(self.euicc, r'^/org/freedesktop/Esim1/Euicc/[0-9a-f]{16}$')
+        self.assertNotIn(EID, self.euicc)
 
     def test_euicc_properties(self):
         c = self.watch
@@ -120,7 +122,7 @@ class TestObjects(StandardCase):
         objects = self.watch.managed_objects()
         for path in objects:
             self.assertNotIn(EID, path)
-            self.assertRegex(path, r'^/org/freedesktop/Esim1/(Euicc|Profile|Job)/\d+$')
+            self.assertRegex(path, r'^/org/freedesktop/Esim1/((Profile|Job)/\d+|Euicc/[0-9a-f]{16})$')
             for iccid_ in (ICCID_SEED1, ICCID_SEED2):
                 self.assertNotIn(iccid_, path)
 
@@ -273,7 +275,9 @@ class TestObjects(StandardCase):
         self.assertRegex(msg, r'8\.2\.6')         # the ES9+ subject code in the message
         self.assertEqual(result, '/')
         self.assertTrue(c.get(job, IF_JOB, 'Finished'))
-        self.assertEqual(c.get(job, IF_JOB, 'Stage'), 'done')
+        self.assertEqual(c.get(job, IF_JOB, 'Stage'), 'failed')
+        self.assertEqual(c.get(job, IF_JOB, 'ErrorName'), name)
+        self.assertEqual(c.get(job, IF_JOB, 'ErrorMessage'), msg)
 
 
 class TestNotificationsOnDemand(StandardCase):

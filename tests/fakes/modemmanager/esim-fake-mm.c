@@ -18,6 +18,10 @@
  *       of slots, default 1), "eid" s (Sim.Eid and the modem's slot
  *       status; default none), "imei" s
  *   RemoveModem(o modem)                  the modem is unplugged
+ *   ReplugModem(o modem, u down_ms) -> o  the modem is unplugged and,
+ *                                         down_ms later, plugged in
+ *                                         again: the same card under a
+ *                                         new modem object path
  *   Restart(u down_ms)                    ModemManager goes away for
  *                                         down_ms and comes back; the
  *                                         modems get new object paths
@@ -53,6 +57,11 @@ static const gchar control_xml[]
     "   <arg name='modem' type='o' direction='out'/>"
     "  </method>"
     "  <method name='RemoveModem'><arg name='modem' type='o' direction='in'/></method>"
+    "  <method name='ReplugModem'>"
+    "   <arg name='modem' type='o' direction='in'/>"
+    "   <arg name='down_ms' type='u' direction='in'/>"
+    "   <arg name='new_modem' type='o' direction='out'/>"
+    "  </method>"
     "  <method name='Restart'><arg name='down_ms' type='u' direction='in'/></method>"
     "  <method name='GetModems'><arg name='modems' type='ao' direction='out'/></method>"
     "  <method name='SetSimChanged'><arg name='modem' type='o' direction='in'/></method>"
@@ -296,6 +305,29 @@ restart_up_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* ReplugModem: gone from ModemManager for a while, then back (a new
+ * object path, as ModemManager gives a re-enumerated device) */
+typedef struct {
+  FakeMm *mm;
+  FakeModem *fm;
+  GDBusMethodInvocation *invocation;
+} Replug;
+
+static gboolean
+replug_up_cb (gpointer user_data)
+{
+  Replug *replug = user_data;
+
+  /* the modem may have been removed meanwhile */
+  if (g_ptr_array_find (replug->mm->modems, replug->fm, NULL) && replug->mm->up)
+    fake_modem_export (replug->fm, replug->mm);
+  g_dbus_method_invocation_return_value (
+    replug->invocation, g_variant_new ("(o)", replug->fm->path != NULL ? replug->fm->path : "/"));
+  g_object_unref (replug->invocation);
+  g_free (replug);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 handle_add_modem (FakeMm *mm, GVariant *params, GDBusMethodInvocation *invocation)
 {
@@ -373,7 +405,18 @@ control_method_cb (GDBusConnection *connection, const gchar *sender, const gchar
     fm = fake_mm_find (mm, modem_path, invocation);
     if (fm == NULL)
       return;
-    if (g_str_equal (method, "RemoveModem")) {
+    if (g_str_equal (method, "ReplugModem")) {
+      Replug *replug = g_new0 (Replug, 1);
+      guint down_ms = 0;
+
+      g_variant_get_child (params, 1, "u", &down_ms);
+      g_message ("modem %s unplugged for %u ms", fm->path, down_ms);
+      fake_modem_unexport (fm, mm);
+      replug->mm = mm;
+      replug->fm = fm;
+      replug->invocation = g_object_ref (invocation);
+      g_timeout_add (down_ms, replug_up_cb, replug);
+    } else if (g_str_equal (method, "RemoveModem")) {
       fake_modem_unexport (fm, mm);
       g_ptr_array_remove (mm->modems, fm);
       g_dbus_method_invocation_return_value (invocation, NULL);

@@ -66,6 +66,10 @@ class FakeModemManager:
     def remove_modem(self, path):
         self._call('RemoveModem', 'o', (path,))
 
+    def replug_modem(self, path, down_ms=500):
+        """Unplugs the modem and plugs it in again; returns its new object path."""
+        return self._call('ReplugModem', 'ou', (path, down_ms))
+
     def restart(self, down_ms=300):
         self._call('Restart', 'u', (down_ms,))
 
@@ -193,6 +197,49 @@ class TestModems(ModemManagerCase):
                    message='InterfacesRemoved of the eUICC and its profiles')
         # the IMEI is personal data: never in the log at the default level
         self.assertNotIn(IMEI, self.daemon_log())
+
+    def test_hotplug_keeps_the_path(self):
+        """A modem unplugged and plugged in again (a new ModemManager object
+        path): its eUICC leaves the bus and comes back by itself, at the same
+        object path (an opaque hash of the EID), announced before its
+        profiles, with the modem's manufacturer and model as its Label."""
+        sim = self.sim('sim0')
+        self.start_daemon()
+        modem = self.mm.add_modem(sim)
+        euicc = self.euicc_of_modem(modem)
+        self.assertRegex(euicc, r'^/org/freedesktop/Esim1/Euicc/[0-9a-f]{16}$')
+        self.assertNotIn(EID, euicc)
+        self.assertEqual(self.watch.get(euicc, IF_EUICC, 'Label'), 'esimd tests fake QMI modem')
+        profiles = set(self.watch.profiles(euicc))
+
+        # removed, then added again: no Rescan
+        since = time.monotonic()
+        self.mm.remove_modem(modem)
+        self.wait_no_euicc()
+        wait_until(lambda: euicc in [p for p, _ in self.watch.interfaces_removed(since)],
+                   message='InterfacesRemoved of the eUICC')
+        since = time.monotonic()
+        modem2 = self.mm.add_modem(sim)
+        self.assertNotEqual(modem2, modem)
+        self.assertEqual(self.euicc_of_modem(modem2), euicc)
+        self.assertEqual(set(self.watch.profiles(euicc)), profiles)
+        added = [p for p, _ in self.watch.interfaces_added(since)]
+        for p in self.watch.get(euicc, IF_EUICC, 'Profiles'):
+            self.assertLess(added.index(euicc), added.index(p), added)
+
+        # unplugged and plugged in again in one go
+        since = time.monotonic()
+        modem3 = self.mm.replug_modem(modem2, 1000)
+        self.assertNotEqual(modem3, modem2)
+        self.assertEqual(self.euicc_of_modem(modem3), euicc)
+        wait_until(lambda: euicc in [p for p, _ in self.watch.interfaces_removed(since)],
+                   message='InterfacesRemoved of the eUICC while unplugged')
+        self.assertEqual(self.watch.euiccs(), [euicc])
+        self.assertEqual(self.watch.get(euicc, IF_EUICC, 'Modem'), modem3)
+        # and it works
+        self.assertLess(self.enable_timed(euicc, ICCID_SEED2), REFRESH_TIMEOUT - 1)
+        self.assertEqual(self.watch.get(euicc, IF_EUICC, 'EnabledProfile'),
+                         self.watch.profile(euicc, ICCID_SEED2))
 
     def test_two_modems_right_slot(self):
         """Two modems: each eUICC is tied to its own modem and SIM slot and
