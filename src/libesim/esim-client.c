@@ -316,6 +316,7 @@ esim_client_manager_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   EsimClient *self = g_task_get_source_object (task);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   self->manager = esim_dbus_object_manager_client_new_finish (res, &error);
@@ -323,8 +324,9 @@ esim_client_manager_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_error (task, error);
     return;
   }
+  cancellable = g_task_get_cancellable (task);
   esim_dbus_manager_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_NONE, ESIM_BUS_NAME,
-                               ESIM_ROOT_PATH, g_task_get_cancellable (task), esim_client_root_cb,
+                               ESIM_ROOT_PATH, cancellable, esim_client_root_cb,
                                g_steal_pointer (&task));
 }
 
@@ -763,7 +765,11 @@ esim_client_sorted (GHashTable *table)
  * The eUICCs, in the order of their object paths (the order the daemon
  * found them).
  *
- * Returns: (transfer full) (element-type EsimEuicc): the eUICCs
+ * The array holds a reference to each element and drops them when it is
+ * freed (the fwupd convention), so g_autoptr (GPtrArray) is all a caller
+ * needs.
+ *
+ * Returns: (transfer container) (element-type EsimEuicc): the eUICCs
  */
 GPtrArray *
 esim_client_get_euiccs (EsimClient *self)
@@ -778,7 +784,7 @@ esim_client_get_euiccs (EsimClient *self)
  *
  * The profiles of every eUICC, in the order of their object paths.
  *
- * Returns: (transfer full) (element-type EsimProfile): the profiles
+ * Returns: (transfer container) (element-type EsimProfile): the profiles
  */
 GPtrArray *
 esim_client_get_profiles (EsimClient *self)
@@ -793,7 +799,7 @@ esim_client_get_profiles (EsimClient *self)
  *
  * The jobs on the bus: running ones and those that ended a short while ago.
  *
- * Returns: (transfer full) (element-type EsimJob): the jobs
+ * Returns: (transfer container) (element-type EsimJob): the jobs
  */
 GPtrArray *
 esim_client_get_jobs (EsimClient *self)

@@ -496,7 +496,9 @@ GPtrArray *
 esim_euicc_get_profiles (EsimEuicc *self)
 {
   g_return_val_if_fail (ESIM_IS_EUICC (self), NULL);
-  return g_ptr_array_copy (self->profiles, NULL, NULL);
+  /* the copy keeps the free function: each element gets its own ref, as
+   * in esim_client_get_euiccs() */
+  return g_ptr_array_copy (self->profiles, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
 }
 
 /**
@@ -565,6 +567,7 @@ esim_euicc_install_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr (EsimClient) client = esim_euicc_ref_client (self);
   GError *error = NULL;
   g_autoptr (GVariant) reply = esim_call_finish (source, res, &error);
+  GCancellable *cancellable;
   const gchar *path = NULL;
 
   if (reply == NULL) {
@@ -576,7 +579,8 @@ esim_euicc_install_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   g_variant_get (reply, "(&o)", &path);
-  esim_client_get_job_async (client, path, g_task_get_cancellable (task), esim_euicc_install_job_cb,
+  cancellable = g_task_get_cancellable (task);
+  esim_client_get_job_async (client, path, cancellable, esim_euicc_install_job_cb,
                              g_steal_pointer (&task));
 }
 
@@ -748,7 +752,7 @@ esim_euicc_discover_async (EsimEuicc *self, const gchar *smds_address, GCancella
  * @res: the #GAsyncResult
  * @error: the #EsimError on failure
  *
- * Returns: (transfer full) (element-type EsimDiscoveredProfile): the
+ * Returns: (transfer container) (element-type EsimDiscoveredProfile): the
  *   waiting profiles, maybe none; %NULL on error
  */
 GPtrArray *
