@@ -278,11 +278,11 @@ esim_euicc_add_profile (EsimEuicc *self, EsimProfile *profile)
 void
 esim_euicc_remove_profile (EsimEuicc *self, EsimProfile *profile)
 {
-  g_autoptr (EsimProfile) keep = g_object_ref (profile);
-
-  if (!g_ptr_array_remove (self->profiles, profile))
+  if (!g_ptr_array_find (self->profiles, profile, NULL))
     return;
+  /* the handlers still see the profile; the array lets go after them */
   g_signal_emit (self, signals[SIGNAL_PROFILE_REMOVED], 0, profile);
+  g_ptr_array_remove (self->profiles, profile);
 }
 
 /**
