@@ -899,121 +899,18 @@ esim_client_get_job_by_path (EsimClient *self, const gchar *path)
   return path != NULL ? g_hash_table_lookup (self->jobs, path) : NULL;
 }
 
-static void
-esim_client_job_proxy_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  EsimClient *self = g_task_get_source_object (task);
-  const gchar *path = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr (EsimDbusJob) proxy = esim_dbus_job_proxy_new_finish (res, &error);
-  EsimJob *job;
-
-  if (proxy == NULL) {
-    g_task_return_error (task, esim_error_from_call (error));
-    return;
-  }
-  /* the object manager may have announced it meanwhile */
-  job = g_hash_table_lookup (self->jobs, path);
-  if (job == NULL) {
-    job = esim_job_new (self, proxy);
-    g_hash_table_insert (self->jobs, g_strdup (path), job);
-    g_signal_emit (self, signals[SIGNAL_JOB_ADDED], 0, job);
-  }
-  g_task_return_pointer (task, g_object_ref (job), g_object_unref);
-}
-
-void
-esim_client_get_job_async (EsimClient *self, const gchar *path, GCancellable *cancellable,
-                           GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  EsimJob *job = g_hash_table_lookup (self->jobs, path);
-  g_autofree gchar *owner = NULL;
-
-  if (job != NULL) {
-    g_task_return_pointer (task, g_object_ref (job), g_object_unref);
-    g_object_unref (task);
-    return;
-  }
-  /* a job quicker than the object manager: its own proxy. The properties
-   * are read at once, so a job that ended already is seen as Finished */
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  owner = esim_client_dup_name_owner (self);
-  esim_dbus_job_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_NONE,
-                           owner != NULL ? owner : ESIM_BUS_NAME, path, cancellable,
-                           esim_client_job_proxy_cb, task);
-}
-
+/* a job from its own proxy, unless the object manager announced it
+ * meanwhile; returns the one that is kept */
 EsimJob *
-esim_client_get_job_finish (EsimClient *self, GAsyncResult *res, GError **error)
+esim_client_add_job (EsimClient *self, EsimDbusJob *proxy)
 {
-  return g_task_propagate_pointer (G_TASK (res), error);
-}
+  const gchar *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (proxy));
+  EsimJob *job = g_hash_table_lookup (self->jobs, path);
 
-/**
- * esim_client_rescan_async:
- * @self: an #EsimClient
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: data for @callback
- *
- * Asks the daemon to look for eUICCs again and re-read every profile.
- */
-void
-esim_client_rescan_async (EsimClient *self, GCancellable *cancellable, GAsyncReadyCallback callback,
-                          gpointer user_data)
-{
-  g_return_if_fail (ESIM_IS_CLIENT (self));
-  esim_call_async (self, self, G_DBUS_PROXY (self->root), "Rescan", NULL, "()", cancellable,
-                   callback, user_data, esim_client_rescan_async);
-}
-
-/**
- * esim_client_rescan_finish:
- * @self: an #EsimClient
- * @res: the #GAsyncResult
- * @error: the #EsimError on failure
- *
- * Returns: %TRUE when the rescan is done
- */
-gboolean
-esim_client_rescan_finish (EsimClient *self, GAsyncResult *res, GError **error)
-{
-  return esim_call_finish_void (self, res, error);
-}
-
-/**
- * esim_client_set_test_mode_async:
- * @self: an #EsimClient
- * @enabled: %TRUE to trust the SGP.26 test CI
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: data for @callback
- *
- * Turns the daemon's test mode on or off until it restarts. Needs
- * org.freedesktop.esim1.configure.
- */
-void
-esim_client_set_test_mode_async (EsimClient *self, gboolean enabled, GCancellable *cancellable,
-                                 GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_return_if_fail (ESIM_IS_CLIENT (self));
-  esim_call_async (self, self, G_DBUS_PROXY (self->root), "SetTestMode",
-                   g_variant_new ("(b)", enabled), "()", cancellable, callback, user_data,
-                   esim_client_set_test_mode_async);
-}
-
-/**
- * esim_client_set_test_mode_finish:
- * @self: an #EsimClient
- * @res: the #GAsyncResult
- * @error: the #EsimError on failure
- *
- * Returns: %TRUE when the test mode was set
- */
-gboolean
-esim_client_set_test_mode_finish (EsimClient *self, GAsyncResult *res, GError **error)
-{
-  return esim_call_finish_void (self, res, error);
+  if (job != NULL)
+    return job;
+  job = esim_job_new (self, proxy);
+  g_hash_table_insert (self->jobs, g_strdup (path), job);
+  g_signal_emit (self, signals[SIGNAL_JOB_ADDED], 0, job);
+  return job;
 }

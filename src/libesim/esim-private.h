@@ -54,6 +54,7 @@ GDBusCallFlags esim_client_get_call_flags (EsimClient *self);
 void esim_client_get_job_async (EsimClient *self, const gchar *path, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 EsimJob *esim_client_get_job_finish (EsimClient *self, GAsyncResult *res, GError **error);
+EsimJob *esim_client_add_job (EsimClient *self, EsimDbusJob *proxy);
 
 /* the wrappers; each keeps the client by a weak pointer */
 EsimEuicc *esim_euicc_new (EsimClient *client, EsimDbusEuicc *proxy);
