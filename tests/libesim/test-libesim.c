@@ -381,7 +381,6 @@ test_job_finished_before (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (EsimJob) job = install (env ("ESIM_TEST_CODE_B"), &error);
   g_autoptr (EsimClient) late = NULL;
-  g_autoptr (GAsyncResult) res = NULL;
   EsimJob *late_job;
 
   g_assert_no_error (error);
@@ -400,7 +399,6 @@ test_job_finished_before (void)
   g_assert_nonnull (esim_job_get_result_profile (late_job));
   g_assert_cmpstr (esim_profile_get_iccid (esim_job_get_result_profile (late_job)), ==,
                    env ("ESIM_TEST_ICCID_B"));
-  (void) res;
 }
 
 static void

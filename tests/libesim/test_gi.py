@@ -155,5 +155,28 @@ class TestEsimGi(StandardCase):
         self.assertIn('enabled', proc.stdout)
 
 
+class TestEsimGiCancel(StandardCase):
+    """EsimJob.cancel_async in the middle of loading the package."""
+
+    sim_extra = ('--fault', 'delay:*:15')
+
+    def test_cancel(self):
+        conn = self.world.bus.connect()
+        self.addCleanup(conn.close_sync, None)
+        client = Esim.Client.new_for_connection_sync(conn, None)
+        euicc = client.get_euiccs()[0]
+        job = call(euicc.install_profile_async, euicc.install_profile_finish,
+                   self.smdp.ac(MID_A), None, Esim.InstallFlags.NONE)
+        wait_until(lambda: job.props.progress >= 0.45, 60, 'the download half way')
+        self.assertTrue(call(job.cancel_async, job.cancel_finish))
+        with self.assertRaises(GLib.Error) as cm:
+            call(job.wait_async, job.wait_finish)
+        self.assertEqual((cm.exception.domain, cm.exception.code),
+                         ('esim-error-quark', int(Esim.Error.CANCELLED)), cm.exception.message)
+        self.assertEqual(job.get_error().code, int(Esim.Error.CANCELLED))
+        self.assertIsNone(job.get_result_profile())
+        self.assertNotIn(ICCID_A, {p.props.iccid for p in euicc.get_profiles()})
+
+
 if __name__ == '__main__':
     esimtest.main()
