@@ -19,6 +19,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ESIM_TYPE_CLIENT:
+ *
+ * The #GType of #EsimClient.
+ */
 #define ESIM_TYPE_CLIENT (esim_client_get_type ())
 G_DECLARE_FINAL_TYPE (EsimClient, esim_client, ESIM, CLIENT, GObject)
 

@@ -46,6 +46,11 @@ typedef enum /*< flags >*/ {
   ESIM_RESET_FLAGS_DEFAULT_SMDP = 1 << 2,
 } EsimResetFlags;
 
+/**
+ * ESIM_TYPE_DISCOVERED_PROFILE:
+ *
+ * The #GType of #EsimDiscoveredProfile.
+ */
 #define ESIM_TYPE_DISCOVERED_PROFILE (esim_discovered_profile_get_type ())
 typedef struct _EsimDiscoveredProfile EsimDiscoveredProfile;
 GType esim_discovered_profile_get_type (void) G_GNUC_CONST;
@@ -56,6 +61,11 @@ const gchar *esim_discovered_profile_get_matching_id (const EsimDiscoveredProfil
 const gchar *esim_discovered_profile_get_activation_code (const EsimDiscoveredProfile *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimDiscoveredProfile, esim_discovered_profile_free)
 
+/**
+ * ESIM_TYPE_EUICC:
+ *
+ * The #GType of #EsimEuicc.
+ */
 #define ESIM_TYPE_EUICC (esim_euicc_get_type ())
 G_DECLARE_FINAL_TYPE (EsimEuicc, esim_euicc, ESIM, EUICC, GObject)
 

@@ -17,6 +17,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ESIM_TYPE_JOB:
+ *
+ * The #GType of #EsimJob.
+ */
 #define ESIM_TYPE_JOB (esim_job_get_type ())
 G_DECLARE_FINAL_TYPE (EsimJob, esim_job, ESIM, JOB, GObject)
 

@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ESIM_TYPE_PROFILE:
+ *
+ * The #GType of #EsimProfile.
+ */
 #define ESIM_TYPE_PROFILE (esim_profile_get_type ())
 G_DECLARE_FINAL_TYPE (EsimProfile, esim_profile, ESIM, PROFILE, GObject)
 
