@@ -16,6 +16,8 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd
   dbus dbus-daemon python3-dbusmock python3-gi
   xsltproc docbook-xsl
+  gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
+  libgtk-4-dev xvfb xauth
   openssl
   libzbar-dev libgdk-pixbuf-2.0-dev qrencode groff-base man-db bash-completion
 )

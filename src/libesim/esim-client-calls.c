@@ -1,0 +1,117 @@
+/*
+ * EsimClient: the daemon's own methods, and jobs quicker than the object
+ * manager.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "esim-private.h"
+
+static void
+esim_client_job_proxy_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  EsimClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr (EsimDbusJob) proxy = esim_dbus_job_proxy_new_finish (res, &error);
+
+  if (proxy == NULL) {
+    g_task_return_error (task, esim_error_from_call (error));
+    return;
+  }
+  g_task_return_pointer (task, g_object_ref (esim_client_add_job (self, proxy)), g_object_unref);
+}
+
+void
+esim_client_get_job_async (EsimClient *self, const gchar *path, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  EsimJob *job = esim_client_get_job_by_path (self, path);
+  g_autofree gchar *owner = NULL;
+
+  if (job != NULL) {
+    g_task_return_pointer (task, g_object_ref (job), g_object_unref);
+    g_object_unref (task);
+    return;
+  }
+  /* a job quicker than the object manager: its own proxy. The properties
+   * are read at once, so a job that ended already is seen as Finished */
+  owner = esim_client_dup_name_owner (self);
+  esim_dbus_job_proxy_new (esim_client_get_connection (self), G_DBUS_PROXY_FLAGS_NONE,
+                           owner != NULL ? owner : ESIM_BUS_NAME, path, cancellable,
+                           esim_client_job_proxy_cb, task);
+}
+
+EsimJob *
+esim_client_get_job_finish (EsimClient *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+/**
+ * esim_client_rescan_async:
+ * @self: an #EsimClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Asks the daemon to look for eUICCs again and re-read every profile.
+ */
+void
+esim_client_rescan_async (EsimClient *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_return_if_fail (ESIM_IS_CLIENT (self));
+  esim_call_async (self, self, esim_client_get_manager_proxy (self), "Rescan", NULL, "()",
+                   cancellable, callback, user_data, esim_client_rescan_async);
+}
+
+/**
+ * esim_client_rescan_finish:
+ * @self: an #EsimClient
+ * @res: the #GAsyncResult
+ * @error: the #EsimError on failure
+ *
+ * Returns: %TRUE when the rescan is done
+ */
+gboolean
+esim_client_rescan_finish (EsimClient *self, GAsyncResult *res, GError **error)
+{
+  return esim_call_finish_void (self, res, error);
+}
+
+/**
+ * esim_client_set_test_mode_async:
+ * @self: an #EsimClient
+ * @enabled: %TRUE to trust the SGP.26 test CI
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Turns the daemon's test mode on or off until it restarts. Needs
+ * org.freedesktop.esim1.configure.
+ */
+void
+esim_client_set_test_mode_async (EsimClient *self, gboolean enabled, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (ESIM_IS_CLIENT (self));
+  esim_call_async (self, self, esim_client_get_manager_proxy (self), "SetTestMode",
+                   g_variant_new ("(b)", enabled), "()", cancellable, callback, user_data,
+                   esim_client_set_test_mode_async);
+}
+
+/**
+ * esim_client_set_test_mode_finish:
+ * @self: an #EsimClient
+ * @res: the #GAsyncResult
+ * @error: the #EsimError on failure
+ *
+ * Returns: %TRUE when the test mode was set
+ */
+gboolean
+esim_client_set_test_mode_finish (EsimClient *self, GAsyncResult *res, GError **error)
+{
+  return esim_call_finish_void (self, res, error);
+}

@@ -1,0 +1,112 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "esim-private.h"
+
+#define ESIM_ERROR_PREFIX "org.freedesktop.Esim1.Error."
+
+/* the same order as EsimError, which is the order of the daemon's list */
+static const GDBusErrorEntry esim_error_entries[] = {
+  { ESIM_ERROR_FAILED, ESIM_ERROR_PREFIX "Failed" },
+  { ESIM_ERROR_NOT_AUTHORIZED, ESIM_ERROR_PREFIX "NotAuthorized" },
+  { ESIM_ERROR_INVALID_ARGUMENT, ESIM_ERROR_PREFIX "InvalidArgument" },
+  { ESIM_ERROR_INVALID_ACTIVATION_CODE, ESIM_ERROR_PREFIX "InvalidActivationCode" },
+  { ESIM_ERROR_UNKNOWN_PROFILE, ESIM_ERROR_PREFIX "UnknownProfile" },
+  { ESIM_ERROR_PROFILE_NOT_DISABLED, ESIM_ERROR_PREFIX "ProfileNotDisabled" },
+  { ESIM_ERROR_PROFILE_NOT_ENABLED, ESIM_ERROR_PREFIX "ProfileNotEnabled" },
+  { ESIM_ERROR_DISALLOWED_BY_POLICY, ESIM_ERROR_PREFIX "DisallowedByPolicy" },
+  { ESIM_ERROR_NOTHING_TO_DELETE, ESIM_ERROR_PREFIX "NothingToDelete" },
+  { ESIM_ERROR_CONFIRMATION_CODE_REQUIRED, ESIM_ERROR_PREFIX "ConfirmationCodeRequired" },
+  { ESIM_ERROR_CONFIRMATION_CODE_REFUSED, ESIM_ERROR_PREFIX "ConfirmationCodeRefused" },
+  { ESIM_ERROR_MATCHING_ID_REFUSED, ESIM_ERROR_PREFIX "MatchingIdRefused" },
+  { ESIM_ERROR_SERVER_REFUSED, ESIM_ERROR_PREFIX "ServerRefused" },
+  { ESIM_ERROR_SERVER_UNREACHABLE, ESIM_ERROR_PREFIX "ServerUnreachable" },
+  { ESIM_ERROR_SERVER_UNTRUSTED, ESIM_ERROR_PREFIX "ServerUntrusted" },
+  { ESIM_ERROR_TIMEOUT, ESIM_ERROR_PREFIX "Timeout" },
+  { ESIM_ERROR_CANCELLED, ESIM_ERROR_PREFIX "Cancelled" },
+  { ESIM_ERROR_CARD_ERROR, ESIM_ERROR_PREFIX "CardError" },
+  { ESIM_ERROR_CARD_GONE, ESIM_ERROR_PREFIX "CardGone" },
+  { ESIM_ERROR_INSTALL_FAILED, ESIM_ERROR_PREFIX "InstallFailed" },
+  { ESIM_ERROR_ICCID_ALREADY_INSTALLED, ESIM_ERROR_PREFIX "IccidAlreadyInstalled" },
+  { ESIM_ERROR_INSUFFICIENT_MEMORY, ESIM_ERROR_PREFIX "InsufficientMemory" },
+  { ESIM_ERROR_NOT_SUPPORTED, ESIM_ERROR_PREFIX "NotSupported" },
+  { ESIM_ERROR_BUSY, ESIM_ERROR_PREFIX "Busy" },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (esim_error_entries) == ESIM_ERROR_BUSY + 1);
+
+/**
+ * esim_error_quark:
+ *
+ * The #GQuark of the #EsimError domain ("esim-error-quark"). It is
+ * registered with GDBus, so the remote errors of esimd arrive in this
+ * domain from any method call on the connection.
+ *
+ * Returns: the error domain
+ */
+GQuark
+esim_error_quark (void)
+{
+  static gsize quark = 0;
+
+  g_dbus_error_register_error_domain ("esim-error-quark", &quark, esim_error_entries,
+                                      G_N_ELEMENTS (esim_error_entries));
+  return (GQuark) quark;
+}
+
+/**
+ * esim_error_to_dbus_name:
+ * @code: an #EsimError
+ *
+ * The D-Bus error name of @code.
+ *
+ * Returns: (nullable): "org.freedesktop.Esim1.Error.<Name>", or %NULL for
+ *   a code outside the enumeration
+ */
+const gchar *
+esim_error_to_dbus_name (EsimError code)
+{
+  if ((guint) code >= G_N_ELEMENTS (esim_error_entries))
+    return NULL;
+  return esim_error_entries[code].dbus_error_name;
+}
+
+/**
+ * esim_error_new_for_dbus_error:
+ * @dbus_error_name: a D-Bus error name, e.g. from the Job's Completed signal
+ * @message: (nullable): the message that came with it
+ *
+ * The #GError of a D-Bus error name: an #EsimError for esimd's names, the
+ * registered domain of any other known name (e.g. %G_DBUS_ERROR), else
+ * %G_IO_ERROR_DBUS_ERROR. The message carries no "GDBus.Error:" prefix.
+ *
+ * Returns: (transfer full): a new #GError
+ */
+GError *
+esim_error_new_for_dbus_error (const gchar *dbus_error_name, const gchar *message)
+{
+  GError *error;
+
+  g_return_val_if_fail (dbus_error_name != NULL, NULL);
+
+  (void) esim_error_quark ();
+  if (*dbus_error_name == '\0')
+    dbus_error_name = ESIM_ERROR_PREFIX "Failed";
+  if (message == NULL || *message == '\0')
+    message = dbus_error_name;
+  error = g_dbus_error_new_for_dbus_error (dbus_error_name, message);
+  g_dbus_error_strip_remote_error (error);
+  return error;
+}
+
+/* a method call's error: registered names were mapped by GDBus already,
+ * so their "GDBus.Error:NAME: " prefix is noise for a user; an unknown name
+ * (G_IO_ERROR_DBUS_ERROR) keeps it, it is all that tells what happened */
+GError *
+esim_error_from_call (GError *error)
+{
+  if (error->domain != G_IO_ERROR && g_dbus_error_is_remote_error (error))
+    g_dbus_error_strip_remote_error (error);
+  return error;
+}

@@ -1,0 +1,89 @@
+/*
+ * The errors of esimd as a GError domain: every
+ * org.freedesktop.Esim1.Error.* name of the D-Bus API is one EsimError
+ * code, so a remote error arrives as ESIM_ERROR with its specific code.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(__LIBESIM_H_INSIDE__) && !defined(LIBESIM_COMPILATION)
+#error "Only <esim.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * ESIM_ERROR:
+ *
+ * The error domain of esimd's errors, see #EsimError.
+ */
+#define ESIM_ERROR (esim_error_quark ())
+
+/**
+ * EsimError:
+ * @ESIM_ERROR_FAILED: org.freedesktop.Esim1.Error.Failed: any other failure
+ * @ESIM_ERROR_NOT_AUTHORIZED: NotAuthorized: polkit refused the action
+ * @ESIM_ERROR_INVALID_ARGUMENT: InvalidArgument
+ * @ESIM_ERROR_INVALID_ACTIVATION_CODE: InvalidActivationCode
+ * @ESIM_ERROR_UNKNOWN_PROFILE: UnknownProfile
+ * @ESIM_ERROR_PROFILE_NOT_DISABLED: ProfileNotDisabled
+ * @ESIM_ERROR_PROFILE_NOT_ENABLED: ProfileNotEnabled
+ * @ESIM_ERROR_DISALLOWED_BY_POLICY: DisallowedByPolicy: the profile policy rules
+ * @ESIM_ERROR_NOTHING_TO_DELETE: NothingToDelete
+ * @ESIM_ERROR_CONFIRMATION_CODE_REQUIRED: ConfirmationCodeRequired
+ * @ESIM_ERROR_CONFIRMATION_CODE_REFUSED: ConfirmationCodeRefused
+ * @ESIM_ERROR_MATCHING_ID_REFUSED: MatchingIdRefused: the SM-DP+ knows no such order
+ * @ESIM_ERROR_SERVER_REFUSED: ServerRefused
+ * @ESIM_ERROR_SERVER_UNREACHABLE: ServerUnreachable
+ * @ESIM_ERROR_SERVER_UNTRUSTED: ServerUntrusted
+ * @ESIM_ERROR_TIMEOUT: Timeout
+ * @ESIM_ERROR_CANCELLED: Cancelled
+ * @ESIM_ERROR_CARD_ERROR: CardError
+ * @ESIM_ERROR_CARD_GONE: CardGone
+ * @ESIM_ERROR_INSTALL_FAILED: InstallFailed
+ * @ESIM_ERROR_ICCID_ALREADY_INSTALLED: IccidAlreadyInstalled
+ * @ESIM_ERROR_INSUFFICIENT_MEMORY: InsufficientMemory
+ * @ESIM_ERROR_NOT_SUPPORTED: NotSupported
+ * @ESIM_ERROR_BUSY: Busy
+ *
+ * The errors of esimd, one per D-Bus error name
+ * (org.freedesktop.Esim1.Error.<Name>). The message keeps the SGP.22
+ * reason the daemon gave (ES10 result code, ES9+ subject and reason code,
+ * status word). The codes are stable; new ones are appended.
+ */
+typedef enum {
+  ESIM_ERROR_FAILED,
+  ESIM_ERROR_NOT_AUTHORIZED,
+  ESIM_ERROR_INVALID_ARGUMENT,
+  ESIM_ERROR_INVALID_ACTIVATION_CODE,
+  ESIM_ERROR_UNKNOWN_PROFILE,
+  ESIM_ERROR_PROFILE_NOT_DISABLED,
+  ESIM_ERROR_PROFILE_NOT_ENABLED,
+  ESIM_ERROR_DISALLOWED_BY_POLICY,
+  ESIM_ERROR_NOTHING_TO_DELETE,
+  ESIM_ERROR_CONFIRMATION_CODE_REQUIRED,
+  ESIM_ERROR_CONFIRMATION_CODE_REFUSED,
+  ESIM_ERROR_MATCHING_ID_REFUSED,
+  ESIM_ERROR_SERVER_REFUSED,
+  ESIM_ERROR_SERVER_UNREACHABLE,
+  ESIM_ERROR_SERVER_UNTRUSTED,
+  ESIM_ERROR_TIMEOUT,
+  ESIM_ERROR_CANCELLED,
+  ESIM_ERROR_CARD_ERROR,
+  ESIM_ERROR_CARD_GONE,
+  ESIM_ERROR_INSTALL_FAILED,
+  ESIM_ERROR_ICCID_ALREADY_INSTALLED,
+  ESIM_ERROR_INSUFFICIENT_MEMORY,
+  ESIM_ERROR_NOT_SUPPORTED,
+  ESIM_ERROR_BUSY,
+} EsimError;
+
+GQuark esim_error_quark (void);
+const gchar *esim_error_to_dbus_name (EsimError code);
+GError *esim_error_new_for_dbus_error (const gchar *dbus_error_name, const gchar *message);
+
+G_END_DECLS

@@ -1,0 +1,48 @@
+/*
+ * EsimJob: a long operation of esimd (org.freedesktop.Esim1.Job), e.g. a
+ * profile download, with its stage, progress and outcome.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(__LIBESIM_H_INSIDE__) && !defined(LIBESIM_COMPILATION)
+#error "Only <esim.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "esim-profile.h"
+
+G_BEGIN_DECLS
+
+/**
+ * ESIM_TYPE_JOB:
+ *
+ * The #GType of #EsimJob.
+ */
+#define ESIM_TYPE_JOB (esim_job_get_type ())
+G_DECLARE_FINAL_TYPE (EsimJob, esim_job, ESIM, JOB, GObject)
+
+const gchar *esim_job_get_object_path (EsimJob *self);
+GDBusProxy *esim_job_get_proxy (EsimJob *self);
+const gchar *esim_job_get_operation (EsimJob *self);
+const gchar *esim_job_get_euicc_path (EsimJob *self);
+const gchar *esim_job_get_stage (EsimJob *self);
+gdouble esim_job_get_progress (EsimJob *self);
+guint esim_job_get_started_by_uid (EsimJob *self);
+gboolean esim_job_get_finished (EsimJob *self);
+const gchar *esim_job_get_result (EsimJob *self);
+EsimProfile *esim_job_get_result_profile (EsimJob *self);
+gboolean esim_job_get_success (EsimJob *self);
+const GError *esim_job_get_error (EsimJob *self);
+
+void esim_job_cancel_async (EsimJob *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+gboolean esim_job_cancel_finish (EsimJob *self, GAsyncResult *res, GError **error);
+void esim_job_wait_async (EsimJob *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data);
+gboolean esim_job_wait_finish (EsimJob *self, GAsyncResult *res, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,438 @@
+/*
+ * libesim against the real daemon: run by test_libesim_c.py, which starts
+ * the private bus, the polkit mock, a simulated eUICC with two profiles,
+ * the test SM-DP+ and esimd, and passes what it made in the environment.
+ * Every wait is for a condition, bounded by ESIM_TEST_TIMEOUT.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+
+#include <esim.h>
+
+typedef struct {
+  EsimClient *client;
+  EsimEuicc *euicc;
+} Fixture;
+
+static Fixture fixture;
+
+static const gchar *
+env (const gchar *name)
+{
+  const gchar *value = g_getenv (name);
+
+  if (value == NULL)
+    g_error ("%s is not set: run through test_libesim_c.py", name);
+  return value;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("timed out waiting for %s", (const gchar *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* iterates the main context until *flag (or the predicate) holds */
+typedef gboolean (*Predicate) (gpointer data);
+
+static void
+wait_for (Predicate predicate, gpointer data, const gchar *what)
+{
+  guint timeout_s = (guint) g_ascii_strtoull (env ("ESIM_TEST_TIMEOUT"), NULL, 10);
+  guint id = g_timeout_add_seconds (timeout_s > 0 ? timeout_s : 30, timeout_cb, (gpointer) what);
+
+  while (!predicate (data))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+store_result_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (res);
+}
+
+/* the GAsyncResult of a call started with store_result_cb */
+static GAsyncResult *
+wait_result (GAsyncResult **slot, const gchar *what)
+{
+  wait_for (result_ready, slot, what);
+  return *slot;
+}
+
+static void
+test_client_list (void)
+{
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) euiccs = NULL;
+  g_autoptr (GPtrArray) profiles = NULL;
+  g_autoptr (GBytes) icon = NULL;
+  EsimProfile *seed1, *seed2;
+
+  esim_client_new_for_address (env ("ESIM_TEST_BUS_ADDRESS"), NULL, store_result_cb, &res);
+  fixture.client = esim_client_new_finish (wait_result (&res, "the client"), &error);
+  g_assert_no_error (error);
+  g_assert_true (ESIM_IS_CLIENT (fixture.client));
+  g_assert_cmpstr (esim_client_get_version (fixture.client), ==, env ("ESIM_VERSION"));
+  g_assert_true (esim_client_get_test_mode (fixture.client));
+
+  euiccs = esim_client_get_euiccs (fixture.client);
+  g_assert_cmpuint (euiccs->len, ==, 1);
+  fixture.euicc = g_object_ref (g_ptr_array_index (euiccs, 0));
+  g_assert_cmpstr (esim_euicc_get_eid (fixture.euicc), ==, env ("ESIM_TEST_EID"));
+  g_assert_cmpstr (esim_euicc_get_transport (fixture.euicc), ==, "socket");
+  g_assert_cmpstr (esim_euicc_get_device (fixture.euicc), ==, env ("ESIM_TEST_DEVICE"));
+  g_assert_cmpuint (esim_euicc_get_free_memory (fixture.euicc), >, 0);
+  g_assert_true (esim_client_find_euicc (fixture.client, env ("ESIM_TEST_EID")) == fixture.euicc);
+
+  profiles = esim_euicc_get_profiles (fixture.euicc);
+  g_assert_cmpuint (profiles->len, ==, 2);
+  seed1 = esim_euicc_find_profile (fixture.euicc, env ("ESIM_TEST_ICCID_SEED1"));
+  seed2 = esim_euicc_find_profile (fixture.euicc, env ("ESIM_TEST_ICCID_SEED2"));
+  g_assert_nonnull (seed1);
+  g_assert_nonnull (seed2);
+  g_assert_true (esim_client_find_profile (fixture.client, env ("ESIM_TEST_ICCID_SEED1")) == seed1);
+  g_assert_true (esim_euicc_get_enabled_profile (fixture.euicc) == seed1);
+  g_assert_cmpstr (esim_profile_get_state (seed1), ==, "enabled");
+  g_assert_true (esim_profile_get_enabled (seed1));
+  g_assert_cmpstr (esim_profile_get_name (seed1), ==, "Seed One");
+  g_assert_cmpstr (esim_profile_get_nickname (seed1), ==, "home");
+  g_assert_cmpstr (esim_profile_get_euicc_path (seed1), ==,
+                   esim_euicc_get_object_path (fixture.euicc));
+  g_assert_cmpstr (esim_profile_get_icon_type (seed1), ==, "png");
+  icon = esim_profile_get_icon (seed1);
+  g_assert_nonnull (icon);
+  g_assert_cmpuint (g_bytes_get_size (icon), >, 8);
+  g_assert_cmpint (memcmp (g_bytes_get_data (icon, NULL), "\x89PNG", 4), ==, 0);
+  g_assert_cmpstr (esim_profile_get_state (seed2), ==, "disabled");
+  g_assert_false (esim_profile_get_enabled (seed2));
+}
+
+typedef struct {
+  GArray *progress;
+  GPtrArray *stages;
+  guint completed;
+  gboolean success;
+} JobLog;
+
+static void
+job_progress_cb (EsimJob *job, GParamSpec *pspec, gpointer user_data)
+{
+  JobLog *log = user_data;
+  gdouble p = esim_job_get_progress (job);
+
+  g_array_append_val (log->progress, p);
+}
+
+static void
+job_stage_cb (EsimJob *job, GParamSpec *pspec, gpointer user_data)
+{
+  JobLog *log = user_data;
+
+  g_ptr_array_add (log->stages, g_strdup (esim_job_get_stage (job)));
+}
+
+static void
+job_completed_cb (EsimJob *job, gboolean success, gpointer user_data)
+{
+  JobLog *log = user_data;
+
+  log->completed++;
+  log->success = success;
+}
+
+static void
+profile_added_cb (EsimEuicc *euicc, EsimProfile *profile, gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (esim_profile_get_iccid (profile)));
+}
+
+static EsimJob *
+install (const gchar *code, GError **error)
+{
+  g_autoptr (GAsyncResult) res = NULL;
+
+  esim_euicc_install_profile_async (fixture.euicc, code, NULL, ESIM_INSTALL_FLAGS_NONE, NULL,
+                                    store_result_cb, &res);
+  return esim_euicc_install_profile_finish (fixture.euicc, wait_result (&res, "InstallProfile"),
+                                            error);
+}
+
+static gboolean
+job_wait (EsimJob *job, GError **error)
+{
+  g_autoptr (GAsyncResult) res = NULL;
+
+  esim_job_wait_async (job, NULL, store_result_cb, &res);
+  return esim_job_wait_finish (job, wait_result (&res, "the job"), error);
+}
+
+static void
+test_install (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimJob) job = NULL;
+  g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
+  JobLog log = { g_array_new (FALSE, FALSE, sizeof (gdouble)),
+                 g_ptr_array_new_with_free_func (g_free), 0, FALSE };
+  EsimProfile *profile;
+  gulong added_id;
+  gboolean saw_intermediate = FALSE;
+
+  added_id
+    = g_signal_connect (fixture.euicc, "profile-added", G_CALLBACK (profile_added_cb), added);
+  job = install (env ("ESIM_TEST_CODE"), &error);
+  g_assert_no_error (error);
+  g_assert_true (ESIM_IS_JOB (job));
+  g_assert_cmpstr (esim_job_get_operation (job), ==, "install-profile");
+  g_assert_cmpstr (esim_job_get_euicc_path (job), ==, esim_euicc_get_object_path (fixture.euicc));
+  g_assert_true (esim_client_get_job_by_path (fixture.client, esim_job_get_object_path (job))
+                 == job);
+  g_signal_connect (job, "notify::progress", G_CALLBACK (job_progress_cb), &log);
+  g_signal_connect (job, "notify::stage", G_CALLBACK (job_stage_cb), &log);
+  g_signal_connect (job, "completed", G_CALLBACK (job_completed_cb), &log);
+
+  g_assert_true (job_wait (job, &error));
+  g_assert_no_error (error);
+  g_assert_true (esim_job_get_finished (job));
+  g_assert_true (esim_job_get_success (job));
+  g_assert_null (esim_job_get_error (job));
+  g_assert_cmpuint (log.completed, ==, 1);
+  g_assert_true (log.success);
+
+  /* the progress a panel draws: forwards only, with steps between */
+  g_assert_cmpuint (log.progress->len, >, 0);
+  for (guint i = 0; i < log.progress->len; i++) {
+    gdouble p = g_array_index (log.progress, gdouble, i);
+    if (i > 0)
+      g_assert_cmpfloat (p, >=, g_array_index (log.progress, gdouble, i - 1));
+    if (p > 0.0 && p < 1.0)
+      saw_intermediate = TRUE;
+  }
+  g_assert_true (saw_intermediate);
+  g_assert_cmpfloat (esim_job_get_progress (job), ==, 1.0);
+  g_assert_true (g_ptr_array_find_with_equal_func (log.stages, "installing", g_str_equal, NULL));
+
+  profile = esim_job_get_result_profile (job);
+  g_assert_nonnull (profile);
+  g_assert_cmpstr (esim_profile_get_iccid (profile), ==, env ("ESIM_TEST_ICCID_A"));
+  g_assert_cmpstr (esim_profile_get_state (profile), ==, "disabled");
+  g_assert_true (esim_euicc_find_profile (fixture.euicc, env ("ESIM_TEST_ICCID_A")) == profile);
+  g_assert_true (
+    g_ptr_array_find_with_equal_func (added, env ("ESIM_TEST_ICCID_A"), g_str_equal, NULL));
+  g_signal_handler_disconnect (fixture.euicc, added_id);
+  g_array_unref (log.progress);
+  g_ptr_array_unref (log.stages);
+}
+
+static gboolean
+profile_enabled (gpointer data)
+{
+  return esim_profile_get_enabled (data);
+}
+
+static gboolean
+profile_disabled (gpointer data)
+{
+  return !esim_profile_get_enabled (data);
+}
+
+static gboolean
+profile_gone (gpointer data)
+{
+  return esim_euicc_find_profile (fixture.euicc, data) == NULL;
+}
+
+static guint notified_state;
+
+static void
+state_notify_cb (EsimProfile *profile, GParamSpec *pspec, gpointer user_data)
+{
+  notified_state++;
+}
+
+static void
+profile_removed_cb (EsimEuicc *euicc, EsimProfile *profile, gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (esim_profile_get_iccid (profile)));
+}
+
+static void
+test_enable_disable_delete (void)
+{
+  const gchar *iccid = env ("ESIM_TEST_ICCID_A");
+  g_autoptr (EsimProfile) profile = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
+  EsimProfile *seed1 = esim_euicc_find_profile (fixture.euicc, env ("ESIM_TEST_ICCID_SEED1"));
+  gulong removed_id;
+
+  profile = g_object_ref (esim_euicc_find_profile (fixture.euicc, iccid));
+  g_signal_connect (profile, "notify::state", G_CALLBACK (state_notify_cb), NULL);
+
+  {
+    g_autoptr (GAsyncResult) res = NULL;
+    esim_profile_enable_async (profile, NULL, store_result_cb, &res);
+    g_assert_true (esim_profile_enable_finish (profile, wait_result (&res, "Enable"), &error));
+    g_assert_no_error (error);
+  }
+  wait_for (profile_enabled, profile, "State enabled");
+  wait_for (profile_disabled, seed1, "the seeded profile disabled");
+  g_assert_cmpuint (notified_state, >, 0);
+  g_assert_true (esim_euicc_get_enabled_profile (fixture.euicc) == profile);
+
+  {
+    g_autoptr (GAsyncResult) res = NULL;
+    esim_profile_disable_async (profile, NULL, store_result_cb, &res);
+    g_assert_true (esim_profile_disable_finish (profile, wait_result (&res, "Disable"), &error));
+    g_assert_no_error (error);
+  }
+  wait_for (profile_disabled, profile, "State disabled");
+
+  {
+    g_autoptr (GAsyncResult) res = NULL;
+    esim_profile_set_nickname_async (profile, "Travel", NULL, store_result_cb, &res);
+    g_assert_true (
+      esim_profile_set_nickname_finish (profile, wait_result (&res, "SetNickname"), &error));
+    g_assert_no_error (error);
+  }
+
+  removed_id
+    = g_signal_connect (fixture.euicc, "profile-removed", G_CALLBACK (profile_removed_cb), removed);
+  {
+    g_autoptr (GAsyncResult) res = NULL;
+    esim_profile_delete_async (profile, NULL, store_result_cb, &res);
+    g_assert_true (esim_profile_delete_finish (profile, wait_result (&res, "Delete"), &error));
+    g_assert_no_error (error);
+  }
+  wait_for (profile_gone, (gpointer) iccid, "the deleted profile gone");
+  g_assert_true (g_ptr_array_find_with_equal_func (removed, iccid, g_str_equal, NULL));
+  g_assert_null (esim_client_find_profile (fixture.client, iccid));
+  g_signal_handler_disconnect (fixture.euicc, removed_id);
+}
+
+static void
+assert_esim_error (const GError *error, EsimError code)
+{
+  g_assert_error (error, ESIM_ERROR, (gint) code);
+  g_assert_cmpstr (g_quark_to_string (error->domain), ==, "esim-error-quark");
+  /* the daemon's reason, without GDBus's "GDBus.Error:NAME: " */
+  g_assert_false (g_str_has_prefix (error->message, "GDBus.Error"));
+  g_assert_cmpstr (error->message, !=, "");
+}
+
+static void
+test_error_call (void)
+{
+  EsimProfile *seed2 = esim_euicc_find_profile (fixture.euicc, env ("ESIM_TEST_ICCID_SEED2"));
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimJob) job = NULL;
+
+  /* a remote error of a method call */
+  esim_profile_disable_async (seed2, NULL, store_result_cb, &res);
+  g_assert_false (esim_profile_disable_finish (seed2, wait_result (&res, "Disable"), &error));
+  assert_esim_error (error, ESIM_ERROR_PROFILE_NOT_ENABLED);
+  g_clear_error (&error);
+
+  /* refused before any job exists */
+  job = install ("LPA:1$no-dollar-sign", &error);
+  g_assert_null (job);
+  assert_esim_error (error, ESIM_ERROR_INVALID_ACTIVATION_CODE);
+}
+
+static void
+test_error_job (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimJob) job = install (env ("ESIM_TEST_CODE_UNKNOWN"), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  /* the error of a job: from its Completed signal */
+  g_assert_false (job_wait (job, &error));
+  assert_esim_error (error, ESIM_ERROR_MATCHING_ID_REFUSED);
+  g_assert_true (esim_job_get_finished (job));
+  g_assert_false (esim_job_get_success (job));
+  assert_esim_error (esim_job_get_error (job), ESIM_ERROR_MATCHING_ID_REFUSED);
+}
+
+static gboolean
+job_finished (gpointer data)
+{
+  return esim_job_get_finished (data);
+}
+
+/* a second client that connects after the job ended: no Completed will
+ * come, the Finished property tells */
+static void
+test_job_finished_before (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimJob) job = install (env ("ESIM_TEST_CODE_B"), &error);
+  g_autoptr (EsimClient) late = NULL;
+  EsimJob *late_job;
+
+  g_assert_no_error (error);
+  wait_for (job_finished, job, "the job of the first client");
+  g_assert_true (esim_job_get_success (job));
+
+  late = esim_client_new_for_connection_sync (esim_client_get_connection (fixture.client), NULL,
+                                              &error);
+  g_assert_no_error (error);
+  late_job = esim_client_get_job_by_path (late, esim_job_get_object_path (job));
+  g_assert_nonnull (late_job);
+  g_assert_true (late_job != job);
+  g_assert_true (esim_job_get_finished (late_job));
+  g_assert_true (job_wait (late_job, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (esim_job_get_result_profile (late_job));
+  g_assert_cmpstr (esim_profile_get_iccid (esim_job_get_result_profile (late_job)), ==,
+                   env ("ESIM_TEST_ICCID_B"));
+}
+
+static void
+test_error_domain (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpstr (esim_error_to_dbus_name (ESIM_ERROR_BUSY), ==,
+                   "org.freedesktop.Esim1.Error.Busy");
+  g_assert_null (esim_error_to_dbus_name ((EsimError) 1000));
+  error = esim_error_new_for_dbus_error ("org.freedesktop.Esim1.Error.NotAuthorized", "no");
+  g_assert_error (error, ESIM_ERROR, ESIM_ERROR_NOT_AUTHORIZED);
+  g_assert_cmpstr (error->message, ==, "no");
+  g_clear_error (&error);
+  error = esim_error_new_for_dbus_error ("org.freedesktop.DBus.Error.ServiceUnknown", "gone");
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN);
+}
+
+int
+main (int argc, char **argv)
+{
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+  /* one world for the suite: the cases build on each other, in order */
+  g_test_add_func ("/libesim/error-domain", test_error_domain);
+  g_test_add_func ("/libesim/list", test_client_list);
+  g_test_add_func ("/libesim/install", test_install);
+  g_test_add_func ("/libesim/enable-disable-delete", test_enable_disable_delete);
+  g_test_add_func ("/libesim/error-call", test_error_call);
+  g_test_add_func ("/libesim/error-job", test_error_job);
+  g_test_add_func ("/libesim/job-finished-before", test_job_finished_before);
+  rc = g_test_run ();
+  g_clear_object (&fixture.euicc);
+  g_clear_object (&fixture.client);
+  return rc;
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""libesim from Python through GObject introspection (Esim-1.0.typelib),
+against the real daemon on the private bus. meson points GI_TYPELIB_PATH
+and LD_LIBRARY_PATH at the build directory."""
+
+import os
+import re
+import subprocess
+
+import esimtest
+from esimtest import (ACTION, EID, ICCID_A, ICCID_SEED1, ICCID_SEED2, MID_A, StandardCase,
+                      TIMEOUT, wait_until)
+
+import gi
+gi.require_version('Esim', '1.0')
+from gi.repository import Esim, GLib  # noqa: E402  pylint: disable=wrong-import-position
+
+
+class Async:
+    """The result of an asynchronous libesim call, waited for on the loop."""
+
+    def __init__(self, finish):
+        self.finish = finish
+        self.res = None
+
+    def __call__(self, _source, res, *_args):
+        self.res = res
+
+    def result(self):
+        wait_until(lambda: self.res is not None, TIMEOUT, 'an async libesim call')
+        return self.finish(self.res)
+
+
+def call(start, finish, *args):
+    """START(*args, None, cb) and FINISH(res): the value or a GLib.Error."""
+    a = Async(finish)
+    start(*args, None, a)
+    return a.result()
+
+
+class TestEsimGi(StandardCase):
+
+    smdp_extra = ('--latency-ms', '60')
+    sim_extra = ('--fault', 'delay:*:3')
+
+    def setUp(self):
+        super().setUp()
+        self.conn = self.world.bus.connect()
+        self.addCleanup(self.conn.close_sync, None)
+        self.client = Esim.Client.new_for_connection_sync(self.conn, None)
+        self.euiccs = self.client.get_euiccs()
+        self.assertEqual(len(self.euiccs), 1)
+        self.e = self.euiccs[0]
+
+    def profiles(self):
+        return {p.props.iccid: p for p in self.e.get_profiles()}
+
+    def assertEsimError(self, error, code):
+        self.assertIsInstance(error, GLib.Error)
+        self.assertEqual(error.domain, 'esim-error-quark', error.message)
+        self.assertEqual(error.code, int(code), error.message)
+        self.assertTrue(error.matches(Esim.error_quark(), code))
+        self.assertFalse(error.message.startswith('GDBus.Error'), error.message)
+
+    def test_list(self):
+        self.assertEqual(self.e.props.eid, EID)
+        self.assertEqual(self.e.props.transport, 'socket')
+        self.assertEqual(self.e.props.device, self.sim.socket)
+        self.assertEqual(self.client.props.version, os.environ['ESIM_VERSION'])
+        self.assertTrue(self.client.props.test_mode)
+        profiles = self.profiles()
+        self.assertEqual(sorted(profiles), sorted([ICCID_SEED1, ICCID_SEED2]))
+        seed1 = profiles[ICCID_SEED1]
+        self.assertEqual(seed1.props.state, 'enabled')
+        self.assertTrue(seed1.props.enabled)
+        self.assertEqual(seed1.props.name, 'Seed One')
+        self.assertEqual(seed1.props.nickname, 'home')
+        self.assertEqual(seed1.get_icon().get_data()[:4], b'\x89PNG')
+        self.assertEqual(self.e.get_enabled_profile(), seed1)
+        self.assertEqual(self.client.find_profile(ICCID_SEED2).props.state, 'disabled')
+
+    def test_install_enable_disable_delete(self):
+        added = []
+        self.e.connect('profile-added', lambda _e, p: added.append(p.props.iccid))
+        job = call(self.e.install_profile_async, self.e.install_profile_finish,
+                   self.smdp.ac(MID_A), None, Esim.InstallFlags.NONE)
+        self.assertEqual(job.props.operation, 'install-profile')
+        progress = []
+        job.connect('notify::progress', lambda j, _p: progress.append(j.props.progress))
+        completed = []
+        job.connect('completed', lambda _j, ok: completed.append(ok))
+        self.assertTrue(call(job.wait_async, job.wait_finish))
+        self.assertTrue(job.props.finished)
+        self.assertTrue(job.props.success)
+        self.assertEqual(completed, [True])
+        self.assertEqual(progress, sorted(progress))
+        self.assertTrue([p for p in progress if 0.0 < p < 1.0], progress)
+        self.assertEqual(job.props.progress, 1.0)
+        profile = job.get_result_profile()
+        self.assertEqual(profile.props.iccid, ICCID_A)
+        self.assertIn(ICCID_A, added)
+        self.assertIn(ICCID_A, self.profiles())
+
+        states = []
+        profile.connect('notify::state', lambda p, _s: states.append(p.props.state))
+        self.assertTrue(call(profile.enable_async, profile.enable_finish))
+        wait_until(lambda: profile.props.enabled, message='the new profile enabled')
+        self.assertIn('enabled', states)
+        self.assertEqual(self.sim.profiles()[ICCID_A]['state'], 'enabled')
+        self.assertTrue(call(profile.disable_async, profile.disable_finish))
+        wait_until(lambda: not profile.props.enabled, message='the new profile disabled')
+
+        removed = []
+        self.e.connect('profile-removed', lambda _e, p: removed.append(p.props.iccid))
+        self.assertTrue(call(profile.delete_async, profile.delete_finish))
+        wait_until(lambda: ICCID_A not in self.profiles(), message='the profile gone')
+        self.assertEqual(removed, [ICCID_A])
+        self.assertNotIn(ICCID_A, self.sim.profiles())
+
+    def test_errors(self):
+        # a job's error: an unknown matching ID
+        job = call(self.e.install_profile_async, self.e.install_profile_finish,
+                   self.smdp.ac('NO-SUCH-ORDER'), None, Esim.InstallFlags.NONE)
+        with self.assertRaises(GLib.Error) as cm:
+            call(job.wait_async, job.wait_finish)
+        self.assertEsimError(cm.exception, Esim.Error.MATCHING_ID_REFUSED)
+        self.assertFalse(job.props.success)
+
+        # a method call's error: polkit says no
+        self.world.polkit.allow_only([ACTION + 'install-profile'])
+        seed2 = self.profiles()[ICCID_SEED2]
+        with self.assertRaises(GLib.Error) as cm:
+            call(seed2.enable_async, seed2.enable_finish)
+        self.assertEsimError(cm.exception, Esim.Error.NOT_AUTHORIZED)
+        self.assertEqual(self.sim.profiles()[ICCID_SEED2]['state'], 'disabled')
+        with self.assertRaises(GLib.Error) as cm:
+            call(self.e.reset_memory_async, self.e.reset_memory_finish,
+                 Esim.ResetFlags.OPERATIONAL)
+        self.assertEsimError(cm.exception, Esim.Error.NOT_AUTHORIZED)
+        self.assertEqual(len(self.sim.profiles()), 2)
+
+    def test_readme_example(self):
+        """The Python example of README.md runs as it is written."""
+        with open(os.environ['LIBESIM_README'], encoding='utf-8') as f:
+            readme = f.read()
+        m = re.search(r'```python\n(.*?)```', readme, re.S)
+        self.assertIsNotNone(m, 'no Python example in README.md')
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.world.bus.address)
+        proc = subprocess.run([esimtest.PYTHON, '-c', m.group(1)], env=env, capture_output=True,
+                              text=True, timeout=TIMEOUT, check=False)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(EID, proc.stdout)
+        self.assertIn(ICCID_SEED1, proc.stdout)
+        self.assertIn('enabled', proc.stdout)
+
+
+class TestEsimGiCancel(StandardCase):
+    """EsimJob.cancel_async in the middle of loading the package."""
+
+    sim_extra = ('--fault', 'delay:*:15')
+
+    def test_cancel(self):
+        conn = self.world.bus.connect()
+        self.addCleanup(conn.close_sync, None)
+        client = Esim.Client.new_for_connection_sync(conn, None)
+        euicc = client.get_euiccs()[0]
+        job = call(euicc.install_profile_async, euicc.install_profile_finish,
+                   self.smdp.ac(MID_A), None, Esim.InstallFlags.NONE)
+        wait_until(lambda: job.props.progress >= 0.45, 60, 'the download half way')
+        self.assertTrue(call(job.cancel_async, job.cancel_finish))
+        with self.assertRaises(GLib.Error) as cm:
+            call(job.wait_async, job.wait_finish)
+        self.assertEqual((cm.exception.domain, cm.exception.code),
+                         ('esim-error-quark', int(Esim.Error.CANCELLED)), cm.exception.message)
+        self.assertEqual(job.get_error().code, int(Esim.Error.CANCELLED))
+        self.assertIsNone(job.get_result_profile())
+        self.assertNotIn(ICCID_A, {p.props.iccid for p in euicc.get_profiles()})
+
+
+if __name__ == '__main__':
+    esimtest.main()
