@@ -339,10 +339,13 @@ test_error_call (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (EsimJob) job = NULL;
 
-  /* a remote error of a method call */
-  esim_profile_disable_async (seed2, NULL, store_result_cb, &res);
-  g_assert_false (esim_profile_disable_finish (seed2, wait_result (&res, "Disable"), &error));
-  assert_esim_error (error, ESIM_ERROR_PROFILE_NOT_ENABLED);
+  /* a remote error of a method call: SGP.22 allows 64 bytes of nickname */
+  esim_profile_set_nickname_async (
+    seed2, "a nickname far longer than the sixty-four bytes SGP.22 allows for one", NULL,
+    store_result_cb, &res);
+  g_assert_false (
+    esim_profile_set_nickname_finish (seed2, wait_result (&res, "SetNickname"), &error));
+  assert_esim_error (error, ESIM_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
   /* refused before any job exists */
