@@ -239,7 +239,8 @@ esimctl_monitor_quit_cb (gpointer user_data)
   EsimCtlMonitor *self = user_data;
 
   g_main_loop_quit (self->loop);
-  return G_SOURCE_REMOVE;
+  /* removed by esimctl_daemon_monitor */
+  return G_SOURCE_CONTINUE;
 }
 
 gboolean
