@@ -281,10 +281,10 @@ esimctl_card_show (EsimCtl *ctl, GError **error)
 
 /* the result of a profile command: text (consumed), or JSON with the new state */
 static void
-esimctl_card_profile_result (EsimCtl *ctl, const gchar *state, gchar *text)
+esimctl_card_profile_result (EsimCtl *ctl, const gchar *state, gchar *text_owned)
 {
   g_autoptr (JsonBuilder) b = esimctl_result_new (ctl);
-  g_autofree gchar *owned = text;
+  g_autofree gchar *text = text_owned;
 
   esimctl_json_add_string (b, "iccid", ctl->args[0]);
   if (state != NULL)

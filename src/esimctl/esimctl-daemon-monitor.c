@@ -81,8 +81,8 @@ esimctl_monitor_emit (EsimCtlMonitor *self, const gchar *event, const gchar *pat
     json_builder_set_member_name (b, "properties");
     json_builder_begin_object (b);
     g_variant_iter_init (&iter, properties);
-    while (g_variant_iter_next (&iter, "{&sv}", &name, &value)) {
-      g_autoptr (GVariant) owned = value;
+    /* iter_loop frees the previous value on each turn, also on continue */
+    while (g_variant_iter_loop (&iter, "{&sv}", &name, &value)) {
       if (esimctl_monitor_skip_property (name))
         continue;
       json_builder_set_member_name (b, name);
