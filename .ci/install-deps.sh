@@ -18,6 +18,7 @@ packages=(
   xsltproc docbook-xsl
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   libgtk-4-dev xvfb xauth
+  strace
   openssl
   libzbar-dev libgdk-pixbuf-2.0-dev qrencode groff-base man-db bash-completion
 )

@@ -291,6 +291,21 @@ esimctl_card_show (EsimCtl *ctl, GError **error)
   return FALSE;
 }
 
+/* the result of a profile command: text (consumed), or JSON with the new state */
+static void
+esimctl_card_profile_result (EsimCtl *ctl, const gchar *state, gchar *text_owned)
+{
+  g_autoptr (JsonBuilder) b = esimctl_result_new (ctl);
+  g_autofree gchar *text = text_owned;
+
+  esimctl_json_add_string (b, "iccid", ctl->args[0]);
+  if (state != NULL)
+    esimctl_json_add_string (b, "state", state);
+  if (ctl->n_args > 1)
+    esimctl_json_add_optional (b, "nickname", ctl->args[1]);
+  esimctl_result_print (ctl, b, text);
+}
+
 gboolean
 esimctl_card_enable (EsimCtl *ctl, GError **error)
 {
@@ -300,8 +315,8 @@ esimctl_card_enable (EsimCtl *ctl, GError **error)
                                   &res);
   if (!esim_es10_enable_profile_finish (ctl->es10, esimctl_wait (&res), error))
     return FALSE;
-  if (!ctl->json)
-    g_print (_ ("Profile %s enabled.\n"), ctl->args[0]);
+  esimctl_card_profile_result (ctl, "enabled",
+                               g_strdup_printf (_ ("Profile %s enabled."), ctl->args[0]));
   return TRUE;
 }
 
@@ -314,8 +329,8 @@ esimctl_card_disable (EsimCtl *ctl, GError **error)
                                    &res);
   if (!esim_es10_disable_profile_finish (ctl->es10, esimctl_wait (&res), error))
     return FALSE;
-  if (!ctl->json)
-    g_print (_ ("Profile %s disabled.\n"), ctl->args[0]);
+  esimctl_card_profile_result (ctl, "disabled",
+                               g_strdup_printf (_ ("Profile %s disabled."), ctl->args[0]));
   return TRUE;
 }
 
@@ -327,8 +342,8 @@ esimctl_card_delete (EsimCtl *ctl, GError **error)
   esim_es10_delete_profile_async (ctl->es10, ctl->args[0], NULL, NULL, esimctl_result_cb, &res);
   if (!esim_es10_delete_profile_finish (ctl->es10, esimctl_wait (&res), error))
     return FALSE;
-  if (!ctl->json)
-    g_print (_ ("Profile %s deleted.\n"), ctl->args[0]);
+  esimctl_card_profile_result (ctl, "deleted",
+                               g_strdup_printf (_ ("Profile %s deleted."), ctl->args[0]));
   return TRUE;
 }
 
@@ -339,16 +354,25 @@ esimctl_card_nickname (EsimCtl *ctl, GError **error)
 
   esim_es10_set_nickname_async (ctl->es10, ctl->args[0], ctl->args[1], NULL, esimctl_result_cb,
                                 &res);
-  return esim_es10_set_nickname_finish (ctl->es10, esimctl_wait (&res), error);
+  if (!esim_es10_set_nickname_finish (ctl->es10, esimctl_wait (&res), error))
+    return FALSE;
+  esimctl_card_profile_result (ctl, NULL, NULL);
+  return TRUE;
 }
 
 gboolean
 esimctl_card_set_default_smdp (EsimCtl *ctl, GError **error)
 {
   g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
 
   esim_es10_set_default_dp_address_async (ctl->es10, ctl->args[0], NULL, esimctl_result_cb, &res);
-  return esim_es10_set_default_dp_address_finish (ctl->es10, esimctl_wait (&res), error);
+  if (!esim_es10_set_default_dp_address_finish (ctl->es10, esimctl_wait (&res), error))
+    return FALSE;
+  b = esimctl_result_new (ctl);
+  esimctl_json_add_optional (b, "default_smdp_address", ctl->args[0]);
+  esimctl_result_print (ctl, b, NULL);
+  return TRUE;
 }
 
 /* the data directory: $ESIMD_DATADIR for an uninstalled esimctl */
@@ -503,6 +527,7 @@ esimctl_card_reset (EsimCtl *ctl, GError **error)
 {
   g_autoptr (GAsyncResult) res = NULL;
   g_autoptr (GString) question = g_string_new (_ ("Reset the eUICC:"));
+  g_autoptr (JsonBuilder) b = NULL;
   EsimMemoryResetOptions options = 0;
 
   if (ctl->reset_operational) {
@@ -522,8 +547,11 @@ esimctl_card_reset (EsimCtl *ctl, GError **error)
   esim_es10_euicc_memory_reset_async (ctl->es10, options, NULL, esimctl_result_cb, &res);
   if (!esim_es10_euicc_memory_reset_finish (ctl->es10, esimctl_wait (&res), error))
     return FALSE;
-  if (!ctl->json)
-    g_print ("%s\n", _ ("eUICC memory reset."));
+  b = esimctl_result_new (ctl);
+  esimctl_json_add_bool (b, "operational", ctl->reset_operational);
+  esimctl_json_add_bool (b, "test", ctl->reset_test);
+  esimctl_json_add_bool (b, "default_smdp", ctl->reset_default_smdp);
+  esimctl_result_print (ctl, b, _ ("eUICC memory reset."));
   return TRUE;
 }
 

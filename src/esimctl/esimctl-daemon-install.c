@@ -1,7 +1,12 @@
 /*
  * esimctl daemon mode: install. Euicc.InstallProfile returns a Job at
  * once; esimctl follows its Stage and Progress until Completed, and turns
- * Ctrl-C into Job.Cancel so that no half-installed profile stays.
+ * Ctrl-C into Job.Cancel so that no half-installed profile stays (exit
+ * 130 once the job ended cancelled).
+ *
+ * Completed is subscribed to before InstallProfile is called, so it cannot
+ * be missed however quickly the job fails; the Finished property is only a
+ * last resort when the signal does not come.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -18,6 +23,11 @@
 
 #define ESIMCTL_JOB_INTERFACE "org.freedesktop.Esim1.Job"
 
+/* how long a job that reads Finished may take to send its Completed: the
+ * daemon sends the signal right after the property, so this only matters
+ * when the signal was lost */
+#define ESIMCTL_COMPLETED_GRACE_MS 5000
+
 typedef struct {
   EsimCtl *ctl;
   EsimCtlProgress *progress;
@@ -31,11 +41,14 @@ typedef struct {
   gboolean cancel_sent;
   gboolean abandoned; /* a second Ctrl-C: stop waiting */
   gboolean daemon_gone;
+  guint grace_id; /* Finished seen, Completed not yet */
+  gboolean grace_over;
 } EsimCtlInstall;
 
 static void
 esimctl_install_clear (EsimCtlInstall *self)
 {
+  g_clear_handle_id (&self->grace_id, g_source_remove);
   g_clear_object (&self->job);
   g_clear_pointer (&self->job_path, g_free);
   g_clear_pointer (&self->completed, g_hash_table_unref);
@@ -86,11 +99,33 @@ esimctl_install_draw (EsimCtlInstall *self)
                            esim_dbus_job_get_stage (self->job));
 }
 
+static gboolean
+esimctl_install_grace_cb (gpointer user_data)
+{
+  EsimCtlInstall *self = user_data;
+
+  self->grace_id = 0;
+  self->grace_over = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Finished TRUE comes just before Completed: wait a little for the signal,
+ * which carries the error, instead of reporting a nameless failure */
+static void
+esimctl_install_check_finished (EsimCtlInstall *self)
+{
+  if (self->job == NULL || self->result != NULL || self->grace_id != 0 || self->grace_over)
+    return;
+  if (esim_dbus_job_get_finished (self->job))
+    self->grace_id = g_timeout_add (ESIMCTL_COMPLETED_GRACE_MS, esimctl_install_grace_cb, self);
+}
+
 static void
 esimctl_install_properties_cb (GDBusProxy *proxy, GVariant *changed,
                                const gchar *const *invalidated, gpointer user_data)
 {
   esimctl_install_draw (user_data);
+  esimctl_install_check_finished (user_data);
 }
 
 static void
@@ -170,26 +205,38 @@ esimctl_install_start (EsimCtlInstall *self, EsimDbusEuicc *euicc, GError **erro
   g_signal_connect (self->job, "g-properties-changed", G_CALLBACK (esimctl_install_properties_cb),
                     self);
   esimctl_install_draw (self);
+  esimctl_install_check_finished (self);
   /* Ctrl-C during the call above: cancel now that the job has a name */
   if (self->cancel_requested)
     esimctl_install_send_cancel (self);
   return TRUE;
 }
 
-/* the job ended before we listened: Finished and Result tell what they can */
+/* the job finished but its Completed never came: the properties tell what
+ * they can (ErrorName and ErrorMessage where the daemon has them) */
 static void
 esimctl_install_result_from_properties (EsimCtlInstall *self)
 {
-  const gchar *result;
+  GDBusProxy *proxy = G_DBUS_PROXY (self->job);
+  g_autoptr (GVariant) name = g_dbus_proxy_get_cached_property (proxy, "ErrorName");
+  g_autoptr (GVariant) message = g_dbus_proxy_get_cached_property (proxy, "ErrorMessage");
+  const gchar *result = esim_dbus_job_get_result (self->job);
+  const gchar *error_name = "org.freedesktop.Esim1.Error.Failed";
 
-  if (self->result != NULL || self->job == NULL || !esim_dbus_job_get_finished (self->job))
-    return;
-  result = esim_dbus_job_get_result (self->job);
-  if (result != NULL && g_strcmp0 (result, "/") != 0)
+  if (result == NULL || !g_variant_is_object_path (result))
+    result = "/";
+  if (name != NULL && g_variant_is_of_type (name, G_VARIANT_TYPE_STRING))
+    error_name = g_variant_get_string (name, NULL);
+  if (*error_name == '\0') {
     self->result = g_variant_ref_sink (g_variant_new ("(bsso)", TRUE, "", "", result));
-  else
-    self->result = g_variant_ref_sink (
-      g_variant_new ("(bsso)", FALSE, "org.freedesktop.Esim1.Error.Failed", "", "/"));
+    return;
+  }
+  self->result = g_variant_ref_sink (
+    g_variant_new ("(bsso)", FALSE, error_name,
+                   message != NULL && g_variant_is_of_type (message, G_VARIANT_TYPE_STRING)
+                     ? g_variant_get_string (message, NULL)
+                     : "",
+                   result));
 }
 
 static gboolean
@@ -202,6 +249,13 @@ esimctl_install_report (EsimCtlInstall *self, GError **error)
   const gchar *iccid;
 
   g_variant_get (self->result, "(b&s&s&o)", &success, &error_name, &error_message, &result_path);
+  if (!success && self->cancel_requested
+      && g_str_equal (error_name, "org.freedesktop.Esim1.Error.Cancelled")) {
+    g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_INTERRUPTED,
+                         _ ("Interrupted; the download was cancelled"));
+    esimctl_error_set_name (*error, error_name);
+    return FALSE;
+  }
   if (!success) {
     esimctl_daemon_set_error (error, error_name, error_message);
     return FALSE;
@@ -216,11 +270,11 @@ esimctl_install_report (EsimCtlInstall *self, GError **error)
   if (profile == NULL)
     return FALSE;
   if (ctl->json) {
-    g_autoptr (JsonBuilder) b = json_builder_new ();
-    json_builder_begin_object (b);
+    g_autoptr (JsonBuilder) b = esimctl_result_new (ctl);
+    esimctl_json_add_string (b, "job", self->job_path);
+    esimctl_json_add_string (b, "object_path", result_path);
     esimctl_daemon_profile_to_json (ctl, b, profile, FALSE);
-    json_builder_end_object (b);
-    esimctl_json_print (b);
+    esimctl_result_print (ctl, b, NULL);
     return TRUE;
   }
   iccid = esim_dbus_profile_get_iccid (profile);
@@ -256,12 +310,13 @@ esimctl_daemon_install (EsimCtl *ctl, GError **error)
 
   ok = esimctl_install_start (&self, euicc, error);
   if (ok) {
-    esimctl_install_result_from_properties (&self);
-    while (self.result == NULL && !self.abandoned && !self.daemon_gone)
+    while (self.result == NULL && !self.abandoned && !self.daemon_gone && !self.grace_over)
       g_main_context_iteration (NULL, TRUE);
     /* a Completed already queued wins over a vanished daemon */
-    for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    for (guint i = 0; i < 100 && self.result == NULL && g_main_context_iteration (NULL, FALSE); i++)
       ;
+    if (self.result == NULL && self.grace_over)
+      esimctl_install_result_from_properties (&self);
   }
 
   g_source_remove (sigint);
@@ -272,7 +327,7 @@ esimctl_daemon_install (EsimCtl *ctl, GError **error)
   if (self.result != NULL)
     return esimctl_install_report (&self, error);
   if (self.abandoned) {
-    g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
+    g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_INTERRUPTED,
                          _ ("Interrupted; the eSIM daemon goes on cancelling the download"));
     return FALSE;
   }

@@ -39,6 +39,8 @@ GVariant *esimctl_daemon_call (EsimCtl *ctl, gpointer proxy, const gchar *method
 
 /* N of .../Euicc/N; G_MAXUINT when the path has no number */
 guint esimctl_path_number (const gchar *path);
+/* an eUICC's number: its place among the eUICCs in path order */
+guint esimctl_daemon_euicc_number (EsimCtl *ctl, const gchar *path);
 
 /* the eUICCs (EsimDbusEuicc, referenced) ordered by object number */
 GPtrArray *esimctl_daemon_euiccs (EsimCtl *ctl);
@@ -58,7 +60,7 @@ void esimctl_daemon_profile_to_json (EsimCtl *ctl, JsonBuilder *b, EsimDbusProfi
                                      gboolean details);
 void esimctl_daemon_euicc_to_json (EsimCtl *ctl, JsonBuilder *b, EsimDbusEuicc *euicc);
 /* "eUICC 0 (EID …)" */
-gchar *esimctl_daemon_euicc_title (EsimDbusEuicc *euicc);
+gchar *esimctl_daemon_euicc_title (EsimCtl *ctl, EsimDbusEuicc *euicc);
 void esimctl_daemon_print_profile (EsimCtl *ctl, EsimDbusProfile *profile);
 
 G_END_DECLS

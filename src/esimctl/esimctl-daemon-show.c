@@ -15,13 +15,13 @@
 #include "esimctl-output.h"
 
 static guint
-esimctl_proxy_number (gpointer proxy)
+esimctl_proxy_number (EsimCtl *ctl, gpointer proxy)
 {
-  return esimctl_path_number (g_dbus_proxy_get_object_path (G_DBUS_PROXY (proxy)));
+  return esimctl_daemon_euicc_number (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (proxy)));
 }
 
 gchar *
-esimctl_daemon_euicc_title (EsimDbusEuicc *euicc)
+esimctl_daemon_euicc_title (EsimCtl *ctl, EsimDbusEuicc *euicc)
 {
   const gchar *modem = esim_dbus_euicc_get_modem (euicc);
 
@@ -29,10 +29,10 @@ esimctl_daemon_euicc_title (EsimDbusEuicc *euicc)
     /* TRANSLATORS: an eUICC by its number and EID, and the ModemManager
      * modem and SIM slot it is in */
     return g_strdup_printf (_ ("eUICC %u (EID %s) in modem %s, SIM slot %u"),
-                            esimctl_proxy_number (euicc), esim_dbus_euicc_get_eid (euicc), modem,
-                            esim_dbus_euicc_get_sim_slot (euicc));
+                            esimctl_proxy_number (ctl, euicc), esim_dbus_euicc_get_eid (euicc),
+                            modem, esim_dbus_euicc_get_sim_slot (euicc));
   /* TRANSLATORS: an eUICC by its number and EID, e.g. “eUICC 0 (EID 8904…)” */
-  return g_strdup_printf (_ ("eUICC %u (EID %s)"), esimctl_proxy_number (euicc),
+  return g_strdup_printf (_ ("eUICC %u (EID %s)"), esimctl_proxy_number (ctl, euicc),
                           esim_dbus_euicc_get_eid (euicc));
 }
 
@@ -68,7 +68,7 @@ esimctl_daemon_profile_to_json (EsimCtl *ctl, JsonBuilder *b, EsimDbusProfile *p
   esimctl_json_add_optional (b, "operator_id", esim_dbus_profile_get_operator_id (profile));
   esimctl_json_add_optional (b, "icon_type", esim_dbus_profile_get_icon_type (profile));
   if (euicc != NULL) {
-    esimctl_json_add_int (b, "euicc", esimctl_proxy_number (euicc));
+    esimctl_json_add_int (b, "euicc", esimctl_proxy_number (ctl, euicc));
     esimctl_json_add_string (b, "eid", esim_dbus_euicc_get_eid (euicc));
   } else {
     esimctl_json_add_string (b, "euicc", NULL);
@@ -95,7 +95,7 @@ esimctl_daemon_euicc_to_json (EsimCtl *ctl, JsonBuilder *b, EsimDbusEuicc *euicc
   g_autoptr (GPtrArray) profiles
     = esimctl_daemon_profiles (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
 
-  esimctl_json_add_int (b, "euicc", esimctl_proxy_number (euicc));
+  esimctl_json_add_int (b, "euicc", esimctl_proxy_number (ctl, euicc));
   esimctl_json_add_string (b, "eid", esim_dbus_euicc_get_eid (euicc));
   esimctl_json_add_string (b, "transport", esim_dbus_euicc_get_transport (euicc));
   esimctl_json_add_string (b, "device", esim_dbus_euicc_get_device (euicc));
@@ -156,7 +156,7 @@ esimctl_daemon_print_profile (EsimCtl *ctl, EsimDbusProfile *profile)
     = esimctl_daemon_euicc_for_path (ctl, esim_dbus_profile_get_euicc (profile));
   g_autoptr (GBytes) icon = esimctl_profile_icon (profile);
   g_autofree gchar *policy = esimctl_policy_text (esim_dbus_profile_get_policy_rules (profile));
-  g_autofree gchar *euicc_title = euicc != NULL ? esimctl_daemon_euicc_title (euicc) : NULL;
+  g_autofree gchar *euicc_title = euicc != NULL ? esimctl_daemon_euicc_title (ctl, euicc) : NULL;
 
   esimctl_fields_add (f, _ ("ICCID"), esim_dbus_profile_get_iccid (profile));
   esimctl_fields_add (f, _ ("State"), esimctl_state_label (esim_dbus_profile_get_state (profile)));
@@ -203,7 +203,7 @@ esimctl_daemon_print_euicc (EsimCtl *ctl, EsimDbusEuicc *euicc)
   iccid_text = g_strjoinv (", ", (gchar **) iccids->pdata);
   ci = ci_ids != NULL ? g_strjoinv (", ", (gchar **) ci_ids) : NULL;
 
-  esimctl_fields_add_printf (f, _ ("eUICC"), "%u", esimctl_proxy_number (euicc));
+  esimctl_fields_add_printf (f, _ ("eUICC"), "%u", esimctl_proxy_number (ctl, euicc));
   esimctl_fields_add (f, _ ("EID"), esim_dbus_euicc_get_eid (euicc));
   esimctl_fields_add (f, _ ("Transport"), esim_dbus_euicc_get_transport (euicc));
   esimctl_fields_add (f, _ ("Device"), esimctl_or_none (esim_dbus_euicc_get_device (euicc)));
@@ -285,7 +285,7 @@ esimctl_daemon_list (EsimCtl *ctl, GError **error)
       = esimctl_daemon_profiles (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
     /* with one eUICC its name would only be noise, unless it is in a modem */
     if (euiccs->len > 1 || g_strcmp0 (esim_dbus_euicc_get_modem (euicc), "/") != 0) {
-      g_autofree gchar *title = esimctl_daemon_euicc_title (euicc);
+      g_autofree gchar *title = esimctl_daemon_euicc_title (ctl, euicc);
       g_print ("%s%s:\n", i > 0 ? "\n" : "", title);
     }
     esimctl_daemon_print_profile_table (ctl, profiles);

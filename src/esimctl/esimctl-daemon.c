@@ -99,20 +99,28 @@ static const struct {
 void
 esimctl_daemon_set_error (GError **error, const gchar *name, const gchar *message)
 {
+  EsimCtlExit code = ESIMCTL_EXIT_FAILED;
+  const gchar *text = NULL;
+  GError *out;
+
   for (guint i = 0; i < G_N_ELEMENTS (esimctl_daemon_errors); i++) {
-    const gchar *text;
     if (!g_str_equal (esimctl_daemon_errors[i].name, name))
       continue;
+    code = esimctl_daemon_errors[i].code;
     text = _ (esimctl_daemon_errors[i].text);
-    /* the daemon's message carries the SGP.22 reason: keep it */
-    if (message == NULL || *message == '\0' || g_str_equal (message, text))
-      g_set_error_literal (error, ESIMCTL_ERROR, esimctl_daemon_errors[i].code, text);
-    else
-      g_set_error (error, ESIMCTL_ERROR, esimctl_daemon_errors[i].code, "%s: %s", text, message);
-    return;
+    break;
   }
-  g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED, "%s (%s)",
-               message != NULL && *message != '\0' ? message : _ ("Failed"), name);
+  if (text == NULL)
+    out = g_error_new (ESIMCTL_ERROR, code, "%s (%s)",
+                       message != NULL && *message != '\0' ? message : _ ("Failed"), name);
+  /* the daemon's message carries the SGP.22 reason: keep it */
+  else if (message == NULL || *message == '\0' || g_str_equal (message, text))
+    out = g_error_new_literal (ESIMCTL_ERROR, code, text);
+  else
+    out = g_error_new (ESIMCTL_ERROR, code, "%s: %s", text, message);
+  /* scripts read the name in the --json error */
+  esimctl_error_set_name (out, name);
+  g_propagate_error (error, out);
 }
 
 void
@@ -250,7 +258,23 @@ esimctl_compare_proxies (gconstpointer a, gconstpointer b)
   guint na = esimctl_path_number (g_dbus_proxy_get_object_path (pa));
   guint nb = esimctl_path_number (g_dbus_proxy_get_object_path (pb));
 
-  return na < nb ? -1 : na > nb ? 1 : 0;
+  /* numbered paths (profiles) in number order, the others (an eUICC's
+   * path is a hash of its EID) in path order: stable either way */
+  if (na != G_MAXUINT || nb != G_MAXUINT)
+    return na < nb ? -1 : na > nb ? 1 : 0;
+  return g_strcmp0 (g_dbus_proxy_get_object_path (pa), g_dbus_proxy_get_object_path (pb));
+}
+
+guint
+esimctl_daemon_euicc_number (EsimCtl *ctl, const gchar *path)
+{
+  g_autoptr (GPtrArray) euiccs = esimctl_daemon_euiccs (ctl);
+
+  for (guint i = 0; i < euiccs->len; i++) {
+    if (g_strcmp0 (g_dbus_proxy_get_object_path (g_ptr_array_index (euiccs, i)), path) == 0)
+      return i;
+  }
+  return G_MAXUINT;
 }
 
 GPtrArray *
@@ -315,24 +339,48 @@ esimctl_is_digits (const gchar *text)
   return TRUE;
 }
 
-/* --euicc N (the object number) or EID (32 digits) */
+/* the last element of an eUICC's path: hex digits of a hash of the EID,
+ * with _N for a second object of the same EID */
+static gboolean
+esimctl_is_path_element (const gchar *text)
+{
+  if (*text == '\0')
+    return FALSE;
+  for (const gchar *p = text; *p != '\0'; p++) {
+    if (!g_ascii_isxdigit (*p) && *p != '_')
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* --euicc N (the eUICC's number in "esimctl list", in path order), EID
+ * (32 digits), the object path or its last element */
 static EsimDbusEuicc *
 esimctl_daemon_lookup_euicc (EsimCtl *ctl, GError **error)
 {
   g_autoptr (GPtrArray) euiccs = esimctl_daemon_euiccs (ctl);
   const gchar *want = ctl->euicc;
-  gboolean by_eid = strlen (want) == 32;
+  gboolean by_path = want[0] == '/';
+  gboolean by_eid = strlen (want) == 32 && esimctl_is_digits (want);
+  gboolean by_number = !by_eid && esimctl_is_digits (want) && strlen (want) <= 9;
+  gboolean by_id = !by_path && !by_eid && !by_number && esimctl_is_path_element (want);
 
-  if (!esimctl_is_digits (want) || (!by_eid && strlen (want) > 9)) {
-    esimctl_usage_error (error, _ ("--euicc takes an eUICC number or a 32-digit EID, not “%s”"),
+  if (by_path ? !g_variant_is_object_path (want) : !by_eid && !by_number && !by_id) {
+    esimctl_usage_error (error,
+                         _ ("--euicc takes an eUICC number, a 32-digit EID, an object path or its "
+                            "last element, not “%s”"),
                          want);
     return NULL;
   }
   for (guint i = 0; i < euiccs->len; i++) {
     EsimDbusEuicc *euicc = g_ptr_array_index (euiccs, i);
     const gchar *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc));
-    if (by_eid ? g_strcmp0 (esim_dbus_euicc_get_eid (euicc), want) == 0
-               : esimctl_path_number (path) == (guint) g_ascii_strtoull (want, NULL, 10))
+    const gchar *id = strrchr (path, '/') + 1;
+
+    if (by_path     ? g_str_equal (path, want)
+        : by_eid    ? g_strcmp0 (esim_dbus_euicc_get_eid (euicc), want) == 0
+        : by_number ? i == (guint) g_ascii_strtoull (want, NULL, 10)
+                    : g_str_equal (id, want))
       return g_object_ref (euicc);
   }
   g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
@@ -429,47 +477,65 @@ esimctl_daemon_profile_for_path (EsimCtl *ctl, const gchar *path, GError **error
   return profile;
 }
 
-/* Enable, Disable, Delete: no arguments, no answer */
+/* the members every profile command's result has */
+static JsonBuilder *
+esimctl_daemon_profile_result (EsimCtl *ctl, EsimDbusProfile *profile, const gchar *state)
+{
+  JsonBuilder *b = esimctl_result_new (ctl);
+  g_autoptr (EsimDbusEuicc) euicc
+    = esimctl_daemon_euicc_for_path (ctl, esim_dbus_profile_get_euicc (profile));
+
+  esimctl_json_add_string (b, "iccid", esim_dbus_profile_get_iccid (profile));
+  if (state != NULL)
+    esimctl_json_add_string (b, "state", state);
+  esimctl_json_add_string (b, "object_path", g_dbus_proxy_get_object_path (G_DBUS_PROXY (profile)));
+  if (euicc != NULL) {
+    esimctl_json_add_int (b, "euicc",
+                          esimctl_daemon_euicc_number (ctl, esim_dbus_profile_get_euicc (profile)));
+    esimctl_json_add_string (b, "eid", esim_dbus_euicc_get_eid (euicc));
+  }
+  return b;
+}
+
+/* Enable, Disable, Delete: no arguments, no answer; state is the one the
+ * profile has after it (NULL: gone) */
 static gboolean
-esimctl_daemon_profile_method (EsimCtl *ctl, const gchar *method, GError **error)
+esimctl_daemon_profile_method (EsimCtl *ctl, const gchar *method, const gchar *state,
+                               const gchar *text, GError **error)
 {
   g_autoptr (EsimDbusProfile) profile = esimctl_daemon_find_profile (ctl, ctl->args[0], error);
   g_autoptr (GVariant) reply = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
 
   if (profile == NULL)
     return FALSE;
   reply = esimctl_daemon_call (ctl, profile, method, NULL, "()", error);
-  return reply != NULL;
+  if (reply == NULL)
+    return FALSE;
+  b = esimctl_daemon_profile_result (ctl, profile, state);
+  esimctl_result_print (ctl, b, text);
+  return TRUE;
 }
 
 gboolean
 esimctl_daemon_enable (EsimCtl *ctl, GError **error)
 {
-  if (!esimctl_daemon_profile_method (ctl, "Enable", error))
-    return FALSE;
-  if (!ctl->json)
-    g_print (_ ("Profile %s enabled.\n"), ctl->args[0]);
-  return TRUE;
+  g_autofree gchar *text = g_strdup_printf (_ ("Profile %s enabled."), ctl->args[0]);
+  return esimctl_daemon_profile_method (ctl, "Enable", "enabled", text, error);
 }
 
 gboolean
 esimctl_daemon_disable (EsimCtl *ctl, GError **error)
 {
-  if (!esimctl_daemon_profile_method (ctl, "Disable", error))
-    return FALSE;
-  if (!ctl->json)
-    g_print (_ ("Profile %s disabled.\n"), ctl->args[0]);
-  return TRUE;
+  g_autofree gchar *text = g_strdup_printf (_ ("Profile %s disabled."), ctl->args[0]);
+  return esimctl_daemon_profile_method (ctl, "Disable", "disabled", text, error);
 }
 
 gboolean
 esimctl_daemon_delete (EsimCtl *ctl, GError **error)
 {
-  if (!esimctl_daemon_profile_method (ctl, "Delete", error))
-    return FALSE;
-  if (!ctl->json)
-    g_print (_ ("Profile %s deleted.\n"), ctl->args[0]);
-  return TRUE;
+  g_autofree gchar *text = g_strdup_printf (_ ("Profile %s deleted."), ctl->args[0]);
+  return esimctl_daemon_profile_method (ctl, "Delete", "deleted", text, error);
 }
 
 gboolean
@@ -477,12 +543,31 @@ esimctl_daemon_nickname (EsimCtl *ctl, GError **error)
 {
   g_autoptr (EsimDbusProfile) profile = esimctl_daemon_find_profile (ctl, ctl->args[0], error);
   g_autoptr (GVariant) reply = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
 
   if (profile == NULL)
     return FALSE;
   reply = esimctl_daemon_call (ctl, profile, "SetNickname", g_variant_new ("(s)", ctl->args[1]),
                                "()", error);
-  return reply != NULL;
+  if (reply == NULL)
+    return FALSE;
+  b = esimctl_daemon_profile_result (ctl, profile, NULL);
+  esimctl_json_add_optional (b, "nickname", ctl->args[1]);
+  esimctl_result_print (ctl, b, NULL);
+  return TRUE;
+}
+
+/* the members every eUICC command's result has */
+static JsonBuilder *
+esimctl_daemon_euicc_result (EsimCtl *ctl, EsimDbusEuicc *euicc)
+{
+  JsonBuilder *b = esimctl_result_new (ctl);
+  const gchar *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc));
+
+  esimctl_json_add_int (b, "euicc", esimctl_daemon_euicc_number (ctl, path));
+  esimctl_json_add_string (b, "eid", esim_dbus_euicc_get_eid (euicc));
+  esimctl_json_add_string (b, "object_path", path);
+  return b;
 }
 
 gboolean
@@ -529,12 +614,18 @@ esimctl_daemon_set_default_smdp (EsimCtl *ctl, GError **error)
 {
   g_autoptr (EsimDbusEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
   g_autoptr (GVariant) reply = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
 
   if (euicc == NULL)
     return FALSE;
   reply = esimctl_daemon_call (ctl, euicc, "SetDefaultSmdpAddress",
                                g_variant_new ("(s)", ctl->args[0]), "()", error);
-  return reply != NULL;
+  if (reply == NULL)
+    return FALSE;
+  b = esimctl_daemon_euicc_result (ctl, euicc);
+  esimctl_json_add_optional (b, "default_smdp_address", ctl->args[0]);
+  esimctl_result_print (ctl, b, NULL);
+  return TRUE;
 }
 
 static gboolean
@@ -551,7 +642,8 @@ esimctl_daemon_notifications_list (EsimCtl *ctl, GError **error)
   json_builder_begin_array (b);
   for (guint i = 0; i < euiccs->len; i++) {
     EsimDbusEuicc *euicc = g_ptr_array_index (euiccs, i);
-    guint number = esimctl_path_number (g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
+    guint number
+      = esimctl_daemon_euicc_number (ctl, g_dbus_proxy_get_object_path (G_DBUS_PROXY (euicc)));
     guint pending = esim_dbus_euicc_get_pending_notifications (euicc);
     g_autofree gchar *number_text = g_strdup_printf ("%u", number);
     g_autofree gchar *pending_text = g_strdup_printf ("%u", pending);
@@ -613,10 +705,11 @@ esimctl_daemon_reset (EsimCtl *ctl, GError **error)
   g_autoptr (GPtrArray) what = g_ptr_array_new ();
   g_autoptr (GString) question = g_string_new (NULL);
   g_autofree gchar *title = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
 
   if (euicc == NULL)
     return FALSE;
-  title = esimctl_daemon_euicc_title (euicc);
+  title = esimctl_daemon_euicc_title (ctl, euicc);
   g_string_append_printf (question, _ ("Reset %s:"), title);
   if (ctl->reset_operational) {
     g_ptr_array_add (what, (gpointer) "operational");
@@ -637,8 +730,9 @@ esimctl_daemon_reset (EsimCtl *ctl, GError **error)
                                g_variant_new ("(^as)", (gchar **) what->pdata), "()", error);
   if (reply == NULL)
     return FALSE;
-  if (!ctl->json)
-    g_print ("%s\n", _ ("eUICC memory reset."));
+  b = esimctl_daemon_euicc_result (ctl, euicc);
+  esimctl_json_add_strv (b, "reset", (const gchar *const *) what->pdata);
+  esimctl_result_print (ctl, b, _ ("eUICC memory reset."));
   return TRUE;
 }
 
@@ -646,12 +740,13 @@ gboolean
 esimctl_daemon_test_mode (EsimCtl *ctl, GError **error)
 {
   g_autoptr (GVariant) reply = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
   gboolean on;
 
   if (ctl->n_args == 0) {
     on = esim_dbus_manager_get_test_mode (ctl->daemon->root);
     if (ctl->json) {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
+      b = json_builder_new ();
       json_builder_begin_object (b);
       esimctl_json_add_bool (b, "test_mode", on);
       json_builder_end_object (b);
@@ -666,8 +761,9 @@ esimctl_daemon_test_mode (EsimCtl *ctl, GError **error)
                                "()", error);
   if (reply == NULL)
     return FALSE;
-  if (!ctl->json)
-    g_print ("%s\n", on ? _ ("Test mode is on.") : _ ("Test mode is off."));
+  b = esimctl_result_new (ctl);
+  esimctl_json_add_bool (b, "test_mode", on);
+  esimctl_result_print (ctl, b, on ? _ ("Test mode is on.") : _ ("Test mode is off."));
   return TRUE;
 }
 
@@ -675,9 +771,14 @@ gboolean
 esimctl_daemon_rescan (EsimCtl *ctl, GError **error)
 {
   g_autoptr (GVariant) reply = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
 
   reply = esimctl_daemon_call (ctl, ctl->daemon->root, "Rescan", NULL, "()", error);
-  return reply != NULL;
+  if (reply == NULL)
+    return FALSE;
+  b = esimctl_result_new (ctl);
+  esimctl_result_print (ctl, b, NULL);
+  return TRUE;
 }
 
 gboolean

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,17 +16,31 @@
 #include "esimctl.h"
 #include "esimctl-output.h"
 
-void
-esimctl_json_print (JsonBuilder *builder)
+static void
+esimctl_json_print_full (JsonBuilder *builder, gboolean pretty)
 {
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
   g_autofree gchar *text = NULL;
 
-  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_pretty (gen, pretty);
   json_generator_set_root (gen, root);
   text = json_generator_to_data (gen, NULL);
   g_print ("%s\n", text);
+}
+
+void
+esimctl_json_print (JsonBuilder *builder)
+{
+  esimctl_json_print_full (builder, TRUE);
+}
+
+void
+esimctl_json_print_line (JsonBuilder *builder)
+{
+  esimctl_json_print_full (builder, FALSE);
+  /* a reader at the other end of a pipe sees each event at once */
+  fflush (stdout);
 }
 
 void
@@ -255,8 +270,11 @@ esimctl_stage_label (const gchar *stage)
     { "preparing", N_ ("Preparing the profile") },
     { "installing", N_ ("Installing") },
     { "notifying", N_ ("Notifying the SM-DP+") },
+    { "awaiting-confirmation", N_ ("Waiting for confirmation") },
     { "cancelling", N_ ("Cancelling") },
-    { "done", N_ ("Done") },
+    { "succeeded", N_ ("Done") },
+    { "failed", N_ ("Failed") },
+    { "cancelled", N_ ("Cancelled") },
   };
   return esimctl_lookup_label (stages, G_N_ELEMENTS (stages), stage);
 }
@@ -359,14 +377,16 @@ esimctl_progress_free (EsimCtlProgress *self)
 gboolean
 esimctl_report_delivery (gboolean json, guint delivered, guint failed, GError **error)
 {
-  if (json) {
+  /* with --json a failure is the error object alone */
+  if (json && failed == 0) {
     g_autoptr (JsonBuilder) b = json_builder_new ();
     json_builder_begin_object (b);
+    esimctl_json_add_bool (b, "success", TRUE);
     esimctl_json_add_int (b, "delivered", delivered);
     esimctl_json_add_int (b, "failed", failed);
     json_builder_end_object (b);
     esimctl_json_print (b);
-  } else {
+  } else if (!json) {
     g_print (_ ("%u notifications delivered, %u left for later.\n"), delivered, failed);
   }
   if (failed > 0) {

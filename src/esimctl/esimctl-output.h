@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 /* JSON: pretty-printed on stdout */
 void esimctl_json_print (JsonBuilder *builder);
+/* JSON: one line, flushed (esimctl monitor) */
+void esimctl_json_print_line (JsonBuilder *builder);
 /* value NULL gives null */
 void esimctl_json_add_string (JsonBuilder *b, const gchar *name, const gchar *value);
 /* value NULL or "" gives null: for properties where "" means "none" */

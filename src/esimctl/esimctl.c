@@ -8,7 +8,9 @@
  *
  * Exit codes (esimctl(1)): 0 success, 1 the operation failed (the card or
  * a server refused), 2 usage error, 3 daemon, card or server unreachable,
- * 4 not authorized.
+ * 4 not authorized, 130 interrupted (Ctrl-C cancelled the job). With
+ * --json a failure is a JSON object on stdout too, never only words on
+ * stderr.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -26,11 +28,76 @@
 #include "esim-activation-code.h"
 #include "esim-iccid.h"
 #include "esimctl-qr.h"
+#include "esimctl-output.h"
 #include "esimctl.h"
 
+typedef struct {
+  gchar *name; /* the D-Bus error name, NULL for a local error */
+} EsimCtlErrorPrivate;
+
+static void
+esimctl_error_private_init (EsimCtlErrorPrivate *priv)
+{
+  if (priv == NULL)
+    return;
+  priv->name = NULL;
+}
+
+static void
+esimctl_error_private_copy (const EsimCtlErrorPrivate *src, EsimCtlErrorPrivate *dest)
+{
+  if (src == NULL || dest == NULL)
+    return;
+  dest->name = g_strdup (src->name);
+}
+
+static void
+esimctl_error_private_clear (EsimCtlErrorPrivate *priv)
+{
+  if (priv == NULL)
+    return;
+  g_clear_pointer (&priv->name, g_free);
+}
+
 /* clang-format off */
-G_DEFINE_QUARK (esimctl-error-quark, esimctl_error)
+G_DEFINE_EXTENDED_ERROR (EsimCtlError, esimctl_error)
 /* clang-format on */
+
+void
+esimctl_error_set_name (GError *error, const gchar *name)
+{
+  EsimCtlErrorPrivate *priv = esimctl_error_get_private (error);
+
+  g_return_if_fail (priv != NULL);
+  g_free (priv->name);
+  priv->name = g_strdup (name);
+}
+
+const gchar *
+esimctl_error_get_name (const GError *error)
+{
+  EsimCtlErrorPrivate *priv = NULL;
+
+  if (error->domain != ESIMCTL_ERROR)
+    return "org.freedesktop.Esim1.Ctl.Error.Failed";
+  priv = esimctl_error_get_private (error);
+  if (priv != NULL && priv->name != NULL)
+    return priv->name;
+  switch ((EsimCtlExit) error->code) {
+  case ESIMCTL_EXIT_USAGE:
+    return "org.freedesktop.Esim1.Ctl.Error.Usage";
+  case ESIMCTL_EXIT_UNREACHABLE:
+    return "org.freedesktop.Esim1.Ctl.Error.Unreachable";
+  case ESIMCTL_EXIT_NOT_AUTHORIZED:
+    return "org.freedesktop.Esim1.Ctl.Error.NotAuthorized";
+  case ESIMCTL_EXIT_INTERRUPTED:
+    return "org.freedesktop.Esim1.Ctl.Error.Interrupted";
+  case ESIMCTL_EXIT_OK:
+  case ESIMCTL_EXIT_FAILED:
+  default:
+    return "org.freedesktop.Esim1.Ctl.Error.Failed";
+  }
+}
 
 typedef struct {
   const gchar *name;
@@ -62,9 +129,13 @@ esimctl_confirm (EsimCtl *ctl, const gchar *question, GError **error)
 {
   gchar answer[64] = { 0 };
 
-  /* scripts say --yes; without a terminal there is nobody to ask */
-  if (ctl->yes || !isatty (STDIN_FILENO))
+  if (ctl->yes)
     return TRUE;
+  /* without a terminal there is nobody to ask, and a script that forgot
+   * --yes must not wipe anything */
+  if (!isatty (STDIN_FILENO))
+    return esimctl_usage_error (error, _ ("Not on a terminal: nobody to confirm this; give --yes "
+                                          "to do it anyway"));
   /* TRANSLATORS: the y and N are the answers of the next string */
   g_printerr ("%s\n%s ", question, _ ("Continue? [y/N]"));
   if (fgets (answer, sizeof (answer), stdin) != NULL) {
@@ -78,6 +149,28 @@ esimctl_confirm (EsimCtl *ctl, const gchar *question, GError **error)
   g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
                        _ ("Not confirmed; nothing done"));
   return FALSE;
+}
+
+JsonBuilder *
+esimctl_result_new (EsimCtl *ctl)
+{
+  JsonBuilder *b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  esimctl_json_add_string (b, "command", ctl->command);
+  esimctl_json_add_bool (b, "success", TRUE);
+  return b;
+}
+
+void
+esimctl_result_print (EsimCtl *ctl, JsonBuilder *b, const gchar *text)
+{
+  if (ctl->json) {
+    json_builder_end_object (b);
+    esimctl_json_print (b);
+  } else if (text != NULL) {
+    g_print ("%s\n", text);
+  }
 }
 
 static gboolean
@@ -229,21 +322,27 @@ static const EsimCtlCommand esimctl_commands[] = {
     N_ ("Look for eUICCs again and re-read their profiles") },
   { "version", esimctl_daemon_version, NULL, NULL, 0, 0, 0, "",
     N_ ("Show the versions of esimctl and esimd") },
+  { "monitor", esimctl_daemon_monitor, NULL, NULL, 0, 0, 0, "",
+    N_ ("Print the daemon's changes as they happen, one line each, until Ctrl-C") },
 };
 
+/* the long options of each EsimCtlOption, for errors and per-command help */
 static const struct {
   EsimCtlOption option;
-  const gchar *name;
+  const gchar *long_name;
 } esimctl_option_names[] = {
-  { ESIMCTL_OPT_EUICC, "--euicc" },
-  { ESIMCTL_OPT_CONFIRMATION_CODE, "--confirmation-code" },
-  { ESIMCTL_OPT_ENABLE, "--enable" },
-  { ESIMCTL_OPT_QR, "--qr" },
-  { ESIMCTL_OPT_SMDS, "--smds" },
-  { ESIMCTL_OPT_RESET, "--operational/--test/--default-smdp" },
-  { ESIMCTL_OPT_YES, "--yes" },
-  { ESIMCTL_OPT_CA, "--ca" },
-  { ESIMCTL_OPT_SYSTEM_ROOTS, "--system-roots" },
+  { ESIMCTL_OPT_EUICC, "euicc" },
+  { ESIMCTL_OPT_CONFIRMATION_CODE, "confirmation-code" },
+  { ESIMCTL_OPT_ENABLE, "enable" },
+  { ESIMCTL_OPT_QR, "qr" },
+  { ESIMCTL_OPT_SMDS, "smds" },
+  { ESIMCTL_OPT_RESET, "operational" },
+  { ESIMCTL_OPT_RESET, "test" },
+  { ESIMCTL_OPT_RESET, "default-smdp" },
+  { ESIMCTL_OPT_YES, "yes" },
+  { ESIMCTL_OPT_CA, "ca" },
+  { ESIMCTL_OPT_SYSTEM_ROOTS, "system-roots" },
+  { ESIMCTL_OPT_SYSTEM_ROOTS, "system-roots-file" },
 };
 
 static guint
@@ -272,6 +371,20 @@ esimctl_options_given (EsimCtl *ctl)
   return given;
 }
 
+/* "--operational/--test/--default-smdp" */
+static gchar *
+esimctl_option_display_name (EsimCtlOption option)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (esimctl_option_names); i++) {
+    if (esimctl_option_names[i].option != option)
+      continue;
+    g_string_append_printf (s, "%s--%s", s->len > 0 ? "/" : "", esimctl_option_names[i].long_name);
+  }
+  return g_string_free (s, FALSE);
+}
+
 /* everything that can be told without the daemon or the card */
 static gboolean
 esimctl_check_command_line (EsimCtl *ctl, const EsimCtlCommand *cmd, GError **error)
@@ -297,11 +410,13 @@ esimctl_check_command_line (EsimCtl *ctl, const EsimCtlCommand *cmd, GError **er
     stray |= esimctl_options_given (ctl) & (ESIMCTL_OPT_CA | ESIMCTL_OPT_SYSTEM_ROOTS);
   else
     stray |= esimctl_options_given (ctl) & ESIMCTL_OPT_EUICC;
-  for (guint i = 0; i < G_N_ELEMENTS (esimctl_option_names); i++) {
-    if (stray & esimctl_option_names[i].option)
-      return esimctl_usage_error (error, _ ("%s does not go with “%s”%s"),
-                                  esimctl_option_names[i].name, cmd->name,
-                                  ctl->card != NULL ? " --card" : "");
+  for (guint bit = 1; bit <= ESIMCTL_OPT_SYSTEM_ROOTS; bit <<= 1) {
+    g_autofree gchar *name = NULL;
+    if ((stray & bit) == 0)
+      continue;
+    name = esimctl_option_display_name (bit);
+    return esimctl_usage_error (error, _ ("%s does not go with “%s”%s"), name, cmd->name,
+                                ctl->card != NULL ? " --card" : "");
   }
   if (ctl->n_args < cmd->min_args || ctl->n_args > cmd->max_args)
     return esimctl_usage_error (error, _ ("Usage: esimctl %s %s"), cmd->name, cmd->usage);
@@ -330,6 +445,14 @@ esimctl_run (EsimCtl *ctl, const EsimCtlCommand *cmd, GError **error)
   return ok;
 }
 
+static const gchar *
+esimctl_exit_status_text (void)
+{
+  return _ ("Exit status: 0 success, 1 the operation failed,\n"
+            "2 usage error, 3 daemon, card or server unreachable,\n"
+            "4 not authorized, 130 interrupted (Ctrl-C).");
+}
+
 static gchar *
 esimctl_commands_summary (void)
 {
@@ -340,11 +463,105 @@ esimctl_commands_summary (void)
     g_autofree gchar *syntax = g_strdup_printf ("%s %s", cmd->name, cmd->usage);
     g_string_append_printf (s, "\n  %s\n      %s", g_strstrip (syntax), _ (cmd->help));
   }
-  g_string_append_printf (s, "\n\n%s",
-                          _ ("Exit status: 0 success, 1 the operation failed,\n"
-                             "2 usage error, 3 daemon, card or server unreachable,\n"
-                             "4 not authorized."));
+  g_string_append_printf (s, "\n  help [COMMAND]\n      %s",
+                          _ ("Show the help of esimctl or of a command"));
+  g_string_append_printf (s, "\n\n%s", esimctl_exit_status_text ());
   return g_string_free (s, FALSE);
+}
+
+static const EsimCtlCommand *
+esimctl_command_lookup (const gchar *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (esimctl_commands); i++) {
+    if (g_str_equal (esimctl_commands[i].name, name))
+      return &esimctl_commands[i];
+  }
+  return NULL;
+}
+
+static gboolean
+esimctl_entry_is_for (const GOptionEntry *entry, const EsimCtlCommand *cmd)
+{
+  gboolean known = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (esimctl_option_names); i++) {
+    if (!g_str_equal (esimctl_option_names[i].long_name, entry->long_name))
+      continue;
+    known = TRUE;
+    if (cmd->options & esimctl_option_names[i].option)
+      return TRUE;
+  }
+  /* --json, --card, --help: every command; --card only where it works */
+  if (g_str_equal (entry->long_name, "card"))
+    return cmd->card != NULL;
+  if (g_str_equal (entry->long_name, "version"))
+    return FALSE;
+  return !known;
+}
+
+/* esimctl help COMMAND, esimctl COMMAND --help */
+static gchar *
+esimctl_command_help (const EsimCtlCommand *cmd, const GOptionEntry *entries)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree gchar *syntax = g_strdup_printf ("esimctl [OPTION…] %s %s", cmd->name, cmd->usage);
+
+  g_string_append_printf (s, "%s %s\n\n%s\n", _ ("Usage:"), g_strstrip (syntax), _ (cmd->help));
+  if (cmd->daemon == NULL)
+    g_string_append_printf (s, "%s\n", _ ("This command needs --card."));
+  else if (cmd->card == NULL)
+    g_string_append_printf (s, "%s\n", _ ("This command works only with the daemon."));
+  g_string_append_printf (s, "\n%s\n", _ ("Options:"));
+  for (guint i = 0; entries[i].long_name != NULL; i++) {
+    const GOptionEntry *e = &entries[i];
+    g_autofree gchar *left = NULL;
+    if (!esimctl_entry_is_for (e, cmd))
+      continue;
+    left = g_strdup_printf (
+      "%s%c%s--%s%s%s", e->short_name != 0 ? "-" : "", e->short_name != 0 ? e->short_name : ' ',
+      e->short_name != 0 ? ", " : "", e->long_name, e->arg_description != NULL ? "=" : "",
+      e->arg_description != NULL ? e->arg_description : "");
+    g_string_append_printf (s, "  %-32s %s\n", g_strstrip (left), _ (e->description));
+  }
+  g_string_append_printf (s, "\n%s\n%s\n", esimctl_exit_status_text (),
+                          _ ("See esimctl(1) for the details."));
+  return g_string_free (s, FALSE);
+}
+
+/* the error for people on stderr, and for scripts as JSON on stdout */
+static gint
+esimctl_report_error (gboolean json, const GError *error)
+{
+  gint code = error->domain == ESIMCTL_ERROR ? error->code : ESIMCTL_EXIT_FAILED;
+
+  g_printerr ("esimctl: %s\n", error->message);
+  if (json) {
+    g_autoptr (JsonBuilder) b = json_builder_new ();
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "error");
+    json_builder_begin_object (b);
+    esimctl_json_add_string (b, "name", esimctl_error_get_name (error));
+    esimctl_json_add_string (b, "message", error->message);
+    esimctl_json_add_int (b, "exit_code", code);
+    json_builder_end_object (b);
+    json_builder_end_object (b);
+    esimctl_json_print (b);
+  }
+  return code;
+}
+
+/* --json before the options were parsed: a bad command line is reported
+ * in JSON too */
+static gboolean
+esimctl_argv_wants_json (gint argc, gchar **argv)
+{
+  for (gint i = 1; i < argc; i++) {
+    if (g_str_equal (argv[i], "--"))
+      break;
+    if (g_str_equal (argv[i], "--json") || g_str_equal (argv[i], "-j"))
+      return TRUE;
+  }
+  return FALSE;
 }
 
 static void
@@ -362,70 +579,68 @@ esimctl_clear (EsimCtl *ctl)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsimCtl, esimctl_clear)
 
-int
-main (int argc, char **argv)
+static gboolean
+esimctl_main (EsimCtl *ctl, int argc, char **argv, GError **error)
 {
   g_autoptr (GOptionContext) context = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree gchar *summary = NULL;
-  g_auto (EsimCtl) ctl = { 0 };
   const EsimCtlCommand *cmd = NULL;
   const GOptionEntry entries[] = {
-    { "euicc", 'e', 0, G_OPTION_ARG_STRING, &ctl.euicc,
-      N_ ("The eUICC to work on, by number (see list) or EID"), "N|EID" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &ctl.json, N_ ("Machine-readable JSON output"), NULL },
-    { "confirmation-code", 0, 0, G_OPTION_ARG_STRING, &ctl.confirmation_code,
+    { "euicc", 'e', 0, G_OPTION_ARG_STRING, &ctl->euicc,
+      N_ ("The eUICC to work on: its number (see list), EID or object path"), "N|EID|PATH" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &ctl->json,
+      N_ ("Machine-readable JSON output, also for errors"), NULL },
+    { "confirmation-code", 0, 0, G_OPTION_ARG_STRING, &ctl->confirmation_code,
       N_ ("The confirmation code the operator gave (install)"), "CODE" },
-    { "enable", 0, 0, G_OPTION_ARG_NONE, &ctl.enable,
+    { "enable", 0, 0, G_OPTION_ARG_NONE, &ctl->enable,
       N_ ("Enable the profile once installed (install)"), NULL },
-    { "qr", 0, 0, G_OPTION_ARG_FILENAME, &ctl.qr,
+    { "qr", 0, 0, G_OPTION_ARG_FILENAME, &ctl->qr,
       N_ ("Read the activation code from a QR code image, PNG or JPEG (install)"), "IMAGE" },
-    { "smds", 0, 0, G_OPTION_ARG_STRING, &ctl.smds,
+    { "smds", 0, 0, G_OPTION_ARG_STRING, &ctl->smds,
       N_ ("The SM-DS to ask instead of the eUICC's root SM-DS (discover)"), "ADDRESS" },
-    { "operational", 0, 0, G_OPTION_ARG_NONE, &ctl.reset_operational,
+    { "operational", 0, 0, G_OPTION_ARG_NONE, &ctl->reset_operational,
       N_ ("Delete the operational profiles (reset)"), NULL },
-    { "test", 0, 0, G_OPTION_ARG_NONE, &ctl.reset_test,
+    { "test", 0, 0, G_OPTION_ARG_NONE, &ctl->reset_test,
       N_ ("Delete the field-loaded test profiles (reset)"), NULL },
-    { "default-smdp", 0, 0, G_OPTION_ARG_NONE, &ctl.reset_default_smdp,
+    { "default-smdp", 0, 0, G_OPTION_ARG_NONE, &ctl->reset_default_smdp,
       N_ ("Forget the default SM-DP+ address (reset)"), NULL },
-    { "yes", 'y', 0, G_OPTION_ARG_NONE, &ctl.yes, N_ ("Do not ask for confirmation (reset)"),
-      NULL },
-    { "card", 'c', 0, G_OPTION_ARG_STRING, &ctl.card,
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &ctl->yes,
+      N_ ("Do not ask for confirmation; needed without a terminal (reset)"), NULL },
+    { "card", 'c', 0, G_OPTION_ARG_STRING, &ctl->card,
       N_ ("Talk to this card directly, without the daemon (KIND:DEVICE, e.g. socket:PATH, "
           "qmi:/dev/cdc-wdm0)"),
       "CARD" },
-    { "ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ctl.ca_files,
+    { "ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ctl->ca_files,
       N_ ("With --card: trust only this CA for SM-DP+/SM-DS TLS (repeatable)"), "PEM" },
-    { "isdr-aid", 0, 0, G_OPTION_ARG_STRING, &ctl.isdr_aid,
+    { "isdr-aid", 0, 0, G_OPTION_ARG_STRING, &ctl->isdr_aid,
       N_ ("With --card: select the ISD-R by this AID (default: the standard one, then those "
           "of known removable eUICCs)"),
       "HEX" },
-    { "segment-size", 0, 0, G_OPTION_ARG_INT, &ctl.segment_size,
+    { "segment-size", 0, 0, G_OPTION_ARG_INT, &ctl->segment_size,
       N_ ("With --card: send ES10 commands in STORE DATA blocks of at most N bytes (16 to 255; "
           "default 255, 120 once the card refuses that)"),
       "N" },
-    { "system-roots", 0, 0, G_OPTION_ARG_NONE, &ctl.system_roots,
+    { "system-roots", 0, 0, G_OPTION_ARG_NONE, &ctl->system_roots,
       N_ ("With --card: also trust the system's web CAs for SM-DP+/SM-DS TLS"), NULL },
-    { "system-roots-file", 0, 0, G_OPTION_ARG_FILENAME, &ctl.system_roots_file,
+    { "system-roots-file", 0, 0, G_OPTION_ARG_FILENAME, &ctl->system_roots_file,
       N_ ("With --card: the system CA bundle for --system-roots (implies it)"), "PEM" },
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &ctl->help, N_ ("Show the help (of a command)"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &ctl->version, N_ ("Show the version of esimctl"), NULL },
     { NULL },
   };
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, ESIM_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
 
   summary = esimctl_commands_summary ();
   context = g_option_context_new (_ ("COMMAND [ARGUMENTS…]"));
   g_option_context_set_summary (context, summary);
   g_option_context_set_description (context, _ ("See esimctl(1) for the details."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  /* --help is ours, so that “esimctl install --help” shows the command's */
+  g_option_context_set_help_enabled (context, FALSE);
   /* options may come before or after the command, as in “install CODE
    * --enable”; a NAME starting with '-' goes after “--” */
-  if (!g_option_context_parse (context, &argc, &argv, &error)) {
-    g_printerr ("esimctl: %s\n", error->message);
-    return ESIMCTL_EXIT_USAGE;
+  if (!g_option_context_parse (context, &argc, &argv, error)) {
+    g_autoptr (GError) local = g_steal_pointer (error);
+    return esimctl_usage_error (error, "%s", local->message);
   }
   /* GOption leaves the “--” that ended the options: drop it */
   for (gint i = 1; i < argc; i++) {
@@ -435,28 +650,61 @@ main (int argc, char **argv)
     argc--;
     break;
   }
-  if (argc < 2) {
-    g_printerr ("esimctl: %s\n", _ ("no command given; see esimctl --help"));
-    return ESIMCTL_EXIT_USAGE;
+  if (ctl->version) {
+    ctl->command = "--version";
+    if (ctl->json) {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      esimctl_json_add_string (b, "esimctl", PACKAGE_VERSION);
+      json_builder_end_object (b);
+      esimctl_json_print (b);
+    } else {
+      g_print ("esimctl %s\n", PACKAGE_VERSION);
+    }
+    return TRUE;
   }
-  for (guint i = 0; i < G_N_ELEMENTS (esimctl_commands); i++) {
-    if (g_str_equal (esimctl_commands[i].name, argv[1]))
-      cmd = &esimctl_commands[i];
+  /* “help”, “help COMMAND”, “--help”, “COMMAND --help” */
+  if (argc >= 2 && g_str_equal (argv[1], "help")) {
+    if (argc > 3)
+      return esimctl_usage_error (error, _ ("Usage: esimctl help [COMMAND]"));
+    ctl->help = TRUE;
+    memmove (&argv[1], &argv[2], (gsize) (argc - 1) * sizeof (gchar *));
+    argc--;
   }
-  if (cmd == NULL) {
-    g_printerr ("esimctl: ");
-    g_printerr (_ ("unknown command “%s”; see esimctl --help"), argv[1]);
-    g_printerr ("\n");
-    return ESIMCTL_EXIT_USAGE;
+  if (argc >= 2)
+    cmd = esimctl_command_lookup (argv[1]);
+  if (ctl->help) {
+    g_autofree gchar *text = NULL;
+    if (argc >= 2 && cmd == NULL)
+      return esimctl_usage_error (error, _ ("unknown command “%s”; see esimctl help"), argv[1]);
+    text = cmd != NULL ? esimctl_command_help (cmd, entries)
+                       : g_option_context_get_help (context, TRUE, NULL);
+    g_print ("%s", text);
+    return TRUE;
   }
-  ctl.command = cmd->name;
-  ctl.args = argv + 2;
-  ctl.n_args = (guint) (argc - 2);
+  if (argc < 2)
+    return esimctl_usage_error (error, _ ("no command given; see esimctl help"));
+  if (cmd == NULL)
+    return esimctl_usage_error (error, _ ("unknown command “%s”; see esimctl help"), argv[1]);
+  ctl->command = cmd->name;
+  ctl->args = argv + 2;
+  ctl->n_args = (guint) (argc - 2);
+  return esimctl_run (ctl, cmd, error);
+}
 
-  if (esimctl_run (&ctl, cmd, &error))
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (EsimCtl) ctl = { 0 };
+  gboolean json = esimctl_argv_wants_json (argc, argv);
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, ESIM_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (esimctl_main (&ctl, argc, argv, &error))
     return ESIMCTL_EXIT_OK;
-  g_printerr ("esimctl: %s\n", error->message);
-  if (error->domain == ESIMCTL_ERROR)
-    return error->code;
-  return ESIMCTL_EXIT_FAILED;
+  return esimctl_report_error (json || ctl.json, error);
 }

@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include <json-glib/json-glib.h>
+
 #include "esim-es10.h"
 
 G_BEGIN_DECLS
@@ -21,10 +23,16 @@ typedef enum {
   ESIMCTL_EXIT_USAGE = 2,          /* bad command line or bad input */
   ESIMCTL_EXIT_UNREACHABLE = 3,    /* daemon, card or server not reachable */
   ESIMCTL_EXIT_NOT_AUTHORIZED = 4, /* polkit or the bus said no */
+  ESIMCTL_EXIT_INTERRUPTED = 130,  /* Ctrl-C: the job was cancelled */
 } EsimCtlExit;
 
+/* an extended error domain: besides its exit code, an error may carry the
+ * D-Bus error name it came from, for --json */
 #define ESIMCTL_ERROR (esimctl_error_quark ())
 GQuark esimctl_error_quark (void);
+void esimctl_error_set_name (GError *error, const gchar *name);
+/* the D-Bus name of the error, or a local org.freedesktop.Esim1.Ctl.Error.* */
+const gchar *esimctl_error_get_name (const GError *error);
 
 /* the options a command may take besides --json and --card */
 typedef enum {
@@ -46,6 +54,8 @@ typedef struct {
   gchar *card;
   gchar *euicc;
   gboolean json;
+  gboolean help;
+  gboolean version;
   gboolean enable;
   gboolean yes;
   gboolean reset_operational;
@@ -77,6 +87,11 @@ typedef gboolean (*EsimCtlFunc) (EsimCtl *ctl, GError **error);
 /* esimctl.c: helpers for both modes */
 gboolean esimctl_usage_error (GError **error, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
 gboolean esimctl_confirm (EsimCtl *ctl, const gchar *question, GError **error);
+/* the outcome of a command that changed something: TEXT for people, or
+ * with --json the object {"command": NAME, "success": true, ...} that
+ * esimctl_result_new began and the caller filled */
+JsonBuilder *esimctl_result_new (EsimCtl *ctl);
+void esimctl_result_print (EsimCtl *ctl, JsonBuilder *b, const gchar *text);
 
 /* esimctl-card.c: one card through a transport, without the daemon */
 gboolean esimctl_card_open (EsimCtl *ctl, GError **error);
@@ -111,5 +126,8 @@ gboolean esimctl_daemon_reset (EsimCtl *ctl, GError **error);
 gboolean esimctl_daemon_test_mode (EsimCtl *ctl, GError **error);
 gboolean esimctl_daemon_rescan (EsimCtl *ctl, GError **error);
 gboolean esimctl_daemon_version (EsimCtl *ctl, GError **error);
+
+/* esimctl-daemon-monitor.c: the daemon's changes as a stream of lines */
+gboolean esimctl_daemon_monitor (EsimCtl *ctl, GError **error);
 
 G_END_DECLS

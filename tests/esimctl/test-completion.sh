@@ -61,5 +61,9 @@ check "list process remove" esimctl notifications ''
 check "off on" esimctl test-mode ''
 check "0 1" esimctl list --euicc ''
 check "qmi: qrtr:" esimctl --card q
+check "monitor" esimctl mo
+check "help" esimctl he
+check "install" esimctl help ins
+check "--version" esimctl --vers
 echo "1..$n"
 exit $failed

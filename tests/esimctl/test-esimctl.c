@@ -78,6 +78,17 @@ esimctl_run_env (gchar **envp, const gchar *first_arg, ...)
 
 #define esimctl_run(...) esimctl_run_env (NULL, __VA_ARGS__)
 
+static JsonNode *
+parse_json (const gchar *text)
+{
+  g_autoptr (GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
 static void
 assert_usage (EsimCtlRun *run, const gchar *message)
 {
@@ -145,6 +156,74 @@ test_help (void)
     g_assert_nonnull (strstr (run->out, line));
   }
   g_assert_nonnull (strstr (run->out, "--json"));
+  g_assert_nonnull (strstr (run->out, "130 interrupted"));
+}
+
+/* --version, help, help COMMAND, COMMAND --help: no daemon needed */
+static void
+test_help_command (void)
+{
+  {
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--version", NULL);
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_cmpstr (run->out, ==, "esimctl " PACKAGE_VERSION "\n");
+  }
+  {
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--version", "--json", NULL);
+    g_autoptr (JsonNode) node = parse_json (run->out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "esimctl"), ==,
+                     PACKAGE_VERSION);
+  }
+  {
+    g_autoptr (EsimCtlRun) run = esimctl_run ("help", NULL);
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_nonnull (strstr (run->out, "\n  monitor"));
+    g_assert_nonnull (strstr (run->out, "\n  help [COMMAND]"));
+  }
+  for (guint i = 0; i < 2; i++) {
+    /* the command's usage and only its options */
+    g_autoptr (EsimCtlRun) run
+      = i == 0 ? esimctl_run ("help", "install", NULL) : esimctl_run ("install", "--help", NULL);
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_cmpstr (run->err, ==, "");
+    g_assert_true (g_str_has_prefix (run->out, "Usage: esimctl [OPTION…] install [CODE"));
+    g_assert_nonnull (strstr (run->out, "--confirmation-code"));
+    g_assert_nonnull (strstr (run->out, "--json"));
+    g_assert_null (strstr (run->out, "--operational"));
+    g_assert_null (strstr (run->out, "\n  list"));
+  }
+  {
+    g_autoptr (EsimCtlRun) run = esimctl_run ("reset", "-h", NULL);
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_nonnull (strstr (run->out, "--yes"));
+  }
+  {
+    g_autoptr (EsimCtlRun) run = esimctl_run ("help", "frobnicate", NULL);
+    assert_usage (run, "unknown command “frobnicate”");
+  }
+}
+
+/* --json: usage errors are JSON too, whatever went wrong */
+static void
+test_json_usage_error (void)
+{
+  const gchar *cases[][4] = {
+    { "--json", "frobnicate", NULL },
+    { "--json", "--no-such-option", "list", NULL },
+    { "enable", "12345", "--json", NULL },
+    { "-j", "reset", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (EsimCtlRun) run = esimctl_runv (NULL, cases[i]);
+    g_autoptr (JsonNode) node = parse_json (run->out);
+    JsonObject *e = json_object_get_object_member (json_node_get_object (node), "error");
+    g_assert_cmpint (run->status, ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (e, "name"), ==,
+                     "org.freedesktop.Esim1.Ctl.Error.Usage");
+    g_assert_cmpint (json_object_get_int_member (e, "exit_code"), ==, 2);
+    g_assert_nonnull (strstr (run->err, json_object_get_string_member (e, "message")));
+  }
 }
 
 /* a private bus with nobody on it, as the system bus */
@@ -222,17 +301,6 @@ test_no_daemon (void)
     g_assert_cmpint (run->status, ==, 3);
     g_assert_nonnull (strstr (run->err, "Cannot connect to the system bus"));
   }
-}
-
-static JsonNode *
-parse_json (const gchar *text)
-{
-  g_autoptr (GError) error = NULL;
-  JsonNode *node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
 }
 
 static void
@@ -324,6 +392,25 @@ test_card (void)
     g_assert_true (g_str_has_prefix (run->err, "esimctl: "));
   }
   {
+    /* and with --json the failure is an error object on stdout */
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "disable", iccid, "--json", NULL);
+    g_autoptr (JsonNode) node = parse_json (run->out);
+    JsonObject *e = json_object_get_object_member (json_node_get_object (node), "error");
+    g_assert_cmpint (run->status, ==, 1);
+    g_assert_cmpint (json_object_get_int_member (e, "exit_code"), ==, 1);
+    g_assert_nonnull (json_object_get_string_member (e, "name"));
+    g_assert_cmpstr (json_object_get_string_member (e, "message"), !=, "");
+  }
+  {
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "enable", iccid, "--json", NULL);
+    g_autoptr (JsonNode) node = parse_json (run->out);
+    JsonObject *o = json_node_get_object (node);
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (o, "command"), ==, "enable");
+    g_assert_cmpstr (json_object_get_string_member (o, "iccid"), ==, iccid);
+    g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "enabled");
+  }
+  {
     g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "show", "89000000000000000000", NULL);
     g_assert_cmpint (run->status, ==, 1);
     g_assert_nonnull (strstr (run->err, "There is no profile 89000000000000000000"));
@@ -336,9 +423,25 @@ test_card (void)
     g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
   }
   {
-    /* without a terminal, reset does not ask */
+    /* without a terminal nobody can confirm: a script must say --yes */
     g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "reset", "--operational", NULL);
+    assert_usage (run, "--yes");
+  }
+  {
+    /* nothing was wiped */
+    g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "list", "--json", NULL);
+    g_autoptr (JsonNode) node = parse_json (run->out);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), >, 0);
+  }
+  {
+    g_autoptr (EsimCtlRun) run
+      = esimctl_run ("--card", card, "reset", "--operational", "--yes", "--json", NULL);
+    g_autoptr (JsonNode) node = parse_json (run->out);
+    JsonObject *o = json_node_get_object (node);
     g_assert_cmpint (run->status, ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (o, "command"), ==, "reset");
+    g_assert_true (json_object_get_boolean_member (o, "success"));
+    g_assert_true (json_object_get_boolean_member (o, "operational"));
   }
   {
     g_autoptr (EsimCtlRun) run = esimctl_run ("--card", card, "list", "--json", NULL);
@@ -361,6 +464,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/esimctl/usage", test_usage);
   g_test_add_func ("/esimctl/help", test_help);
+  g_test_add_func ("/esimctl/help-command", test_help_command);
+  g_test_add_func ("/esimctl/json-usage-error", test_json_usage_error);
   g_test_add_func ("/esimctl/no-daemon", test_no_daemon);
   g_test_add_func ("/esimctl/card", test_card);
   return g_test_run ();
