@@ -223,8 +223,14 @@ class TestModems(ModemManagerCase):
         self.assertNotEqual(modem2, modem)
         self.assertEqual(self.euicc_of_modem(modem2), euicc)
         self.assertEqual(set(self.watch.profiles(euicc)), profiles)
+        # every announcement may not have reached us yet: wait for them,
+        # then check their order
+        listed = self.watch.get(euicc, IF_EUICC, 'Profiles')
+        wait_until(lambda: set(listed + [euicc]) <=
+                   {p for p, _ in self.watch.interfaces_added(since)},
+                   message='InterfacesAdded of the eUICC and its profiles')
         added = [p for p, _ in self.watch.interfaces_added(since)]
-        for p in self.watch.get(euicc, IF_EUICC, 'Profiles'):
+        for p in listed:
             self.assertLess(added.index(euicc), added.index(p), added)
 
         # unplugged and plugged in again in one go
