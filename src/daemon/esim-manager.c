@@ -9,7 +9,9 @@
 #include "esim-dbus-generated.h"
 #include "esim-euicc.h"
 #include "esim-manager.h"
+#ifdef ESIM_HAVE_MODEMMANAGER
 #include "esim-modem-watcher.h"
+#endif
 #include "esim-transport-factory.h"
 
 /* a card that does not answer within this does not hold up the start */
@@ -33,7 +35,9 @@ struct _EsimManager {
   GPtrArray *configured; /* of EsimEuicc: the configuration's */
   GHashTable *reprobing; /* EsimEuicc set: a look for the card in flight */
   guint reprobe_id;
+#ifdef ESIM_HAVE_MODEMMANAGER
   EsimModemWatcher *watcher; /* NULL with ModemManager=false */
+#endif
   gboolean name_owned;
   guint name_lost_id;
   gulong test_mode_id;
@@ -145,6 +149,7 @@ esim_manager_get_status (EsimManager *self)
 
 /* the eUICCs of ModemManager's modems */
 
+#ifdef ESIM_HAVE_MODEMMANAGER
 static void
 watcher_euicc_added_cb (EsimModemWatcher *watcher, EsimEuicc *euicc, gpointer user_data)
 {
@@ -195,6 +200,7 @@ esim_manager_watch_modems (EsimManager *self)
   g_signal_connect (self->watcher, "euicc-removed", G_CALLBACK (watcher_euicc_removed_cb), self);
   esim_modem_watcher_start (self->watcher);
 }
+#endif
 
 /* probing */
 
@@ -364,8 +370,13 @@ esim_manager_start (EsimManager *self, gboolean replace, GError **error)
   } else if (esim_manager_name_has_owner (self, error)) {
     return FALSE;
   }
+#ifdef ESIM_HAVE_MODEMMANAGER
   if (config->modem_manager)
     esim_manager_watch_modems (self);
+#else
+  if (config->modem_manager)
+    g_info ("built without ModemManager support: only the configured eUICCs are used");
+#endif
   return TRUE;
 }
 
@@ -551,9 +562,11 @@ esim_manager_shutdown_async (EsimManager *self, guint timeout_seconds, GAsyncRea
   g_task_set_task_data (task, data, (GDestroyNotify) shutdown_data_free);
   esim_context_set_shutting_down (self->context);
   g_clear_handle_id (&self->reprobe_id, g_source_remove);
+#ifdef ESIM_HAVE_MODEMMANAGER
   /* modems coming and going no longer matter */
   if (self->watcher != NULL)
     esim_modem_watcher_stop (self->watcher);
+#endif
   if (self->euiccs->len == 0) {
     g_task_return_boolean (task, TRUE);
     g_object_unref (task);
@@ -606,11 +619,13 @@ esim_manager_dispose (GObject *object)
   g_clear_handle_id (&self->reprobe_id, g_source_remove);
   g_clear_pointer (&self->reprobing, g_hash_table_unref);
   g_clear_pointer (&self->configured, g_ptr_array_unref);
+#ifdef ESIM_HAVE_MODEMMANAGER
   if (self->watcher != NULL) {
     g_signal_handlers_disconnect_by_data (self->watcher, self);
     esim_modem_watcher_stop (self->watcher);
     g_clear_object (&self->watcher);
   }
+#endif
   if (self->iface != NULL) {
     g_signal_handlers_disconnect_by_data (self->iface, self);
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));

@@ -164,10 +164,12 @@ static void
 esim_client_remove_interface (EsimClient *self, GDBusInterface *iface)
 {
   const gchar *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (iface));
+  /* the table owns its keys: a stolen one is ours to free */
+  g_autofree gchar *key = NULL;
 
   if (ESIM_DBUS_IS_EUICC (iface)) {
     g_autoptr (EsimEuicc) euicc = NULL;
-    if (!g_hash_table_steal_extended (self->euiccs, path, NULL, (gpointer *) &euicc))
+    if (!g_hash_table_steal_extended (self->euiccs, path, (gpointer *) &key, (gpointer *) &euicc))
       return;
     g_signal_emit (self, signals[SIGNAL_EUICC_REMOVED], 0, euicc);
     return;
@@ -175,7 +177,8 @@ esim_client_remove_interface (EsimClient *self, GDBusInterface *iface)
   if (ESIM_DBUS_IS_PROFILE (iface)) {
     g_autoptr (EsimProfile) profile = NULL;
     EsimEuicc *euicc;
-    if (!g_hash_table_steal_extended (self->profiles, path, NULL, (gpointer *) &profile))
+    if (!g_hash_table_steal_extended (self->profiles, path, (gpointer *) &key,
+                                      (gpointer *) &profile))
       return;
     euicc = esim_client_euicc_of_profile (self, profile);
     if (euicc != NULL)
@@ -184,7 +187,7 @@ esim_client_remove_interface (EsimClient *self, GDBusInterface *iface)
   }
   if (ESIM_DBUS_IS_JOB (iface)) {
     g_autoptr (EsimJob) job = NULL;
-    if (!g_hash_table_steal_extended (self->jobs, path, NULL, (gpointer *) &job))
+    if (!g_hash_table_steal_extended (self->jobs, path, (gpointer *) &key, (gpointer *) &job))
       return;
     esim_job_set_gone (job);
   }

@@ -80,5 +80,20 @@ done
 
 [ -f "$dest/usr/share/locale/de/LC_MESSAGES/esimd.mo" ] || fail "the German catalog is not installed"
 
+# the optional features off: a daemon for card readers and configured
+# eUICCs only, without libmm-glib, libqmi, libmbim or zbar
+minimal=$scratch/minimal
+if env -u ASAN_OPTIONS -u UBSAN_OPTIONS -u LSAN_OPTIONS -u MALLOC_CHECK_ -u MALLOC_PERTURB_ \
+  meson setup "$minimal" "$src" -Dtests=false -Dwerror=true -Dmodemmanager=disabled \
+  -Dqmi=disabled -Dmbim=disabled -Dzbar=disabled -Dintrospection=disabled -Dexamples=disabled \
+  >"$scratch/minimal-setup.log" 2>&1 && ninja -C "$minimal" >"$scratch/minimal-build.log" 2>&1; then
+  if ldd "$minimal/src/daemon/esimd" | grep -q 'libmm-glib'; then
+    fail "-Dmodemmanager=disabled still links libmm-glib"
+  fi
+else
+  tail -30 "$scratch/minimal-setup.log" "$scratch/minimal-build.log" 2>/dev/null || true
+  fail "the build with the optional features disabled failed"
+fi
+
 [ $status -eq 0 ] && echo "ok: -Dtests=false builds and installs a complete tree"
 exit $status

@@ -81,7 +81,7 @@ esim_smdp_tls_make_ca (EsimRspKey *key, const gchar *dn, EsimRspKey *issuer_key,
   if (rc >= 0)
     rc = gnutls_x509_crt_set_subject_key_id (crt, ski, ski_len);
   if (rc >= 0 && issuer != NULL) {
-    GBytes *issuer_der = esim_rsp_cert_get_der (issuer);
+    g_autoptr (GBytes) issuer_der = esim_rsp_cert_get_der (issuer);
     gnutls_datum_t d
       = { (guchar *) g_bytes_get_data (issuer_der, NULL), (guint) g_bytes_get_size (issuer_der) };
     gnutls_x509_crt_init (&issuer_crt);
@@ -118,7 +118,7 @@ esim_smdp_tls_make_ca (EsimRspKey *key, const gchar *dn, EsimRspKey *issuer_key,
 static gchar *
 esim_smdp_tls_to_pem (EsimRspCert *cert)
 {
-  GBytes *der = esim_rsp_cert_get_der (cert);
+  g_autoptr (GBytes) der = esim_rsp_cert_get_der (cert);
   gnutls_datum_t in = { (guchar *) g_bytes_get_data (der, NULL), (guint) g_bytes_get_size (der) };
   gnutls_datum_t out = { NULL, 0 };
   gchar *pem = NULL;
