@@ -672,21 +672,16 @@ add_host (gnutls_x509_crt_t crt, const gchar *host, GError **error)
   return TRUE;
 }
 
-static gboolean
-fill_tls_cert (gnutls_x509_crt_t crt, gnutls_x509_privkey_t key, EsimRspKey *ca_key,
-               EsimRspCert *ca_cert, const gchar *const *hosts, gint64 not_before, gint64 not_after,
-               GError **error)
+/* what every issued certificate has: v3, a positive random 16-byte serial,
+ * the validity, O=esimd test and the common name */
+static int
+fill_common (gnutls_x509_crt_t crt, const gchar *common_name, gint64 not_before, gint64 not_after)
 {
-  g_autoptr (GBytes) ca_ski = esim_rsp_cert_get_subject_key_id (ca_cert);
-  struct gnutls_x509_policy_st policy = { 0 };
-  guint8 serial[16], ski[64];
-  gsize ski_len = sizeof (ski);
+  guint8 serial[16];
   int rc;
 
-  /* a positive serial number of 16 random bytes */
   gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof (serial));
   serial[0] = (serial[0] & 0x7f) | 0x01;
-  policy.oid = (char *) ESIM_RSP_ROLE_DP_TLS;
   rc = gnutls_x509_crt_set_version (crt, 3);
   if (rc >= 0)
     rc = gnutls_x509_crt_set_serial (crt, serial, sizeof (serial));
@@ -698,8 +693,24 @@ fill_tls_cert (gnutls_x509_crt_t crt, gnutls_x509_privkey_t key, EsimRspKey *ca_
     rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, "esimd test",
                                         strlen ("esimd test"));
   if (rc >= 0)
-    rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, hosts[0],
-                                        (guint) strlen (hosts[0]));
+    rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, common_name,
+                                        (guint) strlen (common_name));
+  return rc;
+}
+
+static gboolean
+fill_tls_cert (gnutls_x509_crt_t crt, gnutls_x509_privkey_t key, EsimRspKey *ca_key,
+               EsimRspCert *ca_cert, const gchar *const *hosts, gint64 not_before, gint64 not_after,
+               GError **error)
+{
+  g_autoptr (GBytes) ca_ski = esim_rsp_cert_get_subject_key_id (ca_cert);
+  struct gnutls_x509_policy_st policy = { 0 };
+  guint8 ski[64];
+  gsize ski_len = sizeof (ski);
+  int rc;
+
+  policy.oid = (char *) ESIM_RSP_ROLE_DP_TLS;
+  rc = fill_common (crt, hosts[0], not_before, not_after);
   if (rc >= 0)
     rc = gnutls_x509_crt_set_key (crt, key);
   if (rc >= 0)
@@ -790,27 +801,12 @@ fill_auth_cert (gnutls_x509_crt_t crt, EsimRspKey *key, EsimRspKey *ca_key, Esim
 {
   g_autoptr (GBytes) ca_ski = esim_rsp_cert_get_subject_key_id (ca_cert);
   struct gnutls_x509_policy_st policy = { 0 };
-  guint8 serial[16], ski[64];
+  guint8 ski[64];
   gsize ski_len = sizeof (ski);
   int rc;
 
-  /* a positive serial number of 16 random bytes */
-  gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof (serial));
-  serial[0] = (serial[0] & 0x7f) | 0x01;
   policy.oid = (char *) role_oid;
-  rc = gnutls_x509_crt_set_version (crt, 3);
-  if (rc >= 0)
-    rc = gnutls_x509_crt_set_serial (crt, serial, sizeof (serial));
-  if (rc >= 0)
-    rc = gnutls_x509_crt_set_activation_time (crt, (time_t) not_before);
-  if (rc >= 0)
-    rc = gnutls_x509_crt_set_expiration_time (crt, (time_t) not_after);
-  if (rc >= 0)
-    rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, "esimd test",
-                                        strlen ("esimd test"));
-  if (rc >= 0)
-    rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, common_name,
-                                        (guint) strlen (common_name));
+  rc = fill_common (crt, common_name, not_before, not_after);
   if (rc >= 0)
     rc = gnutls_x509_crt_set_pubkey (crt, key->pub);
   /* SGP.22 4.5.2: an end-entity key for digital signatures, its role in
