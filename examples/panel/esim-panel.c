@@ -1,13 +1,16 @@
 /*
  * esim-panel: the reference panel of libesim, a small GTK 4 program that
  * lists the eUICCs and their profiles, installs a profile from an
- * activation code with a progress bar, and enables, disables and deletes
- * profiles. Everything goes through libesim; the panel keeps no state of
- * its own and redraws its lists from the client's objects whenever they
- * change.
+ * activation code with a progress bar and a consent step (the SM-DP+'s
+ * name, provider, class and icon of the profile, to install, postpone or
+ * reject before anything is downloaded), and enables, disables and
+ * deletes profiles. Everything goes through libesim; the panel keeps no
+ * state of its own and redraws its lists from the client's objects
+ * whenever they change.
  *
- * --self-test runs a script (install, enable) without a user, prints the
- * model it shows on stdout and saves a screenshot: the test of this panel.
+ * --self-test runs a script (install with an answer to the consent step,
+ * enable) without a user, prints the model it shows on stdout and saves
+ * screenshots: the test of this panel.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,7 +18,9 @@
 #include <esim.h>
 #include <gtk/gtk.h>
 
-typedef struct {
+typedef struct _EsimPanel EsimPanel;
+
+struct _EsimPanel {
   GtkApplication *app;
   EsimClient *client;
   GtkWidget *window;
@@ -24,20 +29,32 @@ typedef struct {
   GtkWidget *code;     /* the activation code entry */
   GtkWidget *install;  /* its button */
   GtkWidget *progress; /* the job's progress bar */
-  EsimJob *job;        /* the install in progress */
+  GtkWidget *consent;  /* the consent step: shown while the job waits */
+  GtkWidget *consent_icon;
+  GtkWidget *consent_title;
+  GtkWidget *consent_details;
+  GtkWidget *consent_code; /* the confirmation code, when the SM-DP+ wants one */
+  EsimJob *job;            /* the install in progress */
   guint rebuild_id;
   /* --self-test */
   gboolean self_test;
   gchar *test_install;
   gboolean test_enable;
+  gchar *test_consent; /* "confirm", "decline" or "reject" */
+  gchar *test_confirmation_code;
   gchar *test_screenshot;
+  gchar *test_consent_screenshot;
   GdkPaintable *content_paintable; /* follows what the window draws */
+  const gchar *capture_path;       /* the screenshot being taken, NULL for none */
+  void (*capture_then) (EsimPanel *self);
   gchar *installed_iccid;
   gint exit_code;
-} EsimPanel;
+};
 
 static void esim_panel_queue_rebuild (EsimPanel *self);
 static void esim_panel_self_test_step (EsimPanel *self);
+static void esim_panel_self_test_consent (EsimPanel *self);
+static void esim_panel_capture (EsimPanel *self, const gchar *path, void (*then) (EsimPanel *self));
 
 static void
 esim_panel_set_status (EsimPanel *self, const gchar *text, gboolean error)
@@ -219,9 +236,9 @@ esim_panel_rebuild (gpointer user_data)
   for (guint i = 0; i < euiccs->len; i++) {
     EsimEuicc *euicc = g_ptr_array_index (euiccs, i);
     g_autoptr (GPtrArray) profiles = esim_euicc_get_profiles (euicc);
-    g_autofree gchar *title
-      = g_strdup_printf ("eUICC %s · EID %s · %s", esim_euicc_get_transport (euicc),
-                         esim_euicc_get_eid (euicc), esim_euicc_get_sgp22_version (euicc));
+    g_autofree gchar *title = g_strdup_printf (
+      "%s · EID %s · SGP.22 %s%s", esim_euicc_get_label (euicc), esim_euicc_get_eid (euicc),
+      esim_euicc_get_sgp22_version (euicc), esim_euicc_get_busy (euicc) ? " · busy" : "");
     GtkWidget *frame = gtk_frame_new (title);
     GtkWidget *list = gtk_list_box_new ();
 
@@ -268,6 +285,120 @@ esim_panel_job_progress_cb (EsimJob *job, GParamSpec *pspec, gpointer user_data)
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress), esim_job_get_stage (job));
 }
 
+/* consent: what the SM-DP+ offers, before anything is downloaded */
+
+static const gchar *
+esim_panel_lookup (GVariant *meta, const gchar *key)
+{
+  const gchar *value = NULL;
+
+  if (meta == NULL || !g_variant_lookup (meta, key, "&s", &value))
+    return "";
+  return value;
+}
+
+static void
+esim_panel_show_consent (EsimPanel *self, EsimJob *job)
+{
+  GVariant *meta = esim_job_get_profile_metadata (job);
+  g_autoptr (GVariant) icon = NULL;
+  g_autofree gchar *title = NULL;
+  g_autofree gchar *details = NULL;
+  gboolean cc_required = FALSE;
+  const gchar *name = esim_panel_lookup (meta, "name");
+
+  if (meta != NULL)
+    g_variant_lookup (meta, "confirmation-code-required", "b", &cc_required);
+  title = g_strdup_printf ("Install “%s”?", *name != '\0' ? name : "a profile");
+  details
+    = g_strdup_printf ("%s · %s profile · ICCID %s", esim_panel_lookup (meta, "service-provider"),
+                       esim_panel_lookup (meta, "class"), esim_panel_lookup (meta, "iccid"));
+  gtk_label_set_text (GTK_LABEL (self->consent_title), title);
+  gtk_label_set_text (GTK_LABEL (self->consent_details), details);
+  gtk_picture_set_paintable (GTK_PICTURE (self->consent_icon), NULL);
+  if (meta != NULL && *esim_panel_lookup (meta, "icon-type") != '\0'
+      && (icon = g_variant_lookup_value (meta, "icon", G_VARIANT_TYPE_BYTESTRING)) != NULL) {
+    g_autoptr (GBytes) bytes = g_variant_get_data_as_bytes (icon);
+    g_autoptr (GdkTexture) texture = gdk_texture_new_from_bytes (bytes, NULL);
+    /* an icon the toolkit cannot read is left out, not an error */
+    if (texture != NULL)
+      gtk_picture_set_paintable (GTK_PICTURE (self->consent_icon), GDK_PAINTABLE (texture));
+  }
+  gtk_editable_set_text (GTK_EDITABLE (self->consent_code), "");
+  gtk_widget_set_visible (self->consent_code, cc_required);
+  gtk_widget_set_visible (self->consent, TRUE);
+  esim_panel_set_status (self, "The SM-DP+ offers this profile: install it?", FALSE);
+  if (self->self_test) {
+    g_print ("consent %s|%s|%s|%s|%s\n", esim_panel_lookup (meta, "iccid"), name,
+             esim_panel_lookup (meta, "service-provider"), esim_panel_lookup (meta, "class"),
+             cc_required ? "code" : "no-code");
+    esim_panel_capture (self, self->test_consent_screenshot, esim_panel_self_test_consent);
+  }
+}
+
+static void
+esim_panel_job_stage_cb (EsimJob *job, GParamSpec *pspec, gpointer user_data)
+{
+  EsimPanel *self = user_data;
+
+  esim_panel_job_progress_cb (job, pspec, self);
+  if (esim_job_get_awaiting_confirmation (job)) {
+    if (!gtk_widget_get_visible (self->consent))
+      esim_panel_show_consent (self, job);
+  } else {
+    gtk_widget_set_visible (self->consent, FALSE);
+  }
+}
+
+/* the job tells how it ends; a refused answer leaves it waiting */
+static void
+esim_panel_answer_refused (EsimPanel *self, const GError *error)
+{
+  gtk_widget_set_visible (self->consent, TRUE);
+  esim_panel_fail (self, "Consent", error);
+}
+
+static void
+esim_panel_confirmed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!esim_job_confirm_finish (ESIM_JOB (source), res, &error))
+    esim_panel_answer_refused (user_data, error);
+}
+
+static void
+esim_panel_declined_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!esim_job_decline_finish (ESIM_JOB (source), res, &error))
+    esim_panel_answer_refused (user_data, error);
+}
+
+/* install: the code entry; not now: postponed, the code works again
+ * later; reject: the SM-DP+ may end the order */
+static void
+esim_panel_consent_cb (GtkButton *button, gpointer user_data)
+{
+  EsimPanel *self = user_data;
+  const gchar *answer = g_object_get_data (G_OBJECT (button), "esim-answer");
+
+  if (self->job == NULL || !esim_job_get_awaiting_confirmation (self->job))
+    return;
+  gtk_widget_set_visible (self->consent, FALSE);
+  if (g_strcmp0 (answer, "confirm") == 0) {
+    esim_panel_set_status (self, "Downloading…", FALSE);
+    esim_job_confirm_async (self->job, gtk_editable_get_text (GTK_EDITABLE (self->consent_code)),
+                            NULL, esim_panel_confirmed_cb, self);
+  } else {
+    esim_job_decline_async (self->job,
+                            g_strcmp0 (answer, "reject") == 0 ? ESIM_DECLINE_FLAGS_REJECT
+                                                              : ESIM_DECLINE_FLAGS_NONE,
+                            NULL, esim_panel_declined_cb, self);
+  }
+}
+
 static void
 esim_panel_job_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -277,8 +408,17 @@ esim_panel_job_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   EsimProfile *profile;
 
   g_signal_handlers_disconnect_by_data (job, self);
+  gtk_widget_set_visible (self->consent, FALSE);
   esim_panel_queue_rebuild (self);
   if (!esim_job_wait_finish (job, res, &error)) {
+    /* the user's own answer is no failure */
+    if (g_error_matches (error, ESIM_ERROR, ESIM_ERROR_DECLINED)) {
+      g_autofree gchar *text = g_strdup_printf ("Not installed: %s", error->message);
+      esim_panel_set_status (self, text, FALSE);
+      if (self->self_test)
+        esim_panel_self_test_step (self);
+      return;
+    }
     esim_panel_fail (self, "Install", error);
     return;
   }
@@ -307,27 +447,62 @@ esim_panel_install_started_cb (GObject *source, GAsyncResult *res, gpointer user
     return;
   }
   g_signal_connect (self->job, "notify::progress", G_CALLBACK (esim_panel_job_progress_cb), self);
-  g_signal_connect (self->job, "notify::stage", G_CALLBACK (esim_panel_job_progress_cb), self);
+  g_signal_connect (self->job, "notify::stage", G_CALLBACK (esim_panel_job_stage_cb), self);
   esim_panel_job_progress_cb (self->job, NULL, self);
   esim_job_wait_async (self->job, NULL, esim_panel_job_done_cb, self);
+}
+
+static void
+esim_panel_install_start (EsimPanel *self)
+{
+  g_autoptr (GPtrArray) euiccs = esim_client_get_euiccs (self->client);
+  const gchar *code = gtk_editable_get_text (GTK_EDITABLE (self->code));
+
+  if (euiccs->len == 0 || self->job != NULL) {
+    esim_panel_queue_rebuild (self);
+    return;
+  }
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0.0);
+  esim_panel_set_status (self, "Asking the SM-DP+…", FALSE);
+  /* the first eUICC (a real panel lets the user choose); nothing is
+   * downloaded before the user saw the profile and said yes */
+  esim_euicc_install_profile_async (g_ptr_array_index (euiccs, 0), code, NULL,
+                                    ESIM_INSTALL_FLAGS_CONFIRM, NULL, esim_panel_install_started_cb,
+                                    self);
+}
+
+static void
+esim_panel_parsed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  EsimPanel *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) info
+    = esim_client_parse_activation_code_finish (ESIM_CLIENT (source), res, &error);
+
+  if (info == NULL) {
+    esim_panel_queue_rebuild (self);
+    esim_panel_fail (self, "Activation code", error);
+    return;
+  }
+  esim_panel_install_start (self);
 }
 
 static void
 esim_panel_install_cb (GtkButton *button, gpointer user_data)
 {
   EsimPanel *self = user_data;
-  g_autoptr (GPtrArray) euiccs = esim_client_get_euiccs (self->client);
   const gchar *code = gtk_editable_get_text (GTK_EDITABLE (self->code));
 
-  if (euiccs->len == 0 || self->job != NULL)
+  if (self->job != NULL)
     return;
   gtk_widget_set_sensitive (self->install, FALSE);
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0.0);
-  esim_panel_set_status (self, "Downloading…", FALSE);
-  /* the first eUICC; a real panel lets the user choose */
-  esim_euicc_install_profile_async (g_ptr_array_index (euiccs, 0), code, NULL,
-                                    ESIM_INSTALL_FLAGS_NONE, NULL, esim_panel_install_started_cb,
-                                    self);
+  /* an empty code asks the eUICC's default SM-DP+; any other is checked
+   * first, without contacting anyone, so a typo is named at once */
+  if (*code == '\0') {
+    esim_panel_install_start (self);
+    return;
+  }
+  esim_client_parse_activation_code_async (self->client, code, NULL, esim_panel_parsed_cb, self);
 }
 
 /* --self-test: install, enable, then print the model and a screenshot */
@@ -356,7 +531,7 @@ esim_panel_print_model (EsimPanel *self)
  * paintable of itself) on the theme's window background. The paintable
  * was made before the last frame: it holds what that frame drew */
 static gboolean
-esim_panel_save_screenshot (EsimPanel *self, GError **error)
+esim_panel_save_screenshot (EsimPanel *self, const gchar *path, GError **error)
 {
   GtkWidget *content = gtk_window_get_child (GTK_WINDOW (self->window));
   GdkPaintable *paintable = self->content_paintable;
@@ -381,25 +556,25 @@ esim_panel_save_screenshot (EsimPanel *self, GError **error)
     return FALSE;
   }
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, self->test_screenshot)) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s", self->test_screenshot);
+  if (!gdk_texture_save_to_png (texture, path)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s", path);
     return FALSE;
   }
   return TRUE;
 }
 
 static gboolean
-esim_panel_finish_idle (gpointer user_data)
+esim_panel_capture_idle (gpointer user_data)
 {
   EsimPanel *self = user_data;
   g_autoptr (GError) error = NULL;
+  const gchar *path = g_steal_pointer (&self->capture_path);
 
-  esim_panel_print_model (self);
-  if (self->test_screenshot != NULL && !esim_panel_save_screenshot (self, &error)) {
+  if (path != NULL && !esim_panel_save_screenshot (self, path, &error)) {
     g_printerr ("esim-panel: screenshot: %s\n", error->message);
     self->exit_code = 1;
   }
-  g_application_quit (G_APPLICATION (self->app));
+  self->capture_then (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -408,7 +583,48 @@ esim_panel_after_paint_cb (GdkFrameClock *clock, gpointer user_data)
 {
   g_signal_handlers_disconnect_by_func (clock, esim_panel_after_paint_cb, user_data);
   /* the paintable takes the frame's image in a high-priority idle: after it */
-  g_idle_add_full (G_PRIORITY_LOW, esim_panel_finish_idle, user_data, NULL);
+  g_idle_add_full (G_PRIORITY_LOW, esim_panel_capture_idle, user_data, NULL);
+}
+
+/* the window as the next frame draws it saved to path (none when NULL),
+ * then the script goes on with then() */
+static void
+esim_panel_capture (EsimPanel *self, const gchar *path, void (*then) (EsimPanel *self))
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (self->window);
+
+  self->capture_path = path;
+  self->capture_then = then;
+  g_clear_object (&self->content_paintable);
+  self->content_paintable
+    = gtk_widget_paintable_new (gtk_window_get_child (GTK_WINDOW (self->window)));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (esim_panel_after_paint_cb), self);
+  gtk_widget_queue_draw (self->window);
+}
+
+static void
+esim_panel_self_test_done (EsimPanel *self)
+{
+  esim_panel_print_model (self);
+  g_application_quit (G_APPLICATION (self->app));
+}
+
+/* the script's answer at the consent step, as a user would click it */
+static void
+esim_panel_self_test_consent (EsimPanel *self)
+{
+  const gchar *answer = self->test_consent != NULL ? self->test_consent : "confirm";
+  GtkWidget *button = g_object_get_data (G_OBJECT (self->consent), answer);
+
+  if (button == NULL) {
+    g_printerr ("esim-panel: --consent: unknown answer %s\n", answer);
+    self->exit_code = 1;
+    g_application_quit (G_APPLICATION (self->app));
+    return;
+  }
+  if (self->test_confirmation_code != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->consent_code), self->test_confirmation_code);
+  g_signal_emit_by_name (button, "clicked");
 }
 
 /* the script's next step; each one continues from its own callback */
@@ -416,7 +632,6 @@ static void
 esim_panel_self_test_step (EsimPanel *self)
 {
   EsimProfile *profile;
-  GdkFrameClock *clock;
 
   if (self->test_install != NULL) {
     g_autofree gchar *code = g_steal_pointer (&self->test_install);
@@ -434,11 +649,56 @@ esim_panel_self_test_step (EsimPanel *self)
   }
   /* done: draw what the client holds now, then show it */
   esim_panel_rebuild (self);
-  self->content_paintable
-    = gtk_widget_paintable_new (gtk_window_get_child (GTK_WINDOW (self->window)));
-  clock = gtk_widget_get_frame_clock (self->window);
-  g_signal_connect (clock, "after-paint", G_CALLBACK (esim_panel_after_paint_cb), self);
-  gtk_widget_queue_draw (self->window);
+  esim_panel_capture (self, self->test_screenshot, esim_panel_self_test_done);
+}
+
+static GtkWidget *
+esim_panel_consent_button (EsimPanel *self, const gchar *label, const gchar *answer)
+{
+  GtkWidget *button = gtk_button_new_with_label (label);
+
+  g_object_set_data (G_OBJECT (button), "esim-answer", (gpointer) answer);
+  g_object_set_data (G_OBJECT (self->consent), answer, button);
+  g_signal_connect (button, "clicked", G_CALLBACK (esim_panel_consent_cb), self);
+  return button;
+}
+
+static void
+esim_panel_build_consent (EsimPanel *self)
+{
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *button;
+
+  self->consent = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  self->consent_icon = gtk_picture_new ();
+  gtk_widget_set_size_request (self->consent_icon, 48, 48);
+  gtk_box_append (GTK_BOX (self->consent), self->consent_icon);
+  self->consent_title = gtk_label_new ("");
+  gtk_label_set_xalign (GTK_LABEL (self->consent_title), 0.0);
+  gtk_widget_add_css_class (self->consent_title, "heading");
+  gtk_box_append (GTK_BOX (text), self->consent_title);
+  self->consent_details = gtk_label_new ("");
+  gtk_label_set_xalign (GTK_LABEL (self->consent_details), 0.0);
+  gtk_widget_add_css_class (self->consent_details, "dim-label");
+  gtk_box_append (GTK_BOX (text), self->consent_details);
+  self->consent_code = gtk_password_entry_new ();
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (self->consent_code), TRUE);
+  g_object_set (self->consent_code, "placeholder-text", "Confirmation code", NULL);
+  gtk_box_append (GTK_BOX (text), self->consent_code);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (self->consent), text);
+
+  button = esim_panel_consent_button (self, "Install", "confirm");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_box_append (GTK_BOX (buttons), button);
+  gtk_box_append (GTK_BOX (buttons), esim_panel_consent_button (self, "Not now", "decline"));
+  button = esim_panel_consent_button (self, "Reject", "reject");
+  gtk_widget_add_css_class (button, "destructive-action");
+  gtk_box_append (GTK_BOX (buttons), button);
+  gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (self->consent), buttons);
+  gtk_widget_set_visible (self->consent, FALSE);
 }
 
 /* startup */
@@ -477,6 +737,8 @@ esim_panel_build (EsimPanel *self)
   gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (self->progress), TRUE);
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress), "");
   gtk_box_append (GTK_BOX (box), self->progress);
+  esim_panel_build_consent (self);
+  gtk_box_append (GTK_BOX (box), self->consent);
   self->status = gtk_label_new ("");
   gtk_label_set_xalign (GTK_LABEL (self->status), 0.0);
   gtk_box_append (GTK_BOX (box), self->status);
@@ -533,6 +795,13 @@ main (int argc, char **argv)
       "Run the script below without a user, print the model, quit", NULL },
     { "install", 0, 0, G_OPTION_ARG_STRING, &self.test_install,
       "With --self-test: install from this activation code", "CODE" },
+    { "consent", 0, 0, G_OPTION_ARG_STRING, &self.test_consent,
+      "With --self-test: the answer to the consent step: confirm (default), decline, reject",
+      "ANSWER" },
+    { "confirmation-code", 0, 0, G_OPTION_ARG_STRING, &self.test_confirmation_code,
+      "With --self-test: type this confirmation code at the consent step", "CODE" },
+    { "consent-screenshot", 0, 0, G_OPTION_ARG_FILENAME, &self.test_consent_screenshot,
+      "With --self-test: save the window at the consent step as this PNG", "FILE" },
     { "enable", 0, 0, G_OPTION_ARG_NONE, &self.test_enable,
       "With --self-test: then enable the installed profile", NULL },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &self.test_screenshot,
@@ -552,6 +821,9 @@ main (int argc, char **argv)
   g_object_unref (self.app);
   g_free (self.test_install);
   g_free (self.test_screenshot);
+  g_free (self.test_consent);
+  g_free (self.test_confirmation_code);
+  g_free (self.test_consent_screenshot);
   g_free (self.installed_iccid);
   return rc != 0 ? rc : self.exit_code;
 }

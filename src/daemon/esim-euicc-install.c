@@ -217,10 +217,18 @@ install_consent_cb (EsimJob *job, EsimJobConsent consent, const gchar *confirmat
     esim_download_resume (call->download);
     break;
   case ESIM_JOB_CONSENT_DECLINED:
-    /* SGP.22: the end user rejected the profile; the order ends */
+    /* "not now": postponed keeps the order usable, so the same activation
+     * code works again; refusing for good is the caller's explicit choice */
+    esim_download_abort (call->download, ESIM_CANCEL_SESSION_REASON_POSTPONED,
+                         g_error_new_literal (ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_DECLINED,
+                                              "the profile was declined; the order stays usable "
+                                              "at the SM-DP+ (cancelSession postponed)"));
+    break;
+  case ESIM_JOB_CONSENT_REJECTED:
+    /* SGP.22: the end user rejected the profile; the SM-DP+ may end the order */
     esim_download_abort (call->download, ESIM_CANCEL_SESSION_REASON_END_USER_REJECTION,
                          g_error_new_literal (ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_DECLINED,
-                                              "the profile was declined "
+                                              "the profile was rejected "
                                               "(cancelSession endUserRejection)"));
     break;
   case ESIM_JOB_CONSENT_CALLER_GONE:

@@ -328,6 +328,7 @@ typedef struct {
   EsimJob *self;
   GDBusMethodInvocation *invocation;
   gboolean confirm;
+  gboolean reject; /* Decline() with "reject" */
   gchar *confirmation_code;
 } ConsentCall;
 
@@ -370,13 +371,16 @@ consent_authorized_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   if (!esim_job_consent_check_waiting (self, call->invocation))
     return;
   g_message ("job %s: the caller %s the profile", self->path,
-             call->confirm ? "confirmed" : "declined");
+             call->confirm  ? "confirmed"
+             : call->reject ? "rejected"
+                            : "declined");
   if (call->confirm) {
     esim_dbus_job_complete_confirm (self->iface, call->invocation);
     esim_job_consent (self, ESIM_JOB_CONSENT_CONFIRMED, call->confirmation_code);
   } else {
     esim_dbus_job_complete_decline (self->iface, call->invocation);
-    esim_job_consent (self, ESIM_JOB_CONSENT_DECLINED, NULL);
+    esim_job_consent (self, call->reject ? ESIM_JOB_CONSENT_REJECTED : ESIM_JOB_CONSENT_DECLINED,
+                      NULL);
   }
 }
 
@@ -389,6 +393,7 @@ esim_job_handle_consent (EsimJob *self, GDBusMethodInvocation *invocation, gbool
   const gchar *key;
   GVariant *value;
   g_autofree gchar *code = NULL;
+  gboolean reject = FALSE;
 
   if (g_strcmp0 (g_dbus_method_invocation_get_sender (invocation), self->starter) != 0) {
     g_dbus_method_invocation_return_error_literal (
@@ -402,17 +407,27 @@ esim_job_handle_consent (EsimJob *self, GDBusMethodInvocation *invocation, gbool
     g_variant_iter_init (&iter, options);
     while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
       g_autoptr (GVariant) v = value;
-      if (g_strcmp0 (key, "confirmation-code") == 0
+      if (confirm && g_strcmp0 (key, "confirmation-code") == 0
           && g_variant_is_of_type (v, G_VARIANT_TYPE_STRING)
           && strlen (g_variant_get_string (v, NULL)) <= ESIM_JOB_CONFIRMATION_CODE_MAX) {
         g_free (code);
         code = g_variant_dup_string (v, NULL);
         continue;
       }
-      g_dbus_method_invocation_return_error (
-        invocation, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
-        "unknown or invalid option “%s” (known: confirmation-code s, at most %u bytes)", key,
-        (guint) ESIM_JOB_CONFIRMATION_CODE_MAX);
+      if (!confirm && g_strcmp0 (key, "reject") == 0
+          && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN)) {
+        reject = g_variant_get_boolean (v);
+        continue;
+      }
+      if (confirm)
+        g_dbus_method_invocation_return_error (
+          invocation, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
+          "unknown or invalid option “%s” (known: confirmation-code s, at most %u bytes)", key,
+          (guint) ESIM_JOB_CONFIRMATION_CODE_MAX);
+      else
+        g_dbus_method_invocation_return_error (
+          invocation, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
+          "unknown or invalid option “%s” (known: reject b)", key);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   }
@@ -420,6 +435,7 @@ esim_job_handle_consent (EsimJob *self, GDBusMethodInvocation *invocation, gbool
   call->self = g_object_ref (self);
   call->invocation = g_object_ref (invocation);
   call->confirm = confirm;
+  call->reject = reject;
   call->confirmation_code = g_steal_pointer (&code);
   esim_authority_check_async (esim_context_get_authority (self->context), invocation,
                               ESIM_ACTION_INSTALL_PROFILE, NULL, consent_authorized_cb, call);
@@ -434,9 +450,10 @@ handle_confirm_cb (EsimDbusJob *iface, GDBusMethodInvocation *invocation, GVaria
 }
 
 static gboolean
-handle_decline_cb (EsimDbusJob *iface, GDBusMethodInvocation *invocation, gpointer user_data)
+handle_decline_cb (EsimDbusJob *iface, GDBusMethodInvocation *invocation, GVariant *options,
+                   gpointer user_data)
 {
-  return esim_job_handle_consent (ESIM_JOB (user_data), invocation, FALSE, NULL);
+  return esim_job_handle_consent (ESIM_JOB (user_data), invocation, FALSE, options);
 }
 
 /* Cancel(): the user who started the job, or whoever may start one */

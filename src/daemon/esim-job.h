@@ -42,7 +42,8 @@ void esim_job_follow_download (EsimJob *self, EsimDownload *download);
 /* what became of a download waiting for consent */
 typedef enum {
   ESIM_JOB_CONSENT_CONFIRMED,
-  ESIM_JOB_CONSENT_DECLINED,    /* Decline(): endUserRejection */
+  ESIM_JOB_CONSENT_DECLINED,    /* Decline(): postponed, the order stays */
+  ESIM_JOB_CONSENT_REJECTED,    /* Decline() with "reject": endUserRejection */
   ESIM_JOB_CONSENT_CALLER_GONE, /* the starter left the bus: postponed */
   ESIM_JOB_CONSENT_TIMED_OUT,   /* ConfirmationTimeoutSeconds: postponed */
 } EsimJobConsent;

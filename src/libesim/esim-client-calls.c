@@ -115,3 +115,49 @@ esim_client_set_test_mode_finish (EsimClient *self, GAsyncResult *res, GError **
 {
   return esim_call_finish_void (self, res, error);
 }
+
+/**
+ * esim_client_parse_activation_code_async:
+ * @self: an #EsimClient
+ * @activation_code: an SGP.22 activation code ("LPA:1$ADDRESS$MATCHING-ID")
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Checks an activation code without contacting anyone: the preview a
+ * panel shows before it installs (is the code valid, which SM-DP+, does
+ * it need a confirmation code). Needs no authorization; the daemon never
+ * logs the code.
+ */
+void
+esim_client_parse_activation_code_async (EsimClient *self, const gchar *activation_code,
+                                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                                         gpointer user_data)
+{
+  g_return_if_fail (ESIM_IS_CLIENT (self));
+  g_return_if_fail (activation_code != NULL);
+  esim_call_async (self, self, esim_client_get_manager_proxy (self), "ParseActivationCode",
+                   g_variant_new ("(s)", activation_code), "(a{sv})", cancellable, callback,
+                   user_data, esim_client_parse_activation_code_async);
+}
+
+/**
+ * esim_client_parse_activation_code_finish:
+ * @self: an #EsimClient
+ * @res: the #GAsyncResult
+ * @error: %ESIM_ERROR_INVALID_ACTIVATION_CODE with what is wrong
+ *
+ * Returns: (transfer full) (nullable): an a{sv} dictionary with
+ *   "smdp-address" s, "matching-id-present" b,
+ *   "confirmation-code-required" b and "smdp-oid" s, or %NULL when the
+ *   code is not valid
+ */
+GVariant *
+esim_client_parse_activation_code_finish (EsimClient *self, GAsyncResult *res, GError **error)
+{
+  g_autoptr (GVariant) reply = esim_call_finish (self, res, error);
+
+  if (reply == NULL)
+    return NULL;
+  return g_variant_get_child_value (reply, 0);
+}

@@ -61,5 +61,10 @@ gboolean esim_client_rescan_finish (EsimClient *self, GAsyncResult *res, GError 
 void esim_client_set_test_mode_async (EsimClient *self, gboolean enabled, GCancellable *cancellable,
                                       GAsyncReadyCallback callback, gpointer user_data);
 gboolean esim_client_set_test_mode_finish (EsimClient *self, GAsyncResult *res, GError **error);
+void esim_client_parse_activation_code_async (EsimClient *self, const gchar *activation_code,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+GVariant *esim_client_parse_activation_code_finish (EsimClient *self, GAsyncResult *res,
+                                                    GError **error);
 
 G_END_DECLS

@@ -49,6 +49,19 @@ G_BEGIN_DECLS
  * @ESIM_ERROR_INSUFFICIENT_MEMORY: InsufficientMemory
  * @ESIM_ERROR_NOT_SUPPORTED: NotSupported
  * @ESIM_ERROR_BUSY: Busy
+ * @ESIM_ERROR_SERVER_UNKNOWN_ROOT: ServerUnknownRoot: the SM-DP+ TLS chain ends in a root that is
+ * not trusted
+ * @ESIM_ERROR_SERVER_CERTIFICATE_EXPIRED: ServerCertificateExpired: a certificate of the TLS chain
+ * is not valid now
+ * @ESIM_ERROR_SERVER_WRONG_HOST: ServerWrongHost: the TLS certificate is for another host
+ * @ESIM_ERROR_CARD_BUSY: CardBusy: the eUICC is busy (a SIM Toolkit session): try again
+ * @ESIM_ERROR_ORDER_EXPIRED: OrderExpired: the download order expired
+ * @ESIM_ERROR_DOWNLOAD_RETRIES_EXCEEDED: DownloadRetriesExceeded: the order was tried too often
+ * @ESIM_ERROR_SERVER_INCOMPATIBLE: ServerIncompatible: the server and the eUICC share no
+ * certificate issuer or version
+ * @ESIM_ERROR_SESSION_EXPIRED: SessionExpired: the server forgot the session: start again
+ * @ESIM_ERROR_DECLINED: Declined: the caller declined the profile at the confirmation step
+ * (esim_job_decline_async())
  *
  * The errors of esimd, one per D-Bus error name
  * (org.freedesktop.Esim1.Error.<Name>). The message keeps the SGP.22
@@ -80,6 +93,15 @@ typedef enum {
   ESIM_ERROR_INSUFFICIENT_MEMORY,
   ESIM_ERROR_NOT_SUPPORTED,
   ESIM_ERROR_BUSY,
+  ESIM_ERROR_SERVER_UNKNOWN_ROOT,
+  ESIM_ERROR_SERVER_CERTIFICATE_EXPIRED,
+  ESIM_ERROR_SERVER_WRONG_HOST,
+  ESIM_ERROR_CARD_BUSY,
+  ESIM_ERROR_ORDER_EXPIRED,
+  ESIM_ERROR_DOWNLOAD_RETRIES_EXCEEDED,
+  ESIM_ERROR_SERVER_INCOMPATIBLE,
+  ESIM_ERROR_SESSION_EXPIRED,
+  ESIM_ERROR_DECLINED,
 } EsimError;
 
 GQuark esim_error_quark (void);

@@ -39,6 +39,9 @@ enum {
   PROP_DEFAULT_SMDP_ADDRESS,
   PROP_ROOT_SMDS_ADDRESS,
   PROP_PENDING_NOTIFICATIONS,
+  PROP_LABEL,
+  PROP_BUSY,
+  PROP_CURRENT_JOB_PATH,
   N_PROPS,
 };
 
@@ -67,6 +70,9 @@ static const EsimPropertyMirror esim_euicc_mirrors[] = {
   { "default-smdp-address", "default-smdp-address" },
   { "root-smds-address", "root-smds-address" },
   { "pending-notifications", "pending-notifications" },
+  { "label", "label" },
+  { "busy", "busy" },
+  { "current-job-path", "current-job" },
 };
 
 static void
@@ -222,6 +228,28 @@ esim_euicc_class_init (EsimEuiccClass *klass)
   props[PROP_PENDING_NOTIFICATIONS]
     = g_param_spec_uint ("pending-notifications", NULL, "Pending notifications", 0, G_MAXUINT, 0,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * EsimEuicc:label:
+   *
+   * What a person calls this eUICC: the modem's model or the reader's name.
+   */
+  props[PROP_LABEL] = esim_euicc_string_pspec ("label", "A human label");
+  /**
+   * EsimEuicc:busy:
+   *
+   * %TRUE while the daemon works on the card (a job, a profile switch, a
+   * refresh); a panel may show a spinner and keep its buttons.
+   */
+  props[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, "Whether the card is in use", FALSE,
+                                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * EsimEuicc:current-job-path:
+   *
+   * The object path of the job running on this eUICC, "/" when none; see
+   * esim_euicc_get_current_job().
+   */
+  props[PROP_CURRENT_JOB_PATH]
+    = esim_euicc_string_pspec ("current-job-path", "The running job's object path");
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -485,6 +513,56 @@ esim_euicc_get_pending_notifications (EsimEuicc *self)
 }
 
 /**
+ * esim_euicc_get_label:
+ * @self: an #EsimEuicc
+ *
+ * Returns: (nullable): a human label: the modem's model, the reader's name
+ */
+const gchar *
+esim_euicc_get_label (EsimEuicc *self)
+{
+  g_return_val_if_fail (ESIM_IS_EUICC (self), NULL);
+  return esim_dbus_euicc_get_label (self->proxy);
+}
+
+/**
+ * esim_euicc_get_busy:
+ * @self: an #EsimEuicc
+ *
+ * Returns: %TRUE while the daemon works on the card
+ */
+gboolean
+esim_euicc_get_busy (EsimEuicc *self)
+{
+  g_return_val_if_fail (ESIM_IS_EUICC (self), FALSE);
+  return esim_dbus_euicc_get_busy (self->proxy);
+}
+
+/**
+ * esim_euicc_get_current_job:
+ * @self: an #EsimEuicc
+ *
+ * The job running on this eUICC, started by anyone (another panel, a
+ * script), so that a panel can show its progress.
+ *
+ * Returns: (transfer none) (nullable): the job, %NULL when none runs (or
+ *   the client has not seen it yet)
+ */
+EsimJob *
+esim_euicc_get_current_job (EsimEuicc *self)
+{
+  g_autoptr (EsimClient) client = NULL;
+  const gchar *path;
+
+  g_return_val_if_fail (ESIM_IS_EUICC (self), NULL);
+  path = esim_dbus_euicc_get_current_job (self->proxy);
+  client = g_weak_ref_get (&self->client);
+  if (client == NULL || path == NULL || g_strcmp0 (path, "/") == 0)
+    return NULL;
+  return esim_client_get_job_by_path (client, path);
+}
+
+/**
  * esim_euicc_get_profiles:
  * @self: an #EsimEuicc
  *
@@ -617,6 +695,8 @@ esim_euicc_install_profile_async (EsimEuicc *self, const gchar *activation_code,
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   if (flags & ESIM_INSTALL_FLAGS_ENABLE)
     g_variant_builder_add (&options, "{sv}", "enable", g_variant_new_boolean (TRUE));
+  if (flags & ESIM_INSTALL_FLAGS_CONFIRM)
+    g_variant_builder_add (&options, "{sv}", "confirm", g_variant_new_boolean (TRUE));
   esim_call_async (self, client, G_DBUS_PROXY (self->proxy), "InstallProfile",
                    g_variant_new ("(ssa{sv})", activation_code != NULL ? activation_code : "",
                                   confirmation_code != NULL ? confirmation_code : "", &options),

@@ -22,12 +22,17 @@ G_BEGIN_DECLS
  * EsimInstallFlags:
  * @ESIM_INSTALL_FLAGS_NONE: install only
  * @ESIM_INSTALL_FLAGS_ENABLE: enable the profile once installed
+ * @ESIM_INSTALL_FLAGS_CONFIRM: ask for consent before the download: once
+ *   the SM-DP+ named the profile, the job waits in stage
+ *   "awaiting-confirmation" with #EsimJob:profile-metadata until
+ *   esim_job_confirm_async() or esim_job_decline_async()
  *
  * Options of esim_euicc_install_profile_async().
  */
 typedef enum /*< flags >*/ {
   ESIM_INSTALL_FLAGS_NONE = 0,
   ESIM_INSTALL_FLAGS_ENABLE = 1 << 0,
+  ESIM_INSTALL_FLAGS_CONFIRM = 1 << 1,
 } EsimInstallFlags;
 
 /**
@@ -84,6 +89,9 @@ const gchar *const *esim_euicc_get_ci_key_ids (EsimEuicc *self);
 const gchar *esim_euicc_get_default_smdp_address (EsimEuicc *self);
 const gchar *esim_euicc_get_root_smds_address (EsimEuicc *self);
 guint esim_euicc_get_pending_notifications (EsimEuicc *self);
+const gchar *esim_euicc_get_label (EsimEuicc *self);
+gboolean esim_euicc_get_busy (EsimEuicc *self);
+EsimJob *esim_euicc_get_current_job (EsimEuicc *self);
 GPtrArray *esim_euicc_get_profiles (EsimEuicc *self);
 EsimProfile *esim_euicc_find_profile (EsimEuicc *self, const gchar *iccid);
 EsimProfile *esim_euicc_get_enabled_profile (EsimEuicc *self);

@@ -40,6 +40,7 @@ enum {
   PROP_FINISHED,
   PROP_RESULT,
   PROP_SUCCESS,
+  PROP_PROFILE_METADATA,
   N_PROPS,
 };
 
@@ -60,6 +61,7 @@ static const EsimPropertyMirror esim_job_mirrors[] = {
   { "started-by-uid", "started-by-uid" },
   { "finished", "finished" },
   { "result", "result" },
+  { "profile-metadata", "profile-metadata" },
 };
 
 static void
@@ -230,8 +232,10 @@ esim_job_class_init (EsimJobClass *klass)
   /**
    * EsimJob:stage:
    *
-   * "queued", "authenticating", "preparing", "installing", "notifying",
-   * "cancelling" or "done".
+   * While running "queued", "authenticating", "awaiting-confirmation"
+   * (only with %ESIM_INSTALL_FLAGS_CONFIRM), "preparing", "installing",
+   * "notifying" or "cancelling"; once finished "succeeded", "failed" or
+   * "cancelled".
    */
   props[PROP_STAGE] = g_param_spec_string ("stage", NULL, "The stage", NULL,
                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -271,6 +275,19 @@ esim_job_class_init (EsimJobClass *klass)
    */
   props[PROP_SUCCESS] = g_param_spec_boolean ("success", NULL, "Whether it succeeded", FALSE,
                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * EsimJob:profile-metadata:
+   *
+   * What the SM-DP+ said about the profile it is about to send, once the
+   * job reached "awaiting-confirmation" (an empty dictionary before): an
+   * a{sv} with "iccid" s, "name" s, "service-provider" s, "class" s,
+   * "icon-type" s, "icon" ay, "policy-rules" as, "operator-id" s and
+   * "confirmation-code-required" b (pass the code to
+   * esim_job_confirm_async()). See org.freedesktop.Esim1.Job.
+   */
+  props[PROP_PROFILE_METADATA] = g_param_spec_variant (
+    "profile-metadata", NULL, "The profile the SM-DP+ offers", G_VARIANT_TYPE_VARDICT, NULL,
+    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -490,6 +507,131 @@ esim_job_get_error (EsimJob *self)
 {
   g_return_val_if_fail (ESIM_IS_JOB (self), NULL);
   return self->error;
+}
+
+/**
+ * esim_job_get_profile_metadata:
+ * @self: an #EsimJob
+ *
+ * The profile a download with %ESIM_INSTALL_FLAGS_CONFIRM is about to
+ * install, for the user to confirm; see #EsimJob:profile-metadata.
+ *
+ * Returns: (transfer none) (nullable): an a{sv} dictionary, empty (or
+ *   %NULL) until the job reached "awaiting-confirmation"
+ */
+GVariant *
+esim_job_get_profile_metadata (EsimJob *self)
+{
+  g_return_val_if_fail (ESIM_IS_JOB (self), NULL);
+  return esim_dbus_job_get_profile_metadata (self->proxy);
+}
+
+/**
+ * esim_job_get_awaiting_confirmation:
+ * @self: an #EsimJob
+ *
+ * Returns: %TRUE while the job waits for esim_job_confirm_async() or
+ *   esim_job_decline_async()
+ */
+gboolean
+esim_job_get_awaiting_confirmation (EsimJob *self)
+{
+  g_return_val_if_fail (ESIM_IS_JOB (self), FALSE);
+  return !self->completed
+         && g_strcmp0 (esim_dbus_job_get_stage (self->proxy), "awaiting-confirmation") == 0;
+}
+
+/**
+ * esim_job_confirm_async:
+ * @self: an #EsimJob waiting in "awaiting-confirmation"
+ * @confirmation_code: (nullable): the confirmation code, when the SM-DP+
+ *   asks for one ("confirmation-code-required" in
+ *   #EsimJob:profile-metadata) and none was given to the install
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Goes on with the download. Only the connection that started the job may
+ * confirm it; the daemon asks polkit for
+ * org.freedesktop.esim1.install-profile again.
+ */
+void
+esim_job_confirm_async (EsimJob *self, const gchar *confirmation_code, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (EsimClient) client = NULL;
+  GVariantBuilder options;
+
+  g_return_if_fail (ESIM_IS_JOB (self));
+  client = g_weak_ref_get (&self->client);
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  if (confirmation_code != NULL && confirmation_code[0] != '\0')
+    g_variant_builder_add (&options, "{sv}", "confirmation-code",
+                           g_variant_new_string (confirmation_code));
+  esim_call_async (self, client, G_DBUS_PROXY (self->proxy), "Confirm",
+                   g_variant_new ("(a{sv})", &options), "()", cancellable, callback, user_data,
+                   esim_job_confirm_async);
+}
+
+/**
+ * esim_job_confirm_finish:
+ * @self: an #EsimJob
+ * @res: the #GAsyncResult
+ * @error: the #EsimError on failure
+ *
+ * Returns: %TRUE when the download goes on; esim_job_wait_async() tells
+ *   how it ends
+ */
+gboolean
+esim_job_confirm_finish (EsimJob *self, GAsyncResult *res, GError **error)
+{
+  return esim_call_finish_void (self, res, error);
+}
+
+/**
+ * esim_job_decline_async:
+ * @self: an #EsimJob waiting in "awaiting-confirmation"
+ * @flags: #EsimDeclineFlags: postpone (the default) or reject
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Does not install the profile: the session is cancelled on the eUICC and
+ * at the SM-DP+, and the job ends with %ESIM_ERROR_DECLINED. By default
+ * the download is only postponed and the activation code can be used
+ * again; %ESIM_DECLINE_FLAGS_REJECT refuses the profile for good. Only the
+ * connection that started the job may decline it.
+ */
+void
+esim_job_decline_async (EsimJob *self, EsimDeclineFlags flags, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (EsimClient) client = NULL;
+  GVariantBuilder options;
+
+  g_return_if_fail (ESIM_IS_JOB (self));
+  client = g_weak_ref_get (&self->client);
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  if (flags & ESIM_DECLINE_FLAGS_REJECT)
+    g_variant_builder_add (&options, "{sv}", "reject", g_variant_new_boolean (TRUE));
+  esim_call_async (self, client, G_DBUS_PROXY (self->proxy), "Decline",
+                   g_variant_new ("(a{sv})", &options), "()", cancellable, callback, user_data,
+                   esim_job_decline_async);
+}
+
+/**
+ * esim_job_decline_finish:
+ * @self: an #EsimJob
+ * @res: the #GAsyncResult
+ * @error: the #EsimError on failure
+ *
+ * Returns: %TRUE when the daemon accepted; the job then ends with
+ *   %ESIM_ERROR_DECLINED
+ */
+gboolean
+esim_job_decline_finish (EsimJob *self, GAsyncResult *res, GError **error)
+{
+  return esim_call_finish_void (self, res, error);
 }
 
 /**

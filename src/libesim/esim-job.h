@@ -23,6 +23,22 @@ G_BEGIN_DECLS
  * The #GType of #EsimJob.
  */
 #define ESIM_TYPE_JOB (esim_job_get_type ())
+
+/**
+ * EsimDeclineFlags:
+ * @ESIM_DECLINE_FLAGS_NONE: "not now": the download is postponed (SGP.22
+ *   reason postponed) and the order stays usable at the SM-DP+, so the
+ *   same activation code works again later
+ * @ESIM_DECLINE_FLAGS_REJECT: refuse the profile for good (SGP.22 reason
+ *   endUserRejection): the SM-DP+ may end the order
+ *
+ * Options of esim_job_decline_async().
+ */
+typedef enum /*< flags >*/ {
+  ESIM_DECLINE_FLAGS_NONE = 0,
+  ESIM_DECLINE_FLAGS_REJECT = 1 << 0,
+} EsimDeclineFlags;
+
 G_DECLARE_FINAL_TYPE (EsimJob, esim_job, ESIM, JOB, GObject)
 
 const gchar *esim_job_get_object_path (EsimJob *self);
@@ -37,10 +53,19 @@ const gchar *esim_job_get_result (EsimJob *self);
 EsimProfile *esim_job_get_result_profile (EsimJob *self);
 gboolean esim_job_get_success (EsimJob *self);
 const GError *esim_job_get_error (EsimJob *self);
+GVariant *esim_job_get_profile_metadata (EsimJob *self);
+gboolean esim_job_get_awaiting_confirmation (EsimJob *self);
 
 void esim_job_cancel_async (EsimJob *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                             gpointer user_data);
 gboolean esim_job_cancel_finish (EsimJob *self, GAsyncResult *res, GError **error);
+void esim_job_confirm_async (EsimJob *self, const gchar *confirmation_code,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data);
+gboolean esim_job_confirm_finish (EsimJob *self, GAsyncResult *res, GError **error);
+void esim_job_decline_async (EsimJob *self, EsimDeclineFlags flags, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_job_decline_finish (EsimJob *self, GAsyncResult *res, GError **error);
 void esim_job_wait_async (EsimJob *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data);
 gboolean esim_job_wait_finish (EsimJob *self, GAsyncResult *res, GError **error);

@@ -96,7 +96,8 @@ class TestConfirm(ConsentCase):
         other = self.watch
         self.assertDBusError(ERR + 'NotAuthorized', other.call, job, IF_JOB, 'Confirm', 'a{sv}',
                              ({},))
-        self.assertDBusError(ERR + 'NotAuthorized', other.call, job, IF_JOB, 'Decline')
+        self.assertDBusError(ERR + 'NotAuthorized', other.call, job, IF_JOB, 'Decline', 'a{sv}',
+                             ({},))
         self.assertEqual(other.get(job, IF_JOB, 'Stage'), AWAITING)
         panel.call(job, IF_JOB, 'Confirm', 'a{sv}', ({},))
         ok, name, msg, _result = panel.wait_job(job)
@@ -116,25 +117,67 @@ class TestConfirm(ConsentCase):
 
 class TestDecline(ConsentCase):
 
-    def test_decline_ends_the_order(self):
-        c = self.watch
-        job = self.start_confirm(c, MID_A)
-        self.assertIsNone(c.call(job, IF_JOB, 'Decline'))
+    def assert_declined(self, c, job):
         ok, name, msg, result = c.wait_job(job)
         self.assertFalse(ok)
         self.assertEqual(name, ERR + 'Declined', msg)
         self.assertEqual(result, '/')
         self.assertEqual(c.get(job, IF_JOB, 'Stage'), 'cancelled')
         self.assertEqual(c.get(job, IF_JOB, 'ErrorName'), ERR + 'Declined')
+        self.assertEqual(c.get(job, IF_JOB, 'ErrorMessage'), msg)
+        return msg
+
+    def test_decline_postpones_and_keeps_the_order(self):
+        """Decline(): "not now", SGP.22 postponed(1); the code works again."""
+        c = self.watch
+        job = self.start_confirm(c, MID_A)
+        self.assertIsNone(c.call(job, IF_JOB, 'Decline', 'a{sv}', ({},)))
+        msg = self.assert_declined(c, job)
+        self.assertIn('postponed', msg)
         self.assertNotIn(ICCID_A, self.sim.profiles())
         self.assertEqual(set(c.profiles(self.euicc)), {ICCID_SEED1, ICCID_SEED2})
         stats = self.smdp.stats()
         self.assertEqual(stats['requests'].get('es9plus/cancelSession'), 1)
+        self.assertEqual(stats['cancelReasons'], [1])
+        self.assertNotIn('es9plus/getBoundProfilePackage', stats['requests'])
+        self.assertEqual(stats['orders'][MID_A]['state'], 'available')
+        # the same activation code installs later
+        result = c.install_ok(self.euicc, self.smdp.ac(MID_A))
+        self.assertEqual(c.get(result, IF_PROFILE, 'Iccid'), ICCID_A)
+
+    def test_reject_ends_the_order(self):
+        """Decline({"reject": true}): SGP.22 endUserRejection(0)."""
+        c = self.watch
+        job = self.start_confirm(c, MID_A)
+        self.assertIsNone(c.call(job, IF_JOB, 'Decline', 'a{sv}',
+                                 ({'reject': GLib.Variant('b', True)},)))
+        msg = self.assert_declined(c, job)
+        self.assertIn('endUserRejection', msg)
+        self.assertNotIn(ICCID_A, self.sim.profiles())
+        stats = self.smdp.stats()
+        self.assertEqual(stats['requests'].get('es9plus/cancelSession'), 1)
+        self.assertEqual(stats['cancelReasons'], [0])
         self.assertNotIn('es9plus/getBoundProfilePackage', stats['requests'])
         # endUserRejection(0): the test SM-DP+ consumes the order (tests/smdp/README.md)
         self.assertEqual(stats['orders'][MID_A]['state'], 'consumed')
         self.assertEqual(c.install_error(self.euicc, self.smdp.ac(MID_A)),
                          ERR + 'MatchingIdRefused')
+
+    def test_decline_options_checked(self):
+        c = self.watch
+        job = self.start_confirm(c, MID_B)
+        for bad in ({'reject': GLib.Variant('s', 'yes')},
+                    {'confirmation-code': GLib.Variant('s', CC)},
+                    {'bogus': GLib.Variant('b', True)}):
+            with self.subTest(options=list(bad)):
+                self.assertDBusError(ERR + 'InvalidArgument', c.call, job, IF_JOB, 'Decline',
+                                     'a{sv}', (bad,))
+        # a refused call changes nothing: the job still waits
+        self.assertEqual(c.get(job, IF_JOB, 'Stage'), AWAITING)
+        self.assertEqual(self.smdp.stats()['requests'].get('es9plus/cancelSession'), None)
+        c.call(job, IF_JOB, 'Decline', 'a{sv}', ({'reject': GLib.Variant('b', False)},))
+        self.assertIn('postponed', self.assert_declined(c, job))
+        self.assertEqual(self.smdp.stats()['cancelReasons'], [1])
 
     def test_cancel_while_waiting_postpones(self):
         """Cancel() instead of Decline(): postponed(1), the order stays usable."""
@@ -148,6 +191,7 @@ class TestDecline(ConsentCase):
         self.assertIn('cancelling', c.property_changes(job, IF_JOB, 'Stage'))
         stats = self.smdp.stats()
         self.assertEqual(stats['requests'].get('es9plus/cancelSession'), 1)
+        self.assertEqual(stats['cancelReasons'], [1])
         self.assertEqual(stats['orders'][MID_A]['state'], 'available')
         # a later one-call install of the same code works
         result = c.install_ok(self.euicc, self.smdp.ac(MID_A))
@@ -165,6 +209,7 @@ class TestDecline(ConsentCase):
         self.assertEqual(c.get(job, IF_JOB, 'Stage'), 'cancelled')
         stats = self.smdp.stats()
         self.assertEqual(stats['requests'].get('es9plus/cancelSession'), 1)
+        self.assertEqual(stats['cancelReasons'], [1])
         self.assertEqual(stats['orders'][MID_B]['state'], 'available')
         self.assertNotIn(ICCID_B, self.sim.profiles())
         result = c.install_ok(self.euicc, self.smdp.ac(MID_B))
@@ -183,7 +228,9 @@ class TestConfirmationTimeout(ConsentCase):
         self.assertEqual(name, ERR + 'Timeout', msg)
         self.assertIn(AWAITING, c.property_changes(job, IF_JOB, 'Stage'))
         self.assertEqual(c.get(job, IF_JOB, 'Stage'), 'failed')
-        self.assertEqual(self.smdp.stats()['orders'][MID_A]['state'], 'available')
+        stats = self.smdp.stats()
+        self.assertEqual(stats['cancelReasons'], [1])
+        self.assertEqual(stats['orders'][MID_A]['state'], 'available')
         self.assertNotIn(ICCID_A, self.sim.profiles())
 
 

@@ -404,6 +404,99 @@ test_job_finished_before (void)
                    env ("ESIM_TEST_ICCID_B"));
 }
 
+static gboolean
+job_awaiting (gpointer data)
+{
+  return esim_job_get_awaiting_confirmation (data) || esim_job_get_finished (data);
+}
+
+/* a download with ESIM_INSTALL_FLAGS_CONFIRM, up to awaiting-confirmation */
+static EsimJob *
+install_confirm (const gchar *code)
+{
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
+  EsimJob *job;
+
+  esim_euicc_install_profile_async (fixture.euicc, code, NULL, ESIM_INSTALL_FLAGS_CONFIRM, NULL,
+                                    store_result_cb, &res);
+  job = esim_euicc_install_profile_finish (fixture.euicc, wait_result (&res, "InstallProfile"),
+                                           &error);
+  g_assert_no_error (error);
+  wait_for (job_awaiting, job, "awaiting-confirmation");
+  g_assert_false (esim_job_get_finished (job));
+  g_assert_cmpstr (esim_job_get_stage (job), ==, "awaiting-confirmation");
+  return job;
+}
+
+static void
+test_consent (void)
+{
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) info = NULL;
+  g_autoptr (EsimJob) job = NULL;
+  GVariant *meta;
+  const gchar *iccid = NULL;
+  const gchar *address = NULL;
+  gboolean cc_required = FALSE;
+
+  /* the preview: valid, which server, no contact */
+  esim_client_parse_activation_code_async (fixture.client, env ("ESIM_TEST_CODE_CC"), NULL,
+                                           store_result_cb, &res);
+  info = esim_client_parse_activation_code_finish (
+    fixture.client, wait_result (&res, "ParseActivationCode"), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (info, "smdp-address", "&s", &address));
+  g_assert_true (g_str_has_prefix (address, "127.0.0.1:"));
+  g_clear_object (&res);
+  esim_client_parse_activation_code_async (fixture.client, "LPA:2$x$y", NULL, store_result_cb,
+                                           &res);
+  g_assert_null (esim_client_parse_activation_code_finish (
+    fixture.client, wait_result (&res, "ParseActivationCode"), &error));
+  assert_esim_error (error, ESIM_ERROR_INVALID_ACTIVATION_CODE);
+  g_clear_error (&error);
+  g_clear_object (&res);
+
+  /* what the SM-DP+ offers, then "not now": the order stays usable */
+  job = install_confirm (env ("ESIM_TEST_CODE_CC"));
+  meta = esim_job_get_profile_metadata (job);
+  g_assert_nonnull (meta);
+  g_assert_true (g_variant_lookup (meta, "iccid", "&s", &iccid));
+  g_assert_cmpstr (iccid, ==, env ("ESIM_TEST_ICCID_CC"));
+  g_assert_true (g_variant_lookup (meta, "confirmation-code-required", "b", &cc_required));
+  g_assert_true (cc_required);
+  esim_job_decline_async (job, ESIM_DECLINE_FLAGS_NONE, NULL, store_result_cb, &res);
+  g_assert_true (esim_job_decline_finish (job, wait_result (&res, "Decline"), &error));
+  g_assert_no_error (error);
+  g_clear_object (&res);
+  g_assert_false (job_wait (job, &error));
+  assert_esim_error (error, ESIM_ERROR_DECLINED);
+  g_assert_nonnull (strstr (error->message, "postponed"));
+  g_clear_error (&error);
+  g_assert_cmpstr (esim_job_get_stage (job), ==, "cancelled");
+  g_assert_false (esim_job_get_awaiting_confirmation (job));
+  g_assert_null (esim_euicc_find_profile (fixture.euicc, env ("ESIM_TEST_ICCID_CC")));
+  g_clear_object (&job);
+
+  /* the same code again, confirmed with the confirmation code */
+  job = install_confirm (env ("ESIM_TEST_CODE_CC"));
+  esim_job_confirm_async (job, env ("ESIM_TEST_CC"), NULL, store_result_cb, &res);
+  g_assert_true (esim_job_confirm_finish (job, wait_result (&res, "Confirm"), &error));
+  g_assert_no_error (error);
+  g_clear_object (&res);
+  g_assert_true (job_wait (job, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (esim_job_get_result_profile (job));
+  g_assert_cmpstr (esim_profile_get_iccid (esim_job_get_result_profile (job)), ==,
+                   env ("ESIM_TEST_ICCID_CC"));
+
+  /* no longer waiting: a second answer is refused */
+  esim_job_decline_async (job, ESIM_DECLINE_FLAGS_REJECT, NULL, store_result_cb, &res);
+  g_assert_false (esim_job_decline_finish (job, wait_result (&res, "Decline"), &error));
+  assert_esim_error (error, ESIM_ERROR_FAILED);
+}
+
 static void
 test_error_domain (void)
 {
@@ -411,6 +504,8 @@ test_error_domain (void)
 
   g_assert_cmpstr (esim_error_to_dbus_name (ESIM_ERROR_BUSY), ==,
                    "org.freedesktop.Esim1.Error.Busy");
+  g_assert_cmpstr (esim_error_to_dbus_name (ESIM_ERROR_DECLINED), ==,
+                   "org.freedesktop.Esim1.Error.Declined");
   g_assert_null (esim_error_to_dbus_name ((EsimError) 1000));
   error = esim_error_new_for_dbus_error ("org.freedesktop.Esim1.Error.NotAuthorized", "no");
   g_assert_error (error, ESIM_ERROR, ESIM_ERROR_NOT_AUTHORIZED);
@@ -434,6 +529,7 @@ main (int argc, char **argv)
   g_test_add_func ("/libesim/error-call", test_error_call);
   g_test_add_func ("/libesim/error-job", test_error_job);
   g_test_add_func ("/libesim/job-finished-before", test_job_finished_before);
+  g_test_add_func ("/libesim/consent", test_consent);
   rc = g_test_run ();
   g_clear_object (&fixture.euicc);
   g_clear_object (&fixture.client);

@@ -155,6 +155,84 @@ class TestEsimGi(StandardCase):
         self.assertIn('enabled', proc.stdout)
 
 
+class TestEsimGiConsent(StandardCase):
+    """The consent step from Python: preview, metadata, decline, confirm."""
+
+    def setUp(self):
+        super().setUp()
+        self.conn = self.world.bus.connect()
+        self.addCleanup(self.conn.close_sync, None)
+        self.client = Esim.Client.new_for_connection_sync(self.conn, None)
+        self.e = self.client.get_euiccs()[0]
+
+    def install_confirm(self, mid):
+        job = call(self.e.install_profile_async, self.e.install_profile_finish,
+                   self.smdp.ac(mid), None, Esim.InstallFlags.CONFIRM)
+        wait_until(lambda: job.get_awaiting_confirmation() or job.props.finished, TIMEOUT,
+                   'awaiting-confirmation')
+        self.assertEqual(job.props.stage, 'awaiting-confirmation')
+        return job
+
+    def test_preview(self):
+        info = call(self.client.parse_activation_code_async,
+                    self.client.parse_activation_code_finish, self.smdp.ac(MID_A, True))
+        self.assertEqual(info.unpack()['smdp-address'], self.smdp.address)
+        self.assertTrue(info.unpack()['confirmation-code-required'])
+        with self.assertRaises(GLib.Error) as cm:
+            call(self.client.parse_activation_code_async,
+                 self.client.parse_activation_code_finish, 'LPA:1$$nothing')
+        self.assertEqual(cm.exception.code, int(Esim.Error.INVALID_ACTIVATION_CODE))
+        self.assertEqual(self.smdp.stats().get('requestsTotal', 0), 0)
+
+    def test_decline_then_confirm(self):
+        job = self.install_confirm(MID_A)
+        meta = job.get_profile_metadata().unpack()
+        self.assertEqual(meta['iccid'], ICCID_A)
+        self.assertEqual(meta['class'], 'operational')
+        self.assertEqual(job.props.profile_metadata.unpack()['iccid'], ICCID_A)
+        self.assertTrue(call(job.decline_async, job.decline_finish, Esim.DeclineFlags.NONE))
+        with self.assertRaises(GLib.Error) as cm:
+            call(job.wait_async, job.wait_finish)
+        self.assertEqual((cm.exception.domain, cm.exception.code),
+                         ('esim-error-quark', int(Esim.Error.DECLINED)), cm.exception.message)
+        self.assertEqual(self.smdp.stats()['cancelReasons'], [1])
+        self.assertEqual(self.smdp.stats()['orders'][MID_A]['state'], 'available')
+
+        job = self.install_confirm(MID_A)
+        self.assertTrue(call(job.confirm_async, job.confirm_finish, None))
+        self.assertTrue(call(job.wait_async, job.wait_finish))
+        self.assertEqual(job.get_result_profile().props.iccid, ICCID_A)
+
+    def test_reject(self):
+        job = self.install_confirm(MID_A)
+        self.assertTrue(call(job.decline_async, job.decline_finish, Esim.DeclineFlags.REJECT))
+        with self.assertRaises(GLib.Error) as cm:
+            call(job.wait_async, job.wait_finish)
+        self.assertEqual(cm.exception.code, int(Esim.Error.DECLINED), cm.exception.message)
+        self.assertEqual(self.smdp.stats()['cancelReasons'], [0])
+        self.assertEqual(self.smdp.stats()['orders'][MID_A]['state'], 'consumed')
+
+
+class TestEsimGiErrors(StandardCase):
+    """Every error name the daemon registers is an Esim.Error code."""
+
+    def test_every_daemon_error_has_a_code(self):
+        src = os.path.join(os.path.dirname(os.environ['LIBESIM_README']), 'src', 'daemon',
+                           'esim-dbus-error.c')
+        with open(src, encoding='utf-8') as f:
+            names = re.findall(r'ESIM_DBUS_ERROR_PREFIX "(\w+)"', f.read())
+        self.assertGreater(len(names), 30)
+        codes = set()
+        for name in names:
+            with self.subTest(name=name):
+                err = Esim.error_new_for_dbus_error('org.freedesktop.Esim1.Error.' + name, 'm')
+                self.assertEqual(err.domain, 'esim-error-quark')
+                self.assertEqual(Esim.error_to_dbus_name(err.code),
+                                 'org.freedesktop.Esim1.Error.' + name)
+                codes.add(err.code)
+        self.assertEqual(len(codes), len(names))
+
+
 class TestEsimGiCancel(StandardCase):
     """EsimJob.cancel_async in the middle of loading the package."""
 

@@ -6,8 +6,8 @@ import os
 import subprocess
 
 import esimtest
-from esimtest import (EID, ICCID_A, ICCID_B, ICCID_SEED1, ICCID_SEED2, MID_A, MID_B,
-                      StandardCase, TIMEOUT)
+from esimtest import (CC, EID, ICCID_A, ICCID_B, ICCID_CC, ICCID_SEED1, ICCID_SEED2, MID_A,
+                      MID_B, MID_CC, StandardCase, TIMEOUT)
 
 
 class TestLibesimC(StandardCase):
@@ -31,13 +31,19 @@ class TestLibesimC(StandardCase):
                    ESIM_TEST_ICCID_B=ICCID_B,
                    ESIM_TEST_CODE=self.smdp.ac(MID_A),
                    ESIM_TEST_CODE_B=self.smdp.ac(MID_B),
-                   ESIM_TEST_CODE_UNKNOWN=self.smdp.ac('NO-SUCH-ORDER'))
+                   ESIM_TEST_CODE_UNKNOWN=self.smdp.ac('NO-SUCH-ORDER'),
+                   ESIM_TEST_CODE_CC=self.smdp.ac(MID_CC),
+                   ESIM_TEST_CC=CC,
+                   ESIM_TEST_ICCID_CC=ICCID_CC)
         # LIBESIM_TEST_WRAPPER='gdb -batch -ex run -ex bt --args' for a backtrace
         wrapper = os.environ.get('LIBESIM_TEST_WRAPPER', '').split()
         proc = subprocess.run(wrapper + [exe, '--verbose'], env=env, capture_output=True, text=True,
                               timeout=10 * TIMEOUT, check=False)
         print(proc.stdout)
         self.assertEqual(proc.returncode, 0, f'test-libesim failed:\n{proc.stdout}\n{proc.stderr}')
+        # the consent case postponed once (the order stayed usable), then installed
+        self.assertEqual(self.smdp.stats()['cancelReasons'], [1])
+        self.assertEqual(self.smdp.stats()['orders'][MID_CC]['state'], 'consumed')
 
 
 if __name__ == '__main__':

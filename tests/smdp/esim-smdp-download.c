@@ -456,6 +456,8 @@ esim_smdp_rsp_cancel_session (EsimSmdpRsp *self, JsonObject *request, GError **e
   /* a request that does not verify must not end someone else's session */
   if (!ok)
     return NULL;
+  if (self->cancel_reasons->len < ESIM_SMDP_MAX_NOTIFICATION_LOG)
+    g_array_append_val (self->cancel_reasons, reason);
   esim_smdp_rsp_end_session (self, session);
   return esim_smdp_rsp_new_response ();
 }

@@ -44,6 +44,7 @@ struct _EsimSmdpRsp {
   guint installs_succeeded;
   guint installs_failed;
   GPtrArray *notification_log; /* JsonNode objects, newest last */
+  GArray *cancel_reasons;      /* gint64: the verified cancelSession reasons, in order */
   JsonNode *device_info;       /* the last deviceInfo received, for the stats */
 };
 

@@ -33,6 +33,7 @@ esim_smdp_rsp_finalize (GObject *object)
   g_clear_pointer (&self->pb_cert, esim_rsp_cert_free);
   g_free (self->smdp_oid);
   g_ptr_array_unref (self->notification_log);
+  g_array_unref (self->cancel_reasons);
   g_clear_pointer (&self->device_info, json_node_unref);
   G_OBJECT_CLASS (esim_smdp_rsp_parent_class)->finalize (object);
 }
@@ -49,6 +50,7 @@ esim_smdp_rsp_init (EsimSmdpRsp *self)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) esim_smdp_session_free);
   self->notification_log = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  self->cancel_reasons = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->address = g_strdup ("127.0.0.1");
 }
 
@@ -781,6 +783,12 @@ esim_smdp_rsp_add_stats (EsimSmdpRsp *self, JsonBuilder *builder)
   json_builder_set_member_name (builder, "installFailed");
   json_builder_add_int_value (builder, self->installs_failed);
   json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "cancelReasons");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->cancel_reasons->len; i++)
+    json_builder_add_int_value (builder, g_array_index (self->cancel_reasons, gint64, i));
+  json_builder_end_array (builder);
 
   json_builder_set_member_name (builder, "sessions");
   json_builder_add_int_value (builder, g_hash_table_size (self->sessions));
