@@ -15,6 +15,7 @@
 #include "esim-activation-code.h"
 #include "esim-discovery.h"
 #include "esim-download.h"
+#include "esim-es10.h"
 #include "esim-notification-sender.h"
 #include "esim-transport-factory.h"
 #include "esim-iccid.h"

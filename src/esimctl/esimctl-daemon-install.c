@@ -1,12 +1,12 @@
 /*
- * esimctl daemon mode: install. Euicc.InstallProfile returns a Job at
- * once; esimctl follows its Stage and Progress until Completed, and turns
- * Ctrl-C into Job.Cancel so that no half-installed profile stays (exit
- * 130 once the job ended cancelled).
+ * esimctl daemon mode: install. EsimEuicc starts the download and hands
+ * back its EsimJob at once; esimctl draws the job's Stage and Progress
+ * until it completed, and turns Ctrl-C into a cancel of the job so that no
+ * half-installed profile stays (exit 130 once the job ended cancelled).
  *
- * Completed is subscribed to before InstallProfile is called, so it cannot
- * be missed however quickly the job fails; the Finished property is only a
- * last resort when the signal does not come.
+ * A job that fails before esimctl could look at it keeps its error:
+ * libesim learns the outcome from the Completed signal or, when that went
+ * by before the job was watched, from the job's properties.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -21,73 +21,52 @@
 #include "esimctl-daemon-private.h"
 #include "esimctl-output.h"
 
-#define ESIMCTL_JOB_INTERFACE "org.freedesktop.Esim1.Job"
-
-/* how long a job that reads Finished may take to send its Completed: the
- * daemon sends the signal right after the property, so this only matters
- * when the signal was lost */
-#define ESIMCTL_COMPLETED_GRACE_MS 5000
+/* how long a new profile may take to be announced after its job completed */
+#define ESIMCTL_PROFILE_WAIT_MS 5000
 
 typedef struct {
   EsimCtl *ctl;
   EsimCtlProgress *progress;
-  EsimDbusJob *job;
-  gchar *job_path;
-  /* Completed signals by job path: they may arrive before the reply that
-   * names our job */
-  GHashTable *completed;
-  GVariant *result; /* (bsso) of our job */
+  GAsyncResult *started; /* the InstallProfile call */
+  EsimJob *job;
+  GCancellable *cancel_call; /* the Cancel call, dropped when done */
   gboolean cancel_requested;
   gboolean cancel_sent;
-  gboolean abandoned; /* a second Ctrl-C: stop waiting */
-  gboolean daemon_gone;
-  guint grace_id; /* Finished seen, Completed not yet */
-  gboolean grace_over;
+  gboolean abandoned;   /* a second Ctrl-C: stop waiting */
+  gboolean daemon_gone; /* the daemon left the bus */
+  /* the job completed because the daemon left, not with its own outcome */
+  gboolean ended_by_vanishing;
 } EsimCtlInstall;
 
 static void
 esimctl_install_clear (EsimCtlInstall *self)
 {
-  g_clear_handle_id (&self->grace_id, g_source_remove);
+  if (self->cancel_call != NULL)
+    g_cancellable_cancel (self->cancel_call);
+  g_clear_object (&self->cancel_call);
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
-  g_clear_pointer (&self->job_path, g_free);
-  g_clear_pointer (&self->completed, g_hash_table_unref);
-  g_clear_pointer (&self->result, g_variant_unref);
+  g_clear_object (&self->started);
   g_clear_pointer (&self->progress, esimctl_progress_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsimCtlInstall, esimctl_install_clear)
 
-static void
-esimctl_install_take_result (EsimCtlInstall *self)
+static gboolean
+esimctl_install_daemon_present (EsimCtlInstall *self)
 {
-  GVariant *params;
+  g_autofree gchar *owner = esim_client_dup_name_owner (self->ctl->daemon->client);
 
-  if (self->result != NULL || self->job_path == NULL)
-    return;
-  params = g_hash_table_lookup (self->completed, self->job_path);
-  if (params != NULL)
-    self->result = g_variant_ref (params);
+  return owner != NULL;
 }
 
 static void
-esimctl_install_completed_cb (GDBusConnection *bus, const gchar *sender, const gchar *path,
-                              const gchar *interface, const gchar *signal, GVariant *params,
-                              gpointer user_data)
+esimctl_install_owner_cb (GObject *client, GParamSpec *pspec, gpointer user_data)
 {
   EsimCtlInstall *self = user_data;
 
-  if (!g_variant_is_of_type (params, G_VARIANT_TYPE ("(bsso)")))
-    return;
-  g_hash_table_insert (self->completed, g_strdup (path), g_variant_ref (params));
-  esimctl_install_take_result (self);
-}
-
-static void
-esimctl_install_vanished_cb (GDBusConnection *bus, const gchar *name, gpointer user_data)
-{
-  EsimCtlInstall *self = user_data;
-
-  self->daemon_gone = TRUE;
+  if (!esimctl_install_daemon_present (self))
+    self->daemon_gone = TRUE;
 }
 
 static void
@@ -95,51 +74,42 @@ esimctl_install_draw (EsimCtlInstall *self)
 {
   if (self->job == NULL || self->progress == NULL)
     return;
-  esimctl_progress_update (self->progress, esim_dbus_job_get_progress (self->job),
-                           esim_dbus_job_get_stage (self->job));
+  esimctl_progress_update (self->progress, esim_job_get_progress (self->job),
+                           esim_job_get_stage (self->job));
 }
 
-static gboolean
-esimctl_install_grace_cb (gpointer user_data)
+static void
+esimctl_install_notify_cb (GObject *job, GParamSpec *pspec, gpointer user_data)
+{
+  esimctl_install_draw (user_data);
+}
+
+static void
+esimctl_install_completed_cb (EsimJob *job, gboolean success, gpointer user_data)
 {
   EsimCtlInstall *self = user_data;
 
-  self->grace_id = 0;
-  self->grace_over = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Finished TRUE comes just before Completed: wait a little for the signal,
- * which carries the error, instead of reporting a nameless failure */
-static void
-esimctl_install_check_finished (EsimCtlInstall *self)
-{
-  if (self->job == NULL || self->result != NULL || self->grace_id != 0 || self->grace_over)
-    return;
-  if (esim_dbus_job_get_finished (self->job))
-    self->grace_id = g_timeout_add (ESIMCTL_COMPLETED_GRACE_MS, esimctl_install_grace_cb, self);
-}
-
-static void
-esimctl_install_properties_cb (GDBusProxy *proxy, GVariant *changed,
-                               const gchar *const *invalidated, gpointer user_data)
-{
-  esimctl_install_draw (user_data);
-  esimctl_install_check_finished (user_data);
+  /* the client drops the daemon's objects before it tells the name owner
+   * changed: a job that completes without a daemon ended with it */
+  if (!success && !esimctl_install_daemon_present (self))
+    self->ended_by_vanishing = TRUE;
 }
 
 static void
 esimctl_install_cancel_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  EsimCtlInstall *self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GError) mapped = NULL;
-  g_autoptr (GVariant) reply
-    = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, &error);
+  EsimCtlInstall *self;
 
-  if (reply != NULL)
+  if (esim_job_cancel_finish (ESIM_JOB (source), res, &error))
     return;
-  /* the job may have ended on its own meanwhile: Completed tells */
+  /* cancelled by esimctl_install_clear: self is gone */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  g_clear_object (&self->cancel_call);
+  /* the job may have ended on its own meanwhile: its completion tells */
   esimctl_daemon_propagate_error (&mapped, g_steal_pointer (&error));
   if (self->progress != NULL) {
     g_autofree gchar *text = g_strdup_printf (_ ("Could not cancel: %s"), mapped->message);
@@ -150,15 +120,12 @@ esimctl_install_cancel_cb (GObject *source, GAsyncResult *res, gpointer user_dat
 static void
 esimctl_install_send_cancel (EsimCtlInstall *self)
 {
-  EsimCtlDaemon *d = self->ctl->daemon;
-
-  if (self->cancel_sent || self->job_path == NULL)
+  if (self->cancel_sent || self->job == NULL)
     return;
   self->cancel_sent = TRUE;
   esimctl_progress_message (self->progress, _ ("Cancelling…"));
-  g_dbus_connection_call (d->bus, d->owner, self->job_path, ESIMCTL_JOB_INTERFACE, "Cancel", NULL,
-                          G_VARIANT_TYPE ("()"), d->call_flags, -1, NULL, esimctl_install_cancel_cb,
-                          self);
+  self->cancel_call = g_cancellable_new ();
+  esim_job_cancel_async (self->job, self->cancel_call, esimctl_install_cancel_cb, self);
 }
 
 static gboolean
@@ -176,109 +143,103 @@ esimctl_install_sigint_cb (gpointer user_data)
 }
 
 static gboolean
-esimctl_install_start (EsimCtlInstall *self, EsimDbusEuicc *euicc, GError **error)
+esimctl_install_start (EsimCtlInstall *self, EsimEuicc *euicc, GError **error)
 {
   EsimCtl *ctl = self->ctl;
-  GVariantBuilder options;
-  g_autoptr (GVariant) reply = NULL;
   GError *local = NULL;
 
-  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  if (ctl->enable)
-    g_variant_builder_add (&options, "{sv}", "enable", g_variant_new_boolean (TRUE));
-  reply = esimctl_daemon_call (
-    ctl, euicc, "InstallProfile",
-    g_variant_new ("(ssa{sv})", ctl->activation_code != NULL ? ctl->activation_code : "",
-                   ctl->confirmation_code != NULL ? ctl->confirmation_code : "", &options),
-    "(o)", error);
-  if (reply == NULL)
-    return FALSE;
-  g_variant_get (reply, "(o)", &self->job_path);
-  esimctl_install_take_result (self);
-
-  self->job = esim_dbus_job_proxy_new_sync (ctl->daemon->bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                            ctl->daemon->owner, self->job_path, NULL, &local);
+  esim_euicc_install_profile_async (euicc, ctl->activation_code, ctl->confirmation_code,
+                                    ctl->enable ? ESIM_INSTALL_FLAGS_ENABLE
+                                                : ESIM_INSTALL_FLAGS_NONE,
+                                    NULL, esimctl_daemon_store_result_cb, &self->started);
+  self->job
+    = esim_euicc_install_profile_finish (euicc, esimctl_daemon_wait (&self->started), &local);
   if (self->job == NULL) {
     esimctl_daemon_propagate_error (error, local);
     return FALSE;
   }
-  g_signal_connect (self->job, "g-properties-changed", G_CALLBACK (esimctl_install_properties_cb),
-                    self);
+  g_signal_connect (self->job, "notify::progress", G_CALLBACK (esimctl_install_notify_cb), self);
+  g_signal_connect (self->job, "notify::stage", G_CALLBACK (esimctl_install_notify_cb), self);
+  g_signal_connect (self->job, "completed", G_CALLBACK (esimctl_install_completed_cb), self);
   esimctl_install_draw (self);
-  esimctl_install_check_finished (self);
-  /* Ctrl-C during the call above: cancel now that the job has a name */
+  /* Ctrl-C during the call above: cancel now that the job is known */
   if (self->cancel_requested)
     esimctl_install_send_cancel (self);
   return TRUE;
 }
 
-/* the job finished but its Completed never came: the properties tell what
- * they can (ErrorName and ErrorMessage where the daemon has them) */
-static void
-esimctl_install_result_from_properties (EsimCtlInstall *self)
+static gboolean
+esimctl_install_timeout_cb (gpointer user_data)
 {
-  GDBusProxy *proxy = G_DBUS_PROXY (self->job);
-  g_autoptr (GVariant) name = g_dbus_proxy_get_cached_property (proxy, "ErrorName");
-  g_autoptr (GVariant) message = g_dbus_proxy_get_cached_property (proxy, "ErrorMessage");
-  const gchar *result = esim_dbus_job_get_result (self->job);
-  const gchar *error_name = "org.freedesktop.Esim1.Error.Failed";
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
 
-  if (result == NULL || !g_variant_is_object_path (result))
-    result = "/";
-  if (name != NULL && g_variant_is_of_type (name, G_VARIANT_TYPE_STRING))
-    error_name = g_variant_get_string (name, NULL);
-  if (*error_name == '\0') {
-    self->result = g_variant_ref_sink (g_variant_new ("(bsso)", TRUE, "", "", result));
-    return;
-  }
-  self->result = g_variant_ref_sink (
-    g_variant_new ("(bsso)", FALSE, error_name,
-                   message != NULL && g_variant_is_of_type (message, G_VARIANT_TYPE_STRING)
-                     ? g_variant_get_string (message, NULL)
-                     : "",
-                   result));
+/* the job's new profile: libesim knows it once the daemon announced it,
+ * which it does before the job completes; a short wait otherwise */
+static EsimProfile *
+esimctl_install_result_profile (EsimCtlInstall *self)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  if (esim_job_get_result_profile (self->job) != NULL)
+    return esim_job_get_result_profile (self->job);
+  timeout_id = g_timeout_add (ESIMCTL_PROFILE_WAIT_MS, esimctl_install_timeout_cb, &timed_out);
+  while (esim_job_get_result_profile (self->job) == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  return esim_job_get_result_profile (self->job);
 }
 
 static gboolean
 esimctl_install_report (EsimCtlInstall *self, GError **error)
 {
   EsimCtl *ctl = self->ctl;
-  gboolean success = FALSE;
-  const gchar *error_name = NULL, *error_message = NULL, *result_path = NULL;
-  g_autoptr (EsimDbusProfile) profile = NULL;
+  const GError *job_error = esim_job_get_error (self->job);
+  const gchar *result_path = esim_job_get_result (self->job);
+  EsimProfile *profile;
   const gchar *iccid;
 
-  g_variant_get (self->result, "(b&s&s&o)", &success, &error_name, &error_message, &result_path);
-  if (!success && self->cancel_requested
-      && g_str_equal (error_name, "org.freedesktop.Esim1.Error.Cancelled")) {
+  if (!esim_job_get_success (self->job) && self->cancel_requested
+      && g_error_matches (job_error, ESIM_ERROR, ESIM_ERROR_CANCELLED)) {
     g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_INTERRUPTED,
                          _ ("Interrupted; the download was cancelled"));
-    esimctl_error_set_name (*error, error_name);
+    esimctl_error_set_name (*error, esim_error_to_dbus_name (ESIM_ERROR_CANCELLED));
     return FALSE;
   }
-  if (!success) {
-    esimctl_daemon_set_error (error, error_name, error_message);
+  if (!esim_job_get_success (self->job) && self->ended_by_vanishing) {
+    g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_UNREACHABLE,
+                         _ ("The eSIM daemon quit during the download"));
+    return FALSE;
+  }
+  if (!esim_job_get_success (self->job)) {
+    esimctl_daemon_propagate_error (error, g_error_copy (job_error));
     return FALSE;
   }
   g_clear_pointer (&self->progress, esimctl_progress_free);
-  if (g_strcmp0 (result_path, "/") == 0) {
+  if (result_path == NULL || g_strcmp0 (result_path, "/") == 0) {
     g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
                          _ ("The eSIM daemon reported success but no profile"));
     return FALSE;
   }
-  profile = esimctl_daemon_profile_for_path (ctl, result_path, error);
-  if (profile == NULL)
+  profile = esimctl_install_result_profile (self);
+  if (profile == NULL) {
+    g_set_error (error, ESIMCTL_ERROR, ESIMCTL_EXIT_FAILED,
+                 _ ("The eSIM daemon did not announce the new profile %s"), result_path);
     return FALSE;
+  }
   if (ctl->json) {
     g_autoptr (JsonBuilder) b = esimctl_result_new (ctl);
-    esimctl_json_add_string (b, "job", self->job_path);
+    esimctl_json_add_string (b, "job", esim_job_get_object_path (self->job));
     esimctl_json_add_string (b, "object_path", result_path);
     esimctl_daemon_profile_to_json (ctl, b, profile, FALSE);
     esimctl_result_print (ctl, b, NULL);
     return TRUE;
   }
-  iccid = esim_dbus_profile_get_iccid (profile);
-  if (g_strcmp0 (esim_dbus_profile_get_state (profile), "enabled") == 0)
+  iccid = esim_profile_get_iccid (profile);
+  if (esim_profile_get_enabled (profile))
     g_print (_ ("Profile %s installed and enabled.\n"), iccid != NULL ? iccid : "");
   else
     g_print (_ ("Profile %s installed.\n"), iccid != NULL ? iccid : "");
@@ -289,42 +250,36 @@ gboolean
 esimctl_daemon_install (EsimCtl *ctl, GError **error)
 {
   g_auto (EsimCtlInstall) self = { 0 };
-  g_autoptr (EsimDbusEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
-  guint subscription, watch, sigint;
+  g_autoptr (EsimEuicc) euicc = esimctl_daemon_select_euicc (ctl, error);
+  EsimClient *client = ctl->daemon->client;
+  gulong owner_id;
+  guint sigint;
   gboolean ok;
 
   if (euicc == NULL)
     return FALSE;
   self.ctl = ctl;
   self.progress = esimctl_progress_new ();
-  self.completed
-    = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
-  /* listen before asking, so that a job quicker than its reply is seen */
-  subscription = g_dbus_connection_signal_subscribe (
-    ctl->daemon->bus, ctl->daemon->owner, ESIMCTL_JOB_INTERFACE, "Completed", NULL, NULL,
-    G_DBUS_SIGNAL_FLAGS_NONE, esimctl_install_completed_cb, &self, NULL);
-  watch = g_bus_watch_name_on_connection (ctl->daemon->bus, ESIMCTL_BUS_NAME,
-                                          G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-                                          esimctl_install_vanished_cb, &self, NULL);
+  owner_id
+    = g_signal_connect (client, "notify::name-owner", G_CALLBACK (esimctl_install_owner_cb), &self);
   sigint = g_unix_signal_add (SIGINT, esimctl_install_sigint_cb, &self);
 
   ok = esimctl_install_start (&self, euicc, error);
   if (ok) {
-    while (self.result == NULL && !self.abandoned && !self.daemon_gone && !self.grace_over)
+    while (!esim_job_get_finished (self.job) && !self.abandoned && !self.daemon_gone)
       g_main_context_iteration (NULL, TRUE);
-    /* a Completed already queued wins over a vanished daemon */
-    for (guint i = 0; i < 100 && self.result == NULL && g_main_context_iteration (NULL, FALSE); i++)
+    /* a completion already queued wins over a vanished daemon */
+    for (guint i = 0;
+         i < 100 && !esim_job_get_finished (self.job) && g_main_context_iteration (NULL, FALSE);
+         i++)
       ;
-    if (self.result == NULL && self.grace_over)
-      esimctl_install_result_from_properties (&self);
   }
 
   g_source_remove (sigint);
-  g_bus_unwatch_name (watch);
-  g_dbus_connection_signal_unsubscribe (ctl->daemon->bus, subscription);
+  g_signal_handler_disconnect (client, owner_id);
   if (!ok)
     return FALSE;
-  if (self.result != NULL)
+  if (esim_job_get_finished (self.job))
     return esimctl_install_report (&self, error);
   if (self.abandoned) {
     g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_INTERRUPTED,

@@ -12,7 +12,6 @@
 
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -20,23 +19,11 @@
 #include "esimctl-daemon-private.h"
 #include "esimctl-output.h"
 
-#define ESIMCTL_IFACE_PREFIX "org.freedesktop.Esim1."
-
 typedef struct {
   EsimCtl *ctl;
   GMainLoop *loop;
-  EsimDbusManager *root; /* by the well-known name: it survives a restart */
   gboolean daemon_present;
 } EsimCtlMonitor;
-
-/* "euicc", "profile", "job", "manager" of org.freedesktop.Esim1.Euicc etc. */
-static gchar *
-esimctl_monitor_kind (const gchar *interface)
-{
-  if (!g_str_has_prefix (interface, ESIMCTL_IFACE_PREFIX))
-    return g_strdup (interface);
-  return g_ascii_strdown (interface + strlen (ESIMCTL_IFACE_PREFIX), -1);
-}
 
 /* the icon's bytes would only clutter a line: its presence is enough */
 static gboolean
@@ -133,38 +120,12 @@ esimctl_monitor_properties (GDBusProxy *proxy)
   return g_variant_ref_sink (g_variant_builder_end (&builder));
 }
 
+/* Progress and Stage of a job are "job-progress", the rest "KIND-changed";
+ * the names and values are the daemon's, as on the bus */
 static void
-esimctl_monitor_object (EsimCtlMonitor *self, GDBusObject *object, const gchar *what)
+esimctl_monitor_changed (EsimCtlMonitor *self, const gchar *kind, GDBusProxy *proxy,
+                         GVariant *changed)
 {
-  GList *interfaces = g_dbus_object_get_interfaces (object);
-
-  for (GList *l = interfaces; l != NULL; l = l->next) {
-    GDBusProxy *proxy = G_DBUS_PROXY (l->data);
-    g_autofree gchar *kind = esimctl_monitor_kind (g_dbus_proxy_get_interface_name (proxy));
-    g_autofree gchar *event = g_strdup_printf ("%s-%s", kind, what);
-    g_autoptr (GVariant) properties = esimctl_monitor_properties (proxy);
-    esimctl_monitor_emit (self, event, g_dbus_object_get_object_path (object), properties, NULL);
-  }
-  g_list_free_full (interfaces, g_object_unref);
-}
-
-static void
-esimctl_monitor_added_cb (GDBusObjectManager *manager, GDBusObject *object, gpointer user_data)
-{
-  esimctl_monitor_object (user_data, object, "added");
-}
-
-static void
-esimctl_monitor_removed_cb (GDBusObjectManager *manager, GDBusObject *object, gpointer user_data)
-{
-  esimctl_monitor_object (user_data, object, "removed");
-}
-
-/* Progress and Stage of a job are "job-progress", the rest "KIND-changed" */
-static void
-esimctl_monitor_changed (EsimCtlMonitor *self, GDBusProxy *proxy, GVariant *changed)
-{
-  g_autofree gchar *kind = esimctl_monitor_kind (g_dbus_proxy_get_interface_name (proxy));
   g_autofree gchar *event = NULL;
   gboolean progress_only = g_str_equal (kind, "job") && g_variant_n_children (changed) > 0;
   GVariantIter iter;
@@ -182,49 +143,124 @@ esimctl_monitor_changed (EsimCtlMonitor *self, GDBusProxy *proxy, GVariant *chan
 }
 
 static void
-esimctl_monitor_properties_cb (GDBusObjectManagerClient *manager, GDBusObjectProxy *object,
-                               GDBusProxy *proxy, GVariant *changed,
-                               const gchar *const *invalidated, gpointer user_data)
+esimctl_monitor_euicc_changed_cb (GDBusProxy *proxy, GVariant *changed,
+                                  const gchar *const *invalidated, gpointer user_data)
 {
-  esimctl_monitor_changed (user_data, proxy, changed);
+  esimctl_monitor_changed (user_data, "euicc", proxy, changed);
 }
 
 static void
-esimctl_monitor_root_changed_cb (GDBusProxy *proxy, GVariant *changed,
-                                 const gchar *const *invalidated, gpointer user_data)
+esimctl_monitor_profile_changed_cb (GDBusProxy *proxy, GVariant *changed,
+                                    const gchar *const *invalidated, gpointer user_data)
 {
-  esimctl_monitor_changed (user_data, proxy, changed);
+  esimctl_monitor_changed (user_data, "profile", proxy, changed);
 }
 
 static void
-esimctl_monitor_completed_cb (GDBusConnection *bus, const gchar *sender, const gchar *path,
-                              const gchar *interface, const gchar *signal, GVariant *params,
-                              gpointer user_data)
+esimctl_monitor_job_changed_cb (GDBusProxy *proxy, GVariant *changed,
+                                const gchar *const *invalidated, gpointer user_data)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  gboolean success = FALSE;
-  const gchar *error_name = NULL, *error_message = NULL, *result = NULL;
-
-  if (!g_variant_is_of_type (params, G_VARIANT_TYPE ("(bsso)")))
-    return;
-  g_variant_get (params, "(b&s&s&o)", &success, &error_name, &error_message, &result);
-  json_builder_begin_object (b);
-  esimctl_json_add_bool (b, "success", success);
-  esimctl_json_add_string (b, "result", result);
-  if (!success) {
-    esimctl_json_add_string (b, "error_name", error_name);
-    esimctl_json_add_string (b, "error_message", error_message);
-  }
-  json_builder_end_object (b);
-  esimctl_monitor_emit (user_data, "job-completed", path, NULL, b);
+  esimctl_monitor_changed (user_data, "job", proxy, changed);
 }
 
 static void
-esimctl_monitor_owner_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
+esimctl_monitor_manager_changed_cb (GDBusProxy *proxy, GVariant *changed,
+                                    const gchar *const *invalidated, gpointer user_data)
+{
+  esimctl_monitor_changed (user_data, "manager", proxy, changed);
+}
+
+/* "KIND-added" or "KIND-removed" with every property of the object; an
+ * added object is followed until it is removed */
+static void
+esimctl_monitor_object (EsimCtlMonitor *self, const gchar *kind, GDBusProxy *proxy, gboolean added,
+                        GCallback changed_cb)
+{
+  g_autofree gchar *event = g_strdup_printf ("%s-%s", kind, added ? "added" : "removed");
+  g_autoptr (GVariant) properties = esimctl_monitor_properties (proxy);
+
+  if (added)
+    g_signal_connect (proxy, "g-properties-changed", changed_cb, self);
+  else
+    g_signal_handlers_disconnect_by_data (proxy, self);
+  esimctl_monitor_emit (self, event, g_dbus_proxy_get_object_path (proxy), properties, NULL);
+}
+
+static void
+esimctl_monitor_euicc_added_cb (EsimClient *client, EsimEuicc *euicc, gpointer user_data)
+{
+  esimctl_monitor_object (user_data, "euicc", esim_euicc_get_proxy (euicc), TRUE,
+                          G_CALLBACK (esimctl_monitor_euicc_changed_cb));
+}
+
+static void
+esimctl_monitor_euicc_removed_cb (EsimClient *client, EsimEuicc *euicc, gpointer user_data)
+{
+  esimctl_monitor_object (user_data, "euicc", esim_euicc_get_proxy (euicc), FALSE, NULL);
+}
+
+static void
+esimctl_monitor_profile_added_cb (EsimClient *client, EsimProfile *profile, gpointer user_data)
+{
+  esimctl_monitor_object (user_data, "profile", esim_profile_get_proxy (profile), TRUE,
+                          G_CALLBACK (esimctl_monitor_profile_changed_cb));
+}
+
+static void
+esimctl_monitor_profile_removed_cb (EsimClient *client, EsimProfile *profile, gpointer user_data)
+{
+  esimctl_monitor_object (user_data, "profile", esim_profile_get_proxy (profile), FALSE, NULL);
+}
+
+static void
+esimctl_monitor_job_completed_cb (EsimJob *job, gboolean success, gpointer user_data)
 {
   EsimCtlMonitor *self = user_data;
-  g_autofree gchar *owner
-    = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (object));
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree gchar *owner = esim_client_dup_name_owner (self->ctl->daemon->client);
+  const GError *error = esim_job_get_error (job);
+  const gchar *result = esim_job_get_result (job);
+
+  /* the client drops the objects of a daemon that left before it tells the
+   * name owner changed: such a job did not complete, it went away with the
+   * daemon (job-removed, daemon-vanished) */
+  if (owner == NULL)
+    return;
+  json_builder_begin_object (b);
+  esimctl_json_add_bool (b, "success", success);
+  esimctl_json_add_string (b, "result", result != NULL ? result : "/");
+  if (!success && error != NULL) {
+    g_autofree gchar *name = esim_error_dup_dbus_name (error);
+    esimctl_json_add_string (b, "error_name",
+                             name != NULL ? name : "org.freedesktop.Esim1.Error.Failed");
+    esimctl_json_add_string (b, "error_message", error->message);
+  }
+  json_builder_end_object (b);
+  esimctl_monitor_emit (user_data, "job-completed", esim_job_get_object_path (job), NULL, b);
+}
+
+static void
+esimctl_monitor_job_added_cb (EsimClient *client, EsimJob *job, gpointer user_data)
+{
+  esimctl_monitor_object (user_data, "job", esim_job_get_proxy (job), TRUE,
+                          G_CALLBACK (esimctl_monitor_job_changed_cb));
+  /* a job that ended before it was seen has completed already: no event */
+  if (!esim_job_get_finished (job))
+    g_signal_connect (job, "completed", G_CALLBACK (esimctl_monitor_job_completed_cb), user_data);
+}
+
+static void
+esimctl_monitor_job_removed_cb (EsimClient *client, EsimJob *job, gpointer user_data)
+{
+  g_signal_handlers_disconnect_by_data (job, user_data);
+  esimctl_monitor_object (user_data, "job", esim_job_get_proxy (job), FALSE, NULL);
+}
+
+static void
+esimctl_monitor_owner_cb (GObject *client, GParamSpec *pspec, gpointer user_data)
+{
+  EsimCtlMonitor *self = user_data;
+  g_autofree gchar *owner = esim_client_dup_name_owner (ESIM_CLIENT (client));
   gboolean present = owner != NULL;
 
   if (present == self->daemon_present)
@@ -243,49 +279,88 @@ esimctl_monitor_quit_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* what is there now is followed for its changes, without events */
+static void
+esimctl_monitor_follow (EsimCtlMonitor *self, EsimClient *client)
+{
+  g_autoptr (GPtrArray) euiccs = esim_client_get_euiccs (client);
+  g_autoptr (GPtrArray) profiles = esim_client_get_profiles (client);
+  g_autoptr (GPtrArray) jobs = esim_client_get_jobs (client);
+
+  for (guint i = 0; i < euiccs->len; i++)
+    g_signal_connect (esim_euicc_get_proxy (g_ptr_array_index (euiccs, i)), "g-properties-changed",
+                      G_CALLBACK (esimctl_monitor_euicc_changed_cb), self);
+  for (guint i = 0; i < profiles->len; i++)
+    g_signal_connect (esim_profile_get_proxy (g_ptr_array_index (profiles, i)),
+                      "g-properties-changed", G_CALLBACK (esimctl_monitor_profile_changed_cb),
+                      self);
+  for (guint i = 0; i < jobs->len; i++) {
+    EsimJob *job = g_ptr_array_index (jobs, i);
+    g_signal_connect (esim_job_get_proxy (job), "g-properties-changed",
+                      G_CALLBACK (esimctl_monitor_job_changed_cb), self);
+    if (!esim_job_get_finished (job))
+      g_signal_connect (job, "completed", G_CALLBACK (esimctl_monitor_job_completed_cb), self);
+  }
+}
+
+/* the objects still there at the end */
+static void
+esimctl_monitor_unfollow (EsimCtlMonitor *self, EsimClient *client)
+{
+  g_autoptr (GPtrArray) euiccs = esim_client_get_euiccs (client);
+  g_autoptr (GPtrArray) profiles = esim_client_get_profiles (client);
+  g_autoptr (GPtrArray) jobs = esim_client_get_jobs (client);
+
+  for (guint i = 0; i < euiccs->len; i++)
+    g_signal_handlers_disconnect_by_data (esim_euicc_get_proxy (g_ptr_array_index (euiccs, i)),
+                                          self);
+  for (guint i = 0; i < profiles->len; i++)
+    g_signal_handlers_disconnect_by_data (esim_profile_get_proxy (g_ptr_array_index (profiles, i)),
+                                          self);
+  for (guint i = 0; i < jobs->len; i++) {
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (jobs, i), self);
+    g_signal_handlers_disconnect_by_data (esim_job_get_proxy (g_ptr_array_index (jobs, i)), self);
+  }
+}
+
 gboolean
 esimctl_daemon_monitor (EsimCtl *ctl, GError **error)
 {
-  EsimCtlDaemon *d = ctl->daemon;
+  EsimClient *client = ctl->daemon->client;
   EsimCtlMonitor self = { .ctl = ctl, .daemon_present = TRUE };
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr (EsimDbusManager) root = NULL;
   g_autoptr (GVariant) reply = NULL;
-  GError *local = NULL;
-  guint subscription, sigint, sigterm;
+  GDBusProxy *manager = esim_client_get_manager_proxy (client);
+  guint sigint, sigterm;
 
-  root = esim_dbus_manager_proxy_new_sync (d->bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                           ESIMCTL_BUS_NAME, ESIMCTL_ROOT_PATH, NULL, &local);
-  if (root == NULL) {
-    esimctl_daemon_propagate_error (error, local);
-    return FALSE;
-  }
   self.loop = loop;
-  self.root = root;
-  g_signal_connect (d->manager, "object-added", G_CALLBACK (esimctl_monitor_added_cb), &self);
-  g_signal_connect (d->manager, "object-removed", G_CALLBACK (esimctl_monitor_removed_cb), &self);
-  g_signal_connect (d->manager, "interface-proxy-properties-changed",
-                    G_CALLBACK (esimctl_monitor_properties_cb), &self);
-  g_signal_connect (d->manager, "notify::name-owner", G_CALLBACK (esimctl_monitor_owner_cb), &self);
-  g_signal_connect (root, "g-properties-changed", G_CALLBACK (esimctl_monitor_root_changed_cb),
+  esimctl_monitor_follow (&self, client);
+  g_signal_connect (client, "euicc-added", G_CALLBACK (esimctl_monitor_euicc_added_cb), &self);
+  g_signal_connect (client, "euicc-removed", G_CALLBACK (esimctl_monitor_euicc_removed_cb), &self);
+  g_signal_connect (client, "profile-added", G_CALLBACK (esimctl_monitor_profile_added_cb), &self);
+  g_signal_connect (client, "profile-removed", G_CALLBACK (esimctl_monitor_profile_removed_cb),
                     &self);
-  subscription = g_dbus_connection_signal_subscribe (
-    d->bus, ESIMCTL_BUS_NAME, "org.freedesktop.Esim1.Job", "Completed", NULL, NULL,
-    G_DBUS_SIGNAL_FLAGS_NONE, esimctl_monitor_completed_cb, &self, NULL);
+  g_signal_connect (client, "job-added", G_CALLBACK (esimctl_monitor_job_added_cb), &self);
+  g_signal_connect (client, "job-removed", G_CALLBACK (esimctl_monitor_job_removed_cb), &self);
+  g_signal_connect (client, "notify::name-owner", G_CALLBACK (esimctl_monitor_owner_cb), &self);
+  /* the manager's proxy is by the well-known name: it survives a restart */
+  g_signal_connect (manager, "g-properties-changed",
+                    G_CALLBACK (esimctl_monitor_manager_changed_cb), &self);
   sigint = g_unix_signal_add (SIGINT, esimctl_monitor_quit_cb, &self);
   sigterm = g_unix_signal_add (SIGTERM, esimctl_monitor_quit_cb, &self);
 
-  /* a round trip: the bus has our match rules before we say we listen */
-  reply = g_dbus_connection_call_sync (d->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetId", NULL, NULL,
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  /* a round trip to the bus: it has the client's match rules before we
+   * say we listen */
+  reply = g_dbus_connection_call_sync (esim_client_get_connection (client), "org.freedesktop.DBus",
+                                       "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetId",
+                                       NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
   g_printerr ("%s\n", _ ("Monitoring the eSIM daemon; Ctrl-C to stop."));
   g_main_loop_run (loop);
 
   g_source_remove (sigint);
   g_source_remove (sigterm);
-  g_dbus_connection_signal_unsubscribe (d->bus, subscription);
-  g_signal_handlers_disconnect_by_data (d->manager, &self);
-  g_signal_handlers_disconnect_by_data (root, &self);
+  esimctl_monitor_unfollow (&self, client);
+  g_signal_handlers_disconnect_by_data (client, &self);
+  g_signal_handlers_disconnect_by_data (manager, &self);
   return TRUE;
 }

@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "esim-activation-code.h"
+#include "esim-es10.h"
 #include "esim-iccid.h"
 #include "esimctl-qr.h"
 #include "esimctl-output.h"

@@ -12,9 +12,11 @@
 
 #include <json-glib/json-glib.h>
 
-#include "esim-es10.h"
-
 G_BEGIN_DECLS
+
+/* the card of --card (esim-es10.h); not included here, the daemon mode's
+ * files see libesim's types, whose names the card's own headers share */
+typedef struct _EsimEs10 EsimEs10;
 
 /* the documented exit codes; also the codes of ESIMCTL_ERROR */
 typedef enum {

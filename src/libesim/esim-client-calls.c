@@ -49,6 +49,68 @@ esim_client_get_job_finish (EsimClient *self, GAsyncResult *res, GError **error)
   return g_task_propagate_pointer (G_TASK (res), error);
 }
 
+static void
+esim_client_ping_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr (GVariant) reply
+    = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, &error);
+
+  if (reply == NULL) {
+    g_task_return_error (task, esim_error_from_call (error));
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * esim_client_ping_async:
+ * @self: an #EsimClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the daemon answered or could not
+ * @user_data: data for @callback
+ *
+ * Checks that esimd answers, starting it by D-Bus activation when it is not
+ * running. A client is made without the daemon (its objects appear when it
+ * starts); this tells why it is not there, e.g. for a command-line tool
+ * that has nothing to wait for.
+ */
+void
+esim_client_ping_async (EsimClient *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ESIM_IS_CLIENT (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, esim_client_ping_async);
+  (void) esim_error_quark ();
+  /* to the well-known name, without NO_AUTO_START: the bus starts the
+   * daemon, or says why it cannot */
+  g_dbus_connection_call (esim_client_get_connection (self), ESIM_BUS_NAME, ESIM_ROOT_PATH,
+                          "org.freedesktop.DBus.Peer", "Ping", NULL, G_VARIANT_TYPE ("()"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable, esim_client_ping_cb, task);
+}
+
+/**
+ * esim_client_ping_finish:
+ * @self: an #EsimClient
+ * @res: the #GAsyncResult
+ * @error: why the daemon cannot be reached: e.g.
+ *   %G_DBUS_ERROR_SERVICE_UNKNOWN when it is neither running nor
+ *   activatable, %G_DBUS_ERROR_SPAWN_CHILD_EXITED when it failed to start
+ *   (see esim_error_get_kind())
+ *
+ * Returns: %TRUE when the daemon answered
+ */
+gboolean
+esim_client_ping_finish (EsimClient *self, GAsyncResult *res, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (res, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
 /**
  * esim_client_rescan_async:
  * @self: an #EsimClient

@@ -51,6 +51,9 @@ enum {
   SIGNAL_EUICC_ADDED,
   SIGNAL_EUICC_REMOVED,
   SIGNAL_JOB_ADDED,
+  SIGNAL_JOB_REMOVED,
+  SIGNAL_PROFILE_ADDED,
+  SIGNAL_PROFILE_REMOVED,
   N_SIGNALS,
 };
 
@@ -149,6 +152,7 @@ esim_client_add_interface (EsimClient *self, GDBusInterface *iface)
     euicc = esim_client_euicc_of_profile (self, profile);
     if (euicc != NULL)
       esim_euicc_add_profile (euicc, profile);
+    g_signal_emit (self, signals[SIGNAL_PROFILE_ADDED], 0, profile);
     return;
   }
   /* a job may be known already from its own proxy (esim_client_get_job_async) */
@@ -183,6 +187,7 @@ esim_client_remove_interface (EsimClient *self, GDBusInterface *iface)
     euicc = esim_client_euicc_of_profile (self, profile);
     if (euicc != NULL)
       esim_euicc_remove_profile (euicc, profile);
+    g_signal_emit (self, signals[SIGNAL_PROFILE_REMOVED], 0, profile);
     return;
   }
   if (ESIM_DBUS_IS_JOB (iface)) {
@@ -190,6 +195,7 @@ esim_client_remove_interface (EsimClient *self, GDBusInterface *iface)
     if (!g_hash_table_steal_extended (self->jobs, path, (gpointer *) &key, (gpointer *) &job))
       return;
     esim_job_set_gone (job);
+    g_signal_emit (self, signals[SIGNAL_JOB_REMOVED], 0, job);
   }
 }
 
@@ -516,6 +522,41 @@ esim_client_class_init (EsimClientClass *klass)
   signals[SIGNAL_JOB_ADDED]
     = g_signal_new ("job-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                     G_TYPE_NONE, 1, ESIM_TYPE_JOB);
+  /**
+   * EsimClient::job-removed:
+   * @self: the #EsimClient
+   * @job: the #EsimJob that left the bus
+   *
+   * A job left the bus: it ended a while ago (the daemon keeps a finished
+   * job for a short time), or the daemon stopped. The job has completed
+   * by then, see #EsimJob::completed.
+   */
+  signals[SIGNAL_JOB_REMOVED]
+    = g_signal_new ("job-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, ESIM_TYPE_JOB);
+  /**
+   * EsimClient::profile-added:
+   * @self: the #EsimClient
+   * @profile: the new #EsimProfile
+   *
+   * A profile appeared on any eUICC (installed, found by a rescan, or the
+   * daemon started), also one announced before its eUICC; see
+   * #EsimEuicc::profile-added for the profiles of one eUICC.
+   */
+  signals[SIGNAL_PROFILE_ADDED]
+    = g_signal_new ("profile-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, ESIM_TYPE_PROFILE);
+  /**
+   * EsimClient::profile-removed:
+   * @self: the #EsimClient
+   * @profile: the #EsimProfile that went away
+   *
+   * A profile went away (deleted, its eUICC removed, or the daemon
+   * stopped), also after its eUICC.
+   */
+  signals[SIGNAL_PROFILE_REMOVED]
+    = g_signal_new ("profile-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, ESIM_TYPE_PROFILE);
 }
 
 static void

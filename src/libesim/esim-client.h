@@ -55,6 +55,9 @@ EsimProfile *esim_client_get_profile_by_path (EsimClient *self, const gchar *pat
 EsimProfile *esim_client_find_profile (EsimClient *self, const gchar *iccid);
 EsimJob *esim_client_get_job_by_path (EsimClient *self, const gchar *path);
 
+void esim_client_ping_async (EsimClient *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_client_ping_finish (EsimClient *self, GAsyncResult *res, GError **error);
 void esim_client_rescan_async (EsimClient *self, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);
 gboolean esim_client_rescan_finish (EsimClient *self, GAsyncResult *res, GError **error);

@@ -119,3 +119,143 @@ esim_error_from_call (GError *error)
     g_dbus_error_strip_remote_error (error);
   return error;
 }
+
+/**
+ * esim_error_dup_dbus_name:
+ * @error: an error of a libesim call or job
+ *
+ * The D-Bus error name @error came with, for a script or a log: the
+ * org.freedesktop.Esim1.Error.* name of an #EsimError, the
+ * org.freedesktop.DBus.Error.* name of a %G_DBUS_ERROR (e.g. ServiceUnknown
+ * when esimd is not running), or the name of any other remote error.
+ *
+ * Returns: (transfer full) (nullable): the name, or %NULL for an error of
+ *   this side (e.g. %G_IO_ERROR_CANCELLED, a timeout that never reached the
+ *   bus)
+ */
+gchar *
+esim_error_dup_dbus_name (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  (void) esim_error_quark ();
+  /* a name GDBus does not know stays in the message: "GDBus.Error:NAME: …" */
+  if (g_dbus_error_is_remote_error (error))
+    return g_dbus_error_get_remote_error (error);
+  if (error->domain == ESIM_ERROR)
+    return g_strdup (esim_error_to_dbus_name ((EsimError) error->code));
+  if (error->domain == G_DBUS_ERROR)
+    return g_dbus_error_encode_gerror (error);
+  return NULL;
+}
+
+static EsimErrorKind
+esim_error_kind_of_esim (EsimError code)
+{
+  switch (code) {
+  case ESIM_ERROR_NOT_AUTHORIZED:
+    return ESIM_ERROR_KIND_NOT_AUTHORIZED;
+  case ESIM_ERROR_INVALID_ARGUMENT:
+  case ESIM_ERROR_INVALID_ACTIVATION_CODE:
+    return ESIM_ERROR_KIND_INVALID;
+  case ESIM_ERROR_SERVER_UNREACHABLE:
+  case ESIM_ERROR_TIMEOUT:
+  case ESIM_ERROR_CARD_GONE:
+    return ESIM_ERROR_KIND_UNREACHABLE;
+  case ESIM_ERROR_CANCELLED:
+    return ESIM_ERROR_KIND_CANCELLED;
+  case ESIM_ERROR_FAILED:
+  case ESIM_ERROR_UNKNOWN_PROFILE:
+  case ESIM_ERROR_PROFILE_NOT_DISABLED:
+  case ESIM_ERROR_PROFILE_NOT_ENABLED:
+  case ESIM_ERROR_DISALLOWED_BY_POLICY:
+  case ESIM_ERROR_NOTHING_TO_DELETE:
+  case ESIM_ERROR_CONFIRMATION_CODE_REQUIRED:
+  case ESIM_ERROR_CONFIRMATION_CODE_REFUSED:
+  case ESIM_ERROR_MATCHING_ID_REFUSED:
+  case ESIM_ERROR_SERVER_REFUSED:
+  case ESIM_ERROR_SERVER_UNTRUSTED:
+  case ESIM_ERROR_CARD_ERROR:
+  case ESIM_ERROR_INSTALL_FAILED:
+  case ESIM_ERROR_ICCID_ALREADY_INSTALLED:
+  case ESIM_ERROR_INSUFFICIENT_MEMORY:
+  case ESIM_ERROR_NOT_SUPPORTED:
+  case ESIM_ERROR_BUSY:
+  default:
+    return ESIM_ERROR_KIND_FAILED;
+  }
+}
+
+/* the bus's own errors: the daemon is not there or cannot be started, the
+ * bus or the daemon did not answer, the bus policy said no */
+static EsimErrorKind
+esim_error_kind_of_dbus (GDBusError code)
+{
+  switch (code) {
+  case G_DBUS_ERROR_SERVICE_UNKNOWN:
+  case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
+  case G_DBUS_ERROR_NO_REPLY:
+  case G_DBUS_ERROR_TIMEOUT:
+  case G_DBUS_ERROR_TIMED_OUT:
+  case G_DBUS_ERROR_DISCONNECTED:
+  case G_DBUS_ERROR_NO_SERVER:
+  case G_DBUS_ERROR_SPAWN_EXEC_FAILED:
+  case G_DBUS_ERROR_SPAWN_FORK_FAILED:
+  case G_DBUS_ERROR_SPAWN_CHILD_EXITED:
+  case G_DBUS_ERROR_SPAWN_CHILD_SIGNALED:
+  case G_DBUS_ERROR_SPAWN_FAILED:
+  case G_DBUS_ERROR_SPAWN_SETUP_FAILED:
+  case G_DBUS_ERROR_SPAWN_CONFIG_INVALID:
+  case G_DBUS_ERROR_SPAWN_SERVICE_INVALID:
+  case G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND:
+  case G_DBUS_ERROR_SPAWN_PERMISSIONS_INVALID:
+  case G_DBUS_ERROR_SPAWN_FILE_INVALID:
+  case G_DBUS_ERROR_SPAWN_NO_MEMORY:
+    return ESIM_ERROR_KIND_UNREACHABLE;
+  case G_DBUS_ERROR_ACCESS_DENIED:
+    return ESIM_ERROR_KIND_NOT_AUTHORIZED;
+  default:
+    return ESIM_ERROR_KIND_FAILED;
+  }
+}
+
+/**
+ * esim_error_get_kind:
+ * @error: an error of a libesim call or job
+ *
+ * Sorts @error into what a user interface tells apart: an #EsimError by
+ * its code, a bus error (%G_DBUS_ERROR) by what it means for reaching
+ * esimd (ServiceUnknown, NameHasNoOwner, NoReply, Timeout, Disconnected
+ * and a failed bus activation are %ESIM_ERROR_KIND_UNREACHABLE,
+ * AccessDenied and InteractiveAuthorizationRequired
+ * %ESIM_ERROR_KIND_NOT_AUTHORIZED), and the errors of this side
+ * (%G_IO_ERROR_TIMED_OUT, a closed connection, %G_IO_ERROR_CANCELLED).
+ *
+ * Returns: the #EsimErrorKind; %ESIM_ERROR_KIND_FAILED for anything else
+ */
+EsimErrorKind
+esim_error_get_kind (const GError *error)
+{
+  g_autofree gchar *name = NULL;
+
+  g_return_val_if_fail (error != NULL, ESIM_ERROR_KIND_FAILED);
+
+  (void) esim_error_quark ();
+  if (error->domain == ESIM_ERROR)
+    return esim_error_kind_of_esim ((EsimError) error->code);
+  if (error->domain == G_DBUS_ERROR)
+    return esim_error_kind_of_dbus ((GDBusError) error->code);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return ESIM_ERROR_KIND_CANCELLED;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return ESIM_ERROR_KIND_UNREACHABLE;
+  /* names GDBus has no code for */
+  name = esim_error_dup_dbus_name (error);
+  if (g_strcmp0 (name, "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired") == 0)
+    return ESIM_ERROR_KIND_NOT_AUTHORIZED;
+  return ESIM_ERROR_KIND_FAILED;
+}

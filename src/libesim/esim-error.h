@@ -104,8 +104,37 @@ typedef enum {
   ESIM_ERROR_DECLINED,
 } EsimError;
 
+/**
+ * EsimErrorKind:
+ * @ESIM_ERROR_KIND_FAILED: the operation failed: the card, a server or the
+ *   daemon refused, or anything not below
+ * @ESIM_ERROR_KIND_INVALID: the input was wrong (an argument, an
+ *   activation code): asking again the same way will fail again
+ * @ESIM_ERROR_KIND_UNREACHABLE: the daemon, the eUICC or a server could not
+ *   be reached, or did not answer in time (esimd not running or not
+ *   startable, the bus gone, a timeout, the card removed)
+ * @ESIM_ERROR_KIND_NOT_AUTHORIZED: polkit or the bus refused the caller
+ * @ESIM_ERROR_KIND_CANCELLED: the operation was cancelled (a cancelled job,
+ *   or a #GCancellable of this side)
+ *
+ * What a client can make of an error, whatever its domain: esimd's
+ * #EsimError codes and the bus's own errors (%G_DBUS_ERROR, e.g.
+ * org.freedesktop.DBus.Error.ServiceUnknown, NoReply, AccessDenied) sorted
+ * into the few cases a user interface tells apart. See
+ * esim_error_get_kind().
+ */
+typedef enum {
+  ESIM_ERROR_KIND_FAILED,
+  ESIM_ERROR_KIND_INVALID,
+  ESIM_ERROR_KIND_UNREACHABLE,
+  ESIM_ERROR_KIND_NOT_AUTHORIZED,
+  ESIM_ERROR_KIND_CANCELLED,
+} EsimErrorKind;
+
 GQuark esim_error_quark (void);
 const gchar *esim_error_to_dbus_name (EsimError code);
 GError *esim_error_new_for_dbus_error (const gchar *dbus_error_name, const gchar *message);
+gchar *esim_error_dup_dbus_name (const GError *error);
+EsimErrorKind esim_error_get_kind (const GError *error);
 
 G_END_DECLS

@@ -349,6 +349,69 @@ class TestEsimctlInterrupt(EsimTestCase):
         self.assertNotIn(ICCID_A, sim.profiles())
 
 
+class TestEsimctlDaemonRestart(StandardCase):
+    """The daemon going away under esimctl: a download ends with exit 3, and
+    monitor follows the daemon out and back in (libesim's client signals)."""
+
+    sim_extra = ('--fault', 'delay:*:15')
+
+    def test_install_daemon_killed(self):
+        c = self.watch
+        proc = Background(self.world, '--json', 'install', self.smdp.ac(MID_A))
+        self.addCleanup(proc.stop)
+
+        def job_started():
+            proc.assertions_running()
+            jobs = [p for (p, ifaces) in c.interfaces_added() if IF_JOB in ifaces]
+            return jobs[0] if jobs else None
+        job = wait_until(job_started, message='the install job')
+        c.wait_property(job, IF_JOB, 'Stage', lambda s: s == 'installing', timeout=60)
+        self.world.daemon.kill()
+        self.assertEqual(proc.wait_exit(), EXIT_UNREACHABLE, proc.out.decode() + proc.err.decode())
+        error = json.loads(proc.out)['error']
+        self.assertEqual((error['exit_code'], error['name']),
+                         (EXIT_UNREACHABLE, CTL_ERR + 'Unreachable'))
+        self.assertIn('quit during the download', error['message'])
+
+    def test_monitor_restart(self):
+        mon = Background(self.world, '--json', 'monitor')
+        self.addCleanup(mon.stop)
+        mon.wait_stderr('Monitoring')
+        self.world.daemon.kill()
+
+        def events():
+            return [json.loads(line) for line in mon.lines()]
+
+        def removed_iccids():
+            return {e['properties'].get('Iccid') for e in events()
+                    if e['event'] == 'profile-removed'}
+        wait_until(lambda: {ICCID_SEED1, ICCID_SEED2} <= removed_iccids()
+                   and any(e['event'] == 'daemon-vanished' for e in events()),
+                   message='the profiles removed and the daemon vanished')
+        self.assertTrue(any(e['event'] == 'euicc-removed' for e in events()))
+        self.world.restart_daemon()
+
+        def added_iccids():
+            return {e['properties'].get('Iccid') for e in events()
+                    if e['event'] == 'profile-added'}
+        wait_until(lambda: {ICCID_SEED1, ICCID_SEED2} <= added_iccids()
+                   and any(e['event'] == 'daemon-appeared' for e in events()),
+                   message='the profiles added and the daemon appeared')
+        self.assertTrue(any(e['event'] == 'euicc-added' for e in events()))
+        # the new objects are followed: a change after the restart is seen
+        self.run_json('disable', ICCID_SEED1)
+        wait_until(lambda: any(e['event'] == 'profile-changed'
+                               and e['properties'].get('State') == 'disabled'
+                               for e in events()), message='a profile-changed after the restart')
+        mon.popen.send_signal(signal.SIGINT)
+        self.assertEqual(mon.wait_exit(), EXIT_OK, mon.err.decode())
+
+    def run_json(self, *args):
+        r = self.world.esimctl('--json', *args)
+        self.assertEqual(r.returncode, EXIT_OK, f'esimctl {args}: {r.stdout}{r.stderr}')
+        return json.loads(r.stdout)
+
+
 class TestEsimctlTwoEuiccs(EsimTestCase):
     """--euicc chooses among several eUICCs: by number, EID or object path."""
 

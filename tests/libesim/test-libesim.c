@@ -189,8 +189,14 @@ test_install (void)
   gulong added_id;
   gboolean saw_intermediate = FALSE;
 
+  g_autoptr (GPtrArray) client_added = g_ptr_array_new_with_free_func (g_free);
+  gulong client_added_id;
+
   added_id
     = g_signal_connect (fixture.euicc, "profile-added", G_CALLBACK (profile_added_cb), added);
+  /* the client tells every profile, whichever eUICC it is on */
+  client_added_id = g_signal_connect (fixture.client, "profile-added",
+                                      G_CALLBACK (profile_added_cb), client_added);
   job = install (env ("ESIM_TEST_CODE"), &error);
   g_assert_no_error (error);
   g_assert_true (ESIM_IS_JOB (job));
@@ -230,7 +236,10 @@ test_install (void)
   g_assert_true (esim_euicc_find_profile (fixture.euicc, env ("ESIM_TEST_ICCID_A")) == profile);
   g_assert_true (
     g_ptr_array_find_with_equal_func (added, env ("ESIM_TEST_ICCID_A"), g_str_equal, NULL));
+  g_assert_true (
+    g_ptr_array_find_with_equal_func (client_added, env ("ESIM_TEST_ICCID_A"), g_str_equal, NULL));
   g_signal_handler_disconnect (fixture.euicc, added_id);
+  g_signal_handler_disconnect (fixture.client, client_added_id);
   g_array_unref (log.progress);
   g_ptr_array_unref (log.stages);
 }
@@ -274,8 +283,9 @@ test_enable_disable_delete (void)
   g_autoptr (EsimProfile) profile = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) client_removed = g_ptr_array_new_with_free_func (g_free);
   EsimProfile *seed1 = esim_euicc_find_profile (fixture.euicc, env ("ESIM_TEST_ICCID_SEED1"));
-  gulong removed_id;
+  gulong removed_id, client_removed_id;
 
   profile = g_object_ref (esim_euicc_find_profile (fixture.euicc, iccid));
   g_signal_connect (profile, "notify::state", G_CALLBACK (state_notify_cb), NULL);
@@ -309,6 +319,8 @@ test_enable_disable_delete (void)
 
   removed_id
     = g_signal_connect (fixture.euicc, "profile-removed", G_CALLBACK (profile_removed_cb), removed);
+  client_removed_id = g_signal_connect (fixture.client, "profile-removed",
+                                        G_CALLBACK (profile_removed_cb), client_removed);
   {
     g_autoptr (GAsyncResult) res = NULL;
     esim_profile_delete_async (profile, NULL, store_result_cb, &res);
@@ -318,7 +330,9 @@ test_enable_disable_delete (void)
   wait_for (profile_gone, (gpointer) iccid, "the deleted profile gone");
   g_assert_true (g_ptr_array_find_with_equal_func (removed, iccid, g_str_equal, NULL));
   g_assert_null (esim_client_find_profile (fixture.client, iccid));
+  g_assert_true (g_ptr_array_find_with_equal_func (client_removed, iccid, g_str_equal, NULL));
   g_signal_handler_disconnect (fixture.euicc, removed_id);
+  g_signal_handler_disconnect (fixture.client, client_removed_id);
 }
 
 static void
@@ -346,6 +360,7 @@ test_error_call (void)
   g_assert_false (
     esim_profile_set_nickname_finish (seed2, wait_result (&res, "SetNickname"), &error));
   assert_esim_error (error, ESIM_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (esim_error_get_kind (error), ==, ESIM_ERROR_KIND_INVALID);
   g_clear_error (&error);
 
   /* refused before any job exists */
@@ -368,6 +383,10 @@ test_error_job (void)
   g_assert_true (esim_job_get_finished (job));
   g_assert_false (esim_job_get_success (job));
   assert_esim_error (esim_job_get_error (job), ESIM_ERROR_MATCHING_ID_REFUSED);
+  {
+    g_autofree gchar *name = esim_error_dup_dbus_name (esim_job_get_error (job));
+    g_assert_cmpstr (name, ==, "org.freedesktop.Esim1.Error.MatchingIdRefused");
+  }
 }
 
 static gboolean
@@ -515,6 +534,114 @@ test_error_domain (void)
   g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN);
 }
 
+/* the name and kind of an error that arrived as DBUS_NAME */
+static void
+assert_kind (const gchar *dbus_name, EsimErrorKind kind)
+{
+  g_autoptr (GError) error = g_dbus_error_new_for_dbus_error (dbus_name, "why");
+  g_autofree gchar *name = NULL;
+
+  /* as libesim hands it out: registered names without "GDBus.Error:" */
+  if (error->domain != G_IO_ERROR)
+    g_dbus_error_strip_remote_error (error);
+  name = esim_error_dup_dbus_name (error);
+  g_assert_cmpstr (name, ==, dbus_name);
+  g_assert_cmpint (esim_error_get_kind (error), ==, kind);
+}
+
+static void
+test_error_kind (void)
+{
+  g_autoptr (GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "stop");
+  g_autoptr (GError) timed_out = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "slow");
+  g_autoptr (GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "other");
+
+  (void) esim_error_quark ();
+  /* esimd's own errors */
+  assert_kind ("org.freedesktop.Esim1.Error.NotAuthorized", ESIM_ERROR_KIND_NOT_AUTHORIZED);
+  assert_kind ("org.freedesktop.Esim1.Error.InvalidActivationCode", ESIM_ERROR_KIND_INVALID);
+  assert_kind ("org.freedesktop.Esim1.Error.InvalidArgument", ESIM_ERROR_KIND_INVALID);
+  assert_kind ("org.freedesktop.Esim1.Error.ServerUnreachable", ESIM_ERROR_KIND_UNREACHABLE);
+  assert_kind ("org.freedesktop.Esim1.Error.CardGone", ESIM_ERROR_KIND_UNREACHABLE);
+  assert_kind ("org.freedesktop.Esim1.Error.Timeout", ESIM_ERROR_KIND_UNREACHABLE);
+  assert_kind ("org.freedesktop.Esim1.Error.Cancelled", ESIM_ERROR_KIND_CANCELLED);
+  assert_kind ("org.freedesktop.Esim1.Error.MatchingIdRefused", ESIM_ERROR_KIND_FAILED);
+  assert_kind ("org.freedesktop.Esim1.Error.Busy", ESIM_ERROR_KIND_FAILED);
+  /* the bus's: esimd not there, not answering, or the bus policy */
+  assert_kind ("org.freedesktop.DBus.Error.ServiceUnknown", ESIM_ERROR_KIND_UNREACHABLE);
+  assert_kind ("org.freedesktop.DBus.Error.NameHasNoOwner", ESIM_ERROR_KIND_UNREACHABLE);
+  assert_kind ("org.freedesktop.DBus.Error.NoReply", ESIM_ERROR_KIND_UNREACHABLE);
+  assert_kind ("org.freedesktop.DBus.Error.Timeout", ESIM_ERROR_KIND_UNREACHABLE);
+  assert_kind ("org.freedesktop.DBus.Error.Disconnected", ESIM_ERROR_KIND_UNREACHABLE);
+  assert_kind ("org.freedesktop.DBus.Error.Spawn.ChildExited", ESIM_ERROR_KIND_UNREACHABLE);
+  assert_kind ("org.freedesktop.DBus.Error.AccessDenied", ESIM_ERROR_KIND_NOT_AUTHORIZED);
+  assert_kind ("org.freedesktop.DBus.Error.UnknownObject", ESIM_ERROR_KIND_FAILED);
+  assert_kind ("org.freedesktop.DBus.Error.UnknownMethod", ESIM_ERROR_KIND_FAILED);
+  /* a name GDBus has no code for keeps it in the message */
+  assert_kind ("org.freedesktop.DBus.Error.InteractiveAuthorizationRequired",
+               ESIM_ERROR_KIND_NOT_AUTHORIZED);
+  assert_kind ("org.example.Unknown", ESIM_ERROR_KIND_FAILED);
+  /* this side's errors have no name */
+  g_assert_null (esim_error_dup_dbus_name (cancelled));
+  g_assert_cmpint (esim_error_get_kind (cancelled), ==, ESIM_ERROR_KIND_CANCELLED);
+  g_assert_null (esim_error_dup_dbus_name (timed_out));
+  g_assert_cmpint (esim_error_get_kind (timed_out), ==, ESIM_ERROR_KIND_UNREACHABLE);
+  g_assert_null (esim_error_dup_dbus_name (other));
+  g_assert_cmpint (esim_error_get_kind (other), ==, ESIM_ERROR_KIND_FAILED);
+}
+
+static gboolean
+client_ping (EsimClient *client, GError **error)
+{
+  g_autoptr (GAsyncResult) res = NULL;
+
+  esim_client_ping_async (client, NULL, store_result_cb, &res);
+  return esim_client_ping_finish (client, wait_result (&res, "Ping"), error);
+}
+
+static void
+test_ping (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (client_ping (fixture.client, &error));
+  g_assert_no_error (error);
+}
+
+/* a bus without esimd: the client is made (the daemon may come later),
+ * and ping tells why it is not there */
+static void
+test_no_daemon (void)
+{
+  g_autoptr (GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr (GAsyncResult) res = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimClient) client = NULL;
+  g_autoptr (GPtrArray) euiccs = NULL;
+  g_autofree gchar *owner = NULL;
+  g_autofree gchar *name = NULL;
+
+  g_test_dbus_up (bus);
+  esim_client_new_for_address (g_test_dbus_get_bus_address (bus), NULL, store_result_cb, &res);
+  client = esim_client_new_finish (wait_result (&res, "the client without a daemon"), &error);
+  g_assert_no_error (error);
+  owner = esim_client_dup_name_owner (client);
+  g_assert_null (owner);
+  euiccs = esim_client_get_euiccs (client);
+  g_assert_cmpuint (euiccs->len, ==, 0);
+
+  g_assert_false (client_ping (client, &error));
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN);
+  g_assert_false (g_str_has_prefix (error->message, "GDBus.Error"));
+  g_assert_cmpint (esim_error_get_kind (error), ==, ESIM_ERROR_KIND_UNREACHABLE);
+  name = esim_error_dup_dbus_name (error);
+  g_assert_cmpstr (name, ==, "org.freedesktop.DBus.Error.ServiceUnknown");
+
+  g_dbus_connection_close_sync (esim_client_get_connection (client), NULL, NULL);
+  g_clear_object (&client);
+  g_test_dbus_down (bus);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -523,7 +650,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   /* one world for the suite: the cases build on each other, in order */
   g_test_add_func ("/libesim/error-domain", test_error_domain);
+  g_test_add_func ("/libesim/error-kind", test_error_kind);
+  g_test_add_func ("/libesim/no-daemon", test_no_daemon);
   g_test_add_func ("/libesim/list", test_client_list);
+  g_test_add_func ("/libesim/ping", test_ping);
   g_test_add_func ("/libesim/install", test_install);
   g_test_add_func ("/libesim/enable-disable-delete", test_enable_disable_delete);
   g_test_add_func ("/libesim/error-call", test_error_call);

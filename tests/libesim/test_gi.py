@@ -9,7 +9,7 @@ import re
 import subprocess
 
 import esimtest
-from esimtest import (ACTION, EID, ICCID_A, ICCID_SEED1, ICCID_SEED2, MID_A, StandardCase,
+from esimtest import (ACTION, EID, ERR, ICCID_A, ICCID_SEED1, ICCID_SEED2, MID_A, StandardCase,
                       TIMEOUT, wait_until)
 
 import gi
@@ -83,6 +83,12 @@ class TestEsimGi(StandardCase):
     def test_install_enable_disable_delete(self):
         added = []
         self.e.connect('profile-added', lambda _e, p: added.append(p.props.iccid))
+        # the client's signals cover every eUICC, and jobs leaving the bus
+        client_added, client_removed, jobs_removed = [], [], []
+        self.client.connect('profile-added', lambda _c, p: client_added.append(p.props.iccid))
+        self.client.connect('profile-removed',
+                            lambda _c, p: client_removed.append(p.props.iccid))
+        self.client.connect('job-removed', lambda _c, j: jobs_removed.append(j.props.object_path))
         job = call(self.e.install_profile_async, self.e.install_profile_finish,
                    self.smdp.ac(MID_A), None, Esim.InstallFlags.NONE)
         self.assertEqual(job.props.operation, 'install-profile')
@@ -100,7 +106,10 @@ class TestEsimGi(StandardCase):
         profile = job.get_result_profile()
         self.assertEqual(profile.props.iccid, ICCID_A)
         self.assertIn(ICCID_A, added)
+        self.assertIn(ICCID_A, client_added)
         self.assertIn(ICCID_A, self.profiles())
+        # the daemon drops a finished job after JobLingerSeconds
+        wait_until(lambda: job.props.object_path in jobs_removed, message='job-removed')
 
         states = []
         profile.connect('notify::state', lambda p, _s: states.append(p.props.state))
@@ -116,6 +125,7 @@ class TestEsimGi(StandardCase):
         self.assertTrue(call(profile.delete_async, profile.delete_finish))
         wait_until(lambda: ICCID_A not in self.profiles(), message='the profile gone')
         self.assertEqual(removed, [ICCID_A])
+        self.assertEqual(client_removed, [ICCID_A])
         self.assertNotIn(ICCID_A, self.sim.profiles())
 
     def test_errors(self):
@@ -133,6 +143,8 @@ class TestEsimGi(StandardCase):
         with self.assertRaises(GLib.Error) as cm:
             call(seed2.enable_async, seed2.enable_finish)
         self.assertEsimError(cm.exception, Esim.Error.NOT_AUTHORIZED)
+        self.assertEqual(Esim.error_get_kind(cm.exception), Esim.ErrorKind.NOT_AUTHORIZED)
+        self.assertEqual(Esim.error_dup_dbus_name(cm.exception), ERR + 'NotAuthorized')
         self.assertEqual(self.sim.profiles()[ICCID_SEED2]['state'], 'disabled')
         with self.assertRaises(GLib.Error) as cm:
             call(self.e.reset_memory_async, self.e.reset_memory_finish,
@@ -254,6 +266,22 @@ class TestEsimGiCancel(StandardCase):
         self.assertEqual(job.get_error().code, int(Esim.Error.CANCELLED))
         self.assertIsNone(job.get_result_profile())
         self.assertNotIn(ICCID_A, {p.props.iccid for p in euicc.get_profiles()})
+
+
+class TestEsimGiNoDaemon(esimtest.EsimTestCase):
+    """A bus without esimd: the client is made, ping says why it is not there."""
+
+    def test_ping(self):
+        conn = self.world.bus.connect()
+        self.addCleanup(conn.close_sync, None)
+        client = Esim.Client.new_for_connection_sync(conn, None)
+        self.assertIsNone(client.props.name_owner)
+        self.assertEqual(client.get_euiccs(), [])
+        with self.assertRaises(GLib.Error) as cm:
+            call(client.ping_async, client.ping_finish)
+        self.assertEqual(Esim.error_get_kind(cm.exception), Esim.ErrorKind.UNREACHABLE)
+        self.assertEqual(Esim.error_dup_dbus_name(cm.exception),
+                         'org.freedesktop.DBus.Error.ServiceUnknown')
 
 
 if __name__ == '__main__':
