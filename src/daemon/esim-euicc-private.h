@@ -1,6 +1,7 @@
 /*
- * Shared between the files of EsimEuicc: the core (esim-euicc.c) and the
- * downloads and discovery (esim-euicc-install.c).
+ * Shared between the files of EsimEuicc: the core (esim-euicc.c), the
+ * refresh (esim-euicc-refresh.c), the downloads and discovery
+ * (esim-euicc-install.c) and the other methods (esim-euicc-methods.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -34,6 +35,16 @@ gboolean esim_euicc_handle_install_profile (EsimDbusEuicc *iface, GDBusMethodInv
                                             gpointer user_data);
 gboolean esim_euicc_handle_discover (EsimDbusEuicc *iface, GDBusMethodInvocation *invocation,
                                      const gchar *smds_address, gpointer user_data);
+
+/* takes infos (of EsimProfileInfo, as the card listed them) and makes the
+ * profile objects follow them */
+void esim_euicc_set_profile_infos (EsimEuicc *self, GPtrArray *infos);
+/* sends the pending PropertiesChanged of the eUICC and its profiles */
+void esim_euicc_flush (EsimEuicc *self);
+
+/* esim-euicc-refresh.c: re-reads the card, while the caller holds it */
+void esim_euicc_refresh_async (EsimEuicc *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean esim_euicc_refresh_finish (EsimEuicc *self, GAsyncResult *result, GError **error);
 
 /* esim-euicc-methods.c */
 gboolean esim_euicc_handle_set_default_smdp_address (EsimDbusEuicc *iface,

@@ -83,6 +83,15 @@ reprobe_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   esim_manager_schedule_reprobe (self);
 }
 
+static void
+esim_manager_reprobe (EsimManager *self, EsimEuicc *euicc)
+{
+  if (esim_euicc_is_exported (euicc) || g_hash_table_contains (self->reprobing, euicc))
+    return;
+  g_hash_table_add (self->reprobing, g_object_ref (euicc));
+  esim_euicc_probe_async (euicc, NULL, reprobe_cb, g_object_ref (self));
+}
+
 static gboolean
 reprobe_timeout_cb (gpointer user_data)
 {
@@ -91,14 +100,44 @@ reprobe_timeout_cb (gpointer user_data)
   self->reprobe_id = 0;
   if (esim_context_get_shutting_down (self->context))
     return G_SOURCE_REMOVE;
+  for (guint i = 0; i < self->configured->len; i++)
+    esim_manager_reprobe (self, g_ptr_array_index (self->configured, i));
+  return G_SOURCE_REMOVE;
+}
+
+/* the transport's presence watch saw the reader or card come back: no need
+ * to wait for the next periodic look */
+static void
+transport_appeared_cb (EsimTransport *transport, gpointer user_data)
+{
+  EsimManager *self = ESIM_MANAGER (user_data);
+
+  if (!self->name_owned || esim_context_get_shutting_down (self->context))
+    return;
   for (guint i = 0; i < self->configured->len; i++) {
     EsimEuicc *euicc = g_ptr_array_index (self->configured, i);
-    if (esim_euicc_is_exported (euicc) || g_hash_table_contains (self->reprobing, euicc))
-      continue;
-    g_hash_table_add (self->reprobing, g_object_ref (euicc));
-    esim_euicc_probe_async (euicc, NULL, reprobe_cb, g_object_ref (self));
+    if (esim_euicc_get_transport (euicc) == transport)
+      esim_manager_reprobe (self, euicc);
   }
-  return G_SOURCE_REMOVE;
+}
+
+/* the configured eUICCs' transports watch their card or reader while idle:
+ * a removal is seen at once, not at the next operation; ModemManager's
+ * modems are watched by ModemManager */
+static void
+esim_manager_watch_presence (EsimManager *self, gboolean watch)
+{
+  for (guint i = 0; self->configured != NULL && i < self->configured->len; i++) {
+    EsimTransport *transport = esim_euicc_get_transport (g_ptr_array_index (self->configured, i));
+
+    if (esim_transport_get_watch_presence (transport) == watch)
+      continue;
+    if (watch)
+      g_signal_connect (transport, "appeared", G_CALLBACK (transport_appeared_cb), self);
+    else
+      g_signal_handlers_disconnect_by_data (transport, self);
+    esim_transport_set_watch_presence (transport, watch);
+  }
 }
 
 static void
@@ -395,6 +434,7 @@ probe_all_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   /* the cards that did not answer: again later */
   esim_manager_schedule_reprobe (self);
+  esim_manager_watch_presence (self, TRUE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -562,6 +602,8 @@ esim_manager_shutdown_async (EsimManager *self, guint timeout_seconds, GAsyncRea
   g_task_set_task_data (task, data, (GDestroyNotify) shutdown_data_free);
   esim_context_set_shutting_down (self->context);
   g_clear_handle_id (&self->reprobe_id, g_source_remove);
+  /* the watches end before their transports: no thread outlives the daemon */
+  esim_manager_watch_presence (self, FALSE);
 #ifdef ESIM_HAVE_MODEMMANAGER
   /* modems coming and going no longer matter */
   if (self->watcher != NULL)
@@ -617,6 +659,7 @@ esim_manager_dispose (GObject *object)
   }
   g_clear_signal_handler (&self->test_mode_id, self->context);
   g_clear_handle_id (&self->reprobe_id, g_source_remove);
+  esim_manager_watch_presence (self, FALSE);
   g_clear_pointer (&self->reprobing, g_hash_table_unref);
   g_clear_pointer (&self->configured, g_ptr_array_unref);
 #ifdef ESIM_HAVE_MODEMMANAGER

@@ -4,7 +4,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <gio/gunixsocketaddress.h>
 
@@ -14,6 +16,8 @@ struct _EsimTransportSocket {
   EsimTransport parent_instance;
   GSocketConnection *connection;
   gboolean busy;
+  /* the presence watch: the socket between exchanges, for the peer's end */
+  GSource *idle_source;
 };
 
 G_DEFINE_TYPE (EsimTransportSocket, esim_transport_socket, ESIM_TYPE_TRANSPORT)
@@ -22,6 +26,87 @@ EsimTransport *
 esim_transport_socket_new (const gchar *path)
 {
   return g_object_new (ESIM_TYPE_TRANSPORT_SOCKET, "kind", "socket", "device", path, NULL);
+}
+
+/* the presence watch: an idle connection (no exchange in flight, so the
+ * watch never reads what belongs to one) that becomes readable was closed
+ * by the simulated card, which never speaks unasked. Its coming back is
+ * left to the daemon's periodic probe: a connect() every few seconds costs
+ * no APDU, whereas a GFileMonitor on the socket path would tell only that
+ * a file appeared (a stale socket of a crashed card looks the same), so a
+ * connect() would still be needed to know */
+
+static void
+esim_transport_socket_unwatch (EsimTransportSocket *self)
+{
+  if (self->idle_source == NULL)
+    return;
+  g_source_destroy (self->idle_source);
+  g_clear_pointer (&self->idle_source, g_source_unref);
+}
+
+static void
+esim_transport_socket_drop (EsimTransportSocket *self)
+{
+  esim_transport_socket_unwatch (self);
+  if (self->connection != NULL)
+    g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
+  g_clear_object (&self->connection);
+}
+
+static gboolean
+esim_transport_socket_idle_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  EsimTransportSocket *self = ESIM_TRANSPORT_SOCKET (user_data);
+  guint8 byte;
+  gssize n = 0;
+
+  if ((condition & (G_IO_HUP | G_IO_ERR)) == 0) {
+    /* a peek: nothing is taken from the stream */
+    n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+      return G_SOURCE_CONTINUE;
+  }
+  g_debug ("socket %s: %s while idle", esim_transport_get_device (ESIM_TRANSPORT (self)),
+           n > 0 ? "data out of turn" : "the simulated eUICC closed the link");
+  /* the callback's own source: dropped here, it is not dispatched again */
+  esim_transport_socket_drop (self);
+  esim_transport_set_gone (ESIM_TRANSPORT (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+esim_transport_socket_watch (EsimTransportSocket *self)
+{
+  if (self->idle_source != NULL || self->busy || self->connection == NULL
+      || !esim_transport_get_watch_presence (ESIM_TRANSPORT (self)))
+    return;
+  self->idle_source = g_socket_create_source (g_socket_connection_get_socket (self->connection),
+                                              G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (self->idle_source, G_SOURCE_FUNC (esim_transport_socket_idle_cb), self,
+                         NULL);
+  g_source_attach (self->idle_source, g_main_context_get_thread_default ());
+}
+
+static void
+esim_transport_socket_set_busy (EsimTransportSocket *self, gboolean busy)
+{
+  self->busy = busy;
+  if (busy)
+    esim_transport_socket_unwatch (self);
+  else
+    esim_transport_socket_watch (self);
+}
+
+static void
+esim_transport_socket_watch_presence_changed (EsimTransport *transport, gboolean watch)
+{
+  EsimTransportSocket *self = ESIM_TRANSPORT_SOCKET (transport);
+
+  if (watch)
+    esim_transport_socket_watch (self);
+  else
+    esim_transport_socket_unwatch (self);
 }
 
 /* one framed request and its reply */
@@ -45,7 +130,6 @@ exchange_data_free (ExchangeData *data)
 static void
 esim_transport_socket_fail (EsimTransportSocket *self, GTask *task, GError *error)
 {
-  self->busy = FALSE;
   /* a broken link is a card that went away; later calls fail early */
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
     GError *gone = g_error_new (ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE,
@@ -55,7 +139,8 @@ esim_transport_socket_fail (EsimTransportSocket *self, GTask *task, GError *erro
     error = gone;
   }
   /* a cancelled half-done exchange leaves the stream out of step too */
-  g_clear_object (&self->connection);
+  esim_transport_socket_drop (self);
+  esim_transport_socket_set_busy (self, FALSE);
   esim_transport_set_gone (ESIM_TRANSPORT (self));
   g_task_return_error (task, error);
   g_object_unref (task);
@@ -80,7 +165,7 @@ exchange_read_payload_cb (GObject *source, GAsyncResult *res, gpointer user_data
                                                      "connection closed mid-frame"));
     return;
   }
-  self->busy = FALSE;
+  esim_transport_socket_set_busy (self, FALSE);
   if (data->reply[0] == ESIM_SOCKET_MSG_ERROR) {
     g_autofree gchar *msg = g_strndup ((const gchar *) data->reply + 1, data->reply_len - 1);
     g_task_return_new_error (task, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_PROTOCOL,
@@ -186,7 +271,7 @@ esim_transport_socket_exchange_async (EsimTransportSocket *self, guint8 type, co
     g_object_unref (task);
     return;
   }
-  self->busy = TRUE;
+  esim_transport_socket_set_busy (self, TRUE);
   data->request = g_byte_array_sized_new (len + 5);
   g_byte_array_append (data->request, hdr, 5);
   g_byte_array_append (data->request, payload, len);
@@ -222,9 +307,10 @@ open_connect_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_error (task, error);
     return;
   }
-  g_clear_object (&self->connection);
+  esim_transport_socket_drop (self);
   self->connection = conn;
   esim_transport_set_open (ESIM_TRANSPORT (self), TRUE);
+  esim_transport_socket_watch (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -285,11 +371,7 @@ esim_transport_socket_transmit_finish (EsimTransport *transport, GAsyncResult *r
 static void
 esim_transport_socket_close (EsimTransport *transport)
 {
-  EsimTransportSocket *self = ESIM_TRANSPORT_SOCKET (transport);
-
-  if (self->connection != NULL)
-    g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
-  g_clear_object (&self->connection);
+  esim_transport_socket_drop (ESIM_TRANSPORT_SOCKET (transport));
 }
 
 static void
@@ -317,4 +399,5 @@ esim_transport_socket_class_init (EsimTransportSocketClass *klass)
   transport_class->transmit_async = esim_transport_socket_transmit_async;
   transport_class->transmit_finish = esim_transport_socket_transmit_finish;
   transport_class->close = esim_transport_socket_close;
+  transport_class->watch_presence_changed = esim_transport_socket_watch_presence_changed;
 }

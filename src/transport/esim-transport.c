@@ -22,6 +22,7 @@ typedef struct {
   gboolean open;
   gboolean gone;
   gboolean can_signal_refresh;
+  gboolean watch_presence;
   guint64 apdu_count;
   /* SELECT asks for the FCI (P2 00): the card refused P2 0C */
   gboolean select_fci;
@@ -35,7 +36,7 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (EsimTransport, esim_transport, G_TYPE_OBJEC
 enum { PROP_0, PROP_KIND, PROP_DEVICE, PROP_CAN_SIGNAL_REFRESH, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
-enum { SIGNAL_GONE, SIGNAL_REFRESHED, N_SIGNALS };
+enum { SIGNAL_GONE, SIGNAL_REFRESHED, SIGNAL_APPEARED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 #define GET_PRIV(o) ((EsimTransportPrivate *) esim_transport_get_instance_private (o))
@@ -93,6 +94,34 @@ esim_transport_emit_refreshed (EsimTransport *self)
   g_return_if_fail (ESIM_IS_TRANSPORT (self));
   g_debug ("%s %s: the card refreshed", GET_PRIV (self)->kind, GET_PRIV (self)->device);
   g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
+}
+
+void
+esim_transport_set_watch_presence (EsimTransport *self, gboolean watch)
+{
+  EsimTransportPrivate *priv = GET_PRIV (self);
+
+  g_return_if_fail (ESIM_IS_TRANSPORT (self));
+  if (priv->watch_presence == !!watch)
+    return;
+  priv->watch_presence = !!watch;
+  if (ESIM_TRANSPORT_GET_CLASS (self)->watch_presence_changed != NULL)
+    ESIM_TRANSPORT_GET_CLASS (self)->watch_presence_changed (self, priv->watch_presence);
+}
+
+gboolean
+esim_transport_get_watch_presence (EsimTransport *self)
+{
+  g_return_val_if_fail (ESIM_IS_TRANSPORT (self), FALSE);
+  return GET_PRIV (self)->watch_presence;
+}
+
+void
+esim_transport_emit_appeared (EsimTransport *self)
+{
+  g_return_if_fail (ESIM_IS_TRANSPORT (self));
+  g_debug ("%s %s: the card may be back", GET_PRIV (self)->kind, GET_PRIV (self)->device);
+  g_signal_emit (self, signals[SIGNAL_APPEARED], 0);
 }
 
 void
@@ -614,4 +643,8 @@ esim_transport_class_init (EsimTransportClass *klass)
    * after a profile switch; only when can-signal-refresh */
   signals[SIGNAL_REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass),
                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* with the presence watch: the card, reader or modem that was gone may
+   * be back, worth a probe now rather than at the next periodic one */
+  signals[SIGNAL_APPEARED] = g_signal_new ("appeared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }

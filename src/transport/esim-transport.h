@@ -55,8 +55,12 @@ struct _EsimTransportClass {
   gboolean (*close_channel_finish) (EsimTransport *self, GAsyncResult *result, GError **error);
   /* synchronous and idempotent: drops the link */
   void (*close) (EsimTransport *self);
+  /* esim_transport_set_watch_presence() changed; NULL for backends whose
+   * link reports its own end while idle (the HUP of a QMI or MBIM port,
+   * the end of an AT tty, which they turn into ::gone anyway) */
+  void (*watch_presence_changed) (EsimTransport *self, gboolean watch);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 /* the backend name, e.g. "socket", "qmi", "mbim" */
@@ -91,6 +95,15 @@ gboolean esim_transport_close_channel_finish (EsimTransport *self, GAsyncResult 
                                               GError **error);
 void esim_transport_close (EsimTransport *self);
 
+/* presence: while watching, a backend that can notices the card, reader
+ * or modem going away while the link is idle (::gone at once, not at the
+ * next operation) and, where it can, coming back (::appeared). It never
+ * sends an APDU for it and never touches an operation in flight (the
+ * watch rests while one runs, or looks from outside the card's link). Off
+ * by default; the daemon turns it on for the configured eUICCs. */
+void esim_transport_set_watch_presence (EsimTransport *self, gboolean watch);
+gboolean esim_transport_get_watch_presence (EsimTransport *self);
+
 /* for backends: report that the link is gone (emits ::gone once) */
 void esim_transport_set_gone (EsimTransport *self);
 void esim_transport_set_open (EsimTransport *self, gboolean open);
@@ -99,6 +112,9 @@ void esim_transport_set_open (EsimTransport *self, gboolean open);
  * drops the link; forgotten once the link opens, goes or closes */
 guint32 esim_transport_get_apdu_channels (EsimTransport *self);
 gboolean esim_transport_has_apdu_channel (EsimTransport *self, guint channel);
+/* for backends: the card, reader or modem that was gone (or never there)
+ * may be back: worth opening again (emits ::appeared) */
+void esim_transport_emit_appeared (EsimTransport *self);
 /* for backends: whether they will emit ::refreshed (FALSE by default) */
 void esim_transport_set_can_signal_refresh (EsimTransport *self, gboolean can_signal_refresh);
 /* for backends: the modem said that the card refreshed or that its slot

@@ -135,27 +135,6 @@ class TestPaths(StandardCase):
         self.world.restart_daemon()
         self.assertEqual(c.euicc_for(self.sim), self.euicc)
 
-    def test_card_comes_back_without_rescan(self):
-        """A configured card that goes away (the simulated card stops) leaves
-        the bus once the daemon notices (the next card operation); started
-        again, it comes back at the same path by itself."""
-        c = self.watch
-        since = time.monotonic()
-        self.sim.stop()
-        self.assertDBusError(ERR + 'CardGone', c.call, self.euicc, IF_EUICC,
-                             'ProcessNotifications')
-        wait_until(lambda: self.euicc in [p for p, _i in c.interfaces_removed(since)],
-                   message='InterfacesRemoved of the eUICC')
-        wait_until(lambda: c.euiccs() == [], message='no eUICC')
-        since = time.monotonic()
-        self.sim.start()
-        wait_until(lambda: c.euiccs() == [self.euicc], message='the eUICC back')
-        c.wait_property(self.euicc, IF_EUICC, 'Profiles', lambda v: len(v) == 2)
-        added = [p for p, _i in c.interfaces_added(since)]
-        self.assertIn(self.euicc, added)
-        self.assertEqual(set(c.profiles(self.euicc)), {ICCID_SEED1, ICCID_SEED2})
-        self.assertEqual(c.get(self.euicc, IF_EUICC, 'Eid'), EID)
-
 
 class TestIdempotent(StandardCase):
 

@@ -9,6 +9,7 @@
 #include <winscard.h>
 
 #include "esim-apdu.h"
+#include "esim-pcsc-watch.h"
 #include "esim-transport-pcsc.h"
 
 /* logical channels 1..19 */
@@ -37,6 +38,9 @@ struct _EsimTransportPcsc {
   gboolean busy;
   gboolean gone;
   guint generation;
+  /* the presence watch, on the wanted reader or else the last one opened */
+  EsimPcscWatch *watch;
+  gchar *last_reader;
 };
 
 G_DEFINE_TYPE (EsimTransportPcsc, esim_transport_pcsc, ESIM_TYPE_TRANSPORT)
@@ -365,6 +369,58 @@ pcsc_open (EsimTransportPcsc *self, guint32 channels, GError **error)
   return TRUE;
 }
 
+/* the presence watch: its own thread and PC/SC context (esim-pcsc-watch.h),
+ * so it never waits on the card handle an operation uses; what it saw is
+ * acted on here, on the main thread, between the operation's steps */
+
+static void
+esim_transport_pcsc_watch_cb (EsimPcscWatchEvent event, gpointer user_data)
+{
+  EsimTransportPcsc *self = ESIM_TRANSPORT_PCSC (user_data);
+  EsimTransport *transport = ESIM_TRANSPORT (self);
+
+  switch (event) {
+  case ESIM_PCSC_WATCH_GONE:
+    /* an operation in flight fails at its next APDU */
+    if (!esim_transport_is_open (transport) || self->gone)
+      return;
+    g_debug ("PC/SC: the card left “%s”", esim_pcsc_watch_get_reader (self->watch));
+    self->gone = TRUE;
+    esim_transport_set_gone (transport);
+    break;
+  case ESIM_PCSC_WATCH_APPEARED:
+    if (esim_transport_is_open (transport) && !self->gone)
+      return;
+    esim_transport_emit_appeared (transport);
+    break;
+  default:
+    g_assert_not_reached ();
+  }
+}
+
+/* the reader to watch: the one named, else (the first reader with a
+ * card) the one the last open found; none while nobody asked */
+static void
+esim_transport_pcsc_update_watch (EsimTransportPcsc *self)
+{
+  const gchar *reader = self->wanted != NULL ? self->wanted : self->last_reader;
+
+  if (!esim_transport_get_watch_presence (ESIM_TRANSPORT (self)))
+    reader = NULL;
+  if (self->watch != NULL && reader != NULL
+      && g_strcmp0 (esim_pcsc_watch_get_reader (self->watch), reader) == 0)
+    return;
+  g_clear_pointer (&self->watch, esim_pcsc_watch_free);
+  if (reader != NULL)
+    self->watch = esim_pcsc_watch_new (reader, esim_transport_pcsc_watch_cb, self);
+}
+
+static void
+esim_transport_pcsc_watch_presence_changed (EsimTransport *transport, gboolean watch)
+{
+  esim_transport_pcsc_update_watch (ESIM_TRANSPORT_PCSC (transport));
+}
+
 /* one operation, run in a worker thread */
 
 typedef enum {
@@ -449,6 +505,9 @@ esim_transport_pcsc_work_done_cb (GObject *source, GAsyncResult *res, gpointer u
     }
     self->gone = FALSE;
     esim_transport_set_open (ESIM_TRANSPORT (self), TRUE);
+    g_free (self->last_reader);
+    self->last_reader = esim_transport_pcsc_dup_reader (self);
+    esim_transport_pcsc_update_watch (self);
   }
   g_task_return_boolean (task, TRUE);
 }
@@ -547,6 +606,8 @@ esim_transport_pcsc_close (EsimTransport *transport)
 {
   EsimTransportPcsc *self = ESIM_TRANSPORT_PCSC (transport);
 
+  /* a closed transport tells nothing more; the next open watches again */
+  g_clear_pointer (&self->watch, esim_pcsc_watch_free);
   /* an operation in flight finishes first; what it opened is closed here
    * and its result no longer counts */
   self->generation++;
@@ -569,6 +630,7 @@ esim_transport_pcsc_finalize (GObject *object)
 
   g_mutex_clear (&self->lock);
   g_free (self->wanted);
+  g_free (self->last_reader);
   G_OBJECT_CLASS (esim_transport_pcsc_parent_class)->finalize (object);
 }
 
@@ -593,4 +655,5 @@ esim_transport_pcsc_class_init (EsimTransportPcscClass *klass)
   transport_class->transmit_async = esim_transport_pcsc_transmit_async;
   transport_class->transmit_finish = esim_transport_pcsc_transmit_finish;
   transport_class->close = esim_transport_pcsc_close;
+  transport_class->watch_presence_changed = esim_transport_pcsc_watch_presence_changed;
 }

@@ -1,7 +1,8 @@
 /*
  * The PC/SC transport against a real pcscd with vpcd readers and the
  * simulated eUICC as a virtual card: reader selection, channels, T=0 and
- * T=1, a card that is pulled out, and what close() leaves behind.
+ * T=1, a card that is pulled out, what close() leaves behind, and the
+ * presence watch that sees a card leave and come back with no APDU.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -323,6 +324,103 @@ test_card_removal (void)
   g_assert_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE);
 }
 
+static gboolean
+wait_count_timeout_cb (gpointer user_data)
+{
+  g_error ("timed out waiting for %s", (const gchar *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* runs the main loop until *count reaches n; a signal wakes it */
+static void
+wait_count (const guint *count, guint n, const gchar *what)
+{
+  guint id = g_timeout_add_seconds (30, wait_count_timeout_cb, (gpointer) what);
+
+  while (*count < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
+static void
+test_presence_watch (void)
+{
+  g_autoptr (EsimTestSim) sim = sim_start (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTransport) transport = NULL;
+  g_autoptr (EsimTestVicc) vicc = NULL;
+  guint channel = 0;
+  guint gone = 0;
+  guint appeared = 0;
+  guint appeared_before;
+  guint64 apdus;
+
+  transport = esim_test_fake_pcsc_transport_new (sim, &error);
+  g_assert_no_error (error);
+  g_signal_connect (transport, "gone", G_CALLBACK (gone_cb), &gone);
+  g_signal_connect (transport, "appeared", G_CALLBACK (gone_cb), &appeared);
+  esim_transport_set_watch_presence (transport, TRUE);
+  g_assert_true (open_sync (transport, &error));
+  g_assert_no_error (error);
+  g_assert_true (open_channel_sync (transport, &channel, NULL, &error));
+  g_assert_no_error (error);
+  assert_get_eid (transport, channel);
+
+  /* the card is pulled while nobody uses it: ::gone without an APDU */
+  apdus = esim_transport_get_apdu_count (transport);
+  appeared_before = appeared;
+  esim_test_fake_pcsc_pull_card (transport);
+  wait_count (&gone, 1, "::gone after the card was pulled");
+  g_assert_false (esim_transport_is_open (transport));
+  g_assert_cmpuint (esim_transport_get_apdu_count (transport), ==, apdus);
+
+  /* it comes back: ::appeared, and the link opens again */
+  vicc = esim_test_vicc_insert (sim, 0, NULL, &error);
+  g_assert_no_error (error);
+  wait_count (&appeared, appeared_before + 1, "::appeared after the card came back");
+  g_assert_cmpuint (gone, ==, 1);
+  g_assert_true (open_sync (transport, &error));
+  g_assert_no_error (error);
+  g_assert_true (open_channel_sync (transport, &channel, NULL, &error));
+  g_assert_no_error (error);
+  assert_get_eid (transport, channel);
+
+  /* and it is watched again */
+  g_clear_pointer (&vicc, esim_test_vicc_remove);
+  wait_count (&gone, 2, "::gone after the card was pulled again");
+  /* the thread ends with the transport (ASan/LSan see to the rest) */
+  g_clear_object (&transport);
+}
+
+static void
+test_presence_watch_before_open (void)
+{
+  g_autoptr (EsimTestSim) sim = sim_start (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EsimTransport) transport = NULL;
+  g_autoptr (EsimTestVicc) vicc = NULL;
+  guint appeared = 0;
+
+  g_assert_true (esim_test_fake_pcsc_start (&error));
+  g_assert_no_error (error);
+  /* the named reader is empty: nothing to open yet, but it is watched */
+  transport = esim_transport_pcsc_new (esim_test_fake_pcsc_get_reader (1));
+  g_signal_connect (transport, "appeared", G_CALLBACK (gone_cb), &appeared);
+  esim_transport_set_watch_presence (transport, TRUE);
+  g_assert_false (open_sync (transport, &error));
+  g_assert_error (error, ESIM_TRANSPORT_ERROR, ESIM_TRANSPORT_ERROR_GONE);
+  g_clear_error (&error);
+  g_assert_cmpuint (appeared, ==, 0);
+  vicc = esim_test_vicc_insert (sim, 1, NULL, &error);
+  g_assert_no_error (error);
+  wait_count (&appeared, 1, "::appeared when a card came into the reader");
+  g_assert_true (open_sync (transport, &error));
+  g_assert_no_error (error);
+  /* turned off, the thread ends at once */
+  esim_transport_set_watch_presence (transport, FALSE);
+  esim_transport_close (transport);
+}
+
 static void
 test_card_vanishes_mid_exchange (void)
 {
@@ -500,6 +598,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pcsc/unknown-reader", test_unknown_reader);
   g_test_add_func ("/pcsc/card-removal", test_card_removal);
   g_test_add_func ("/pcsc/card-vanishes-mid-exchange", test_card_vanishes_mid_exchange);
+  g_test_add_func ("/pcsc/presence-watch", test_presence_watch);
+  g_test_add_func ("/pcsc/presence-watch-before-open", test_presence_watch_before_open);
   g_test_add_func ("/pcsc/close-closes-channels", test_close_closes_channels);
   g_test_add_func ("/pcsc/protocol-t1", test_protocol_t1);
   g_test_add_func ("/pcsc/busy-and-not-open", test_busy_and_not_open);
