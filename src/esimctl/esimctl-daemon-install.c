@@ -4,6 +4,11 @@
  * until it completed, and turns Ctrl-C into a cancel of the job so that no
  * half-installed profile stays (exit 130 once the job ended cancelled).
  *
+ * With --confirm the job stops once the SM-DP+ named the profile; esimctl
+ * shows it and reads the answer from the terminal without blocking the
+ * loop (Ctrl-C still cancels): yes confirms, no postpones (the code works
+ * again later), r rejects the profile for good.
+ *
  * A job that fails before esimctl could look at it keeps its error:
  * libesim learns the outcome from the Completed signal or, when that went
  * by before the job was watched, from the job's properties.
@@ -13,7 +18,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -36,7 +45,33 @@ typedef struct {
   gboolean daemon_gone; /* the daemon left the bus */
   /* the job completed because the daemon left, not with its own outcome */
   gboolean ended_by_vanishing;
+  /* --confirm: asked once; the terminal is read while waiting for an answer */
+  gboolean asked;
+  gboolean reading_code; /* the answer was yes; now the confirmation code */
+  gboolean answered;     /* Confirm or Decline sent */
+  guint stdin_id;
+  struct termios saved_termios;
+  gboolean termios_saved;
+  GError *answer_error; /* Confirm or Decline refused: the job is cancelled */
 } EsimCtlInstall;
+
+static void
+esimctl_install_echo (EsimCtlInstall *self, gboolean on)
+{
+  struct termios t;
+
+  if (!on) {
+    if (tcgetattr (STDIN_FILENO, &self->saved_termios) != 0)
+      return;
+    self->termios_saved = TRUE;
+    t = self->saved_termios;
+    t.c_lflag &= ~(tcflag_t) ECHO;
+    tcsetattr (STDIN_FILENO, TCSAFLUSH, &t);
+  } else if (self->termios_saved) {
+    tcsetattr (STDIN_FILENO, TCSAFLUSH, &self->saved_termios);
+    self->termios_saved = FALSE;
+  }
+}
 
 static void
 esimctl_install_clear (EsimCtlInstall *self)
@@ -49,6 +84,9 @@ esimctl_install_clear (EsimCtlInstall *self)
   g_clear_object (&self->job);
   g_clear_object (&self->started);
   g_clear_pointer (&self->progress, esimctl_progress_free);
+  g_clear_handle_id (&self->stdin_id, g_source_remove);
+  esimctl_install_echo (self, TRUE);
+  g_clear_error (&self->answer_error);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsimCtlInstall, esimctl_install_clear)
 
@@ -72,7 +110,8 @@ esimctl_install_owner_cb (GObject *client, GParamSpec *pspec, gpointer user_data
 static void
 esimctl_install_draw (EsimCtlInstall *self)
 {
-  if (self->job == NULL || self->progress == NULL)
+  /* the bar would overwrite the question while the person types */
+  if (self->job == NULL || self->progress == NULL || (self->asked && !self->answered))
     return;
   esimctl_progress_update (self->progress, esim_job_get_progress (self->job),
                            esim_job_get_stage (self->job));
@@ -142,15 +181,171 @@ esimctl_install_sigint_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* the consent step */
+
+static const gchar *
+esimctl_install_meta_string (GVariant *meta, const gchar *key)
+{
+  const gchar *value = NULL;
+
+  if (meta == NULL || !g_variant_lookup (meta, key, "&s", &value) || *value == '\0')
+    return "-";
+  return value;
+}
+
+static gboolean
+esimctl_install_code_required (EsimCtlInstall *self)
+{
+  GVariant *meta = esim_job_get_profile_metadata (self->job);
+  gboolean required = FALSE;
+
+  if (meta != NULL)
+    g_variant_lookup (meta, "confirmation-code-required", "b", &required);
+  return required && self->ctl->confirmation_code == NULL;
+}
+
+/* Confirm or Decline refused (polkit, for one): nobody is left to
+ * answer, so the job goes */
+static void
+esimctl_install_answer_refused (EsimCtlInstall *self, GError *error)
+{
+  g_clear_error (&self->answer_error);
+  self->answer_error = error;
+  esimctl_install_send_cancel (self);
+}
+
+static void
+esimctl_install_confirmed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GError *error = NULL;
+
+  if (!esim_job_confirm_finish (ESIM_JOB (source), res, &error))
+    esimctl_install_answer_refused (user_data, error);
+}
+
+static void
+esimctl_install_declined_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GError *error = NULL;
+
+  if (!esim_job_decline_finish (ESIM_JOB (source), res, &error))
+    esimctl_install_answer_refused (user_data, error);
+}
+
+static void
+esimctl_install_answer (EsimCtlInstall *self, const gchar *line)
+{
+  EsimCtl *ctl = self->ctl;
+
+  if (self->reading_code) {
+    g_printerr ("\n");
+    self->answered = TRUE;
+    esim_job_confirm_async (self->job, line, NULL, esimctl_install_confirmed_cb, self);
+    return;
+  }
+  /* TRANSLATORS: the answers “yes” and “reject” to the question above, lower case */
+  if (g_ascii_strcasecmp (line, "y") == 0 || g_ascii_strcasecmp (line, "yes") == 0
+      || g_utf8_collate (line, C_ ("answer", "y")) == 0
+      || g_utf8_collate (line, C_ ("answer", "yes")) == 0) {
+    if (esimctl_install_code_required (self)) {
+      self->reading_code = TRUE;
+      g_printerr ("%s ", _ ("Confirmation code:"));
+      esimctl_install_echo (self, FALSE);
+      return;
+    }
+    self->answered = TRUE;
+    esim_job_confirm_async (self->job, ctl->confirmation_code, NULL, esimctl_install_confirmed_cb,
+                            self);
+    return;
+  }
+  if (g_ascii_strcasecmp (line, "r") == 0 || g_ascii_strcasecmp (line, "reject") == 0
+      || g_utf8_collate (line, C_ ("answer", "r")) == 0
+      || g_utf8_collate (line, C_ ("answer", "reject")) == 0) {
+    self->answered = TRUE;
+    esim_job_decline_async (self->job, ESIM_DECLINE_FLAGS_REJECT, NULL, esimctl_install_declined_cb,
+                            self);
+    return;
+  }
+  self->answered = TRUE;
+  esim_job_decline_async (self->job, ESIM_DECLINE_FLAGS_NONE, NULL, esimctl_install_declined_cb,
+                          self);
+}
+
+/* a line from the terminal; end of input is "no" */
+static gboolean
+esimctl_install_stdin_cb (gint fd, GIOCondition condition, gpointer user_data)
+{
+  EsimCtlInstall *self = user_data;
+  gchar line[256] = { 0 };
+  gssize n = 0;
+
+  if (condition & G_IO_IN)
+    n = read (fd, line, sizeof (line) - 1);
+  if (n < 0 && errno == EINTR)
+    return G_SOURCE_CONTINUE;
+  line[MAX (n, 0)] = '\0';
+  g_strstrip (line);
+  /* end of input while asked for the code: no code, so no */
+  if (n <= 0 && self->reading_code) {
+    self->reading_code = FALSE;
+    line[0] = '\0';
+  }
+  esimctl_install_answer (self, line);
+  /* the code is kept no longer than needed */
+  memset (line, 0, sizeof (line));
+  if (!self->answered)
+    return G_SOURCE_CONTINUE;
+  esimctl_install_echo (self, TRUE);
+  self->stdin_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+esimctl_install_ask (EsimCtlInstall *self)
+{
+  GVariant *meta = esim_job_get_profile_metadata (self->job);
+  g_autoptr (GString) text = g_string_new (_ ("The SM-DP+ offers this profile:"));
+
+  self->asked = TRUE;
+  g_string_append_printf (text, "\n  %s: %s", _ ("Name"),
+                          esimctl_install_meta_string (meta, "name"));
+  g_string_append_printf (text, "\n  %s: %s", _ ("Provider"),
+                          esimctl_install_meta_string (meta, "service-provider"));
+  g_string_append_printf (text, "\n  %s: %s", _ ("Class"),
+                          esimctl_install_meta_string (meta, "class"));
+  g_string_append_printf (text, "\n  ICCID: %s", esimctl_install_meta_string (meta, "iccid"));
+  if (esimctl_install_code_required (self))
+    g_string_append_printf (text, "\n  %s", _ ("A confirmation code is needed."));
+  esimctl_progress_message (self->progress, text->str);
+  /* TRANSLATORS: y, N and r are the answers of the next strings */
+  g_printerr ("%s ", _ ("Install it? [y/N, r: reject for good]"));
+  self->stdin_id
+    = g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, esimctl_install_stdin_cb, self);
+}
+
+static void
+esimctl_install_stage_cb (GObject *job, GParamSpec *pspec, gpointer user_data)
+{
+  EsimCtlInstall *self = user_data;
+
+  esimctl_install_draw (self);
+  if (self->ctl->confirm && !self->asked && !self->cancel_requested
+      && esim_job_get_awaiting_confirmation (self->job))
+    esimctl_install_ask (self);
+}
+
 static gboolean
 esimctl_install_start (EsimCtlInstall *self, EsimEuicc *euicc, GError **error)
 {
   EsimCtl *ctl = self->ctl;
   GError *local = NULL;
+  EsimInstallFlags flags = ESIM_INSTALL_FLAGS_NONE;
 
-  esim_euicc_install_profile_async (euicc, ctl->activation_code, ctl->confirmation_code,
-                                    ctl->enable ? ESIM_INSTALL_FLAGS_ENABLE
-                                                : ESIM_INSTALL_FLAGS_NONE,
+  if (ctl->enable)
+    flags |= ESIM_INSTALL_FLAGS_ENABLE;
+  if (ctl->confirm)
+    flags |= ESIM_INSTALL_FLAGS_CONFIRM;
+  esim_euicc_install_profile_async (euicc, ctl->activation_code, ctl->confirmation_code, flags,
                                     NULL, esimctl_daemon_store_result_cb, &self->started);
   self->job
     = esim_euicc_install_profile_finish (euicc, esimctl_daemon_wait (&self->started), &local);
@@ -159,9 +354,9 @@ esimctl_install_start (EsimCtlInstall *self, EsimEuicc *euicc, GError **error)
     return FALSE;
   }
   g_signal_connect (self->job, "notify::progress", G_CALLBACK (esimctl_install_notify_cb), self);
-  g_signal_connect (self->job, "notify::stage", G_CALLBACK (esimctl_install_notify_cb), self);
+  g_signal_connect (self->job, "notify::stage", G_CALLBACK (esimctl_install_stage_cb), self);
   g_signal_connect (self->job, "completed", G_CALLBACK (esimctl_install_completed_cb), self);
-  esimctl_install_draw (self);
+  esimctl_install_stage_cb (G_OBJECT (self->job), NULL, self);
   /* Ctrl-C during the call above: cancel now that the job is known */
   if (self->cancel_requested)
     esimctl_install_send_cancel (self);
@@ -207,6 +402,10 @@ esimctl_install_report (EsimCtlInstall *self, GError **error)
     g_set_error_literal (error, ESIMCTL_ERROR, ESIMCTL_EXIT_INTERRUPTED,
                          _ ("Interrupted; the download was cancelled"));
     esimctl_error_set_name (*error, esim_error_to_dbus_name (ESIM_ERROR_CANCELLED));
+    return FALSE;
+  }
+  if (!esim_job_get_success (self->job) && self->answer_error != NULL) {
+    esimctl_daemon_propagate_error (error, g_steal_pointer (&self->answer_error));
     return FALSE;
   }
   if (!esim_job_get_success (self->job) && self->ended_by_vanishing) {
@@ -258,6 +457,11 @@ esimctl_daemon_install (EsimCtl *ctl, GError **error)
 
   if (euicc == NULL)
     return FALSE;
+  /* the answer comes from the terminal: a script says yes by leaving
+   * --confirm out */
+  if (ctl->confirm && !isatty (STDIN_FILENO))
+    return esimctl_usage_error (error, _ ("--confirm asks on the terminal, and there is none; "
+                                          "leave it out to install without asking"));
   self.ctl = ctl;
   self.progress = esimctl_progress_new ();
   owner_id

@@ -230,7 +230,8 @@ esimctl_check_install (EsimCtl *ctl, GError **error)
   if (ac == NULL)
     return esimctl_usage_error (error, _ ("“%s” is not an activation code: %s"), text,
                                 local->message);
-  if (ac->confirmation_code_required && ctl->confirmation_code == NULL)
+  /* with --confirm the code can still be typed at the consent step */
+  if (ac->confirmation_code_required && ctl->confirmation_code == NULL && !ctl->confirm)
     return esimctl_usage_error (error, _ ("This activation code needs --confirmation-code"));
   ctl->activation_code = g_steal_pointer (&text);
   return TRUE;
@@ -285,6 +286,43 @@ esimctl_check_test_mode (EsimCtl *ctl, GError **error)
   return esimctl_usage_error (error, _ ("Usage: esimctl test-mode [on|off]"));
 }
 
+/* check-code: the same parser as the daemon's (src/lpa), here: it needs
+ * neither the daemon nor a card, and nothing is contacted or logged */
+static gboolean
+esimctl_check_code (EsimCtl *ctl, GError **error)
+{
+  g_autoptr (EsimActivationCode) ac = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
+
+  ac = esim_activation_code_parse (ctl->args[0], &local);
+  if (ac == NULL) {
+    esimctl_usage_error (error, _ ("Not an activation code: %s"), local->message);
+    esimctl_error_set_name (*error, "org.freedesktop.Esim1.Error.InvalidActivationCode");
+    return FALSE;
+  }
+  if (ctl->json) {
+    b = json_builder_new ();
+    json_builder_begin_object (b);
+    esimctl_json_add_string (b, "smdp_address", ac->smdp_address);
+    esimctl_json_add_bool (b, "matching_id_present",
+                           ac->matching_id != NULL && ac->matching_id[0] != '\0');
+    esimctl_json_add_bool (b, "confirmation_code_required", ac->confirmation_code_required);
+    esimctl_json_add_optional (b, "smdp_oid", ac->smdp_oid);
+    json_builder_end_object (b);
+    esimctl_json_print (b);
+    return TRUE;
+  }
+  g_print ("%s: %s\n", _ ("SM-DP+ address"), ac->smdp_address);
+  g_print ("%s: %s\n", _ ("Matching ID"),
+           ac->matching_id != NULL && ac->matching_id[0] != '\0' ? _ ("given") : _ ("none"));
+  g_print ("%s: %s\n", _ ("Confirmation code"),
+           ac->confirmation_code_required ? _ ("required") : _ ("not required"));
+  if (ac->smdp_oid != NULL)
+    g_print ("%s: %s\n", _ ("SM-DP+ OID"), ac->smdp_oid);
+  return TRUE;
+}
+
 static const EsimCtlCommand esimctl_commands[] = {
   { "list", esimctl_daemon_list, esimctl_card_list, NULL, ESIMCTL_OPT_EUICC, 0, 0, "",
     N_ ("List the profiles (of every eUICC, or of --euicc)") },
@@ -294,9 +332,11 @@ static const EsimCtlCommand esimctl_commands[] = {
     N_ ("Show the eUICC (the same as show without an argument)") },
   { "install", esimctl_daemon_install, esimctl_card_install, esimctl_check_install,
     ESIMCTL_OPT_EUICC | ESIMCTL_OPT_CONFIRMATION_CODE | ESIMCTL_OPT_ENABLE | ESIMCTL_OPT_QR
-      | ESIMCTL_OPT_CA | ESIMCTL_OPT_SYSTEM_ROOTS,
-    0, 1, "[CODE | --qr IMAGE] [--confirmation-code CC] [--enable]",
+      | ESIMCTL_OPT_CA | ESIMCTL_OPT_SYSTEM_ROOTS | ESIMCTL_OPT_CONFIRM,
+    0, 1, "[CODE | --qr IMAGE] [--confirmation-code CC] [--enable] [--confirm]",
     N_ ("Download and install a profile from an activation code") },
+  { "check-code", esimctl_check_code, esimctl_check_code, NULL, 0, 1, 1, "CODE",
+    N_ ("Check an activation code and tell what it says, contacting nobody") },
   { "discover", esimctl_daemon_discover, esimctl_card_discover, NULL,
     ESIMCTL_OPT_EUICC | ESIMCTL_OPT_SMDS | ESIMCTL_OPT_CA | ESIMCTL_OPT_SYSTEM_ROOTS, 0, 0,
     "[--smds ADDRESS]", N_ ("Ask an SM-DS for profiles waiting for the eUICC") },
@@ -344,6 +384,7 @@ static const struct {
   { ESIMCTL_OPT_CA, "ca" },
   { ESIMCTL_OPT_SYSTEM_ROOTS, "system-roots" },
   { ESIMCTL_OPT_SYSTEM_ROOTS, "system-roots-file" },
+  { ESIMCTL_OPT_CONFIRM, "confirm" },
 };
 
 static guint
@@ -369,6 +410,8 @@ esimctl_options_given (EsimCtl *ctl)
     given |= ESIMCTL_OPT_CA;
   if (ctl->system_roots || ctl->system_roots_file != NULL)
     given |= ESIMCTL_OPT_SYSTEM_ROOTS;
+  if (ctl->confirm)
+    given |= ESIMCTL_OPT_CONFIRM;
   return given;
 }
 
@@ -410,8 +453,8 @@ esimctl_check_command_line (EsimCtl *ctl, const EsimCtlCommand *cmd, GError **er
   if (ctl->card == NULL)
     stray |= esimctl_options_given (ctl) & (ESIMCTL_OPT_CA | ESIMCTL_OPT_SYSTEM_ROOTS);
   else
-    stray |= esimctl_options_given (ctl) & ESIMCTL_OPT_EUICC;
-  for (guint bit = 1; bit <= ESIMCTL_OPT_SYSTEM_ROOTS; bit <<= 1) {
+    stray |= esimctl_options_given (ctl) & (ESIMCTL_OPT_EUICC | ESIMCTL_OPT_CONFIRM);
+  for (guint bit = 1; bit <= ESIMCTL_OPT_LAST; bit <<= 1) {
     g_autofree gchar *name = NULL;
     if ((stray & bit) == 0)
       continue;
@@ -431,6 +474,8 @@ esimctl_run (EsimCtl *ctl, const EsimCtlCommand *cmd, GError **error)
 
   if (!esimctl_check_command_line (ctl, cmd, error))
     return FALSE;
+  if (cmd->daemon == esimctl_check_code)
+    return esimctl_check_code (ctl, error);
   if (ctl->card != NULL) {
     if (!esimctl_card_open (ctl, error))
       return FALSE;
@@ -605,6 +650,8 @@ esimctl_main (EsimCtl *ctl, int argc, char **argv, GError **error)
       N_ ("Delete the field-loaded test profiles (reset)"), NULL },
     { "default-smdp", 0, 0, G_OPTION_ARG_NONE, &ctl->reset_default_smdp,
       N_ ("Forget the default SM-DP+ address (reset)"), NULL },
+    { "confirm", 0, 0, G_OPTION_ARG_NONE, &ctl->confirm,
+      N_ ("Show the profile the SM-DP+ offers and ask before downloading it (install)"), NULL },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &ctl->yes,
       N_ ("Do not ask for confirmation; needed without a terminal (reset)"), NULL },
     { "card", 'c', 0, G_OPTION_ARG_STRING, &ctl->card,

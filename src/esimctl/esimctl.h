@@ -47,6 +47,8 @@ typedef enum {
   ESIMCTL_OPT_YES = 1 << 6,
   ESIMCTL_OPT_CA = 1 << 7,
   ESIMCTL_OPT_SYSTEM_ROOTS = 1 << 8, /* --system-roots, --system-roots-file */
+  ESIMCTL_OPT_CONFIRM = 1 << 9,      /* install: the consent step */
+  ESIMCTL_OPT_LAST = ESIMCTL_OPT_CONFIRM,
 } EsimCtlOption;
 
 typedef struct _EsimCtlDaemon EsimCtlDaemon;
@@ -60,6 +62,7 @@ typedef struct {
   gboolean version;
   gboolean enable;
   gboolean yes;
+  gboolean confirm; /* install: show the offered profile, ask before the download */
   gboolean reset_operational;
   gboolean reset_test;
   gboolean reset_default_smdp;

@@ -11,8 +11,9 @@ import socket
 import subprocess
 
 import esimtest
-from esimtest import (ERR, IF_EUICC, IF_JOB, IF_PROFILE, MID_A, MID_B, ICCID_A, ICCID_B,
-                      ICCID_SEED1, ICCID_SEED2, StandardCase, EsimTestCase, wait_until)
+from esimtest import (CC, ERR, IF_EUICC, IF_JOB, IF_PROFILE, MID_A, MID_B, MID_CC, ICCID_A,
+                      ICCID_B, ICCID_CC, ICCID_SEED1, ICCID_SEED2, StandardCase, EsimTestCase,
+                      wait_until)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_AUTHORIZED = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
@@ -320,6 +321,134 @@ class TestEsimctlScripts(StandardCase):
         self.assertTrue(any(l.startswith('profile-added ') and ICCID_B in l for l in lines), lines)
         mon.popen.send_signal(signal.SIGTERM)
         self.assertEqual(mon.wait_exit(), EXIT_OK, mon.err.decode())
+
+
+class OnTerminal:
+    """esimctl with a pseudo-terminal as its stdin (and stderr, where it
+    asks), stdout a pipe: a person typing answers."""
+
+    def __init__(self, world, *args):
+        self.master, slave = os.openpty()
+        self.popen = subprocess.Popen(
+            [esimtest.required_program('ESIMCTL_PATH')] + [str(a) for a in args],
+            stdin=slave, stdout=subprocess.PIPE, stderr=slave, env=esimctl_env(world),
+            preexec_fn=esimtest._pdeathsig)  # pylint: disable=protected-access
+        os.close(slave)
+        os.set_blocking(self.master, False)
+        self.said = b''
+
+    def _read(self):
+        try:
+            while select.select([self.master], [], [], 0)[0]:
+                data = os.read(self.master, 4096)
+                if not data:
+                    break
+                self.said += data
+        except OSError:  # EIO once esimctl closed the terminal
+            pass
+        return True
+
+    def wait_for(self, text):
+        wait_until(lambda: self._read() and (text in self.said.decode(errors='replace')
+                                             or self.popen.poll() is not None),
+                   message=f'esimctl asking {text!r}')
+        if text not in self.said.decode(errors='replace'):
+            raise AssertionError(f'esimctl exited with {self.popen.returncode}: '
+                                 f'{self.said.decode(errors="replace")}')
+
+    def type(self, line):
+        os.write(self.master, line.encode() + b'\n')
+
+    def finish(self):
+        out, _ = self.popen.communicate(timeout=120)
+        self._read()
+        os.close(self.master)
+        return self.popen.returncode, out.decode(), self.said.decode(errors='replace')
+
+
+class TestEsimctlConsent(StandardCase):
+    """install --confirm: the profile shown and the answer typed before any
+    download; check-code: the preview of a code."""
+
+    def start(self, mid, *extra):
+        t = OnTerminal(self.world, 'install', self.smdp.ac(mid), '--confirm', *extra)
+        self.addCleanup(lambda: t.popen.poll() is not None or t.popen.kill())
+        t.wait_for('Install it?')
+        # shown before anything was downloaded
+        self.assertNotIn('es9plus/getBoundProfilePackage', self.smdp.stats().get('requests', {}))
+        return t
+
+    def test_yes_installs(self):
+        t = self.start(MID_A)
+        self.assertIn('Integration A', t.said.decode())
+        self.assertIn('Test Op A', t.said.decode())
+        self.assertIn(ICCID_A, t.said.decode())
+        t.type('y')
+        rc, out, said = t.finish()
+        self.assertEqual(rc, EXIT_OK, out + said)
+        self.assertIn(ICCID_A, out)
+        self.assertIn(ICCID_A, self.sim.profiles())
+
+    def test_no_postpones(self):
+        t = self.start(MID_B)
+        t.type('')
+        rc, out, said = t.finish()
+        self.assertEqual(rc, EXIT_FAILED, out + said)
+        self.assertIn('postponed', said)
+        self.assertNotIn(ICCID_B, self.sim.profiles())
+        stats = self.smdp.stats()
+        self.assertEqual(stats['cancelReasons'], [1])
+        self.assertEqual(stats['orders'][MID_B]['state'], 'available')
+
+    def test_reject(self):
+        t = self.start(MID_B)
+        t.type('r')
+        rc, out, said = t.finish()
+        self.assertEqual(rc, EXIT_FAILED, out + said)
+        self.assertIn('endUserRejection', said)
+        self.assertEqual(self.smdp.stats()['cancelReasons'], [0])
+        self.assertEqual(self.smdp.stats()['orders'][MID_B]['state'], 'consumed')
+
+    def test_confirmation_code_typed(self):
+        t = self.start(MID_CC)
+        self.assertIn('confirmation code is needed', t.said.decode())
+        t.type('yes')
+        t.wait_for('Confirmation code:')
+        t.type(CC)
+        rc, out, said = t.finish()
+        self.assertEqual(rc, EXIT_OK, out + said)
+        # typed without echo
+        self.assertNotIn(CC, said.split('Confirmation code:')[1])
+        self.assertIn(ICCID_CC, self.sim.profiles())
+
+    def test_confirm_needs_a_terminal(self):
+        r = self.world.esimctl('install', self.smdp.ac(MID_A), '--confirm')
+        self.assertEqual(r.returncode, EXIT_USAGE, r.stdout + r.stderr)
+        self.assertIn('--confirm', r.stderr)
+        self.assertEqual(self.smdp.stats().get('requestsTotal', 0), 0)
+        r = self.world.esimctl('--card', 'socket:/nonexistent', 'install', self.smdp.ac(MID_A),
+                               '--confirm')
+        self.assertEqual(r.returncode, EXIT_USAGE, r.stdout + r.stderr)
+
+    def test_check_code(self):
+        r = self.world.esimctl('--json', 'check-code', self.smdp.ac(MID_CC, cc_required=True))
+        self.assertEqual(r.returncode, EXIT_OK, r.stdout + r.stderr)
+        info = json.loads(r.stdout)
+        self.assertEqual(info['smdp_address'], self.smdp.address)
+        self.assertTrue(info['matching_id_present'])
+        self.assertTrue(info['confirmation_code_required'])
+        self.assertIsNone(info['smdp_oid'])
+        r = self.world.esimctl('check-code', 'LPA:1$smdp.example.com$$1.2.3')
+        self.assertEqual(r.returncode, EXIT_OK, r.stdout + r.stderr)
+        self.assertIn('smdp.example.com', r.stdout)
+        self.assertIn('1.2.3', r.stdout)
+        r = self.world.esimctl('--json', 'check-code', 'LPA:2$x$y')
+        self.assertEqual(r.returncode, EXIT_USAGE, r.stdout + r.stderr)
+        self.assertEqual(json.loads(r.stdout)['error']['name'], ERR + 'InvalidActivationCode')
+        # nothing contacted, the code not logged
+        self.assertEqual(self.smdp.stats().get('requestsTotal', 0), 0)
+        with open(self.world.daemon.log_path, encoding='utf-8', errors='replace') as f:
+            self.assertNotIn(MID_CC, f.read())
 
 
 class TestEsimctlInterrupt(EsimTestCase):
