@@ -719,89 +719,6 @@ esim_euicc_install_profile_finish (EsimEuicc *self, GAsyncResult *res, GError **
   return g_task_propagate_pointer (G_TASK (res), error);
 }
 
-struct _EsimDiscoveredProfile {
-  gchar *smdp_address;
-  gchar *matching_id;
-  gchar *activation_code;
-};
-
-/**
- * esim_discovered_profile_copy:
- * @self: an #EsimDiscoveredProfile
- *
- * Returns: (transfer full): a copy
- */
-EsimDiscoveredProfile *
-esim_discovered_profile_copy (const EsimDiscoveredProfile *self)
-{
-  EsimDiscoveredProfile *copy = g_new0 (EsimDiscoveredProfile, 1);
-
-  copy->smdp_address = g_strdup (self->smdp_address);
-  copy->matching_id = g_strdup (self->matching_id);
-  copy->activation_code = g_strdup (self->activation_code);
-  return copy;
-}
-
-/**
- * esim_discovered_profile_free:
- * @self: (transfer full): an #EsimDiscoveredProfile
- *
- * Frees @self.
- */
-void
-esim_discovered_profile_free (EsimDiscoveredProfile *self)
-{
-  g_free (self->smdp_address);
-  g_free (self->matching_id);
-  g_free (self->activation_code);
-  g_free (self);
-}
-
-/**
- * EsimDiscoveredProfile:
- *
- * A profile an SM-DS knows waits for an eUICC, from
- * esim_euicc_discover_async().
- */
-G_DEFINE_BOXED_TYPE (EsimDiscoveredProfile, esim_discovered_profile, esim_discovered_profile_copy,
-                     esim_discovered_profile_free)
-
-/**
- * esim_discovered_profile_get_smdp_address:
- * @self: an #EsimDiscoveredProfile
- *
- * Returns: the SM-DP+ that holds the profile
- */
-const gchar *
-esim_discovered_profile_get_smdp_address (const EsimDiscoveredProfile *self)
-{
-  return self->smdp_address;
-}
-
-/**
- * esim_discovered_profile_get_matching_id:
- * @self: an #EsimDiscoveredProfile
- *
- * Returns: the matching ID (personal data: do not log it)
- */
-const gchar *
-esim_discovered_profile_get_matching_id (const EsimDiscoveredProfile *self)
-{
-  return self->matching_id;
-}
-
-/**
- * esim_discovered_profile_get_activation_code:
- * @self: an #EsimDiscoveredProfile
- *
- * Returns: the activation code, ready for esim_euicc_install_profile_async()
- */
-const gchar *
-esim_discovered_profile_get_activation_code (const EsimDiscoveredProfile *self)
-{
-  return self->activation_code;
-}
-
 /**
  * esim_euicc_discover_async:
  * @self: an #EsimEuicc
@@ -848,11 +765,7 @@ esim_euicc_discover_finish (EsimEuicc *self, GAsyncResult *res, GError **error)
   out = g_ptr_array_new_with_free_func ((GDestroyNotify) esim_discovered_profile_free);
   g_variant_get (reply, "(a(sss))", &iter);
   while (g_variant_iter_next (iter, "(&s&s&s)", &address, &matching_id, &code)) {
-    EsimDiscoveredProfile *event = g_new0 (EsimDiscoveredProfile, 1);
-    event->smdp_address = g_strdup (address);
-    event->matching_id = g_strdup (matching_id);
-    event->activation_code = g_strdup (code);
-    g_ptr_array_add (out, event);
+    g_ptr_array_add (out, esim_discovered_profile_new (address, matching_id, code));
   }
   return out;
 }

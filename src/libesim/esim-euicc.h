@@ -13,6 +13,7 @@
 
 #include <gio/gio.h>
 
+#include "esim-discovered-profile.h"
 #include "esim-job.h"
 #include "esim-profile.h"
 
@@ -50,21 +51,6 @@ typedef enum /*< flags >*/ {
   ESIM_RESET_FLAGS_TEST = 1 << 1,
   ESIM_RESET_FLAGS_DEFAULT_SMDP = 1 << 2,
 } EsimResetFlags;
-
-/**
- * ESIM_TYPE_DISCOVERED_PROFILE:
- *
- * The #GType of #EsimDiscoveredProfile.
- */
-#define ESIM_TYPE_DISCOVERED_PROFILE (esim_discovered_profile_get_type ())
-typedef struct _EsimDiscoveredProfile EsimDiscoveredProfile;
-GType esim_discovered_profile_get_type (void) G_GNUC_CONST;
-EsimDiscoveredProfile *esim_discovered_profile_copy (const EsimDiscoveredProfile *self);
-void esim_discovered_profile_free (EsimDiscoveredProfile *self);
-const gchar *esim_discovered_profile_get_smdp_address (const EsimDiscoveredProfile *self);
-const gchar *esim_discovered_profile_get_matching_id (const EsimDiscoveredProfile *self);
-const gchar *esim_discovered_profile_get_activation_code (const EsimDiscoveredProfile *self);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsimDiscoveredProfile, esim_discovered_profile_free)
 
 /**
  * ESIM_TYPE_EUICC:

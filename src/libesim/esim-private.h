@@ -64,6 +64,9 @@ void esim_euicc_remove_profile (EsimEuicc *self, EsimProfile *profile);
 EsimProfile *esim_profile_new (EsimClient *client, EsimDbusProfile *proxy);
 
 EsimJob *esim_job_new (EsimClient *client, EsimDbusJob *proxy);
+EsimDiscoveredProfile *esim_discovered_profile_new (const gchar *smdp_address,
+                                                    const gchar *matching_id,
+                                                    const gchar *activation_code);
 /* the job object left the bus (lingered out, or the daemon went away) */
 void esim_job_set_gone (EsimJob *self);
 

@@ -12,6 +12,7 @@
 #include "esim-error.h"
 #include "esim-enum-types.h"
 #include "esim-profile.h"
+#include "esim-discovered-profile.h"
 #include "esim-job.h"
 #include "esim-euicc.h"
 #include "esim-client.h"
