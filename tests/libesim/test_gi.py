@@ -9,8 +9,8 @@ import re
 import subprocess
 
 import esimtest
-from esimtest import (ACTION, EID, ERR, ICCID_A, ICCID_SEED1, ICCID_SEED2, MID_A, StandardCase,
-                      TIMEOUT, wait_until)
+from esimtest import (ACTION, EID, ERR, ICCID_A, ICCID_SEED1, ICCID_SEED2, MID_A, MID_B,
+                      StandardCase, TIMEOUT, wait_until)
 
 import gi
 gi.require_version('Esim', '1.0')
@@ -223,6 +223,27 @@ class TestEsimGiConsent(StandardCase):
         self.assertEqual(cm.exception.code, int(Esim.Error.DECLINED), cm.exception.message)
         self.assertEqual(self.smdp.stats()['cancelReasons'], [0])
         self.assertEqual(self.smdp.stats()['orders'][MID_A]['state'], 'consumed')
+
+
+class TestEsimGiDiscover(StandardCase):
+    """Euicc.discover_async: the SM-DS's events as EsimDiscoveredProfile."""
+
+    smdp_extra = ('--event', f'{EID}={MID_B}')
+
+    def test_discover(self):
+        conn = self.world.bus.connect()
+        self.addCleanup(conn.close_sync, None)
+        client = Esim.Client.new_for_connection_sync(conn, None)
+        euicc = client.get_euiccs()[0]
+        events = call(euicc.discover_async, euicc.discover_finish, self.smdp.address)
+        self.assertEqual(len(events), 1)
+        self.assertEqual(events[0].get_smdp_address().lower(), self.smdp.address.lower())
+        self.assertEqual(events[0].get_matching_id(), MID_B)
+        self.assertIn(MID_B, events[0].get_activation_code())
+        # esimctl goes through the same call
+        r = self.world.esimctl('discover', '--smds', self.smdp.address)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn(events[0].get_activation_code(), r.stdout)
 
 
 class TestEsimGiErrors(StandardCase):
