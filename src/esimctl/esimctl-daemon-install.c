@@ -66,9 +66,10 @@ esimctl_install_echo (EsimCtlInstall *self, gboolean on)
     self->termios_saved = TRUE;
     t = self->saved_termios;
     t.c_lflag &= ~(tcflag_t) ECHO;
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &t);
+    /* TCSANOW, not TCSAFLUSH: what was typed already is the answer */
+    tcsetattr (STDIN_FILENO, TCSANOW, &t);
   } else if (self->termios_saved) {
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &self->saved_termios);
+    tcsetattr (STDIN_FILENO, TCSANOW, &self->saved_termios);
     self->termios_saved = FALSE;
   }
 }
@@ -249,8 +250,9 @@ esimctl_install_answer (EsimCtlInstall *self, const gchar *line)
       || g_utf8_collate (line, C_ ("answer", "yes")) == 0) {
     if (esimctl_install_code_required (self)) {
       self->reading_code = TRUE;
-      g_printerr ("%s ", _ ("Confirmation code:"));
+      /* no echo before the prompt: a quick typist's code is never shown */
       esimctl_install_echo (self, FALSE);
+      g_printerr ("%s ", _ ("Confirmation code:"));
       return;
     }
     self->answered = TRUE;
