@@ -419,15 +419,12 @@ esim_job_handle_consent (EsimJob *self, GDBusMethodInvocation *invocation, gbool
         reject = g_variant_get_boolean (v);
         continue;
       }
-      if (confirm)
-        g_dbus_method_invocation_return_error (
-          invocation, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
-          "unknown or invalid option “%s” (known: confirmation-code s, at most %u bytes)", key,
-          (guint) ESIM_JOB_CONFIRMATION_CODE_MAX);
-      else
-        g_dbus_method_invocation_return_error (
-          invocation, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
-          "unknown or invalid option “%s” (known: reject b)", key);
+      g_dbus_method_invocation_return_error (
+        invocation, ESIM_DBUS_ERROR, ESIM_DBUS_ERROR_INVALID_ARGUMENT,
+        "unknown or invalid option “%s” (known: %s)", key,
+        confirm
+          ? "confirmation-code s, at most " G_STRINGIFY (ESIM_JOB_CONFIRMATION_CODE_MAX) " bytes"
+          : "reject b");
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   }
